@@ -1,0 +1,11 @@
+import { defineConfig } from 'tsup';
+
+// Runnable scripts, one file per entry; not a published package.
+export default defineConfig({
+  entry: ['src/*.ts'],
+  format: ['esm'],
+  target: 'node20',
+  sourcemap: true,
+  clean: true,
+  splitting: false,
+});

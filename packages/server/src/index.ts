@@ -1,0 +1,2 @@
+// Filled in by its issue; nothing is exported yet.
+export {};
