@@ -1,2 +1,25 @@
-// Filled in by its issue; nothing is exported yet.
-export {};
+export type {
+  Classified,
+  ClassifiedBatch,
+  ClassifiedInvalid,
+  ClassifiedNotification,
+  ClassifiedRequest,
+  ClassifiedResponse,
+  ClassifiedSingle,
+} from './classify.js';
+export { classify, isValidId } from './classify.js';
+export { ErrorCode, isReservedCode, isServerErrorCode, standardMessage } from './error-codes.js';
+export { RpcError } from './rpc-error.js';
+export type {
+  BatchRequest,
+  BatchResponse,
+  ErrorObject,
+  ErrorResponse,
+  Id,
+  Message,
+  Notification,
+  Params,
+  Request,
+  Response,
+  SuccessResponse,
+} from './types.js';
