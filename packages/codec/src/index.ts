@@ -1,2 +1,27 @@
-// Filled in by its issue; nothing is exported yet.
-export {};
+export { createContentLengthDecoder } from './content-length.js';
+export type {
+  DecoderHandlers,
+  DecoderOptions,
+  FrameDecoder,
+  Framing,
+  ResolvedDecoderOptions,
+} from './decoder.js';
+export { DEFAULTS } from './decoder.js';
+export type {
+  JSONSchemaObject,
+  RequestEncoder,
+  RequestEncoderOptions,
+  ResponseEncoder,
+  ResponseEncoderOptions,
+} from './encode.js';
+export {
+  compileRequestEncoder,
+  compileResponseEncoder,
+  encodeBatch,
+  encodeError,
+  encodeId,
+} from './encode.js';
+export type { FrameParseReason } from './errors.js';
+export { FrameParseError, FrameTooLargeError, FramingError } from './errors.js';
+export { createDecoder, frame } from './framing.js';
+export { createNdjsonDecoder } from './ndjson.js';

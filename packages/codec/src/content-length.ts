@@ -1,0 +1,225 @@
+import {
+  type DecoderHandlers,
+  type DecoderOptions,
+  decodeFrame,
+  type FrameDecoder,
+  resolveDecoderOptions,
+  validateHandlers,
+} from './decoder.js';
+import { FrameParseError, FrameTooLargeError, FramingError } from './errors.js';
+
+/** A header block larger than this cannot be legitimate (LSP sends one or two short lines). */
+const MAX_HEADER_BYTES = 8192;
+const HEADER_END = Buffer.from('\r\n\r\n', 'latin1');
+const DIGITS = /^[0-9]{1,15}$/;
+const HEADER_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*?)[ \t]*$/;
+
+const HEADER = 0;
+const BODY = 1;
+const SKIP = 2;
+
+/**
+ * Content-Length framing (LSP style): `Content-Length: <bytes>\r\n` (other headers such as
+ * `Content-Type` are allowed and ignored) `\r\n`, then exactly that many bytes of JSON.
+ *
+ * A body wholly inside one chunk is parsed from that chunk without a copy; a split body is kept
+ * as `subarray` views and joined once. A declared length over the limit is reported at once and
+ * that many bytes are skipped, never held. A malformed header cannot be skipped (nothing tells
+ * where the next frame starts), so the decoder reports it and stops.
+ */
+class ContentLengthDecoder implements FrameDecoder {
+  private readonly handlers: DecoderHandlers;
+  private readonly max: number;
+  private state = HEADER;
+  /** Unfinished header bytes (a copy: headers are tiny). */
+  private header: Buffer | null = null;
+  /** Body length declared by the current header, or bytes left to skip in SKIP. */
+  private need = 0;
+  private body: Buffer[] = [];
+  private bodyBytes = 0;
+  private stopped = false;
+
+  constructor(handlers: DecoderHandlers, max: number) {
+    this.handlers = handlers;
+    this.max = max;
+  }
+
+  get bufferedBytes(): number {
+    return (this.header === null ? 0 : this.header.length) + this.bodyBytes;
+  }
+
+  push(chunk: Buffer): void {
+    const len = chunk.length;
+    let pos = 0;
+    while (pos < len && !this.stopped) {
+      if (this.state === HEADER) {
+        pos = this.readHeader(chunk, pos);
+      } else if (this.state === BODY) {
+        const need = this.need;
+        if (this.bodyBytes === 0 && len - pos >= need) {
+          // The whole body is in this chunk: decode it in place.
+          this.state = HEADER;
+          decodeFrame(this.handlers, chunk, pos, pos + need, false);
+          pos += need;
+          continue;
+        }
+        const take = Math.min(need - this.bodyBytes, len - pos);
+        this.body.push(chunk.subarray(pos, pos + take));
+        this.bodyBytes += take;
+        pos += take;
+        if (this.bodyBytes === need) {
+          const joined = this.body.length === 1 ? this.body[0]! : Buffer.concat(this.body, need);
+          this.body = [];
+          this.bodyBytes = 0;
+          this.state = HEADER;
+          decodeFrame(this.handlers, joined, 0, need, false);
+        }
+      } else {
+        const take = Math.min(this.need, len - pos);
+        this.need -= take;
+        pos += take;
+        if (this.need === 0) this.state = HEADER;
+      }
+    }
+  }
+
+  end(): void {
+    this.stop();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.header = null;
+    this.body = [];
+    this.bodyBytes = 0;
+  }
+
+  /** Reads a header starting at `chunk[pos]`; returns the position after what it consumed. */
+  private readHeader(chunk: Buffer, pos: number): number {
+    const len = chunk.length;
+    const held = this.header;
+    if (held === null) {
+      const at = chunk.indexOf(HEADER_END, pos);
+      if (at === -1) {
+        if (len - pos > MAX_HEADER_BYTES + 3) {
+          this.framingError('no header end (\\r\\n\\r\\n) within 8192 bytes', chunk, pos, len);
+        } else {
+          this.header = Buffer.from(chunk.subarray(pos, len));
+        }
+        return len;
+      }
+      if (at - pos > MAX_HEADER_BYTES) {
+        this.framingError('header longer than 8192 bytes', chunk, pos, at);
+        return len;
+      }
+      this.onHeader(chunk.toString('latin1', pos, at));
+      return at + 4;
+    }
+    // Join the held bytes with no more of this chunk than a header could still need.
+    const take = Math.min(len - pos, MAX_HEADER_BYTES + 4 - held.length);
+    const joined = Buffer.concat([held, chunk.subarray(pos, pos + take)]);
+    const at = joined.indexOf(HEADER_END, Math.max(0, held.length - 3));
+    if (at === -1) {
+      if (joined.length > MAX_HEADER_BYTES + 3) {
+        this.framingError(
+          'no header end (\\r\\n\\r\\n) within 8192 bytes',
+          joined,
+          0,
+          joined.length,
+        );
+        return len;
+      }
+      this.header = joined;
+      return pos + take;
+    }
+    this.header = null;
+    if (at > MAX_HEADER_BYTES) {
+      this.framingError('header longer than 8192 bytes', joined, 0, at);
+      return len;
+    }
+    this.onHeader(joined.toString('latin1', 0, at));
+    return pos + (at + 4 - held.length);
+  }
+
+  private onHeader(text: string): void {
+    const length = parseContentLength(text);
+    if (typeof length === 'string') {
+      this.framingError(length, null, 0, 0, text);
+      return;
+    }
+    if (length > this.max) {
+      this.state = SKIP;
+      this.need = length;
+      this.handlers.onOversize(new FrameTooLargeError(this.max, length, true));
+      return;
+    }
+    if (length === 0) {
+      this.handlers.onParseError(new FrameParseError('json', 0, { cause: emptyBodyError() }));
+      return;
+    }
+    this.state = BODY;
+    this.need = length;
+  }
+
+  private framingError(
+    detail: string,
+    buf: Buffer | null,
+    start: number,
+    end: number,
+    text?: string,
+  ): void {
+    this.stop();
+    const header = text ?? buf!.toString('latin1', start, Math.min(end, start + 200));
+    const error = new FramingError(detail, header);
+    if (this.handlers.onFramingError === undefined) throw error;
+    this.handlers.onFramingError(error);
+  }
+}
+
+function emptyBodyError(): unknown {
+  try {
+    JSON.parse('');
+  } catch (err) {
+    return err;
+  }
+  return undefined;
+}
+
+/** The declared body length, or a string saying what is wrong with the header block. */
+function parseContentLength(text: string): number | string {
+  // Fast path: the usual single header line.
+  if (text.startsWith('Content-Length: ')) {
+    const value = text.slice(16);
+    if (DIGITS.test(value)) return Number(value);
+  }
+  let length = -1;
+  for (const line of text.split('\r\n')) {
+    if (line === '') continue;
+    const m = HEADER_LINE.exec(line);
+    if (m === null) return `malformed header line ${JSON.stringify(line.slice(0, 100))}`;
+    if (m[1]!.toLowerCase() !== 'content-length') continue;
+    const value = m[2]!;
+    if (!DIGITS.test(value)) {
+      return `Content-Length must be a decimal byte count, got ${JSON.stringify(value.slice(0, 100))}`;
+    }
+    const n = Number(value);
+    if (length !== -1 && length !== n)
+      return `conflicting Content-Length headers (${length}, ${n})`;
+    length = n;
+  }
+  if (length === -1) return 'no Content-Length header';
+  return length;
+}
+
+/**
+ * Creates a streaming Content-Length (LSP-style) decoder.
+ * @throws TypeError for a missing handler; RangeError for an invalid `maxMessageBytes`.
+ */
+export function createContentLengthDecoder(
+  handlers: DecoderHandlers,
+  options?: DecoderOptions,
+): FrameDecoder {
+  validateHandlers(handlers);
+  const resolved = resolveDecoderOptions(options);
+  return new ContentLengthDecoder(handlers, resolved.maxMessageBytes);
+}

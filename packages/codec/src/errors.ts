@@ -1,0 +1,92 @@
+const hasBrand = (value: unknown, brand: symbol): boolean =>
+  typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+
+const TOO_LARGE = Symbol.for('rerpc.error.RERPC_ERR_FRAME_TOO_LARGE');
+const PARSE = Symbol.for('rerpc.error.RERPC_ERR_FRAME_PARSE');
+const FRAMING = Symbol.for('rerpc.error.RERPC_ERR_FRAMING');
+
+/**
+ * A frame longer than `maxMessageBytes`: it was skipped without being buffered whole.
+ * The decoder goes on after it; callers usually close the connection.
+ */
+export class FrameTooLargeError extends Error {
+  override readonly name = 'FrameTooLargeError';
+  readonly code = 'RERPC_ERR_FRAME_TOO_LARGE' as const;
+  /** The `maxMessageBytes` in force. */
+  readonly limit: number;
+  /** Bytes of the frame seen when it was rejected (NDJSON), or its declared length (Content-Length). */
+  readonly size: number;
+
+  constructor(limit: number, size: number, declared: boolean, options?: { cause?: unknown }) {
+    super(
+      `A frame exceeds maxMessageBytes (${limit}): ${size} bytes ${declared ? 'declared by its Content-Length header' : 'seen before it was rejected'}; it was skipped. Raise maxMessageBytes if the peer may send messages that large, otherwise close the connection`,
+      options,
+    );
+    this.limit = limit;
+    this.size = size;
+    Object.defineProperty(this, TOO_LARGE, { value: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, TOO_LARGE);
+  }
+}
+
+/** Why a frame could not be decoded. */
+export type FrameParseReason = 'json' | 'utf8';
+
+/**
+ * One frame that is not valid JSON (`reason: 'json'`, `cause` is the `SyntaxError`) or not valid
+ * UTF-8 (`reason: 'utf8'`): that frame was dropped and the decoder goes on with the next one.
+ */
+export class FrameParseError extends Error {
+  override readonly name = 'FrameParseError';
+  readonly code = 'RERPC_ERR_FRAME_PARSE' as const;
+  readonly reason: FrameParseReason;
+  /** Bytes in the dropped frame. */
+  readonly size: number;
+
+  constructor(reason: FrameParseReason, size: number, options?: { cause?: unknown }) {
+    super(
+      reason === 'utf8'
+        ? `A frame of ${size} bytes is not valid UTF-8 and was dropped; answer it with -32700 Parse error and check that the peer encodes its messages as UTF-8`
+        : `A frame of ${size} bytes is not valid JSON (${errorText(options?.cause)}) and was dropped; answer it with -32700 Parse error and check the peer's encoder`,
+      options,
+    );
+    this.reason = reason;
+    this.size = size;
+    Object.defineProperty(this, PARSE, { value: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, PARSE);
+  }
+}
+
+/**
+ * A malformed Content-Length header: the decoder cannot find the next frame boundary, so it stops.
+ * Close the connection.
+ */
+export class FramingError extends Error {
+  override readonly name = 'FramingError';
+  readonly code = 'RERPC_ERR_FRAMING' as const;
+  /** The header text that could not be read (at most 200 characters). */
+  readonly header: string;
+
+  constructor(detail: string, header: string, options?: { cause?: unknown }) {
+    super(
+      `Malformed Content-Length framing: ${detail}; the stream cannot be resynchronised, so decoding stopped: close the connection and check that the peer uses Content-Length framing`,
+      options,
+    );
+    this.header = header.length > 200 ? header.slice(0, 200) : header;
+    Object.defineProperty(this, FRAMING, { value: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, FRAMING);
+  }
+}
+
+function errorText(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}

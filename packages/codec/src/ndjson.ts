@@ -1,0 +1,154 @@
+import {
+  type DecoderHandlers,
+  type DecoderOptions,
+  decodeFrame,
+  type FrameDecoder,
+  resolveDecoderOptions,
+  validateHandlers,
+} from './decoder.js';
+import { FrameTooLargeError } from './errors.js';
+
+const LF = 10;
+const CR = 13;
+
+/**
+ * Newline-delimited JSON. A line wholly inside one chunk is parsed straight from that chunk
+ * (`toString('utf8', start, end)`, no copy); the unfinished tail of a chunk is kept as `subarray`
+ * views and joined once, with one `Buffer.concat`, when a later chunk brings its newline.
+ *
+ * The size limit applies to the line without its `\n` and an optional `\r`. While a line is
+ * unterminated at most `maxMessageBytes + 1` bytes are held (the `+ 1` leaves room for a `\r` that
+ * the next chunk may show to be a line end); past that the line is reported once and every byte up
+ * to the next newline is dropped.
+ */
+class NdjsonDecoder implements FrameDecoder {
+  private readonly handlers: DecoderHandlers;
+  private readonly max: number;
+  /** Views into earlier chunks holding the unterminated line, in order. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Dropping the rest of an oversize line until its newline. */
+  private discarding = false;
+  private stopped = false;
+
+  constructor(handlers: DecoderHandlers, max: number) {
+    this.handlers = handlers;
+    this.max = max;
+  }
+
+  get bufferedBytes(): number {
+    return this.pendingBytes;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.stopped) return;
+    const len = chunk.length;
+    let from = 0;
+    if (this.discarding || this.pendingBytes > 0) {
+      const nl = chunk.indexOf(LF);
+      if (nl === -1) {
+        if (!this.discarding) this.hold(chunk, 0, len);
+        return;
+      }
+      if (this.discarding) {
+        this.discarding = false;
+      } else {
+        this.finishPending(chunk, nl);
+        if (this.stopped) return;
+      }
+      from = nl + 1;
+    }
+    let nl: number;
+    while ((nl = chunk.indexOf(LF, from)) !== -1) {
+      this.line(chunk, from, nl);
+      if (this.stopped) return;
+      from = nl + 1;
+    }
+    if (from < len) this.hold(chunk, from, len);
+  }
+
+  end(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.discarding = false;
+    if (this.pendingBytes === 0) return;
+    const joined = this.takePending(null, 0);
+    this.line(joined, 0, joined.length);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  /** One complete line `buf[start, end)`, `end` at its `\n` (or at the end of the stream). */
+  private line(buf: Buffer, start: number, end: number): void {
+    if (end > start && buf[end - 1] === CR) end--;
+    const size = end - start;
+    if (size === 0) return;
+    if (size > this.max) {
+      this.handlers.onOversize(new FrameTooLargeError(this.max, size, false));
+      return;
+    }
+    decodeFrame(this.handlers, buf, start, end, true);
+  }
+
+  /** Keeps `chunk[start, end)` as part of the unterminated line, or starts discarding it. */
+  private hold(chunk: Buffer, start: number, end: number): void {
+    const total = this.pendingBytes + (end - start);
+    if (total > this.max + 1) {
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.discarding = true;
+      this.handlers.onOversize(new FrameTooLargeError(this.max, total, false));
+      return;
+    }
+    this.pending.push(chunk.subarray(start, end));
+    this.pendingBytes = total;
+  }
+
+  /** The pending line ends at `chunk[nl]`: check its size first, then join it once and decode. */
+  private finishPending(chunk: Buffer, nl: number): void {
+    let size = this.pendingBytes + nl;
+    // A `\r` before the newline is not part of the frame; it may sit at the end of `pending`.
+    if (size > 0 && (nl > 0 ? chunk[nl - 1] : this.lastPendingByte()) === CR) size--;
+    if (size > this.max) {
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.handlers.onOversize(new FrameTooLargeError(this.max, size, false));
+      return;
+    }
+    const joined = this.takePending(chunk, nl);
+    this.line(joined, 0, joined.length);
+  }
+
+  private lastPendingByte(): number | undefined {
+    const last = this.pending[this.pending.length - 1];
+    return last === undefined ? undefined : last[last.length - 1];
+  }
+
+  /** Joins the pending views (and `chunk[0, upTo)` when given) into one buffer; clears pending. */
+  private takePending(chunk: Buffer | null, upTo: number): Buffer {
+    const parts = this.pending;
+    const total = this.pendingBytes + upTo;
+    if (chunk !== null && upTo > 0) parts.push(chunk.subarray(0, upTo));
+    this.pending = [];
+    this.pendingBytes = 0;
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
+  }
+}
+
+/**
+ * Creates a streaming NDJSON decoder: one JSON text per line, `\n` terminated, `\r\n` accepted,
+ * blank lines skipped.
+ * @throws TypeError for a missing handler; RangeError for an invalid `maxMessageBytes`.
+ */
+export function createNdjsonDecoder(
+  handlers: DecoderHandlers,
+  options?: DecoderOptions,
+): FrameDecoder {
+  validateHandlers(handlers);
+  const resolved = resolveDecoderOptions(options);
+  return new NdjsonDecoder(handlers, resolved.maxMessageBytes);
+}
