@@ -1,0 +1,76 @@
+import {
+  createDecoder,
+  type DecoderOptions,
+  type FrameDecoder,
+  type FrameParseError,
+  type FrameTooLargeError,
+  type Framing,
+  type FramingError,
+} from '../src/index.js';
+
+export type Event =
+  | { kind: 'message'; value: unknown }
+  | { kind: 'parse'; reason: 'json' | 'utf8'; error: FrameParseError }
+  | { kind: 'oversize'; size: number; limit: number; error: FrameTooLargeError }
+  | { kind: 'framing'; error: FramingError };
+
+export interface Recorder {
+  decoder: FrameDecoder;
+  events: Event[];
+  messages(): unknown[];
+  /** Largest `bufferedBytes` seen after any push. */
+  maxBuffered: number;
+  push(chunk: Buffer): void;
+}
+
+/** A decoder whose handlers record every event in order. */
+export function record(framing: Framing, options?: DecoderOptions): Recorder {
+  const events: Event[] = [];
+  const decoder = createDecoder(
+    framing,
+    {
+      onMessage: (value) => events.push({ kind: 'message', value }),
+      onParseError: (error) => events.push({ kind: 'parse', reason: error.reason, error }),
+      onOversize: (error) =>
+        events.push({ kind: 'oversize', size: error.size, limit: error.limit, error }),
+      onFramingError: (error) => events.push({ kind: 'framing', error }),
+    },
+    options,
+  );
+  const rec: Recorder = {
+    decoder,
+    events,
+    maxBuffered: 0,
+    messages: () => events.filter((e) => e.kind === 'message').map((e) => e.value),
+    push(chunk) {
+      decoder.push(chunk);
+      if (decoder.bufferedBytes > rec.maxBuffered) rec.maxBuffered = decoder.bufferedBytes;
+    },
+  };
+  return rec;
+}
+
+/** Splits `bytes` at the given offsets (any order, duplicates and out-of-range ones ignored). */
+export function split(bytes: Buffer, cuts: readonly number[]): Buffer[] {
+  const points = [...new Set(cuts.filter((c) => c > 0 && c < bytes.length))].sort((a, b) => a - b);
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (const p of points) {
+    parts.push(bytes.subarray(from, p));
+    from = p;
+  }
+  parts.push(bytes.subarray(from));
+  return parts;
+}
+
+/** Every single byte as its own chunk. */
+export function bytewise(bytes: Buffer): Buffer[] {
+  const parts: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i++) parts.push(bytes.subarray(i, i + 1));
+  return parts;
+}
+
+/** What a JSON value looks like after a trip through JSON text. */
+export function viaJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value));
+}
