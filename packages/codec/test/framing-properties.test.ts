@@ -137,7 +137,7 @@ describe('ndjson framing properties', () => {
     type Item =
       | { kind: 'message'; value: unknown }
       | { kind: 'json'; text: string }
-      | { kind: 'utf8'; bytes: number[] };
+      | { kind: 'utf8'; bytes: readonly number[] };
     const item: fc.Arbitrary<Item> = fc.oneof(
       json.map((value) => ({ kind: 'message' as const, value })),
       invalidJson.map((text) => ({ kind: 'json' as const, text })),
