@@ -1,2 +1,22 @@
-// Filled in by its issue; nothing is exported yet.
-export {};
+export { AbortError, PoolClosedError, QueueFullError } from './errors.js';
+export {
+  DEFAULTS,
+  THREAD_DEFAULTS,
+  type ThreadPoolOptions,
+  type WorkerPoolOptions,
+} from './options.js';
+export {
+  createThreadPool,
+  type ThreadPool,
+  type ThreadSubmitOptions,
+} from './thread-pool.js';
+export {
+  type CloseOptions,
+  createWorkerPool,
+  type SubmitOptions,
+  type Task,
+  type TaskCallback,
+  type TaskFn,
+  type WorkerPool,
+  type WorkerPoolStats,
+} from './worker-pool.js';
