@@ -1,2 +1,11 @@
-// Filled in by its issue; nothing is exported yet.
-export {};
+export { RegistrationError } from './errors.js';
+export type {
+  Handler,
+  JsonSchema,
+  MethodEntry,
+  MethodInfo,
+  MethodOptions,
+  RegisterOptions,
+  Registry,
+} from './registry.js';
+export { createRegistry } from './registry.js';
