@@ -1,0 +1,155 @@
+/** What the pool calls to make, check and dispose of resources. */
+export interface PoolFactory<T extends object> {
+  /**
+   * Makes one resource. `signal` aborts when the pool no longer wants it (the acquire that asked
+   * timed out or was aborted and no other acquire is waiting, or the pool closed); honour it so a
+   * slow create gives back its slot. May return the resource or a promise of it; a rejection
+   * reaches the acquire that caused it (wrapped in `DialError` unless it is one of ours).
+   */
+  create(signal: AbortSignal): T | PromiseLike<T>;
+  /** Disposes of one resource. Errors it throws or rejects with are ignored. */
+  destroy(resource: T): unknown;
+  /**
+   * Says whether an idle resource is still usable; called before every hand-out of a resource
+   * that was not just created, and by the health check. `false` (or a throw or rejection)
+   * destroys it and the acquire gets another. Return a plain boolean when you can: it keeps the
+   * hand-out synchronous.
+   */
+  validate?(resource: T): boolean | PromiseLike<boolean>;
+}
+
+/** Options of {@link createPool}: the factory, then the limits. Times are in milliseconds. */
+export interface PoolOptions<T extends object> extends PoolFactory<T> {
+  /**
+   * Idle resources kept for reuse; a resource released when this many are idle is destroyed.
+   * 0 keeps none. Go rerpc's `MaxIdle`.
+   * @default 10
+   */
+  maxIdle?: number;
+  /**
+   * Resources that may exist at once: handed out, idle, being created or being validated.
+   * `Infinity` for no limit. Go rerpc's `MaxActive` (its client's default).
+   * @default 100
+   */
+  maxActive?: number;
+  /**
+   * How long `acquire()` waits for a resource before it rejects: `PoolExhaustedError` when all
+   * `maxActive` were in use, `DialTimeoutError` when its `create()` was still running. 0 waits
+   * until the caller's signal aborts or the pool closes.
+   * @default 10000
+   */
+  acquireTimeout?: number;
+  /**
+   * An idle resource unused this long is destroyed by the sweep. 0 disables. Go rerpc's
+   * `IdleTimeout`.
+   * @default 300000
+   */
+  idleTimeout?: number;
+  /**
+   * A resource older than this is destroyed instead of being handed out or kept idle (resources
+   * in use are never interrupted). 0 disables.
+   * @default 0
+   */
+  maxLifetime?: number;
+  /**
+   * How often idle resources are validated in the background, so a resource the peer closed is
+   * evicted before anyone asks for it. 0 disables (they are still validated on acquire).
+   * @default 30000
+   */
+  healthCheckInterval?: number;
+  /**
+   * How long `close()` waits for resources in use to be released before it destroys them;
+   * `Infinity` waits forever, 0 destroys them at once.
+   * @default 30000
+   */
+  closeTimeout?: number;
+}
+
+/** The pool's defaults, one place (the README's options table is tested against it). */
+export const DEFAULTS = Object.freeze({
+  maxIdle: 10,
+  maxActive: 100,
+  acquireTimeout: 10_000,
+  idleTimeout: 300_000,
+  maxLifetime: 0,
+  healthCheckInterval: 30_000,
+  closeTimeout: 30_000,
+});
+
+/** The longest delay `setTimeout` honours (larger ones fire after 1 ms). */
+export const MAX_TIMER = 2_147_483_647;
+
+export interface ResolvedPoolOptions<T extends object> {
+  readonly create: PoolFactory<T>['create'];
+  readonly destroy: PoolFactory<T>['destroy'];
+  readonly validate: ((resource: T) => boolean | PromiseLike<boolean>) | null;
+  readonly maxIdle: number;
+  readonly maxActive: number;
+  readonly acquireTimeout: number;
+  readonly idleTimeout: number;
+  readonly maxLifetime: number;
+  readonly healthCheckInterval: number;
+  readonly closeTimeout: number;
+}
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+/** "`name` must be an integer >= `min`, got `value`"; `Infinity` only where `infinite`. */
+export function checkInteger(
+  name: string,
+  value: unknown,
+  min: number,
+  max: number,
+  infinite: boolean,
+): number {
+  if (infinite && value === Number.POSITIVE_INFINITY) return value;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`;
+    throw new TypeError(
+      `${name} must be an integer ${range}${infinite ? ' or Infinity' : ''}, got ${show(value)}`,
+    );
+  }
+  return value;
+}
+
+function checkFunction(name: string, value: unknown, required: boolean): void {
+  if (value === undefined && !required) return;
+  if (typeof value !== 'function') {
+    throw new TypeError(`${name} must be a function, got ${show(value)}`);
+  }
+}
+
+/** Validates once and freezes; the pool never re-checks. Throws `TypeError` naming the option. */
+export function resolvePoolOptions<T extends object>(
+  options: PoolOptions<T>,
+): ResolvedPoolOptions<T> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`options must be an object with create and destroy, got ${show(options)}`);
+  }
+  checkFunction('create', options.create, true);
+  checkFunction('destroy', options.destroy, true);
+  checkFunction('validate', options.validate, false);
+  const pick = <K extends keyof typeof DEFAULTS>(key: K): unknown => options[key] ?? DEFAULTS[key];
+  // Bound once, so a factory object whose methods use `this` (a class instance) keeps working.
+  const validate = options.validate;
+  return Object.freeze({
+    create: options.create.bind(options),
+    destroy: options.destroy.bind(options),
+    validate: validate === undefined ? null : validate.bind(options),
+    maxIdle: checkInteger('maxIdle', pick('maxIdle'), 0, Number.MAX_SAFE_INTEGER, true),
+    maxActive: checkInteger('maxActive', pick('maxActive'), 1, Number.MAX_SAFE_INTEGER, true),
+    acquireTimeout: checkInteger('acquireTimeout', pick('acquireTimeout'), 0, MAX_TIMER, false),
+    idleTimeout: checkInteger('idleTimeout', pick('idleTimeout'), 0, MAX_TIMER, false),
+    maxLifetime: checkInteger('maxLifetime', pick('maxLifetime'), 0, MAX_TIMER, false),
+    healthCheckInterval: checkInteger(
+      'healthCheckInterval',
+      pick('healthCheckInterval'),
+      0,
+      MAX_TIMER,
+      false,
+    ),
+    closeTimeout: checkInteger('closeTimeout', pick('closeTimeout'), 0, MAX_TIMER, true),
+  });
+}

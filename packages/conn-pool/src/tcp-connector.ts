@@ -1,0 +1,181 @@
+import { connect, type LookupFunction, type NetConnectOpts, type Socket } from 'node:net';
+import { AbortError, DialError, DialTimeoutError } from './errors.js';
+import { checkInteger, MAX_TIMER } from './options.js';
+
+/** Where to connect: a TCP host and port, or a Unix socket / Windows named pipe path. */
+export type TcpTarget = { host?: string; port: number } | { path: string };
+
+/** Options of {@link createTcpConnector}. Times are in milliseconds. */
+export interface TcpConnectorOptions {
+  /**
+   * How long a connect may take before it fails with `DialTimeoutError`. 0 disables (the OS
+   * timeout applies). Go rerpc's `DialTimeout`.
+   * @default 5000
+   */
+  dialTimeout?: number;
+  /**
+   * TCP keep-alive: the idle time before the first probe. 0 disables keep-alive. Go's
+   * `net.Dialer` default.
+   * @default 15000
+   */
+  keepAlive?: number;
+  /**
+   * Disables Nagle's algorithm, so small requests go out at once (what RPC wants).
+   * @default true
+   */
+  noDelay?: boolean;
+  /**
+   * A custom DNS lookup, as `net.connect`'s `lookup` (only used when `host` is a name).
+   * @default dns.lookup
+   */
+  lookup?: LookupFunction;
+}
+
+/** The TCP connector's defaults, one place (the README's table is tested against it). */
+export const CONNECTOR_DEFAULTS = Object.freeze({
+  host: 'localhost',
+  dialTimeout: 5_000,
+  keepAlive: 15_000,
+  noDelay: true,
+});
+
+/**
+ * Dials sockets for a pool: spread it into `createPool()` options. Each method is an own,
+ * `this`-free function.
+ */
+export interface TcpConnector {
+  /**
+   * Connects, resolving with the socket once it is connected. Rejects with `DialError` (`cause` is
+   * the socket error, e.g. `ECONNREFUSED`), `DialTimeoutError` after `dialTimeout`, or
+   * `AbortError` (`cause` = `signal.reason`) when `signal` aborts; the socket is destroyed then.
+   */
+  create(signal?: AbortSignal): Promise<Socket>;
+  /** Destroys the socket. */
+  destroy(socket: Socket): void;
+  /** `true` while the socket is usable: not destroyed, not ended by either side, writable. */
+  validate(socket: Socket): boolean;
+  /** `host:port` or the socket path, as used in error messages. */
+  readonly address: string;
+}
+
+// Pooled sockets sit idle with no listener of their own; an 'error' then (ECONNRESET from the
+// peer) would be an uncaught exception. This keeps the process alive; the socket is destroyed
+// by the error, so validate() evicts it.
+const ignoreError = (): void => {};
+
+function validate(socket: Socket): boolean {
+  return (
+    !socket.destroyed &&
+    socket.writable &&
+    !socket.writableEnded &&
+    !socket.readableEnded &&
+    socket.readyState === 'open'
+  );
+}
+
+function destroy(socket: Socket): void {
+  socket.destroy();
+}
+
+/**
+ * Creates `create` / `destroy` / `validate` for TCP (or Unix socket) connections, to spread into
+ * {@link createPool}. Throws `TypeError` naming the option if one is invalid.
+ *
+ * @example
+ * const pool = createPool({ ...createTcpConnector({ host: '127.0.0.1', port: 4000 }), maxActive: 10 });
+ */
+export function createTcpConnector(
+  target: TcpTarget,
+  options: TcpConnectorOptions = {},
+): TcpConnector {
+  if (typeof target !== 'object' || target === null) {
+    throw new TypeError(`target must be { host, port } or { path }, got ${String(target)}`);
+  }
+  let address: string;
+  let connectOptions: NetConnectOpts;
+  const keepAlive = checkInteger(
+    'keepAlive',
+    options.keepAlive ?? CONNECTOR_DEFAULTS.keepAlive,
+    0,
+    MAX_TIMER,
+    false,
+  );
+  const dialTimeout = checkInteger(
+    'dialTimeout',
+    options.dialTimeout ?? CONNECTOR_DEFAULTS.dialTimeout,
+    0,
+    MAX_TIMER,
+    false,
+  );
+  const noDelay = options.noDelay ?? CONNECTOR_DEFAULTS.noDelay;
+  if (typeof noDelay !== 'boolean') {
+    throw new TypeError(`noDelay must be a boolean, got ${String(noDelay)}`);
+  }
+  if (options.lookup !== undefined && typeof options.lookup !== 'function') {
+    throw new TypeError(`lookup must be a function, got ${String(options.lookup)}`);
+  }
+  if ('path' in target) {
+    if (typeof target.path !== 'string' || target.path === '') {
+      throw new TypeError(`path must be a non-empty string, got ${JSON.stringify(target.path)}`);
+    }
+    address = target.path;
+    connectOptions = {
+      path: target.path,
+      noDelay,
+      keepAlive: keepAlive > 0,
+      ...(keepAlive > 0 ? { keepAliveInitialDelay: keepAlive } : {}),
+    };
+  } else {
+    const port = checkInteger('port', target.port, 1, 65_535, false);
+    const host = target.host ?? CONNECTOR_DEFAULTS.host;
+    if (typeof host !== 'string' || host === '') {
+      throw new TypeError(`host must be a non-empty string, got ${JSON.stringify(host)}`);
+    }
+    address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+    connectOptions = {
+      host,
+      port,
+      noDelay,
+      keepAlive: keepAlive > 0,
+      ...(keepAlive > 0 ? { keepAliveInitialDelay: keepAlive } : {}),
+      ...(options.lookup !== undefined ? { lookup: options.lookup } : {}),
+    };
+  }
+  Object.freeze(connectOptions);
+
+  function create(signal?: AbortSignal): Promise<Socket> {
+    if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
+    return new Promise<Socket>((resolve, reject) => {
+      const socket = connect(connectOptions);
+      let timer: NodeJS.Timeout | null = null;
+      const settle = (): void => {
+        socket.off('connect', onConnect);
+        socket.off('error', onError);
+        if (timer !== null) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const fail = (error: Error): void => {
+        settle();
+        socket.on('error', ignoreError);
+        socket.destroy();
+        reject(error);
+      };
+      const onConnect = (): void => {
+        settle();
+        socket.on('error', ignoreError);
+        resolve(socket);
+      };
+      const onError = (error: Error): void => fail(new DialError(address, { cause: error }));
+      const onAbort = (): void => fail(new AbortError(signal!.reason));
+      socket.once('connect', onConnect);
+      socket.once('error', onError);
+      if (dialTimeout > 0) {
+        timer = setTimeout(() => fail(new DialTimeoutError(dialTimeout, address)), dialTimeout);
+        timer.unref();
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  return Object.freeze({ create, destroy, validate, address });
+}

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CONNECTOR_DEFAULTS, createPool, DEFAULTS, type PoolOptions } from '../src/index.js';
+
+const factory = { create: () => ({}), destroy: () => {} };
+const make = (extra: Record<string, unknown>) =>
+  createPool({ ...factory, ...extra } as PoolOptions<object>);
+
+describe('option validation', () => {
+  it.each([
+    [{ create: undefined }, 'create must be a function, got undefined'],
+    [{ destroy: 42 }, 'destroy must be a function, got 42'],
+    [{ validate: true }, 'validate must be a function, got true'],
+    [{ maxIdle: -1 }, 'maxIdle must be an integer >= 0 or Infinity, got -1'],
+    [{ maxIdle: 1.5 }, 'maxIdle must be an integer >= 0 or Infinity, got 1.5'],
+    [{ maxActive: 0 }, 'maxActive must be an integer >= 1 or Infinity, got 0'],
+    [{ maxActive: '10' }, 'maxActive must be an integer >= 1 or Infinity, got "10"'],
+    [{ acquireTimeout: -5 }, 'acquireTimeout must be an integer between 0 and 2147483647, got -5'],
+    [{ acquireTimeout: Infinity }, 'acquireTimeout must be an integer between 0 and 2147483647'],
+    [{ idleTimeout: 2 ** 31 }, 'idleTimeout must be an integer between 0 and 2147483647'],
+    [{ maxLifetime: Number.NaN }, 'maxLifetime must be an integer between 0 and 2147483647'],
+    [{ healthCheckInterval: -1 }, 'healthCheckInterval must be an integer between 0 and'],
+    [{ closeTimeout: -1 }, 'closeTimeout must be an integer between 0 and 2147483647 or Infinity'],
+  ])('rejects %j', (extra, message) => {
+    expect(() => make(extra)).toThrow(TypeError);
+    expect(() => make(extra)).toThrow(message);
+  });
+
+  it('rejects options that are not an object', () => {
+    expect(() => createPool(undefined as never)).toThrow(
+      'options must be an object with create and destroy, got undefined',
+    );
+  });
+
+  it('accepts Infinity where documented and the edge values', async () => {
+    const pool = make({ maxActive: Infinity, maxIdle: Infinity, closeTimeout: Infinity });
+    expect(pool.stats().maxActive).toBe(Infinity);
+    await pool.close({ timeout: 0 });
+    const edges = make({ maxIdle: 0, maxActive: 1, acquireTimeout: 0, idleTimeout: 0 });
+    await edges.close();
+  });
+
+  it('resolves missing options to DEFAULTS', async () => {
+    const pool = make({});
+    expect(pool.stats().maxActive).toBe(DEFAULTS.maxActive);
+    expect(Object.isFrozen(DEFAULTS)).toBe(true);
+    await pool.close();
+  });
+});
+
+describe('README', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+  /** Rows `| \`name\` | type | default | meaning |` of the table under a heading. */
+  function tableDefaults(heading: string): Record<string, string> {
+    const start = readme.indexOf(heading);
+    expect(start, `README has "${heading}"`).toBeGreaterThanOrEqual(0);
+    const rows: Record<string, string> = {};
+    for (const line of readme.slice(start).split('\n').slice(1)) {
+      if (line.startsWith('#')) break;
+      const cells = line.split('|').map((c) => c.trim());
+      const name = /^`(\w+)`$/.exec(cells[1] ?? '')?.[1];
+      if (name !== undefined) rows[name] = cells[3]!;
+    }
+    return rows;
+  }
+
+  const show = (value: unknown) =>
+    typeof value === 'string' ? `\`'${value}'\`` : `\`${String(value)}\``;
+
+  it('documents every pool default as DEFAULTS has it', () => {
+    const rows = tableDefaults('### Pool options');
+    for (const [key, value] of Object.entries(DEFAULTS)) {
+      expect(rows[key], key).toBe(show(value));
+    }
+  });
+
+  it('documents every connector default as CONNECTOR_DEFAULTS has it', () => {
+    const rows = tableDefaults('### Connector options');
+    for (const [key, value] of Object.entries(CONNECTOR_DEFAULTS)) {
+      expect(rows[key], key).toBe(show(value));
+    }
+  });
+});

@@ -1,0 +1,731 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import {
+  AbortError,
+  createPool,
+  DialError,
+  DialTimeoutError,
+  PoolClosedError,
+  PoolExhaustedError,
+} from '../src/index.js';
+import { type Deferred, deferred, pool, settle, type Thing, things, tick } from './helpers.js';
+
+describe('acquire and release', () => {
+  it('creates a resource on first acquire and reuses it after release', async () => {
+    const f = things();
+    const p = pool(f);
+    const a = await p.acquire();
+    expect(p.stats()).toMatchObject({ size: 1, active: 1, idle: 0, created: 1 });
+    p.release(a);
+    expect(p.stats()).toMatchObject({ size: 1, active: 0, idle: 1 });
+    const b = await p.acquire();
+    expect(b).toBe(a);
+    expect(p.stats().created).toBe(1);
+  });
+
+  it('reuses the most recently released idle resource first', async () => {
+    const p = pool(things());
+    const [a, b] = await Promise.all([p.acquire(), p.acquire()]);
+    p.release(a);
+    p.release(b);
+    expect(await p.acquire()).toBe(b);
+  });
+
+  it('reports size and maxActive so a caller can tell whether another resource may be made', async () => {
+    const p = pool({ ...things(), maxActive: 2 });
+    const a = await p.acquire();
+    expect(p.stats()).toMatchObject({ size: 1, maxActive: 2 });
+    const b = await p.acquire();
+    const s = p.stats();
+    expect(s.size < s.maxActive).toBe(false);
+    p.release(a);
+    p.release(b);
+  });
+
+  it('counts a create in flight in size and creating, synchronously', () => {
+    const p = pool({ create: () => new Promise<Thing>(() => {}), destroy: () => {}, maxActive: 3 });
+    void settle(p.acquire());
+    expect(p.stats()).toMatchObject({ size: 1, creating: 1, pending: 1, active: 0 });
+  });
+
+  it('throws TypeError when a resource is released twice or was never handed out', async () => {
+    const p = pool(things());
+    const a = await p.acquire();
+    p.release(a);
+    expect(() => p.release(a)).toThrow(TypeError);
+    expect(() => p.release({ id: 99, broken: false })).toThrow(/has not handed out/);
+  });
+
+  it('accepts a factory whose methods use this', async () => {
+    class Factory {
+      made = 0;
+      create(): Thing {
+        this.made += 1;
+        return { id: this.made, broken: false };
+      }
+      destroy(): void {}
+    }
+    const factory = new Factory();
+    const p = pool(factory);
+    expect(await p.acquire()).toEqual({ id: 1, broken: false });
+    expect(factory.made).toBe(1);
+  });
+});
+
+describe('maxActive and waiters', () => {
+  it('never exceeds maxActive under 1,000 concurrent acquires and serves them all', async () => {
+    const f = things();
+    const p = pool({ ...f, maxActive: 10 });
+    let peak = 0;
+    const work = Array.from({ length: 1000 }, async (_, i) => {
+      const r = await p.acquire();
+      peak = Math.max(peak, p.stats().size, f.live.size);
+      if (i % 3 === 0) await tick();
+      p.release(r);
+      return r.id;
+    });
+    const ids = await Promise.all(work);
+    expect(ids).toHaveLength(1000);
+    expect(peak).toBeLessThanOrEqual(10);
+    expect(p.stats()).toMatchObject({ created: 10, pending: 0, active: 0, idle: 10 });
+  });
+
+  it('serves waiters first come, first served', async () => {
+    const p = pool({ ...things(), maxActive: 1 });
+    const held = await p.acquire();
+    const order: string[] = [];
+    const waits = ['a', 'b', 'c'].map((name) =>
+      p.acquire().then((r) => {
+        order.push(name);
+        return r;
+      }),
+    );
+    expect(p.stats().pending).toBe(3);
+    p.release(held);
+    p.release(await waits[0]!);
+    p.release(await waits[1]!);
+    p.release(await waits[2]!);
+    expect(order).toEqual(['a', 'b', 'c']);
+  });
+
+  it('gives a newly created resource to the oldest waiter, not a later one', async () => {
+    const gates: Array<{ resolve(t: Thing): void }> = [];
+    const p = pool({
+      create: () =>
+        new Promise<Thing>((resolve) => {
+          gates.push({ resolve });
+        }),
+      destroy: () => {},
+      maxActive: 2,
+    });
+    const first = p.acquire();
+    const second = p.acquire();
+    expect(gates).toHaveLength(2);
+    gates[1]!.resolve({ id: 2, broken: false }); // the second create finishes first
+    expect(await first).toEqual({ id: 2, broken: false });
+    gates[0]!.resolve({ id: 1, broken: false });
+    expect(await second).toEqual({ id: 1, broken: false });
+  });
+
+  it('rejects with PoolExhaustedError after acquireTimeout when maxActive are in use', async () => {
+    const p = pool({ ...things(), maxActive: 1, acquireTimeout: 20 });
+    const held = await p.acquire();
+    const { error } = await settle(p.acquire());
+    expect(error).toBeInstanceOf(PoolExhaustedError);
+    expect(error).toMatchObject({ code: 'RERPC_ERR_POOL_EXHAUSTED', maxActive: 1, timeout: 20 });
+    expect(p.stats()).toMatchObject({ timeouts: 1, pending: 0 });
+    // The timed-out acquire left no trace: the release parks the resource idle.
+    p.release(held);
+    expect(p.stats()).toMatchObject({ idle: 1, active: 0, pending: 0 });
+  });
+
+  it('times out waiters one by one in queue order', async () => {
+    const p = pool({ ...things(), maxActive: 1, acquireTimeout: 20 });
+    const held = await p.acquire();
+    const first = settle(p.acquire());
+    await tick();
+    const second = settle(p.acquire());
+    expect((await first).error).toBeInstanceOf(PoolExhaustedError);
+    expect(p.stats().pending).toBeLessThanOrEqual(1);
+    expect((await second).error).toBeInstanceOf(PoolExhaustedError);
+    expect(p.stats().timeouts).toBe(2);
+    p.release(held);
+  });
+
+  it('waits without limit when acquireTimeout is 0', async () => {
+    const p = pool({ ...things(), maxActive: 1, acquireTimeout: 0 });
+    const held = await p.acquire();
+    const waiting = p.acquire();
+    await sleep(30);
+    expect(p.stats()).toMatchObject({ pending: 1, timeouts: 0 });
+    p.release(held);
+    expect(await waiting).toBe(held);
+  });
+});
+
+describe('abort', () => {
+  it('rejects at once with AbortError whose cause is the reason when the signal is already aborted', async () => {
+    const f = things();
+    const p = pool(f);
+    const reason = new Error('gone');
+    const { error } = await settle(p.acquire({ signal: AbortSignal.abort(reason) }));
+    expect(error).toBeInstanceOf(AbortError);
+    expect(error).toMatchObject({ name: 'AbortError', code: 'RERPC_ERR_ABORTED', cause: reason });
+    expect(p.stats()).toMatchObject({ created: 0, pending: 0, size: 0 });
+  });
+
+  it('rejects a waiting acquire when its signal aborts and leaves the queue as it was', async () => {
+    const p = pool({ ...things(), maxActive: 1 });
+    const held = await p.acquire();
+    const controller = new AbortController();
+    const order: string[] = [];
+    const a = p.acquire().then((r) => {
+      order.push('a');
+      return r;
+    });
+    const b = settle(p.acquire({ signal: controller.signal }));
+    const c = p.acquire().then((r) => {
+      order.push('c');
+      return r;
+    });
+    controller.abort('user gave up');
+    const { error } = await b;
+    expect(error).toBeInstanceOf(AbortError);
+    expect((error as AbortError).cause).toBe('user gave up');
+    expect(p.stats().pending).toBe(2);
+    p.release(held);
+    p.release(await a);
+    p.release(await c);
+    expect(order).toEqual(['a', 'c']);
+    expect(p.stats()).toMatchObject({ pending: 0, active: 0, idle: 1, created: 1 });
+  });
+
+  it('aborts the create an aborted acquire started when nobody else needs it', async () => {
+    const gate = deferred<Thing>();
+    let createSignal: AbortSignal | undefined;
+    const destroyed: Thing[] = [];
+    const p = pool({
+      create: (signal: AbortSignal) => {
+        createSignal = signal;
+        return gate.promise;
+      },
+      destroy: (t: Thing) => void destroyed.push(t),
+    });
+    const controller = new AbortController();
+    const acquired = settle(p.acquire({ signal: controller.signal }));
+    controller.abort();
+    expect((await acquired).error).toBeInstanceOf(AbortError);
+    expect(createSignal!.aborted).toBe(true);
+    expect(createSignal!.reason).toBeInstanceOf(AbortError);
+    expect(p.stats()).toMatchObject({ size: 0, creating: 0, pending: 0 });
+    // The create ignored its signal and finished anyway: the resource is destroyed, not kept.
+    const late = { id: 1, broken: false };
+    gate.resolve(late);
+    await tick();
+    expect(destroyed).toEqual([late]);
+    expect(p.stats()).toMatchObject({ size: 0, idle: 0 });
+  });
+
+  it('hands an aborted acquire’s create to the next waiter that needs one', async () => {
+    const gates: Array<Deferred<Thing>> = [];
+    const p = pool({
+      create: () => {
+        const d = deferred<Thing>();
+        gates.push(d);
+        return d.promise;
+      },
+      destroy: () => {},
+      maxActive: 1,
+    });
+    const controller = new AbortController();
+    const first = settle(p.acquire({ signal: controller.signal }));
+    const second = p.acquire();
+    expect(gates).toHaveLength(1);
+    controller.abort();
+    expect((await first).error).toBeInstanceOf(AbortError);
+    expect(p.stats()).toMatchObject({ creating: 1, pending: 1 });
+    gates[0]!.resolve({ id: 1, broken: false });
+    expect(await second).toEqual({ id: 1, broken: false });
+    expect(gates).toHaveLength(1);
+  });
+});
+
+describe('create failures', () => {
+  it('rejects the acquire that caused it with DialError whose cause is the thrown error', async () => {
+    const boom = new Error('boom');
+    const p = pool({
+      create: () => Promise.reject(boom),
+      destroy: () => {},
+    });
+    const { error } = await settle(p.acquire());
+    expect(error).toBeInstanceOf(DialError);
+    expect(error).toMatchObject({ code: 'RERPC_ERR_DIAL', cause: boom, address: null });
+    expect((error as Error).message).toContain('boom');
+    expect(p.stats()).toMatchObject({ createErrors: 1, size: 0, pending: 0 });
+  });
+
+  it('wraps a synchronous throw from create the same way', async () => {
+    const p = pool({
+      create: (): Thing => {
+        throw new RangeError('sync');
+      },
+      destroy: () => {},
+    });
+    const { error } = await settle(p.acquire());
+    expect(error).toBeInstanceOf(DialError);
+    expect((error as DialError).cause).toBeInstanceOf(RangeError);
+  });
+
+  it('passes its own error classes through unwrapped', async () => {
+    const own = new DialTimeoutError(5, 'x:1');
+    const p = pool({ create: () => Promise.reject(own), destroy: () => {} });
+    expect((await settle(p.acquire())).error).toBe(own);
+  });
+
+  it('reaches only the waiter whose create failed; the others still get resources', async () => {
+    let calls = 0;
+    const p = pool({
+      create: async (): Promise<Thing> => {
+        calls += 1;
+        if (calls === 1) throw new Error('first dial fails');
+        return { id: calls, broken: false };
+      },
+      destroy: () => {},
+      maxActive: 2,
+    });
+    const [a, b] = await Promise.all([settle(p.acquire()), settle(p.acquire())]);
+    expect(a.error).toBeInstanceOf(DialError);
+    expect(b.value).toEqual({ id: 2, broken: false });
+    expect(p.stats()).toMatchObject({ createErrors: 1, active: 1 });
+  });
+
+  it('rejects with DialTimeoutError and aborts create when it outlasts acquireTimeout', async () => {
+    let createSignal: AbortSignal | undefined;
+    const p = pool({
+      // Never resolves by itself; rejects when its signal aborts, as a well-behaved create does.
+      create: (signal: AbortSignal) =>
+        new Promise<Thing>((_, reject) => {
+          createSignal = signal;
+          signal.addEventListener('abort', () => reject(signal.reason));
+        }),
+      destroy: () => {},
+      acquireTimeout: 25,
+    });
+    const { error } = await settle(p.acquire());
+    expect(error).toBeInstanceOf(DialTimeoutError);
+    expect(error).toMatchObject({ code: 'RERPC_ERR_DIAL_TIMEOUT', timeout: 25, address: null });
+    expect(createSignal!.reason).toBe(error);
+    await tick();
+    expect(p.stats()).toMatchObject({ timeouts: 1, creating: 0, size: 0, createErrors: 0 });
+  });
+});
+
+describe('validation', () => {
+  it('destroys an idle resource that fails validation and hands out a replacement', async () => {
+    const f = things();
+    const p = pool(f);
+    const a = await p.acquire();
+    p.release(a);
+    a.broken = true;
+    const b = await p.acquire();
+    expect(b).not.toBe(a);
+    expect(f.destroyed).toEqual([a]);
+    expect(p.stats()).toMatchObject({ validationFailures: 1, created: 2, destroyed: 1, size: 1 });
+  });
+
+  it('tries the next idle resource before creating one', async () => {
+    const f = things();
+    const p = pool(f);
+    const [a, b] = await Promise.all([p.acquire(), p.acquire()]);
+    p.release(a);
+    p.release(b);
+    b.broken = true;
+    expect(await p.acquire()).toBe(a);
+    expect(p.stats().created).toBe(2);
+  });
+
+  it('treats a throwing validate as a failure', async () => {
+    const f = things();
+    const p = pool({
+      ...f,
+      validate: (t: Thing) => {
+        if (t.broken) throw new Error('cannot tell');
+        return true;
+      },
+    });
+    const a = await p.acquire();
+    p.release(a);
+    a.broken = true;
+    expect(await p.acquire()).not.toBe(a);
+    expect(f.destroyed).toEqual([a]);
+  });
+
+  it('validates a released resource before handing it straight to a waiter', async () => {
+    const f = things();
+    const p = pool({ ...f, maxActive: 1 });
+    const a = await p.acquire();
+    const waiting = p.acquire();
+    a.broken = true;
+    p.release(a);
+    const b = await waiting;
+    expect(b).not.toBe(a);
+    expect(f.destroyed).toEqual([a]);
+  });
+
+  it('supports an asynchronous validate, replacing what it rejects', async () => {
+    const f = things();
+    const p = pool({
+      ...f,
+      validate: async (t: Thing) => {
+        await tick();
+        return !t.broken;
+      },
+    });
+    const a = await p.acquire();
+    p.release(a);
+    expect(await p.acquire()).toBe(a);
+    p.release(a);
+    a.broken = true;
+    const acquiring = p.acquire();
+    expect(p.stats()).toMatchObject({ validating: 1, pending: 1, size: 1 });
+    const b = await acquiring;
+    expect(b).not.toBe(a);
+    expect(p.stats()).toMatchObject({ validating: 0, validationFailures: 1, active: 1 });
+  });
+
+  it('does not validate a resource it has just created', async () => {
+    let validated = 0;
+    const p = pool({
+      ...things(),
+      validate: () => {
+        validated += 1;
+        return true;
+      },
+    });
+    p.release(await p.acquire());
+    expect(validated).toBe(0);
+    await p.acquire();
+    expect(validated).toBe(1);
+  });
+});
+
+describe('idle limits and health check', () => {
+  it('destroys a released resource when maxIdle are already idle', async () => {
+    const f = things();
+    const p = pool({ ...f, maxIdle: 1 });
+    const [a, b] = await Promise.all([p.acquire(), p.acquire()]);
+    p.release(a);
+    p.release(b);
+    expect(f.destroyed).toEqual([b]);
+    expect(p.stats()).toMatchObject({ idle: 1, size: 1 });
+  });
+
+  it('keeps nothing idle when maxIdle is 0', async () => {
+    const f = things();
+    const p = pool({ ...f, maxIdle: 0 });
+    const a = await p.acquire();
+    p.release(a);
+    expect(f.destroyed).toEqual([a]);
+    expect(p.stats().size).toBe(0);
+  });
+
+  it('evicts a resource idle longer than idleTimeout', async () => {
+    const f = things();
+    const p = pool({ ...f, idleTimeout: 20, healthCheckInterval: 0 });
+    const a = await p.acquire();
+    const evicted = f.nextDestroy();
+    p.release(a);
+    expect(await evicted).toBe(a);
+    expect(p.stats()).toMatchObject({ idle: 0, size: 0, destroyed: 1 });
+  });
+
+  it('evicts an idle resource older than maxLifetime', async () => {
+    const f = things();
+    const p = pool({ ...f, maxLifetime: 20, idleTimeout: 0, healthCheckInterval: 0 });
+    const a = await p.acquire();
+    const evicted = f.nextDestroy();
+    p.release(a);
+    expect(await evicted).toBe(a);
+    expect(p.stats().size).toBe(0);
+  });
+
+  it('destroys a resource released after maxLifetime instead of keeping it', async () => {
+    const f = things();
+    const p = pool({ ...f, maxLifetime: 20 });
+    const a = await p.acquire();
+    await sleep(30); // the behaviour under test is the lifetime passing while it is held
+    p.release(a);
+    expect(f.destroyed).toEqual([a]);
+    expect(await p.acquire()).not.toBe(a);
+  });
+
+  it('validates idle resources every healthCheckInterval and evicts the broken ones', async () => {
+    const f = things();
+    const p = pool({ ...f, healthCheckInterval: 20 });
+    const [a, b] = await Promise.all([p.acquire(), p.acquire()]);
+    p.release(a);
+    p.release(b);
+    const evicted = f.nextDestroy();
+    a.broken = true;
+    expect(await evicted).toBe(a);
+    expect(p.stats()).toMatchObject({ idle: 1, validationFailures: 1 });
+    expect(await p.acquire()).toBe(b);
+  });
+
+  it('runs an asynchronous health check and puts healthy resources back', async () => {
+    const f = things();
+    let checks = 0;
+    const checked = deferred();
+    const p = pool({
+      ...f,
+      healthCheckInterval: 20,
+      validate: async (t: Thing) => {
+        checks += 1;
+        if (checks === 2) checked.resolve();
+        return !t.broken;
+      },
+    });
+    const [a, b] = await Promise.all([p.acquire(), p.acquire()]);
+    p.release(a);
+    p.release(b);
+    const evicted = f.nextDestroy();
+    b.broken = true;
+    expect(await evicted).toBe(b);
+    await checked.promise;
+    await tick();
+    expect(p.stats()).toMatchObject({ idle: 1, validating: 0, validationFailures: 1 });
+  });
+
+  it('keeps no timer that holds the process open', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const p = pool({ ...things(), maxActive: 1, acquireTimeout: 60_000, healthCheckInterval: 50 });
+    const a = await p.acquire();
+    const waiting = p.acquire(); // arms the acquire timer
+    expect(timers()).toBe(before);
+    p.release(a);
+    p.release(await waiting); // parks it idle: starts the sweep
+    expect(timers()).toBe(before);
+  });
+});
+
+describe('destroy', () => {
+  it('frees the place of a broken resource so a waiter gets a new one', async () => {
+    const f = things();
+    const p = pool({ ...f, maxActive: 1 });
+    const a = await p.acquire();
+    const waiting = p.acquire();
+    await p.destroy(a);
+    const b = await waiting;
+    expect(b).not.toBe(a);
+    expect(f.destroyed).toEqual([a]);
+    expect(p.stats()).toMatchObject({ size: 1, active: 1, destroyed: 1 });
+  });
+
+  it('ignores a resource it no longer tracks, and destroys an idle one', async () => {
+    const f = things();
+    const p = pool(f);
+    const a = await p.acquire();
+    await p.destroy(a);
+    await p.destroy(a);
+    expect(f.destroyed).toEqual([a]);
+    const b = await p.acquire();
+    p.release(b);
+    await p.destroy(b);
+    expect(p.stats()).toMatchObject({ idle: 0, size: 0, destroyed: 2 });
+  });
+
+  it('waits for an asynchronous destroy and ignores its failure', async () => {
+    const gate = deferred();
+    const p = pool({
+      create: (): Thing => ({ id: 1, broken: false }),
+      destroy: async () => {
+        await gate.promise;
+        throw new Error('destroy failed');
+      },
+    });
+    const a = await p.acquire();
+    let done = false;
+    const destroying = p.destroy(a).then(() => {
+      done = true;
+    });
+    await tick();
+    expect(done).toBe(false);
+    gate.resolve();
+    await destroying;
+    expect(done).toBe(true);
+  });
+});
+
+describe('close', () => {
+  it('rejects pending acquires with PoolClosedError, then waits for held resources', async () => {
+    const f = things();
+    const p = createPool({ ...f, maxActive: 2 });
+    const [a, b] = await Promise.all([p.acquire(), p.acquire()]);
+    const waiting = settle(p.acquire({ signal: new AbortController().signal }));
+    const waiting2 = settle(p.acquire());
+    const closing = p.close();
+    expect((await waiting).error).toBeInstanceOf(PoolClosedError);
+    expect((await waiting2).error).toMatchObject({ code: 'RERPC_ERR_POOL_CLOSED' });
+    expect(p.stats()).toMatchObject({ pending: 0, active: 2, closed: true });
+    p.release(a);
+    p.release(b);
+    await closing;
+    expect(f.live.size).toBe(0);
+    expect(p.stats()).toMatchObject({ size: 0, destroyed: 2 });
+  });
+
+  it('destroys idle resources as soon as close is called', async () => {
+    const f = things();
+    const p = createPool(f);
+    const a = await p.acquire();
+    p.release(a);
+    const closing = p.close();
+    expect(f.destroyed).toEqual([a]);
+    await closing;
+  });
+
+  it('destroys held resources when they are released and resolves then', async () => {
+    const f = things();
+    const p = createPool(f);
+    const [a, b] = await Promise.all([p.acquire(), p.acquire()]);
+    p.release(b);
+    let closed = false;
+    const closing = p.close().then(() => {
+      closed = true;
+    });
+    expect(f.destroyed).toEqual([b]);
+    await tick();
+    expect(closed).toBe(false);
+    p.release(a);
+    await closing;
+    expect(f.destroyed).toEqual([b, a]);
+    expect(p.stats()).toMatchObject({ size: 0, closed: true });
+  });
+
+  it('is idempotent: a second close returns the same promise', async () => {
+    const p = createPool(things());
+    const first = p.close();
+    expect(p.close()).toBe(first);
+    expect(p[Symbol.asyncDispose]()).toBe(first);
+    await first;
+  });
+
+  it('rejects acquire with PoolClosedError afterwards, and release never throws', async () => {
+    const p = createPool(things());
+    const a = await p.acquire();
+    const closing = p.close();
+    expect((await settle(p.acquire())).error).toBeInstanceOf(PoolClosedError);
+    p.release(a);
+    expect(() => p.release(a)).not.toThrow();
+    expect(() => p.release({ id: 7, broken: false })).not.toThrow();
+    await closing;
+  });
+
+  it('destroys resources still held when the timeout passes', async () => {
+    const f = things();
+    const p = createPool(f);
+    const a = await p.acquire();
+    await p.close({ timeout: 20 });
+    expect(f.destroyed).toEqual([a]);
+    expect(() => p.release(a)).not.toThrow();
+    expect(f.destroyed).toEqual([a]);
+  });
+
+  it('destroys held resources at once with timeout 0', async () => {
+    const f = things();
+    const p = createPool(f);
+    const a = await p.acquire();
+    await p.close({ timeout: 0 });
+    expect(f.destroyed).toEqual([a]);
+  });
+
+  it('aborts creates in flight and leaks nothing they make', async () => {
+    const gate = deferred<Thing>();
+    let createSignal: AbortSignal | undefined;
+    const destroyed: Thing[] = [];
+    const p = createPool({
+      create: (signal: AbortSignal) => {
+        createSignal = signal;
+        return gate.promise; // ignores the signal on purpose
+      },
+      destroy: (t: Thing) => void destroyed.push(t),
+    });
+    const acquiring = settle(p.acquire());
+    let closed = false;
+    const closing = p.close().then(() => {
+      closed = true;
+    });
+    expect((await acquiring).error).toBeInstanceOf(PoolClosedError);
+    expect(createSignal!.reason).toBeInstanceOf(PoolClosedError);
+    await tick();
+    expect(closed).toBe(false); // it waits for the create it could not stop
+    const late = { id: 1, broken: false };
+    gate.resolve(late);
+    await closing;
+    expect(destroyed).toEqual([late]);
+  });
+
+  it('rejects an invalid timeout without closing', async () => {
+    const p = pool(things());
+    await expect(p.close({ timeout: -1 })).rejects.toThrow(
+      'timeout must be an integer between 0 and 2147483647 or Infinity, got -1',
+    );
+    expect(p.stats().closed).toBe(false);
+  });
+
+  it('works with await using', async () => {
+    const f = things();
+    let a: Thing;
+    {
+      const p = createPool(f);
+      a = await p.acquire();
+      p.release(a);
+      await p[Symbol.asyncDispose]();
+    }
+    expect(f.destroyed).toEqual([a]);
+  });
+});
+
+describe('drain', () => {
+  it('serves queued acquires, refuses new ones, then closes once everything is released', async () => {
+    const f = things();
+    const p = createPool({ ...f, maxActive: 2 });
+    const [a, b] = await Promise.all([p.acquire(), p.acquire()]);
+    const queued = p.acquire();
+    let drained = false;
+    const draining = p.drain().then(() => {
+      drained = true;
+    });
+    expect(p.drain()).toBe(p.drain());
+    expect((await settle(p.acquire())).error).toBeInstanceOf(PoolClosedError);
+    p.release(a);
+    const c = await queued;
+    expect(c).toBe(a);
+    p.release(b);
+    await tick();
+    expect(drained).toBe(false);
+    p.release(c);
+    await draining;
+    expect(f.live.size).toBe(0);
+    expect(p.stats()).toMatchObject({ size: 0, pending: 0, closed: true });
+  });
+
+  it('closes with force when its timeout passes', async () => {
+    const f = things();
+    const p = createPool(f);
+    const a = await p.acquire();
+    await p.drain({ timeout: 20 });
+    expect(f.destroyed).toEqual([a]);
+  });
+
+  it('ends with close() when close is called meanwhile', async () => {
+    const p = createPool(things());
+    const a = await p.acquire();
+    const draining = p.drain();
+    const closing = p.close();
+    p.release(a);
+    await Promise.all([draining, closing]);
+    expect(p.stats().size).toBe(0);
+  });
+});
