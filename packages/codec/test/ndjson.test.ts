@@ -72,8 +72,20 @@ describe('NDJSON decoder', () => {
 
   it('passes a real U+FFFD character through as data, not as a UTF-8 error', () => {
     const r = record('ndjson');
-    r.push(b('"\uFFFD"\n'));
-    expect(r.messages()).toEqual(['\uFFFD']);
+    r.push(b('"\uFFFD"\n[1]\n"a\uFFFDb"\n'));
+    expect(r.events.map((e) => e.kind)).toEqual(['message', 'message', 'message']);
+    expect(r.messages()).toEqual(['\uFFFD', [1], 'a\uFFFDb']);
+  });
+
+  it('tells a bad line from a real U+FFFD on the next line of the same chunk', () => {
+    const r = record('ndjson');
+    r.push(Buffer.concat([b('"\uFFFD"\n"'), Buffer.from([0xfe]), b('"\n{bad\n[2]\n')]));
+    expect(r.events.map((e) => (e.kind === 'parse' ? e.reason : e.kind))).toEqual([
+      'message',
+      'utf8',
+      'json',
+      'message',
+    ]);
   });
 
   it('decodes an unterminated final line at end()', () => {
@@ -157,6 +169,18 @@ describe('NDJSON decoder', () => {
       r.push(b('\n[1]\n'));
       expect(r.events[0]).toMatchObject({ kind: 'oversize', size: 4 });
       expect(r.messages()).toEqual([[1]]);
+    });
+
+    it('counts the limit in UTF-8 bytes, not characters', () => {
+      const r = record('ndjson', { maxMessageBytes: 10 });
+      r.push(b('"éééé"\n"ééééé"\n"abcdefgh"\n"abcdefghi"\n[1]\n'));
+      expect(r.events.map((e) => (e.kind === 'oversize' ? e.size : e.kind))).toEqual([
+        'message',
+        12,
+        'message',
+        11,
+        'message',
+      ]);
     });
 
     it('checks the final unterminated line at end()', () => {

@@ -1,0 +1,260 @@
+// @rerpc/codec micro-benchmarks: envelope encoding (schema, no schema, JSON.stringify), the error
+// encoder (template vs fast-json-stringify), NDJSON decoding (ours vs split + JSON.parse), and the
+// cost of the invalid-UTF-8 check on the decode path.
+import { isUtf8 } from 'node:buffer';
+import {
+  compileResponseEncoder,
+  createContentLengthDecoder,
+  createNdjsonDecoder,
+  encodeError,
+  frame,
+} from '@rerpc/codec';
+import build, { type ObjectSchema } from 'fast-json-stringify';
+import { type MicroCase, runMicroSuite } from '../lib/micro.js';
+
+const N = 1000;
+let sink: unknown;
+
+function encodeCases(): MicroCase[] {
+  const resultSchema: ObjectSchema = {
+    type: 'object',
+    properties: { result: { type: 'integer' } },
+    required: ['result'],
+  };
+  const withSchema = compileResponseEncoder({ result: resultSchema });
+  const noSchema = compileResponseEncoder();
+  const fullEnvelope = build({
+    type: 'object',
+    properties: {
+      jsonrpc: { type: 'string' },
+      result: resultSchema,
+      id: { type: 'integer' },
+    },
+  });
+  let n = 0;
+  return [
+    {
+      name: 'JSON.stringify(envelope)',
+      baseline: true,
+      opsPerCall: N,
+      fn() {
+        for (let i = 0; i < N; i++) {
+          n++;
+          sink = JSON.stringify({ jsonrpc: '2.0', result: { result: n }, id: n });
+        }
+      },
+    },
+    {
+      name: 'compileResponseEncoder() no schema',
+      opsPerCall: N,
+      fn() {
+        for (let i = 0; i < N; i++) {
+          n++;
+          sink = noSchema.success(n, { result: n });
+        }
+      },
+    },
+    {
+      name: 'compileResponseEncoder({ result schema })',
+      opsPerCall: N,
+      fn() {
+        for (let i = 0; i < N; i++) {
+          n++;
+          sink = withSchema.success(n, { result: n });
+        }
+      },
+    },
+    {
+      name: 'fast-json-stringify(full envelope schema)',
+      opsPerCall: N,
+      fn() {
+        for (let i = 0; i < N; i++) {
+          n++;
+          sink = fullEnvelope({ jsonrpc: '2.0', result: { result: n }, id: n });
+        }
+      },
+    },
+  ];
+}
+
+function errorCases(): MicroCase[] {
+  const fjsError = build({
+    type: 'object',
+    properties: {
+      jsonrpc: { type: 'string' },
+      error: {
+        type: 'object',
+        properties: { code: { type: 'integer' }, message: { type: 'string' }, data: {} },
+        required: ['code', 'message'],
+      },
+      id: { anyOf: [{ type: 'integer' }, { type: 'string' }, { type: 'null' }] },
+    },
+  });
+  let n = 0;
+  const error = { code: -32603, message: 'Internal error', data: 'division by zero' };
+  return [
+    {
+      name: 'JSON.stringify(error envelope)',
+      baseline: true,
+      opsPerCall: N,
+      fn() {
+        for (let i = 0; i < N; i++) sink = JSON.stringify({ jsonrpc: '2.0', error, id: ++n });
+      },
+    },
+    {
+      name: 'encodeError (string template)',
+      opsPerCall: N,
+      fn() {
+        for (let i = 0; i < N; i++) sink = encodeError(++n, error);
+      },
+    },
+    {
+      name: 'fast-json-stringify(error envelope schema)',
+      opsPerCall: N,
+      fn() {
+        for (let i = 0; i < N; i++) sink = fjsError({ jsonrpc: '2.0', error, id: ++n });
+      },
+    },
+  ];
+}
+
+/**
+ * About 1 MB of NDJSON requests, each line ending in a newline. `mixed`: one line in 20 carries
+ * non-ASCII text (so most 64 KB chunks decode to a two-byte string).
+ */
+function ndjsonMegabyte(kind: 'ASCII' | 'mixed' | 'non-ASCII'): Buffer {
+  const lines: string[] = [];
+  let size = 0;
+  for (let id = 1; size < 1_048_576; id++) {
+    const nonAscii = kind === 'non-ASCII' || (kind === 'mixed' && id % 20 === 0);
+    const params = nonAscii ? { a: id, b: 20, note: 'héllo wörld — ünïcode ✓' } : { a: id, b: 20 };
+    const line = JSON.stringify({ jsonrpc: '2.0', method: 'ArithService.Add', params, id });
+    lines.push(line);
+    size += Buffer.byteLength(line) + 1;
+  }
+  return Buffer.from(`${lines.join('\n')}\n`);
+}
+
+function chunks(buf: Buffer, size: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < buf.length; i += size) out.push(buf.subarray(i, i + size));
+  return out;
+}
+
+function decodeCases(): MicroCase[] {
+  const data = ndjsonMegabyte('ASCII');
+  const whole = data.subarray(0, data.length - 1);
+  const parts = chunks(data, 65_536);
+  let count = 0;
+  const handlers = {
+    onMessage: (v: unknown) => {
+      count++;
+      sink = v;
+    },
+    onParseError: (e: Error) => {
+      throw e;
+    },
+    onOversize: (e: Error) => {
+      throw e;
+    },
+  };
+  const clData = Buffer.from(
+    whole
+      .toString()
+      .split('\n')
+      .map((l) => frame('content-length', l))
+      .join(''),
+  );
+  const clParts = chunks(clData, 65_536);
+  return [
+    {
+      name: "toString().split('\\n').map(JSON.parse), 1 MB",
+      baseline: true,
+      fn() {
+        // The data ends in a newline: drop the empty string after it.
+        sink = whole
+          .toString()
+          .split('\n')
+          .map((l) => JSON.parse(l));
+      },
+    },
+    {
+      name: 'naive streaming (string += chunk; split), 1 MB',
+      fn() {
+        let tail = '';
+        for (const chunk of parts) {
+          const lines = (tail + chunk.toString()).split('\n');
+          tail = lines.pop() ?? '';
+          for (const l of lines) sink = JSON.parse(l);
+        }
+        if (tail !== '') sink = JSON.parse(tail);
+      },
+    },
+    {
+      name: 'createNdjsonDecoder, 64 KB chunks, 1 MB',
+      fn() {
+        const d = createNdjsonDecoder(handlers);
+        for (const chunk of parts) d.push(chunk);
+        d.end();
+      },
+    },
+    {
+      name: 'createContentLengthDecoder, 64 KB chunks, 1 MB',
+      fn() {
+        const d = createContentLengthDecoder(handlers);
+        for (const chunk of clParts) d.push(chunk);
+        d.end();
+        if (count === -1) throw new Error('unreachable');
+      },
+    },
+  ];
+}
+
+/** Chunks of about `size` bytes cut just after a newline, so each holds whole lines only. */
+function lineChunks(buf: Buffer, size: number): Buffer[] {
+  const out: Buffer[] = [];
+  let from = 0;
+  while (from < buf.length) {
+    const nl = buf.indexOf(10, Math.min(from + size, buf.length) - 1);
+    const end = nl === -1 ? buf.length : nl + 1;
+    out.push(buf.subarray(from, end));
+    from = end;
+  }
+  return out;
+}
+
+/**
+ * The decoder's per-chunk hot loop (decode the chunk once, cut lines with String#indexOf) with
+ * three invalid-UTF-8 strategies, to price the check.
+ */
+function utf8Cases(kind: 'ASCII' | 'mixed' | 'non-ASCII'): MicroCase[] {
+  const parts = lineChunks(ndjsonMegabyte(kind), 65_536);
+  const loop = (check: 0 | 1 | 2) => () => {
+    for (const buf of parts) {
+      const text = buf.toString('utf8');
+      if (check === 1 && text.indexOf('\uFFFD') !== -1 && !isUtf8(buf)) throw new Error('bad');
+      if (check === 2 && !isUtf8(buf)) throw new Error('bad');
+      let from = 0;
+      let nl: number;
+      while ((nl = text.indexOf('\n', from)) !== -1) {
+        sink = JSON.parse(text.slice(from, nl));
+        from = nl + 1;
+      }
+    }
+  };
+  return [
+    { name: `${kind}: no UTF-8 check`, baseline: true, fn: loop(0) },
+    { name: `${kind}: indexOf(U+FFFD), then isUtf8 (used)`, fn: loop(1) },
+    { name: `${kind}: isUtf8 on every chunk`, fn: loop(2) },
+  ];
+}
+
+export async function run(): Promise<void> {
+  await runMicroSuite('codec-encode', encodeCases());
+  await runMicroSuite('codec-error', errorCases());
+  await runMicroSuite('codec-decode', decodeCases());
+  await runMicroSuite('codec-utf8-ascii', utf8Cases('ASCII'));
+  await runMicroSuite('codec-utf8-mixed', utf8Cases('mixed'));
+  await runMicroSuite('codec-utf8-nonascii', utf8Cases('non-ASCII'));
+  if (sink === Symbol.for('never')) console.log(sink);
+}
