@@ -23,7 +23,10 @@ function tarball(name) {
   const out = join(work, 'tarballs', name.replace('/', '+'));
   mkdirSync(out, { recursive: true });
   execFileSync('pnpm', ['pack', '--pack-destination', out], { cwd: dir, stdio: 'pipe' });
-  const file = join(out, readdirSync(out).find((f) => f.endsWith('.tgz')));
+  const file = join(
+    out,
+    readdirSync(out).find((f) => f.endsWith('.tgz')),
+  );
   tarballs.set(name, file);
   return file;
 }
@@ -55,16 +58,26 @@ for (const [name] of published) {
     if (others.length) throw new Error(`unexpected @rerpc packages installed: ${others}`);
     const esm = execFileSync(
       'node',
-      ['--input-type=module', '-e', `import * as m from '${name}'; console.log(Object.keys(m).sort().join(','))`],
+      [
+        '--input-type=module',
+        '-e',
+        `import * as m from '${name}'; console.log(Object.keys(m).sort().join(','))`,
+      ],
       { cwd: project, encoding: 'utf8' },
     ).trim();
     const cjs = execFileSync(
       'node',
-      ['-e', `console.log(Object.keys(require('${name}')).filter(k => k !== '__esModule' && k !== 'default').sort().join(','))`],
+      [
+        '-e',
+        `console.log(Object.keys(require('${name}')).filter(k => k !== '__esModule' && k !== 'default').sort().join(','))`,
+      ],
       { cwd: project, encoding: 'utf8' },
     ).trim();
-    if (esm !== cjs) throw new Error(`import and require disagree:\n  import: ${esm}\n  require: ${cjs}`);
-    console.log(`ok ${name} (alone with ${closure.length - 1} @rerpc deps): ${esm || '(no exports yet)'}`);
+    if (esm !== cjs)
+      throw new Error(`import and require disagree:\n  import: ${esm}\n  require: ${cjs}`);
+    console.log(
+      `ok ${name} (alone with ${closure.length - 1} @rerpc deps): ${esm || '(no exports yet)'}`,
+    );
   } catch (err) {
     failures += 1;
     console.error(`FAIL ${name}: ${err.message}\n${err.stderr ?? ''}`);

@@ -15,7 +15,9 @@ for (const { dir, pkg } of workspaces()) {
   const file = reportPath(dir);
   if (!existsSync(file)) {
     failed += 1;
-    problems.push(`${pkg.name}: no test report at ${relative(process.cwd(), file)} (tests did not run)`);
+    problems.push(
+      `${pkg.name}: no test report at ${relative(process.cwd(), file)} (tests did not run)`,
+    );
     continue;
   }
   const report = JSON.parse(readFileSync(file, 'utf8'));
