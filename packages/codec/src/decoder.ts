@@ -60,7 +60,8 @@ export function resolveDecoderOptions(options: DecoderOptions | undefined): Reso
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`options must be an object, got ${describe(options)}`);
   }
-  const max = options.maxMessageBytes ?? DEFAULTS.maxMessageBytes;
+  const max =
+    options.maxMessageBytes === undefined ? DEFAULTS.maxMessageBytes : options.maxMessageBytes;
   if (!Number.isSafeInteger(max) || max < 1) {
     throw new RangeError(`maxMessageBytes must be an integer >= 1, got ${describe(max)}`);
   }

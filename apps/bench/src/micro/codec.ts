@@ -210,6 +210,56 @@ function decodeCases(): MicroCase[] {
   ];
 }
 
+/** One 1 MB message arriving in 64 KB chunks: where joining once beats re-joining strings. */
+function largeCases(): MicroCase[] {
+  const big = JSON.stringify({
+    jsonrpc: '2.0',
+    result: Array.from({ length: 20_000 }, (_, i) => ({ i, name: `item ${i}` })),
+    id: 1,
+  });
+  const line = Buffer.from(`${big}\n`);
+  const parts = chunks(line, 65_536);
+  const handlers = {
+    onMessage: (v: unknown) => {
+      sink = v;
+    },
+    onParseError: (e: Error) => {
+      throw e;
+    },
+    onOversize: (e: Error) => {
+      throw e;
+    },
+  };
+  const size = line.length;
+  return [
+    {
+      name: `JSON.parse(whole.toString()), ${(size / 1e6).toFixed(1)} MB`,
+      baseline: true,
+      fn() {
+        sink = JSON.parse(line.toString());
+      },
+    },
+    {
+      name: 'naive streaming (string += chunk; split)',
+      fn() {
+        let tail = '';
+        for (const chunk of parts) {
+          const lines = (tail + chunk.toString()).split('\n');
+          tail = lines.pop() ?? '';
+          for (const l of lines) sink = JSON.parse(l);
+        }
+      },
+    },
+    {
+      name: 'createNdjsonDecoder, 64 KB chunks',
+      fn() {
+        const d = createNdjsonDecoder(handlers, { maxMessageBytes: 4 * 1_048_576 });
+        for (const chunk of parts) d.push(chunk);
+      },
+    },
+  ];
+}
+
 /** Chunks of about `size` bytes cut just after a newline, so each holds whole lines only. */
 function lineChunks(buf: Buffer, size: number): Buffer[] {
   const out: Buffer[] = [];
@@ -253,6 +303,7 @@ export async function run(): Promise<void> {
   await runMicroSuite('codec-encode', encodeCases());
   await runMicroSuite('codec-error', errorCases());
   await runMicroSuite('codec-decode', decodeCases());
+  await runMicroSuite('codec-decode-large', largeCases());
   await runMicroSuite('codec-utf8-ascii', utf8Cases('ASCII'));
   await runMicroSuite('codec-utf8-mixed', utf8Cases('mixed'));
   await runMicroSuite('codec-utf8-nonascii', utf8Cases('non-ASCII'));

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { FrameParseError, FrameTooLargeError, FramingError } from '../src/index.js';
+
+const cases = [
+  {
+    Class: FrameTooLargeError,
+    code: 'RERPC_ERR_FRAME_TOO_LARGE',
+    make: () => new FrameTooLargeError(10, 11, false),
+  },
+  {
+    Class: FrameParseError,
+    code: 'RERPC_ERR_FRAME_PARSE',
+    make: () => new FrameParseError('json', 3, { cause: new SyntaxError('x') }),
+  },
+  { Class: FramingError, code: 'RERPC_ERR_FRAMING', make: () => new FramingError('bad', 'X') },
+] as const;
+
+describe.each(cases)('$Class.name', ({ Class, code, make }) => {
+  it('has its class name as name, a stable code, and a message saying what to do', () => {
+    const error = make();
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toBeInstanceOf(Class);
+    expect(error.name).toBe(Class.name);
+    expect(error.code).toBe(code);
+    expect(error.message).toMatch(/close the connection|-32700/);
+  });
+
+  it('is recognised by instanceof across two installed copies (the Symbol.for brand)', () => {
+    const foreign = Object.defineProperty(
+      new Error('other copy'),
+      Symbol.for(`rerpc.error.${code}`),
+      {
+        value: true,
+      },
+    );
+    expect(foreign).toBeInstanceOf(Class);
+    expect(new Error('plain')).not.toBeInstanceOf(Class);
+    expect(null).not.toBeInstanceOf(Class);
+  });
+
+  it('is named with its code in the README errors table', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const row = readme.split('\n').find((line) => line.startsWith(`| \`${Class.name}\``));
+    expect(row, `README row for ${Class.name}`).toBeDefined();
+    expect(row).toContain(`\`${code}\``);
+  });
+});
+
+describe('error details', () => {
+  it('FrameTooLargeError carries limit and size', () => {
+    const error = new FrameTooLargeError(10, 99, true);
+    expect(error).toMatchObject({ limit: 10, size: 99 });
+    expect(error.message).toContain('99 bytes declared');
+  });
+
+  it('FrameParseError carries reason, size and the SyntaxError as cause', () => {
+    const cause = new SyntaxError('Unexpected token');
+    const error = new FrameParseError('json', 7, { cause });
+    expect(error).toMatchObject({ reason: 'json', size: 7 });
+    expect(error.cause).toBe(cause);
+    expect(error.message).toContain('Unexpected token');
+    expect(new FrameParseError('utf8', 2).message).toContain('not valid UTF-8');
+  });
+
+  it('FramingError keeps at most 200 characters of the header', () => {
+    expect(new FramingError('bad', 'x'.repeat(500)).header).toHaveLength(200);
+  });
+});
