@@ -40,8 +40,9 @@ export interface PoolOptions<T extends object> extends PoolFactory<T> {
    */
   acquireTimeout?: number;
   /**
-   * An idle resource unused this long is destroyed by the sweep. 0 disables. Go rerpc's
-   * `IdleTimeout`.
+   * An idle resource unused this long is destroyed by the background sweep (which runs every
+   * `min(idleTimeout, healthCheckInterval, maxLifetime)` ms, so eviction may come up to about two
+   * such periods late, never early). 0 disables. Go rerpc's `IdleTimeout`.
    * @default 300000
    */
   idleTimeout?: number;
