@@ -33,7 +33,7 @@ export interface MicroSuiteResult {
   rows: MicroRow[];
 }
 
-export const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+export const quick = process.argv.includes('--quick') || process.env['BENCH_QUICK'] === '1';
 
 export const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
 
