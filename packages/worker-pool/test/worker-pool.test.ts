@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   AbortError,
@@ -278,6 +279,36 @@ describe('abort', () => {
     expect(await seen.promise).toBe(controller.signal);
     controller.abort();
     await expect(running).rejects.toBeInstanceOf(AbortError);
+  });
+  it('keeps one abort listener on a signal many pending tasks share, and removes it when they finish', async () => {
+    const p = pool({ concurrency: 10, maxQueue: 100 });
+    const shared = new AbortController();
+    const release = gate();
+    const all = Array.from({ length: 50 }, (_, i) =>
+      p.submit(() => release.promise.then(() => i), { signal: shared.signal }),
+    );
+    expect(getEventListeners(shared.signal, 'abort')).toHaveLength(1);
+    release.open();
+    await Promise.all(all);
+    expect(getEventListeners(shared.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('aborting a shared signal rejects every queued and running task that uses it, and only those', async () => {
+    const p = pool({ concurrency: 2, maxQueue: 100 });
+    const shared = new AbortController();
+    const release = gate();
+    const sharing = Array.from({ length: 6 }, () =>
+      p.submit(() => release.promise, { signal: shared.signal }).catch((e: unknown) => e),
+    );
+    const other = p.submit(() => release.promise.then(() => 'kept'));
+    shared.abort('gone');
+    const errors = await Promise.all(sharing);
+    expect(errors.every((e) => e instanceof AbortError && e.cause === 'gone')).toBe(true);
+    release.open();
+    await expect(other).resolves.toBe('kept');
+    await p.onIdle();
+    expect(p.stats()).toMatchObject({ completed: 1, failed: 2, rejected: 4 });
+    expect(getEventListeners(shared.signal, 'abort')).toHaveLength(0);
   });
 });
 

@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  AbortError,
+  DEFAULTS,
+  PoolClosedError,
+  QueueFullError,
+  THREAD_DEFAULTS,
+} from '../src/index.js';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+/** The rows of the first table after `heading`: option name → default cell, backticks removed. */
+function defaultsTable(heading: string): Map<string, string> {
+  const start = readme.indexOf(heading);
+  expect(start).toBeGreaterThan(-1);
+  const rows = new Map<string, string>();
+  for (const line of readme.slice(start).split('\n').slice(1)) {
+    if (rows.size > 0 && !line.startsWith('|')) break;
+    const cells = line.split(/(?<!\\)\|/).map((c) => c.trim());
+    const option = /^`(\w+)`$/.exec(cells[1] ?? '')?.[1];
+    if (option !== undefined) rows.set(option, (cells[3] ?? '').replace(/`/g, ''));
+  }
+  return rows;
+}
+
+describe('README', () => {
+  it('documents every error code', () => {
+    for (const error of [new QueueFullError(1), new PoolClosedError(), new AbortError(null)]) {
+      expect(readme).toContain(`| \`${error.name}\` | \`${error.code}\` |`);
+    }
+  });
+
+  it('states the worker pool defaults exactly as DEFAULTS has them', () => {
+    const table = defaultsTable('### Worker pool options');
+    expect([...table.keys()].sort()).toEqual(Object.keys(DEFAULTS).sort());
+    for (const [option, value] of Object.entries(DEFAULTS)) {
+      expect(table.get(option), option).toBe(String(value));
+    }
+  });
+
+  it('states the thread pool defaults exactly as THREAD_DEFAULTS has them', () => {
+    const table = defaultsTable('### Thread pool options');
+    for (const [option, value] of Object.entries(THREAD_DEFAULTS)) {
+      const expected =
+        option === 'threads'
+          ? 'os.availableParallelism()'
+          : typeof value === 'string'
+            ? `'${value}'`
+            : String(value);
+      expect(table.get(option), option).toBe(expected);
+    }
+    expect(table.get('filename')).toBe('required');
+    expect(table.get('workerData')).toBe('undefined');
+  });
+});
