@@ -1,8 +1,10 @@
+import { isAscii } from 'node:buffer';
 import {
   type DecoderHandlers,
   type DecoderOptions,
   decodeFrame,
   type FrameDecoder,
+  parseText,
   resolveDecoderOptions,
   validateHandlers,
 } from './decoder.js';
@@ -54,6 +56,11 @@ class ContentLengthDecoder implements FrameDecoder {
   push(chunk: Buffer): void {
     const len = chunk.length;
     let pos = 0;
+    // When a chunk holds several frames and is all ASCII, it is decoded once and each body is a
+    // slice of that string (byte offsets equal string offsets): one native call per chunk rather
+    // than one per frame. 0 = not decided yet, 1 = ASCII (in `text`), -1 = not ASCII.
+    let ascii = 0;
+    let text = '';
     while (pos < len && !this.stopped) {
       if (this.state === HEADER) {
         pos = this.readHeader(chunk, pos);
@@ -61,9 +68,15 @@ class ContentLengthDecoder implements FrameDecoder {
         const need = this.need;
         if (this.bodyBytes === 0 && len - pos >= need) {
           // The whole body is in this chunk: decode it in place.
+          const end = pos + need;
           this.state = HEADER;
-          decodeFrame(this.handlers, chunk, pos, pos + need, false);
-          pos += need;
+          if (ascii === 0 && end < len) {
+            ascii = isAscii(chunk) ? 1 : -1;
+            if (ascii === 1) text = chunk.toString('latin1');
+          }
+          if (ascii === 1) parseText(this.handlers, text.slice(pos, end), need, false);
+          else decodeFrame(this.handlers, chunk, pos, end, false);
+          pos = end;
           continue;
         }
         const take = Math.min(need - this.bodyBytes, len - pos);

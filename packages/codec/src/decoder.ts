@@ -118,13 +118,27 @@ export function decodeFrame(
     handlers.onParseError(new FrameParseError('utf8', end - start));
     return;
   }
+  parseText(handlers, text, end - start, skipBlank);
+}
+
+/**
+ * Parses one frame's text (already known to be valid UTF-8) and hands it to the handlers.
+ * @param size the frame's length in bytes, for the error (-1: compute it from `text` if needed).
+ */
+export function parseText(
+  handlers: DecoderHandlers,
+  text: string,
+  size: number,
+  skipBlank: boolean,
+): void {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (cause) {
     // Checked only on failure, so valid frames never pay for it.
     if (skipBlank && BLANK.test(text)) return;
-    handlers.onParseError(new FrameParseError('json', end - start, { cause }));
+    const bytes = size < 0 ? Buffer.byteLength(text, 'utf8') : size;
+    handlers.onParseError(new FrameParseError('json', bytes, { cause }));
     return;
   }
   // Outside the try: an exception from the handler is the caller's, not a parse error.

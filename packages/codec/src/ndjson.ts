@@ -4,14 +4,14 @@ import {
   type DecoderOptions,
   decodeFrame,
   type FrameDecoder,
+  parseText,
   resolveDecoderOptions,
   validateHandlers,
 } from './decoder.js';
-import { FrameParseError, FrameTooLargeError } from './errors.js';
+import { FrameTooLargeError } from './errors.js';
 
 const LF = 10;
 const CR = 13;
-const BLANK = /^[ \t\r\n]*$/;
 
 /**
  * True when `line` takes more than `max` bytes as UTF-8, without encoding it where the UTF-16
@@ -107,20 +107,7 @@ class NdjsonDecoder implements FrameDecoder {
         if (checkSize && utf8Exceeds(line, this.max)) {
           handlers.onOversize(new FrameTooLargeError(this.max, Buffer.byteLength(line), false));
         } else {
-          let value: unknown;
-          let ok = true;
-          try {
-            value = JSON.parse(line);
-          } catch (cause) {
-            ok = false;
-            if (!BLANK.test(line)) {
-              handlers.onParseError(
-                new FrameParseError('json', Buffer.byteLength(line), { cause }),
-              );
-            }
-          }
-          // Outside the try: an exception from the handler is the caller's, not a parse error.
-          if (ok) handlers.onMessage(value);
+          parseText(handlers, line, -1, true);
         }
         if (this.stopped) return;
       }

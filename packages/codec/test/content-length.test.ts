@@ -14,6 +14,18 @@ describe('Content-Length decoder', () => {
     expect(r.decoder.bufferedBytes).toBe(0);
   });
 
+  it('decodes many frames of one all-ASCII chunk, reporting a bad one with its size', () => {
+    const r = record('content-length');
+    r.push(b(cl('[1]') + cl('{bad}') + cl('"\\u00e9"') + cl('[4]')));
+    expect(r.events.map((e) => (e.kind === 'parse' ? `parse ${e.error.size}` : e.kind))).toEqual([
+      'message',
+      'parse 5',
+      'message',
+      'message',
+    ]);
+    expect(r.messages()).toEqual([[1], 'é', [4]]);
+  });
+
   it('counts the body in bytes, not characters', () => {
     expect(cl('"é😀"')).toBe('Content-Length: 8\r\n\r\n"é😀"');
   });
