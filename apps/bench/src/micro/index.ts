@@ -1,7 +1,11 @@
 import { run as runCodec } from './codec.js';
 import { run as runConnPool } from './conn-pool.js';
+import { run as runObjectPool } from './object-pool.js';
+import { run as runWorkerPool } from './worker-pool.js';
 
 // Each package's micro-benchmarks register here under a short name.
 export const suites: Record<string, () => Promise<unknown>> = {};
 suites['codec'] = runCodec;
 suites['conn-pool'] = runConnPool;
+suites['object-pool'] = runObjectPool;
+suites['worker-pool'] = runWorkerPool;
