@@ -42,7 +42,11 @@ export interface DecoderHandlers {
  * exception thrown by a handler propagates out of `push()` and the rest of that chunk is dropped.
  */
 export interface FrameDecoder {
-  /** Decodes every complete frame in `chunk`; keeps an unfinished frame for the next push. */
+  /**
+   * Decodes every complete frame in `chunk`; keeps an unfinished frame for the next push, as
+   * views of `chunk` (no copy): do not reuse or modify a pushed buffer (e.g. a `net` `onread`
+   * buffer) while `bufferedBytes` is above 0, or copy it before pushing.
+   */
   push(chunk: Buffer): void;
   /** Bytes held for a frame split across chunks. */
   readonly bufferedBytes: number;
