@@ -111,7 +111,6 @@ type Settle = (value: unknown) => void;
  * is allocated per task; with a caller signal it is also a node of that signal's watch list.
  */
 class Job {
-  pool: Pool;
   kind: number;
   fn: AnyFn;
   arg: unknown;
@@ -128,14 +127,12 @@ class Job {
   watchNext: Job | null;
 
   constructor(
-    pool: Pool,
     kind: number,
     fn: AnyFn,
     arg: unknown,
     signal: AbortSignal | null,
     done: TaskCallback<unknown, unknown> | null,
   ) {
-    this.pool = pool;
     this.kind = kind;
     this.fn = fn;
     this.arg = arg;
@@ -232,7 +229,7 @@ export class Pool implements WorkerPool {
   /** Aborted (with PoolClosedError) once close() gives up waiting; shared by tasks that ignore their own. */
   private readonly closeController = new AbortController();
   private readonly sharedSignal: AbortSignal;
-  /** Tasks that declare the signal parameter get their own signal; this many parameters means they do. */
+  /** Whether a task that declares its signal parameter gets its own (see wantsOwnSignal). */
   private readonly perTaskSignals: boolean;
   private needsDrain = false;
   private drainListeners: Array<() => void> = [];
@@ -308,7 +305,7 @@ export class Pool implements WorkerPool {
         this.afterRelease();
         return true;
       }
-      const job = new Job(this, CALL_FN, fn as AnyFn, arg, null, cb);
+      const job = new Job(CALL_FN, fn as AnyFn, arg, null, cb);
       job.controller = controller;
       this.track(job, value, false);
       return true;
@@ -318,7 +315,7 @@ export class Pool implements WorkerPool {
       this.needsDrain = true;
       return false;
     }
-    this.enqueue(new Job(this, CALL_FN, fn as AnyFn, arg, null, cb));
+    this.enqueue(new Job(CALL_FN, fn as AnyFn, arg, null, cb));
     return true;
   }
 
@@ -419,7 +416,7 @@ export class Pool implements WorkerPool {
         this.afterRelease();
         return Promise.resolve(value as T);
       }
-      const job = new Job(this, kind, fn, arg, signal, null);
+      const job = new Job(kind, fn, arg, signal, null);
       job.controller = controller;
       const promise = promiseFor<T>(job);
       this.track(job, value, false);
@@ -430,7 +427,7 @@ export class Pool implements WorkerPool {
       this.needsDrain = true;
       return Promise.reject(new QueueFullError(this.maxQueue));
     }
-    const job = new Job(this, kind, fn, arg, signal, null);
+    const job = new Job(kind, fn, arg, signal, null);
     const promise = promiseFor<T>(job);
     this.enqueue(job);
     if (signal !== null) this.watch(job, signal);
