@@ -1,2 +1,14 @@
-// Filled in by its issue; nothing is exported yet.
-export {};
+export { RpcError } from '@rerpc/protocol';
+export type { BatchItem, BatchResult } from './call.js';
+export type { Client, ClientStats, CloseOptions } from './client.js';
+export { createClient } from './client.js';
+export {
+  AbortError,
+  ClientClosedError,
+  ConnectionError,
+  PoolExhaustedError,
+  TimeoutError,
+} from './errors.js';
+export type { ClientOptions, ClientTarget } from './options.js';
+export { DEFAULTS } from './options.js';
+export type { CallOptions, ProxyMethod, ServiceMethodNames, ServiceProxy } from './proxy.js';

@@ -1,0 +1,124 @@
+import type { RpcError } from '@rerpc/protocol';
+import type { Connection } from './connection.js';
+
+/** What a {@link Call} record carries. */
+export const SINGLE = 0;
+export const BATCH = 1;
+export const NOTIFY = 2;
+
+/** Where a call is. */
+export const NEW = 0;
+/** In the client's queue, waiting for a connection to be dialled. */
+export const WAITING = 1;
+/** Waiting out a retry's backoff. */
+export const BACKOFF = 2;
+/** Handed to a connection: queued for its next write, or written and awaiting an answer. */
+export const ON_CONNECTION = 3;
+export const DONE = 4;
+
+/** One item of {@link Client.batch}. */
+export interface BatchItem {
+  /** `Service.method`. */
+  method: string;
+  /** By position (an array) or by name (an object); omitted from the wire when undefined. */
+  params?: object | undefined;
+  /** Send it as a notification: no id, no answer; its result slot is `undefined`. */
+  notify?: boolean;
+}
+
+/** The outcome of one request in a batch: its result, or the error the server answered with. */
+export type BatchResult<T = unknown> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: RpcError };
+
+/** What the client does for its calls; implemented by the client. */
+export interface CallHost {
+  /** The call's signal aborted. */
+  abort(call: Call): void;
+}
+
+/**
+ * One call, notification or batch, from `call()` to its settlement: a preallocated record with
+ * every field set in the constructor (one shape), linked into the client's list of live calls so
+ * the shared timer and `close()` can reach it without a per-call timer or closure.
+ */
+export class Call {
+  readonly host: CallHost;
+  readonly kind: number;
+  /** The method; `'batch'` for a batch. */
+  readonly method: string;
+  /** The params (single, notify) or the `BatchItem[]` (batch). */
+  readonly params: unknown;
+  readonly idempotent: boolean;
+  /** Milliseconds, 0 for none. */
+  readonly timeout: number;
+  /** `performance.now()` at which it times out; `Infinity` for none. */
+  readonly deadline: number;
+  readonly signal: AbortSignal | null;
+  /** `performance.now()` when the call was made. */
+  readonly start: number;
+  readonly promise: Promise<unknown>;
+  resolve: (value: unknown) => void = noop;
+  reject: (reason: unknown) => void = noop;
+  state = NEW;
+  /** The (first) id of the current attempt; a batch's requests have `id .. id + ids - 1`. */
+  id = 0;
+  /** Ids a batch's requests take (1 for a single call, 0 for a notification). */
+  ids: number;
+  conn: Connection | null = null;
+  /** The connection's write generation when the request was queued (see Connection.gen). */
+  gen = 0;
+  /** Failed attempts so far. */
+  attempts = 0;
+  /** Why the last attempt failed. */
+  lastError: unknown = null;
+  /** A native timer for a timeout shorter than the shared timer's resolution. */
+  timer: NodeJS.Timeout | null = null;
+  /** The timer of a retry's backoff. */
+  backoff: NodeJS.Timeout | null = null;
+  prev: Call | null = null;
+  next: Call | null = null;
+  /** Batch: the slot in the results of each request, by `id - this.id`. */
+  readonly slots: number[] | null;
+  /** Batch: the results, aligned with the items. */
+  readonly results: Array<BatchResult | undefined> | null;
+  /** Batch: requests not answered yet. */
+  remaining = 0;
+
+  constructor(
+    host: CallHost,
+    kind: number,
+    method: string,
+    params: unknown,
+    idempotent: boolean,
+    timeout: number,
+    signal: AbortSignal | null,
+    start: number,
+    slots: number[] | null,
+    results: Array<BatchResult | undefined> | null,
+  ) {
+    this.host = host;
+    this.kind = kind;
+    this.method = method;
+    this.params = params;
+    this.idempotent = idempotent;
+    this.timeout = timeout;
+    this.deadline = timeout > 0 ? start + timeout : Number.POSITIVE_INFINITY;
+    this.signal = signal;
+    this.start = start;
+    this.slots = slots;
+    this.results = results;
+    this.ids = kind === SINGLE ? 1 : kind === BATCH ? slots!.length : 0;
+    this.promise = new Promise<unknown>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  /** The signal's 'abort' listener: an object listener, so no closure per call. */
+  handleEvent(): void {
+    this.host.abort(this);
+  }
+}
+
+function noop(): void {}

@@ -1,0 +1,979 @@
+import type { Socket } from 'node:net';
+import { compileRequestEncoder, encodeBatch } from '@rerpc/codec';
+import { createPool, createTcpConnector, type Pool } from '@rerpc/conn-pool';
+import { RpcError } from '@rerpc/protocol';
+import {
+  BACKOFF,
+  BATCH,
+  type BatchItem,
+  type BatchResult,
+  Call,
+  type CallHost,
+  DONE,
+  NEW,
+  NOTIFY,
+  ON_CONNECTION,
+  SINGLE,
+  WAITING,
+} from './call.js';
+import { Connection, type ConnectionHost } from './connection.js';
+import {
+  AbortError,
+  ClientClosedError,
+  ConnectionError,
+  PoolExhaustedError,
+  TimeoutError,
+} from './errors.js';
+import { Histogram } from './histogram.js';
+import {
+  type ClientOptions,
+  type ClientTarget,
+  checkTarget,
+  checkTimeout,
+  describe,
+  type ResolvedClientOptions,
+  resolveClientOptions,
+} from './options.js';
+import { type CallOptions, createServiceProxy, type ServiceProxy } from './proxy.js';
+
+/** Options of {@link Client.close}. */
+export interface CloseOptions {
+  /**
+   * Milliseconds to wait for calls in flight; past it they reject with `ClientClosedError`.
+   * 0 rejects them at once.
+   * @default the client's closeTimeout (30000)
+   */
+  timeout?: number;
+}
+
+/** A snapshot of the client, from {@link Client.stats}. Latencies are in milliseconds. */
+export interface ClientStats {
+  /** Calls, notifications and batches not settled yet: in flight, waiting or backing off. */
+  pending: number;
+  connections: {
+    /** Open connections carrying calls. */
+    active: number;
+    /** Open connections parked in the pool, unused. */
+    idle: number;
+    /** Dials in progress. */
+    dialling: number;
+    /** Connections dialled since the client was made. */
+    dialled: number;
+    /** Dials that failed. */
+    dialErrors: number;
+  };
+  /** Calls, notifications and batches settled (either way) since the client was made. */
+  settled: number;
+  /** Attempts retried. */
+  retries: number;
+  /** Calls that failed, by the error they failed with. */
+  errors: {
+    /** `RpcError`: the server answered with an error (batch items not counted). */
+    rpc: number;
+    /** `TimeoutError`. */
+    timeout: number;
+    /** `ConnectionError`. */
+    connection: number;
+    /** `PoolExhaustedError`. */
+    poolExhausted: number;
+    /** `AbortError`. */
+    aborted: number;
+    /** `ClientClosedError`. */
+    closed: number;
+    /** Anything else (params that cannot be encoded as JSON). */
+    other: number;
+  };
+  /**
+   * Answers dropped: an unknown, null or non-number id (a late answer to a call that timed out
+   * or was aborted, a Go server's answer to a notification), or a frame that was not JSON.
+   */
+  dropped: number;
+  /** Round-trip time of answered calls and batches (from call() to the answer's arrival). */
+  latency: { count: number; p50: number; p90: number; p99: number };
+}
+
+/** A pooled, multiplexed JSON-RPC 2.0 client: see {@link createClient}. */
+export interface Client {
+  /**
+   * Calls `method` and resolves with the result. Rejects with `RpcError` (the server answered
+   * with an error), `TimeoutError`, `ConnectionError`, `PoolExhaustedError`, `AbortError`,
+   * `ClientClosedError`, or `TypeError` for a non-string method or params that are not an
+   * array or an object. Never throws synchronously.
+   */
+  call<T = unknown>(method: string, params?: object, options?: CallOptions): Promise<T>;
+  /**
+   * Sends a notification (no id, no answer); resolves once it was written to a socket. Rejects as
+   * `call()` does (never with `RpcError`).
+   */
+  notify(method: string, params?: object, options?: CallOptions): Promise<void>;
+  /**
+   * Sends the items as one JSON-RPC batch (one array on the wire) and resolves with their
+   * outcomes aligned with `items`: `{ ok: true, value }` or `{ ok: false, error: RpcError }` per
+   * request, `undefined` per notification. An all-notification batch resolves once written. The
+   * batch as a whole rejects like `call()` (timeout, connection...). An empty batch rejects with
+   * `TypeError`.
+   */
+  batch(
+    items: readonly BatchItem[],
+    options?: CallOptions,
+  ): Promise<Array<BatchResult | undefined>>;
+  /** A typed proxy: `client.service<Arith>('ArithService').Add({ a: 1, b: 2 })`. */
+  service<T>(name: string): ServiceProxy<T>;
+  /** Counters and gauges, as a new object. */
+  stats(): ClientStats;
+  /**
+   * Stops taking calls (they reject with `ClientClosedError`), waits for those in flight (up to
+   * `timeout`, then rejects them with `ClientClosedError`), then closes every connection. Never
+   * rejects (an invalid `timeout` rejects with `TypeError` and does not close). Idempotent.
+   */
+  close(options?: CloseOptions): Promise<void>;
+  /** Same as `close()`. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const OPEN = 0;
+const CLOSING = 1;
+const CLOSED = 2;
+
+/**
+ * The shared timer's period. Timeouts of at least FINE_BELOW ms are checked on its ticks, so they
+ * fire up to one period late, never early; shorter ones get a native timer each (as undici's
+ * fast timers do), where a quarter-second of slack would matter.
+ */
+const TICK_MS = 250;
+const FINE_BELOW = 1_000;
+/** A connection unused this many ticks goes back to the pool (and to maxIdle / idleTimeout). */
+const IDLE_TICKS = 4;
+/** Load penalty of a connection whose socket buffer is full: chosen only when all are. */
+const BLOCKED = 2 ** 30;
+const hasOwn = Object.prototype.hasOwnProperty;
+
+const asyncDispose: typeof Symbol.asyncDispose =
+  Symbol.asyncDispose ?? (Symbol.for('nodejs.asyncDispose') as typeof Symbol.asyncDispose);
+
+function onCallTimer(call: Call): void {
+  (call.host as ClientImpl).expire(call);
+}
+
+function onBackoffTimer(call: Call): void {
+  (call.host as ClientImpl).retry(call);
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' && !error.message.includes(code)
+      ? `${code}: ${error.message}`
+      : error.message;
+  }
+  return String(error);
+}
+
+/** Closes a pooled socket gracefully: our queued bytes go out, then it is destroyed; never keeps the process alive. */
+function destroySocket(socket: Socket): void {
+  if (socket.destroyed) return;
+  if (socket.writable && !socket.writableEnded) {
+    socket.end(() => socket.destroy());
+    socket.unref();
+  } else {
+    socket.destroy();
+  }
+}
+
+class ClientImpl implements Client, CallHost, ConnectionHost {
+  private readonly o: ResolvedClientOptions;
+  private readonly address: string;
+  private readonly pool: Pool<Socket>;
+  private readonly encoder = compileRequestEncoder();
+  /** Open connections carrying calls (acquired from the pool and kept while used). */
+  private readonly conns: Connection[] = [];
+  /** Every socket we wrapped, parked ones included, so a socket back from the pool keeps its state. */
+  private readonly known = new Map<Socket, Connection>();
+  /** Calls waiting for a connection (no connection open yet); a head index instead of shift(). */
+  private waiters: Call[] = [];
+  private waitHead = 0;
+  private dialing = 0;
+  /** No background dial (all connections busy) before this tick, after one failed. */
+  private dialPauseUntil = 0;
+  private nextId = 1;
+  private state = OPEN;
+  /** Every unsettled call, a doubly linked list: the shared timer and close() walk it. */
+  private head: Call | null = null;
+  private tail: Call | null = null;
+  private live = 0;
+  private ticker: NodeJS.Timeout | null = null;
+  private tick = 0;
+  /** `performance.now()` when the chunk being decoded arrived (ConnectionHost). */
+  clock = 0;
+  private closePromise: Promise<void> | null = null;
+  private closeResolve: (() => void) | null = null;
+  private readonly histogram = new Histogram();
+  private settled = 0;
+  private retries = 0;
+  private dialErrors = 0;
+  private dropped = 0;
+  private readonly errors = {
+    rpc: 0,
+    timeout: 0,
+    connection: 0,
+    poolExhausted: 0,
+    aborted: 0,
+    closed: 0,
+    other: 0,
+  };
+  private readonly onTick = (): void => this.runTick();
+  private readonly onDial = (socket: Socket): void => this.dialled(socket);
+  private readonly onDialError = (error: unknown): void => this.dialFailed(error);
+
+  constructor(target: ClientTarget, options: ResolvedClientOptions, address: string) {
+    this.o = options;
+    this.address = address;
+    const connector = createTcpConnector(target, { dialTimeout: options.dialTimeout });
+    this.pool = createPool<Socket>({
+      create: connector.create,
+      validate: connector.validate,
+      destroy: destroySocket,
+      maxIdle: options.maxIdle,
+      maxActive: options.maxActive,
+      // The client only acquires while fewer than maxActive are open, so an acquire never queues;
+      // a dial is bounded by dialTimeout, and a call by its own deadline.
+      acquireTimeout: 0,
+      idleTimeout: options.idleTimeout,
+      closeTimeout: 0,
+    });
+  }
+
+  // --- calls -----------------------------------------------------------------------------------
+
+  call<T = unknown>(method: string, params?: object, options?: CallOptions): Promise<T> {
+    return this.start(SINGLE, method, params, options, null, null) as Promise<T>;
+  }
+
+  notify(method: string, params?: object, options?: CallOptions): Promise<void> {
+    return this.start(NOTIFY, method, params, options, null, null) as Promise<void>;
+  }
+
+  batch(
+    items: readonly BatchItem[],
+    options?: CallOptions,
+  ): Promise<Array<BatchResult | undefined>> {
+    if (!Array.isArray(items) || items.length === 0) {
+      return Promise.reject(
+        new TypeError(
+          `items must be a non-empty array of { method, params?, notify? }, got ${describe(items)}`,
+        ),
+      );
+    }
+    const slots: number[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as BatchItem | undefined;
+      if (typeof item !== 'object' || item === null) {
+        return Promise.reject(
+          new TypeError(`items[${i}] must be an object, got ${describe(item)}`),
+        );
+      }
+      const problem = checkCall(item.method, item.params);
+      if (problem !== null) return Promise.reject(new TypeError(`items[${i}].${problem}`));
+      if (item.notify !== true) slots.push(i);
+    }
+    const results = new Array<BatchResult | undefined>(items.length).fill(undefined);
+    return this.start(BATCH, 'batch', items, options, slots, results) as Promise<
+      Array<BatchResult | undefined>
+    >;
+  }
+
+  service<T>(name: string): ServiceProxy<T> {
+    if (typeof name !== 'string' || name === '') {
+      throw new TypeError(`name must be a non-empty string, got ${describe(name)}`);
+    }
+    return createServiceProxy<T>(this, name);
+  }
+
+  private start(
+    kind: number,
+    method: string,
+    params: unknown,
+    options: CallOptions | undefined,
+    slots: number[] | null,
+    results: Array<BatchResult | undefined> | null,
+  ): Promise<unknown> {
+    if (this.state !== OPEN) return Promise.reject(new ClientClosedError());
+    if (kind !== BATCH) {
+      const problem = checkCall(method, params);
+      if (problem !== null) return Promise.reject(new TypeError(problem));
+    }
+    let timeout = this.o.timeout;
+    let signal: AbortSignal | null = null;
+    let idempotent = false;
+    if (options !== undefined) {
+      if (typeof options !== 'object' || options === null) {
+        return Promise.reject(new TypeError(`options must be an object, got ${describe(options)}`));
+      }
+      if (options.timeout !== undefined) {
+        try {
+          timeout = checkTimeout('timeout', options.timeout);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      }
+      if (options.signal !== undefined) {
+        if (!(options.signal instanceof AbortSignal)) {
+          return Promise.reject(
+            new TypeError(`signal must be an AbortSignal, got ${describe(options.signal)}`),
+          );
+        }
+        signal = options.signal;
+        if (signal.aborted) return Promise.reject(new AbortError(signal.reason, method));
+      }
+      if (options.idempotent !== undefined) {
+        if (typeof options.idempotent !== 'boolean') {
+          return Promise.reject(
+            new TypeError(`idempotent must be a boolean, got ${describe(options.idempotent)}`),
+          );
+        }
+        idempotent = options.idempotent;
+      }
+    }
+    const call = new Call(
+      this,
+      kind,
+      method,
+      params,
+      idempotent,
+      timeout,
+      signal,
+      performance.now(),
+      slots,
+      results,
+    );
+    this.link(call);
+    if (timeout > 0 && timeout < FINE_BELOW) {
+      call.timer = setTimeout(onCallTimer, timeout, call);
+      call.timer.unref();
+    }
+    if (signal !== null) signal.addEventListener('abort', call, { once: true });
+    this.assign(call);
+    return call.promise;
+  }
+
+  /** Sends the call on the least-loaded connection, or queues it until one is dialled. */
+  private assign(call: Call): void {
+    const conn = this.pick();
+    if (conn === null) {
+      call.state = WAITING;
+      this.waiters.push(call);
+      if (this.dialing === 0) this.dial();
+      return;
+    }
+    this.send(conn, call);
+  }
+
+  /**
+   * The open connection with the fewest calls in flight, or null when none is open. When even
+   * that one has `pipelineThreshold` in flight, another is dialled in the background (one at a
+   * time, up to maxActive); the call does not wait for it.
+   */
+  private pick(): Connection | null {
+    const conns = this.conns;
+    const n = conns.length;
+    if (n === 0) return null;
+    let best = conns[0]!;
+    let load = best.blocked ? best.pending.size + BLOCKED : best.pending.size;
+    for (let i = 1; i < n; i++) {
+      const conn = conns[i]!;
+      const l = conn.blocked ? conn.pending.size + BLOCKED : conn.pending.size;
+      if (l < load) {
+        best = conn;
+        load = l;
+      }
+    }
+    if (
+      load >= this.o.pipelineThreshold &&
+      this.dialing === 0 &&
+      n < this.o.maxActive &&
+      this.tick >= this.dialPauseUntil &&
+      this.state !== CLOSED
+    ) {
+      this.dial();
+    }
+    return best;
+  }
+
+  /** Takes `count` consecutive ids, counting up from 1 and wrapping before 2^53. */
+  private takeIds(count: number): number {
+    let id = this.nextId;
+    if (id + count > Number.MAX_SAFE_INTEGER) id = 1;
+    this.nextId = id + count;
+    return id;
+  }
+
+  private send(conn: Connection, call: Call): void {
+    let json: string;
+    try {
+      if (call.kind === SINGLE) {
+        const id = this.takeIds(1);
+        json = this.encoder.request(call.method, call.params, id);
+        call.id = id;
+        conn.pending.set(id, call);
+      } else if (call.kind === NOTIFY) {
+        json = this.encoder.notification(call.method, call.params);
+        if (conn.outNotes === null) conn.outNotes = [call];
+        else conn.outNotes.push(call);
+      } else {
+        json = this.encodeBatch(conn, call);
+      }
+    } catch (error) {
+      this.fail(call, error);
+      return;
+    }
+    call.conn = conn;
+    call.gen = conn.gen;
+    call.state = ON_CONNECTION;
+    conn.lastUse = this.tick;
+    conn.queue(json);
+  }
+
+  private encodeBatch(conn: Connection, call: Call): string {
+    const items = call.params as readonly BatchItem[];
+    const slots = call.slots!;
+    const results = call.results!;
+    results.fill(undefined);
+    const id = call.ids > 0 ? this.takeIds(call.ids) : 0;
+    const parts = new Array<string>(items.length);
+    let j = 0;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      if (slots[j] === i) {
+        parts[i] = this.encoder.request(item.method, item.params, id + j);
+        j++;
+      } else {
+        parts[i] = this.encoder.notification(item.method, item.params);
+      }
+    }
+    const json = encodeBatch(parts);
+    call.id = id;
+    call.remaining = call.ids;
+    if (call.ids === 0) {
+      // All notifications: nothing will answer; it settles when written.
+      if (conn.outNotes === null) conn.outNotes = [call];
+      else conn.outNotes.push(call);
+    } else {
+      for (let k = 0; k < call.ids; k++) conn.pending.set(id + k, call);
+    }
+    return json;
+  }
+
+  // --- answers (ConnectionHost) ----------------------------------------------------------------
+
+  message(conn: Connection, value: unknown): void {
+    if (typeof value !== 'object' || value === null) {
+      this.dropped += 1;
+      return;
+    }
+    if (Array.isArray(value)) {
+      this.batchReply(conn, value);
+      return;
+    }
+    const id = (value as Record<string, unknown>)['id'];
+    const call = typeof id === 'number' ? conn.pending.get(id) : undefined;
+    if (call === undefined) {
+      this.dropped += 1;
+      return;
+    }
+    conn.pending.delete(id as number);
+    if (call.kind === SINGLE) {
+      this.answer(call, value as Record<string, unknown>);
+    } else {
+      this.batchItem(call, id as number, value as Record<string, unknown>);
+      this.finishBatch(conn, call);
+    }
+  }
+
+  unreadable(_conn: Connection): void {
+    this.dropped += 1;
+  }
+
+  /** One answer to a single call. */
+  private answer(call: Call, message: Record<string, unknown>): void {
+    this.histogram.record((this.clock - call.start) * 1000);
+    const error = message['error'];
+    if (error !== undefined && error !== null) {
+      this.errors.rpc += 1;
+      this.settle(call);
+      call.reject(RpcError.fromObject(error));
+      return;
+    }
+    const result = message['result'];
+    if (result === undefined && !hasOwn.call(message, 'result')) {
+      this.errors.rpc += 1;
+      this.settle(call);
+      call.reject(
+        new RpcError(-32603, 'Invalid response: it has neither "result" nor "error"', message),
+      );
+      return;
+    }
+    this.settle(call);
+    call.resolve(result);
+  }
+
+  private batchItem(call: Call, id: number, message: Record<string, unknown>): void {
+    const slot = call.slots![id - call.id]!;
+    const error = message['error'];
+    call.results![slot] =
+      error !== undefined && error !== null
+        ? { ok: false, error: RpcError.fromObject(error) }
+        : { ok: true, value: message['result'] };
+    call.remaining -= 1;
+  }
+
+  private batchReply(conn: Connection, replies: unknown[]): void {
+    let touched: Call[] | null = null;
+    for (const reply of replies) {
+      if (typeof reply !== 'object' || reply === null || Array.isArray(reply)) {
+        this.dropped += 1;
+        continue;
+      }
+      const id = (reply as Record<string, unknown>)['id'];
+      const call = typeof id === 'number' ? conn.pending.get(id) : undefined;
+      if (call === undefined) {
+        this.dropped += 1;
+        continue;
+      }
+      conn.pending.delete(id as number);
+      if (call.kind === SINGLE) {
+        this.answer(call, reply as Record<string, unknown>);
+        continue;
+      }
+      this.batchItem(call, id as number, reply as Record<string, unknown>);
+      if (touched === null) touched = [call];
+      else if (!touched.includes(call)) touched.push(call);
+    }
+    if (touched === null) return;
+    // One reply array answers a whole batch: a request it left out will never be answered.
+    for (const call of touched) {
+      if (call.remaining > 0) {
+        for (let k = 0; k < call.ids; k++) {
+          const slot = call.slots![k]!;
+          if (call.results![slot] === undefined) {
+            conn.pending.delete(call.id + k);
+            call.results![slot] = {
+              ok: false,
+              error: new RpcError(
+                -32603,
+                "Internal error: the server's batch reply had no response for this request",
+              ),
+            };
+          }
+        }
+        call.remaining = 0;
+      }
+      this.finishBatch(conn, call);
+    }
+  }
+
+  private finishBatch(_conn: Connection, call: Call): void {
+    if (call.remaining > 0 || call.state === DONE) return;
+    this.histogram.record((this.clock - call.start) * 1000);
+    this.settle(call);
+    call.resolve(call.results);
+  }
+
+  written(conn: Connection, notes: Call[], error: Error | null | undefined): void {
+    for (const call of notes) {
+      if (call.state !== ON_CONNECTION || call.conn !== conn) continue;
+      if (error) {
+        this.attemptFailed(
+          call,
+          new ConnectionError(this.address, true, errorText(error), { cause: error }),
+          true,
+        );
+      } else {
+        this.settle(call);
+        call.resolve(call.kind === BATCH ? call.results : undefined);
+      }
+    }
+  }
+
+  // --- failures, retries, timeouts -------------------------------------------------------------
+
+  lost(conn: Connection, error: Error): void {
+    if (conn.dead) return;
+    conn.dead = true;
+    conn.stop();
+    if (conn.held) {
+      conn.held = false;
+      const i = this.conns.indexOf(conn);
+      if (i !== -1) this.conns.splice(i, 1);
+    }
+    this.known.delete(conn.socket);
+    void this.pool.destroy(conn.socket);
+    const detail = errorText(error);
+    if (conn.pending.size > 0) {
+      for (const call of conn.pending.values()) {
+        // A batch appears once per request; it is handled the first time.
+        if (call.state !== ON_CONNECTION || call.conn !== conn) continue;
+        const sent = call.gen !== conn.gen;
+        this.attemptFailed(
+          call,
+          new ConnectionError(this.address, sent, detail, { cause: error }),
+          sent,
+        );
+      }
+      conn.pending.clear();
+    }
+    const notes = conn.outNotes;
+    conn.outNotes = null;
+    conn.out = '';
+    if (notes !== null) {
+      for (const call of notes) {
+        if (call.state !== ON_CONNECTION || call.conn !== conn) continue;
+        this.attemptFailed(
+          call,
+          new ConnectionError(this.address, false, detail, { cause: error }),
+          false,
+        );
+      }
+    }
+  }
+
+  /**
+   * One attempt failed. Retried (after a backoff) when it provably did not run (`sent` false) or
+   * is idempotent, retries are left, and the backoff ends before the deadline; otherwise the call
+   * fails with `error`.
+   */
+  private attemptFailed(call: Call, error: Error, sent: boolean): void {
+    call.conn = null;
+    call.lastError = error;
+    if ((!sent || call.idempotent) && call.attempts < this.o.maxRetries && this.state !== CLOSED) {
+      call.attempts += 1;
+      const base = Math.min(this.o.maxRetryDelay, this.o.retryDelay * 2 ** (call.attempts - 1));
+      const delay = base / 2 + Math.random() * (base / 2);
+      if (performance.now() + delay < call.deadline) {
+        this.retries += 1;
+        call.state = BACKOFF;
+        call.backoff = setTimeout(onBackoffTimer, delay, call);
+        call.backoff.unref();
+        return;
+      }
+    }
+    this.fail(call, error);
+  }
+
+  /** @internal A backoff ended. */
+  retry(call: Call): void {
+    if (call.state !== BACKOFF) return;
+    call.backoff = null;
+    call.state = NEW;
+    if (this.state === CLOSED) {
+      this.fail(call, new ClientClosedError());
+      return;
+    }
+    this.assign(call);
+  }
+
+  /** @internal The call's deadline passed. */
+  expire(call: Call): void {
+    let error: Error;
+    switch (call.state) {
+      case ON_CONNECTION:
+        this.detach(call);
+        error = new TimeoutError(call.method, call.timeout, { cause: call.lastError ?? undefined });
+        break;
+      case WAITING:
+        // Left in the waiters array; whoever serves it skips it.
+        error = new PoolExhaustedError(this.address, this.o.maxActive, call.timeout, {
+          cause: call.lastError ?? undefined,
+        });
+        break;
+      case BACKOFF:
+        error = (call.lastError as Error | null) ?? new TimeoutError(call.method, call.timeout);
+        break;
+      default:
+        return;
+    }
+    this.fail(call, error);
+  }
+
+  /** @internal The call's signal aborted. */
+  abort(call: Call): void {
+    if (call.state === DONE) return;
+    if (call.state === ON_CONNECTION) this.detach(call);
+    this.fail(call, new AbortError(call.signal!.reason, call.method));
+  }
+
+  /** Forgets the call's ids on its connection: a late answer is then dropped (and counted). */
+  private detach(call: Call): void {
+    const conn = call.conn;
+    if (conn === null) return;
+    for (let k = 0; k < call.ids; k++) {
+      if (conn.pending.get(call.id + k) === call) conn.pending.delete(call.id + k);
+    }
+    call.conn = null;
+  }
+
+  private fail(call: Call, error: unknown): void {
+    if (call.state === DONE) return;
+    const code = (error as { code?: unknown } | null)?.code;
+    const e = this.errors;
+    if (code === 'RERPC_ERR_TIMEOUT') e.timeout += 1;
+    else if (code === 'RERPC_ERR_CONNECTION') e.connection += 1;
+    else if (code === 'RERPC_ERR_POOL_EXHAUSTED') e.poolExhausted += 1;
+    else if (code === 'RERPC_ERR_ABORTED') e.aborted += 1;
+    else if (code === 'RERPC_ERR_CLIENT_CLOSED') e.closed += 1;
+    else e.other += 1;
+    this.settle(call);
+    call.reject(error);
+  }
+
+  /** Marks the call done and releases everything it held (timer, signal listener, list node). */
+  private settle(call: Call): void {
+    if (call.backoff !== null) {
+      clearTimeout(call.backoff);
+      call.backoff = null;
+    }
+    call.state = DONE;
+    call.conn = null;
+    if (call.timer !== null) {
+      clearTimeout(call.timer);
+      call.timer = null;
+    }
+    if (call.signal !== null) call.signal.removeEventListener('abort', call);
+    this.unlink(call);
+    this.settled += 1;
+    if (this.live === 0 && this.closeResolve !== null) this.closeResolve();
+  }
+
+  private link(call: Call): void {
+    if (this.tail === null) {
+      this.head = call;
+    } else {
+      this.tail.next = call;
+      call.prev = this.tail;
+    }
+    this.tail = call;
+    this.live += 1;
+    if (this.ticker === null) this.startTicker();
+  }
+
+  private unlink(call: Call): void {
+    if (call.prev === null) this.head = call.next;
+    else call.prev.next = call.next;
+    if (call.next === null) this.tail = call.prev;
+    else call.next.prev = call.prev;
+    call.prev = call.next = null;
+    this.live -= 1;
+  }
+
+  // --- connections -----------------------------------------------------------------------------
+
+  private dial(): void {
+    this.dialing += 1;
+    this.pool.acquire().then(this.onDial, this.onDialError);
+  }
+
+  private dialled(socket: Socket): void {
+    this.dialing -= 1;
+    if (this.state === CLOSED) {
+      this.pool.release(socket);
+      return;
+    }
+    let conn = this.known.get(socket);
+    if (conn === undefined || conn.dead) {
+      conn = new Connection(this, socket, this.o.framing, this.o.maxMessageBytes);
+      this.known.set(socket, conn);
+    }
+    conn.held = true;
+    conn.lastUse = this.tick;
+    this.conns.push(conn);
+    if (this.ticker === null) this.startTicker();
+    this.serveWaiters();
+  }
+
+  private dialFailed(error: unknown): void {
+    this.dialing -= 1;
+    this.dialErrors += 1;
+    this.dialPauseUntil = this.tick + 1;
+    if (this.conns.length > 0) {
+      this.serveWaiters();
+      return;
+    }
+    const waiters = this.waiters;
+    const from = this.waitHead;
+    this.waiters = [];
+    this.waitHead = 0;
+    const detail = errorText(error);
+    for (let i = from; i < waiters.length; i++) {
+      const call = waiters[i]!;
+      if (call.state !== WAITING) continue;
+      this.attemptFailed(
+        call,
+        new ConnectionError(this.address, false, detail, { cause: error }),
+        false,
+      );
+    }
+  }
+
+  private serveWaiters(): void {
+    const waiters = this.waiters;
+    while (this.waitHead < waiters.length) {
+      const call = waiters[this.waitHead]!;
+      if (call.state !== WAITING) {
+        this.waitHead++;
+        continue;
+      }
+      const conn = this.pick();
+      if (conn === null) break;
+      this.waitHead++;
+      this.send(conn, call);
+    }
+    if (this.waitHead === waiters.length) {
+      this.waiters = [];
+      this.waitHead = 0;
+    }
+  }
+
+  private startTicker(): void {
+    this.ticker = setInterval(this.onTick, TICK_MS);
+    this.ticker.unref();
+  }
+
+  /** The shared timer: expires calls past their deadline, parks connections unused for a while. */
+  private runTick(): void {
+    this.tick += 1;
+    if (this.head !== null) {
+      const now = performance.now();
+      let call: Call | null = this.head;
+      while (call !== null) {
+        const next: Call | null = call.next;
+        if (call.deadline <= now) this.expire(call);
+        call = next;
+      }
+    }
+    const conns = this.conns;
+    for (let i = conns.length - 1; i >= 0; i--) {
+      const conn = conns[i]!;
+      if (conn.pending.size === 0 && conn.out === '' && this.tick - conn.lastUse >= IDLE_TICKS) {
+        conns.splice(i, 1);
+        conn.held = false;
+        this.pool.release(conn.socket);
+      }
+    }
+    if (this.head === null && conns.length === 0 && this.ticker !== null) {
+      clearInterval(this.ticker);
+      this.ticker = null;
+    }
+  }
+
+  // --- stats, close ----------------------------------------------------------------------------
+
+  stats(): ClientStats {
+    const pool = this.pool.stats();
+    const h = this.histogram;
+    return {
+      pending: this.live,
+      connections: {
+        active: this.conns.length,
+        idle: pool.idle,
+        dialling: this.dialing,
+        dialled: pool.created,
+        dialErrors: this.dialErrors,
+      },
+      settled: this.settled,
+      retries: this.retries,
+      errors: { ...this.errors },
+      dropped: this.dropped,
+      latency: {
+        count: h.count,
+        p50: h.valueAt(50) / 1000,
+        p90: h.valueAt(90) / 1000,
+        p99: h.valueAt(99) / 1000,
+      },
+    };
+  }
+
+  close(options?: CloseOptions): Promise<void> {
+    if (this.closePromise !== null) return this.closePromise;
+    let timeout = this.o.closeTimeout;
+    if (options !== undefined) {
+      if (typeof options !== 'object' || options === null) {
+        return Promise.reject(new TypeError(`options must be an object, got ${describe(options)}`));
+      }
+      if (options.timeout !== undefined) {
+        try {
+          timeout = checkTimeout('timeout', options.timeout);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      }
+    }
+    this.state = CLOSING;
+    this.closePromise = this.shutdown(timeout);
+    return this.closePromise;
+  }
+
+  [asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  private async shutdown(timeout: number): Promise<void> {
+    if (this.live > 0 && timeout > 0) {
+      let timer: NodeJS.Timeout | null = null;
+      await new Promise<void>((resolve) => {
+        this.closeResolve = resolve;
+        timer = setTimeout(resolve, timeout);
+        timer.unref();
+      });
+      if (timer !== null) clearTimeout(timer);
+      this.closeResolve = null;
+    }
+    this.state = CLOSED;
+    while (this.head !== null) {
+      const call = this.head;
+      if (call.state === ON_CONNECTION) this.detach(call);
+      this.fail(
+        call,
+        new ClientClosedError(
+          `close() gave up waiting for ${call.method} after ${timeout} ms (its timeout) and cut it off; it may still run on the server. Give close() a longer timeout to let calls finish`,
+        ),
+      );
+    }
+    this.waiters = [];
+    this.waitHead = 0;
+    if (this.ticker !== null) {
+      clearInterval(this.ticker);
+      this.ticker = null;
+    }
+    for (const conn of this.conns) conn.held = false;
+    this.conns.length = 0;
+    // closeTimeout 0: every socket, held or idle, is closed now (gracefully: see destroySocket).
+    await this.pool.close();
+    for (const conn of this.known.values()) conn.stop();
+    this.known.clear();
+  }
+}
+
+/** Null when `method` and `params` are valid, else what is wrong with them. */
+function checkCall(method: unknown, params: unknown): string | null {
+  if (typeof method !== 'string' || method === '') {
+    return `method must be a non-empty string, got ${describe(method)}`;
+  }
+  if (params !== undefined && (typeof params !== 'object' || params === null)) {
+    return `params must be an array, an object or undefined, got ${describe(params)}`;
+  }
+  return null;
+}
+
+/**
+ * Creates a client for the server at `target` (`{ host, port }` or `{ path }`). No connection is
+ * made until the first call. Throws `TypeError` at once for an invalid target or option, naming
+ * the option, the rule and the value.
+ *
+ * @example
+ * const client = createClient({ host: '127.0.0.1', port: 4000 });
+ * const sum = await client.call('ArithService.Add', { a: 1, b: 2 });
+ */
+export function createClient(target: ClientTarget, options?: ClientOptions): Client {
+  const address = checkTarget(target);
+  const resolved = resolveClientOptions(options);
+  return new ClientImpl(target, resolved, address);
+}

@@ -1,0 +1,192 @@
+import type { Framing } from '@rerpc/codec';
+
+/** Where to connect: a TCP host and port, or a Unix socket / Windows named pipe path. */
+export type ClientTarget = { host?: string; port: number } | { path: string };
+
+/**
+ * Options of {@link createClient}: Go rerpc's `ClientConfig` names where they exist. Times are in
+ * milliseconds.
+ */
+export interface ClientOptions {
+  /**
+   * Connections kept open while no call uses them (in the pool, for reuse); a connection unused
+   * for about a second goes back to the pool, which closes it if `maxIdle` are already idle.
+   * 0 keeps none. Go rerpc's `MaxIdle`.
+   * @default 10
+   */
+  maxIdle?: number;
+  /**
+   * Connections that may be open (or being dialled) at once. Calls share connections, so this
+   * is not a cap on calls in flight. Go rerpc's `MaxActive`.
+   * @default 100
+   */
+  maxActive?: number;
+  /**
+   * Calls in flight on every open connection at which another connection is dialled (up to
+   * `maxActive`); below it, calls share the least-loaded connection. Not a cap: at `maxActive`
+   * calls still go to the least-loaded connection.
+   * @default 100
+   */
+  pipelineThreshold?: number;
+  /**
+   * How long dialling one connection may take before that attempt fails (and may be retried).
+   * 0 disables (the OS limit applies). Go rerpc's `DialTimeout`.
+   * @default 5000
+   */
+  dialTimeout?: number;
+  /**
+   * How long an idle connection is kept in the pool before it is closed. 0 disables. Go rerpc's
+   * `IdleTimeout`.
+   * @default 300000
+   */
+  idleTimeout?: number;
+  /**
+   * A call's whole deadline, retries and waiting for a connection included; each call may set
+   * its own. 0 disables. Go rerpc's `Timeout`.
+   * @default 30000
+   */
+  timeout?: number;
+  /**
+   * Retries of one call after its first attempt, made only when the call provably did not run
+   * (dial failed, or the connection was lost before its request was written) or it is marked
+   * `idempotent`. 0 disables. Go rerpc's `MaxRetries`.
+   * @default 3
+   */
+  maxRetries?: number;
+  /**
+   * Backoff before the first retry; it doubles for each further retry, up to `maxRetryDelay`,
+   * with jitter (each delay is drawn from [d/2, d]). Go rerpc's `RetryDelay`.
+   * @default 50
+   */
+  retryDelay?: number;
+  /** Longest backoff between two retries. @default 1000 */
+  maxRetryDelay?: number;
+  /**
+   * How JSON texts are delimited: `'ndjson'` (the Go rerpc wire format) or `'content-length'`.
+   * @default 'ndjson'
+   */
+  framing?: Framing;
+  /**
+   * Largest response frame accepted, in bytes; a larger one closes its connection (its calls
+   * fail with `ConnectionError`).
+   * @default 1048576
+   */
+  maxMessageBytes?: number;
+  /** How long `close()` waits for calls in flight before it rejects them. @default 30000 */
+  closeTimeout?: number;
+}
+
+/** The resolved options, every field set. */
+export interface ResolvedClientOptions {
+  readonly maxIdle: number;
+  readonly maxActive: number;
+  readonly pipelineThreshold: number;
+  readonly dialTimeout: number;
+  readonly idleTimeout: number;
+  readonly timeout: number;
+  readonly maxRetries: number;
+  readonly retryDelay: number;
+  readonly maxRetryDelay: number;
+  readonly framing: Framing;
+  readonly maxMessageBytes: number;
+  readonly closeTimeout: number;
+}
+
+/** The client's defaults, one frozen object; the README's Options table is held to it by a test. */
+export const DEFAULTS: ResolvedClientOptions = Object.freeze({
+  maxIdle: 10,
+  maxActive: 100,
+  pipelineThreshold: 100,
+  dialTimeout: 5_000,
+  idleTimeout: 300_000,
+  timeout: 30_000,
+  maxRetries: 3,
+  retryDelay: 50,
+  maxRetryDelay: 1_000,
+  framing: 'ndjson',
+  maxMessageBytes: 1_048_576,
+  closeTimeout: 30_000,
+});
+
+/** Node's timers take at most 2^31 - 1 ms. */
+export const MAX_TIMER = 2_147_483_647;
+
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return String(value);
+}
+
+function integer(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`;
+    throw new TypeError(`${name} must be an integer ${range}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** A per-call or per-close timeout in ms: 0 disables (or, for close, rejects at once). */
+export function checkTimeout(name: string, value: unknown): number {
+  return integer(name, value, 0, MAX_TIMER);
+}
+
+/** Validates `options` and fills in the defaults; throws a TypeError naming option, rule and value. */
+export function resolveClientOptions(options: ClientOptions | undefined): ResolvedClientOptions {
+  if (options === undefined) return DEFAULTS;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`options must be an object, got ${describe(options)}`);
+  }
+  const pick = <K extends keyof ResolvedClientOptions>(key: K): unknown =>
+    options[key] ?? DEFAULTS[key];
+  const framing = pick('framing');
+  if (framing !== 'ndjson' && framing !== 'content-length') {
+    throw new TypeError(`framing must be 'ndjson' or 'content-length', got ${describe(framing)}`);
+  }
+  const big = Number.MAX_SAFE_INTEGER;
+  const resolved: ResolvedClientOptions = {
+    maxIdle: integer('maxIdle', pick('maxIdle'), 0, big),
+    maxActive: integer('maxActive', pick('maxActive'), 1, big),
+    pipelineThreshold: integer('pipelineThreshold', pick('pipelineThreshold'), 1, big),
+    dialTimeout: integer('dialTimeout', pick('dialTimeout'), 0, MAX_TIMER),
+    idleTimeout: integer('idleTimeout', pick('idleTimeout'), 0, MAX_TIMER),
+    timeout: integer('timeout', pick('timeout'), 0, MAX_TIMER),
+    maxRetries: integer('maxRetries', pick('maxRetries'), 0, big),
+    retryDelay: integer('retryDelay', pick('retryDelay'), 0, MAX_TIMER),
+    maxRetryDelay: integer('maxRetryDelay', pick('maxRetryDelay'), 0, MAX_TIMER),
+    framing,
+    maxMessageBytes: integer('maxMessageBytes', pick('maxMessageBytes'), 1, big),
+    closeTimeout: integer('closeTimeout', pick('closeTimeout'), 0, MAX_TIMER),
+  };
+  if (resolved.maxRetryDelay < resolved.retryDelay) {
+    throw new TypeError(
+      `maxRetryDelay must be >= retryDelay (${resolved.retryDelay}), got ${resolved.maxRetryDelay}`,
+    );
+  }
+  return Object.freeze(resolved);
+}
+
+/** Validates the target: `{ host?, port }` or `{ path }`; returns the address for messages. */
+export function checkTarget(target: unknown): string {
+  if (typeof target !== 'object' || target === null || Array.isArray(target)) {
+    throw new TypeError(`target must be { host, port } or { path }, got ${describe(target)}`);
+  }
+  const t = target as Record<string, unknown>;
+  if (t['path'] !== undefined) {
+    if (typeof t['path'] !== 'string' || t['path'] === '') {
+      throw new TypeError(`path must be a non-empty string, got ${describe(t['path'])}`);
+    }
+    return t['path'];
+  }
+  const port = t['port'];
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new TypeError(`port must be an integer between 1 and 65535, got ${describe(port)}`);
+  }
+  const host = t['host'] ?? 'localhost';
+  if (typeof host !== 'string' || host === '') {
+    throw new TypeError(`host must be a non-empty string, got ${describe(host)}`);
+  }
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}

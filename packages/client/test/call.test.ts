@@ -1,0 +1,98 @@
+import { Socket } from 'node:net';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { type ClientOptions, createClient, RpcError } from '../src/index.js';
+import { type RawServerOptions, startRawServer, until } from './fixtures/raw-server.js';
+
+async function setup(serverOptions: RawServerOptions = {}, clientOptions: ClientOptions = {}) {
+  const server = await startRawServer(serverOptions);
+  onTestFinished(() => server.close());
+  const client = createClient({ host: '127.0.0.1', port: server.port }, clientOptions);
+  onTestFinished(() => client.close({ timeout: 0 }));
+  return { server, client };
+}
+
+describe('call', () => {
+  it('resolves with the result the server answered', async () => {
+    const { client } = await setup();
+    await expect(client.call('ArithService.Add', { a: 10, b: 20 })).resolves.toEqual({
+      result: 30,
+    });
+  });
+
+  it('writes the Go rerpc request bytes, ids counting up from 1, params omitted when undefined', async () => {
+    const { server, client } = await setup({ handlers: { 'A.b': () => 1 } });
+    await client.call('A.b', { a: 10, b: 20 });
+    await client.call('A.b');
+    await client.call('A.b', [1, 2]);
+    expect(server.lines).toEqual([
+      '{"jsonrpc":"2.0","method":"A.b","params":{"a":10,"b":20},"id":1}',
+      '{"jsonrpc":"2.0","method":"A.b","id":2}',
+      '{"jsonrpc":"2.0","method":"A.b","params":[1,2],"id":3}',
+    ]);
+  });
+
+  it('rejects with RpcError carrying the code, message and data of the answer', async () => {
+    const { client } = await setup();
+    const error = await client.call('ArithService.Divide', { a: 1, b: 0 }).catch((e) => e);
+    expect(error).toBeInstanceOf(RpcError);
+    expect(error).toMatchObject({
+      code: -32603,
+      message: 'Internal error',
+      data: 'division by zero',
+    });
+    const missing = await client.call('NoSuch.Method', { a: 1, b: 2 }).catch((e) => e);
+    expect(missing).toMatchObject({ code: -32601, data: 'service NoSuch not found' });
+    expect(client.stats().errors.rpc).toBe(2);
+  });
+
+  it('matches answers to calls by id when they come back out of order', async () => {
+    const order: Array<() => void> = [];
+    const { client } = await setup({
+      handlers: {
+        'T.wait': (p) =>
+          new Promise((resolve) => order.push(() => resolve((p as { n: number }).n))),
+      },
+    });
+    const calls = [1, 2, 3, 4, 5].map((n) => client.call('T.wait', { n }));
+    await until(() => order.length === 5);
+    for (const release of order.reverse()) release();
+    await expect(Promise.all(calls)).resolves.toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('writes the calls made in one tick with one socket write', async () => {
+    const { server, client } = await setup({ handlers: { 'T.n': (p) => p } });
+    await client.call('T.n', [0]); // connect first
+    const write = vi.spyOn(Socket.prototype, 'write');
+    onTestFinished(() => write.mockRestore());
+    const calls = Array.from({ length: 100 }, (_, i) => client.call('T.n', [i]));
+    await expect(Promise.all(calls)).resolves.toEqual(Array.from({ length: 100 }, (_, i) => [i]));
+    const fromClient = write.mock.contexts.filter(
+      (socket) => (socket as Socket).remotePort === server.port,
+    );
+    expect(fromClient).toHaveLength(1);
+  });
+
+  it('rejects at once with TypeError for a bad method or params, sending nothing', async () => {
+    const { server, client } = await setup();
+    await expect(client.call(42 as never)).rejects.toThrow(
+      'method must be a non-empty string, got 42',
+    );
+    await expect(client.call('A.b', 'x' as never)).rejects.toThrow(
+      'params must be an array, an object or undefined, got "x"',
+    );
+    await expect(client.call('A.b', { big: 1n })).rejects.toThrow(TypeError);
+    expect(server.lines).toEqual([]);
+  });
+});
+
+describe('notify', () => {
+  it('resolves once written and sends no id', async () => {
+    const seen: unknown[] = [];
+    const { server, client } = await setup({ handlers: { 'Log.write': (p) => seen.push(p) } });
+    await expect(client.notify('Log.write', { line: 'hi' })).resolves.toBeUndefined();
+    await client.call('Log.write', { line: 'after' });
+    expect(server.lines[0]).toBe('{"jsonrpc":"2.0","method":"Log.write","params":{"line":"hi"}}');
+    expect(seen).toEqual([{ line: 'hi' }, { line: 'after' }]);
+    expect(client.stats().dropped).toBe(0);
+  });
+});
