@@ -1,2 +1,23 @@
-// Filled in by its issue; nothing is exported yet.
-export {};
+export { ErrorCode, RpcError } from '@rerpc/protocol';
+export type { JsonSchema, MethodOptions, RegisterOptions } from '@rerpc/registry';
+export { RegistrationError } from '@rerpc/registry';
+export { AbortError } from '@rerpc/worker-pool';
+export type { CallContext } from './call.js';
+export type { Channel, ChannelTransport } from './channel.js';
+export type { CoreStats, HandleOptions } from './core.js';
+export {
+  DisconnectedError,
+  HandlerTimeoutError,
+  ListenError,
+  ServerClosedError,
+} from './errors.js';
+export { DEFAULTS, type ResolvedServerOptions, type ServerOptions } from './options.js';
+export {
+  type CloseOptions,
+  createServer,
+  type ListenOptions,
+  type Server,
+  type ServerAddress,
+  type ServerStats,
+} from './server.js';
+export { ServerErrorCode } from './wire.js';

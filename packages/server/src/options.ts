@@ -1,0 +1,221 @@
+import type { Framing } from '@rerpc/codec';
+import type { CallContext } from './call.js';
+
+/** Options of {@link createServer}. Every limit has a default; numbers are integers. */
+export interface ServerOptions {
+  /**
+   * How JSON texts are delimited on a TCP connection: `'ndjson'` (one JSON text per `\n`-ended
+   * line, the Go rerpc wire format) or `'content-length'` (LSP-style headers).
+   * @default 'ndjson'
+   */
+  framing?: Framing;
+  /**
+   * Largest message (one frame's JSON text) in bytes. A larger frame is answered with -32600 (id
+   * null) and that connection is closed.
+   * @default 1048576 (1 MiB)
+   */
+  maxMessageBytes?: number;
+  /** Most members in one batch; a longer batch is answered with one -32600 error. @default 1000 */
+  maxBatchLength?: number;
+  /** Most open connections; a further connection is accepted and destroyed at once. @default 10000 */
+  maxConnections?: number;
+  /**
+   * Calls in flight (received, not yet answered) on one connection at which the server stops
+   * reading that connection; it reads again once they are down to half.
+   * @default 1000
+   */
+  maxInFlightPerConnection?: number;
+  /**
+   * Milliseconds without traffic and without calls in flight after which a connection is closed
+   * (also: a connection whose answers the peer has not read for this long is destroyed). 0 disables.
+   * @default 300000 (5 minutes)
+   */
+  idleTimeout?: number;
+  /**
+   * Milliseconds from a call's arrival to its answer: past it the caller gets -32001 "Handler timed
+   * out" and `ctx.signal` aborts. 0 disables.
+   * @default 30000
+   */
+  handlerTimeout?: number;
+  /**
+   * Bytes of answers a connection may have waiting to be sent (the peer reads too slowly) before it
+   * is destroyed. The server already stops reading its requests once the socket's buffer is full.
+   * @default 16777216 (16 MiB)
+   */
+  maxWriteBufferBytes?: number;
+  /** Handlers running at once (Go rerpc's `NewServer(workers)`). @default 100 */
+  concurrency?: number;
+  /**
+   * Calls waiting for a handler slot; when it is full the server stops reading every connection
+   * until the queue is down to half.
+   * @default 10000
+   */
+  maxQueue?: number;
+  /**
+   * What a peer's FIN (it shut down its sending side) means. `false`: the peer is gone, as
+   * Node's HTTP server assumes: its calls in flight are aborted (`ctx.signal`) and never answered,
+   * answers already made are flushed, and the connection is closed. `true`: the peer only finished
+   * sending: its calls in flight are still answered, then the connection is closed; a peer that
+   * really vanished is then only noticed when an answer is written to it.
+   * @default false
+   */
+  allowHalfOpen?: boolean;
+  /** Milliseconds `close()` waits before it aborts handlers and destroys sockets. @default 30000 */
+  closeTimeout?: number;
+  /**
+   * Send a thrown non-`RpcError`'s message as the -32603 error's `data`. Off by default so internal
+   * details never leak (Go rerpc sends it; see the README).
+   * @default false
+   */
+  exposeErrors?: boolean;
+  /**
+   * Called with every error a handler throws or rejects with that is not an `RpcError` (including
+   * those of notifications, which are never answered), and with every result that could not be
+   * serialised. For logging; it must not throw.
+   * @default null
+   */
+  onHandlerError?: ((error: unknown, ctx: CallContext) => void) | null;
+}
+
+/** Options after validation: every field set. */
+export interface ResolvedServerOptions {
+  readonly framing: Framing;
+  readonly maxMessageBytes: number;
+  readonly maxBatchLength: number;
+  readonly maxConnections: number;
+  readonly maxInFlightPerConnection: number;
+  readonly idleTimeout: number;
+  readonly handlerTimeout: number;
+  readonly maxWriteBufferBytes: number;
+  readonly concurrency: number;
+  readonly maxQueue: number;
+  readonly allowHalfOpen: boolean;
+  readonly closeTimeout: number;
+  readonly exposeErrors: boolean;
+  readonly onHandlerError: ((error: unknown, ctx: CallContext) => void) | null;
+}
+
+/** The server's defaults, one frozen object; the README's Options table is held to it by a test. */
+export const DEFAULTS: ResolvedServerOptions = Object.freeze({
+  framing: 'ndjson',
+  maxMessageBytes: 1_048_576,
+  maxBatchLength: 1000,
+  maxConnections: 10_000,
+  maxInFlightPerConnection: 1000,
+  idleTimeout: 300_000,
+  handlerTimeout: 30_000,
+  maxWriteBufferBytes: 16_777_216,
+  concurrency: 100,
+  maxQueue: 10_000,
+  allowHalfOpen: false,
+  closeTimeout: 30_000,
+  exposeErrors: false,
+  onHandlerError: null,
+});
+
+/** Node's timers take at most 2^31 - 1 ms. */
+const MAX_TIMER = 2_147_483_647;
+
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return String(value);
+}
+
+function integerAtLeast(name: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new TypeError(`${name} must be an integer >= ${min}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function boolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean')
+    throw new TypeError(`${name} must be a boolean, got ${describe(value)}`);
+  return value;
+}
+
+function milliseconds(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_TIMER) {
+    throw new TypeError(
+      `${name} must be an integer number of milliseconds from 0 (disabled) to ${MAX_TIMER}, got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+/** A close timeout: an integer >= 0 or Infinity (wait forever). */
+export function checkCloseTimeout(name: string, value: unknown): number {
+  if (
+    typeof value !== 'number' ||
+    !(Number.isInteger(value) || value === Number.POSITIVE_INFINITY) ||
+    value < 0
+  ) {
+    throw new TypeError(
+      `${name} must be an integer number of milliseconds >= 0 or Infinity, got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Validates `options` and fills in the defaults; throws a TypeError naming option, rule and value. */
+export function resolveServerOptions(options: ServerOptions | undefined): ResolvedServerOptions {
+  if (options === undefined) return DEFAULTS;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`options must be an object, got ${describe(options)}`);
+  }
+  const framing = options.framing ?? DEFAULTS.framing;
+  if (framing !== 'ndjson' && framing !== 'content-length') {
+    throw new TypeError(`framing must be 'ndjson' or 'content-length', got ${describe(framing)}`);
+  }
+  const exposeErrors = boolean('exposeErrors', options.exposeErrors ?? DEFAULTS.exposeErrors);
+  const allowHalfOpen = boolean('allowHalfOpen', options.allowHalfOpen ?? DEFAULTS.allowHalfOpen);
+  const onHandlerError = options.onHandlerError ?? DEFAULTS.onHandlerError;
+  if (onHandlerError !== null && typeof onHandlerError !== 'function') {
+    throw new TypeError(
+      `onHandlerError must be a function or null, got ${describe(onHandlerError)}`,
+    );
+  }
+  return Object.freeze({
+    framing,
+    maxMessageBytes: integerAtLeast(
+      'maxMessageBytes',
+      options.maxMessageBytes ?? DEFAULTS.maxMessageBytes,
+      1,
+    ),
+    maxBatchLength: integerAtLeast(
+      'maxBatchLength',
+      options.maxBatchLength ?? DEFAULTS.maxBatchLength,
+      1,
+    ),
+    maxConnections: integerAtLeast(
+      'maxConnections',
+      options.maxConnections ?? DEFAULTS.maxConnections,
+      1,
+    ),
+    maxInFlightPerConnection: integerAtLeast(
+      'maxInFlightPerConnection',
+      options.maxInFlightPerConnection ?? DEFAULTS.maxInFlightPerConnection,
+      1,
+    ),
+    idleTimeout: milliseconds('idleTimeout', options.idleTimeout ?? DEFAULTS.idleTimeout),
+    handlerTimeout: milliseconds(
+      'handlerTimeout',
+      options.handlerTimeout ?? DEFAULTS.handlerTimeout,
+    ),
+    maxWriteBufferBytes: integerAtLeast(
+      'maxWriteBufferBytes',
+      options.maxWriteBufferBytes ?? DEFAULTS.maxWriteBufferBytes,
+      1,
+    ),
+    concurrency: integerAtLeast('concurrency', options.concurrency ?? DEFAULTS.concurrency, 1),
+    maxQueue: integerAtLeast('maxQueue', options.maxQueue ?? DEFAULTS.maxQueue, 0),
+    allowHalfOpen,
+    closeTimeout: checkCloseTimeout('closeTimeout', options.closeTimeout ?? DEFAULTS.closeTimeout),
+    exposeErrors,
+    onHandlerError,
+  });
+}

@@ -1,0 +1,59 @@
+import { ErrorCode, type ErrorObject } from '@rerpc/protocol';
+
+/**
+ * The server's own JSON-RPC error codes, in the spec's implementation-defined range
+ * -32099..-32000.
+ */
+export const ServerErrorCode = Object.freeze({
+  /** The handler did not finish within `handlerTimeout`; `ctx.signal` was aborted. */
+  HandlerTimeout: -32001,
+  /** The request arrived after `close()` began; it was not run. Safe to retry elsewhere. */
+  ShuttingDown: -32002,
+} as const);
+
+export type ServerErrorCode = (typeof ServerErrorCode)[keyof typeof ServerErrorCode];
+
+export const INTERNAL_ERROR: ErrorObject = Object.freeze({
+  code: ErrorCode.InternalError,
+  message: 'Internal error',
+});
+
+export const SHUTTING_DOWN: ErrorObject = Object.freeze({
+  code: ServerErrorCode.ShuttingDown,
+  message: 'Server is shutting down',
+  data: 'the request arrived after the server began to close; it was not run',
+});
+
+/** Method names are echoed in `data`, cut to this many characters. */
+const MAX_ECHO = 200;
+
+/** -32601 with data naming the method, like Go rerpc's "service NoSuch not found". */
+export function methodNotFound(method: string): ErrorObject {
+  const name = method.length > MAX_ECHO ? `${method.slice(0, MAX_ECHO)}…` : method;
+  return {
+    code: ErrorCode.MethodNotFound,
+    message: 'Method not found',
+    data: `method ${name} not found`,
+  };
+}
+
+export function handlerTimedOut(method: string, timeout: number): ErrorObject {
+  return {
+    code: ServerErrorCode.HandlerTimeout,
+    message: 'Handler timed out',
+    data: `${method} did not finish within ${timeout} ms`,
+  };
+}
+
+export function parseError(detail: string): ErrorObject {
+  return { code: ErrorCode.ParseError, message: 'Parse error', data: detail };
+}
+
+/** -32600 for a message over maxMessageBytes; on a connection, that connection is then closed. */
+export function messageTooLarge(limit: number, closing: boolean): ErrorObject {
+  return {
+    code: ErrorCode.InvalidRequest,
+    message: 'Invalid Request',
+    data: `message exceeds maxMessageBytes (${limit} bytes)${closing ? '; the connection is closed' : ''}`,
+  };
+}
