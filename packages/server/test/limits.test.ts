@@ -1,0 +1,293 @@
+import type { Framing } from '@rerpc/codec';
+import { describe, expect, it } from 'vitest';
+import {
+  type CallContext,
+  type ChannelTransport,
+  DisconnectedError,
+  HandlerTimeoutError,
+} from '../src/index.js';
+import { deferred, listening, makeServer, Peer } from './helpers.js';
+
+const req = (method: string, params?: unknown, id: unknown = 1) =>
+  JSON.stringify(
+    params === undefined ? { jsonrpc: '2.0', method, id } : { jsonrpc: '2.0', method, params, id },
+  );
+
+const PING = req('echo', ['ping'], 'ping');
+
+/** A transport that records what the core asks of it. */
+function recorder() {
+  const events: string[] = [];
+  const sent: string[] = [];
+  const transport: ChannelTransport = {
+    remoteAddress: 'fake',
+    send: (text) => {
+      sent.push(text);
+    },
+    pause: () => {
+      events.push('pause');
+    },
+    resume: () => {
+      events.push('resume');
+    },
+    end: () => {
+      events.push('end');
+    },
+  };
+  return { transport, events, sent };
+}
+
+/** A method whose calls wait until released, in arrival order. */
+function gate() {
+  const waiting: Array<() => void> = [];
+  let started = 0;
+  let onStart: (() => void) | null = null;
+  return {
+    handler: (_params: unknown, ctx: CallContext) =>
+      new Promise<string>((resolve, reject) => {
+        started++;
+        onStart?.();
+        waiting.push(() => resolve('released'));
+        ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason));
+      }),
+    get started() {
+      return started;
+    },
+    release(n = 1) {
+      for (let i = 0; i < n; i++) waiting.shift()?.();
+    },
+    /** Resolves once `n` calls have started. */
+    whenStarted(n: number): Promise<void> {
+      if (started >= n) return Promise.resolve();
+      return new Promise((resolve) => {
+        onStart = () => {
+          if (started >= n) {
+            onStart = null;
+            resolve();
+          }
+        };
+      });
+    },
+  };
+}
+
+for (const framing of ['ndjson', 'content-length'] as Framing[]) {
+  describe(`maxMessageBytes over TCP (${framing})`, () => {
+    it('answers an oversize frame with -32600 (id null), then closes only that connection', async () => {
+      const { server, port } = await listening({ framing, maxMessageBytes: 200 });
+      const other = await Peer.connect(port, framing);
+      const peer = await Peer.connect(port, framing);
+      peer.send(req('sleep', { ms: 20 }, 'before'), req('echo', ['x'.repeat(300)], 'big'));
+      const error = (await peer.nextJson()) as { error: { code: number; data: string }; id: null };
+      expect(error).toMatchObject({
+        error: { code: -32600, message: 'Invalid Request' },
+        id: null,
+      });
+      expect(error.error.data).toContain('maxMessageBytes (200 bytes)');
+      // The call received before the oversize frame is still answered, then the server ends.
+      expect(await peer.nextJson()).toEqual({ jsonrpc: '2.0', result: 20, id: 'before' });
+      await peer.ended;
+      await peer.closed;
+      other.send(PING);
+      expect(await other.nextJson()).toMatchObject({ result: ['ping'] });
+      expect(server.stats().errors['-32600']).toBe(1);
+    });
+  });
+}
+
+describe('maxBatchLength over TCP', () => {
+  it('answers an over-long batch with one -32600 and keeps serving', async () => {
+    const { port } = await listening({ maxBatchLength: 2 });
+    const peer = await Peer.connect(port);
+    peer.send(`[${[1, 2, 3].map((i) => req('echo', [i], i)).join(',')}]`, PING);
+    const got = (await peer.nextJson()) as { error: { data: string } };
+    expect(got).toMatchObject({ error: { code: -32600 }, id: null });
+    expect(got.error.data).toBe('batch of 3 members exceeds maxBatchLength (2); split it');
+    expect(await peer.nextJson()).toMatchObject({ result: ['ping'] });
+  });
+});
+
+describe('maxConnections', () => {
+  it('destroys connections over the limit at once and serves the others', async () => {
+    const { server, port } = await listening({ maxConnections: 2 });
+    const a = await Peer.connect(port);
+    const b = await Peer.connect(port);
+    a.send(PING);
+    b.send(PING);
+    await a.next();
+    await b.next();
+    const c = await Peer.connect(port);
+    await c.closed;
+    expect(server.stats().connections).toMatchObject({ open: 2, total: 2, refused: 1 });
+    a.send(PING);
+    expect(await a.nextJson()).toMatchObject({ result: ['ping'] });
+    a.socket.end();
+    await a.closed;
+    const d = await Peer.connect(port);
+    d.send(PING);
+    expect(await d.nextJson()).toMatchObject({ result: ['ping'] });
+  });
+});
+
+describe('maxInFlightPerConnection', () => {
+  it('pauses the channel at the limit and resumes it once in flight is down to half', async () => {
+    const server = makeServer({ maxInFlightPerConnection: 4 });
+    const g = gate();
+    server.method('gate', g.handler);
+    const { transport, events, sent } = recorder();
+    const channel = server.openChannel(transport);
+    for (let i = 0; i < 3; i++) channel.receive({ jsonrpc: '2.0', method: 'gate', id: i });
+    expect(events).toEqual([]);
+    channel.receive({ jsonrpc: '2.0', method: 'gate', id: 3 });
+    expect(events).toEqual(['pause']);
+    expect(channel.inFlight).toBe(4);
+    g.release(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events).toEqual(['pause']);
+    g.release(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events).toEqual(['pause', 'resume']);
+    expect(sent).toHaveLength(2);
+    channel.destroy();
+  });
+
+  it('answers every call of a connection held to one call in flight', async () => {
+    const { port } = await listening({ maxInFlightPerConnection: 1 });
+    const peer = await Peer.connect(port);
+    for (let i = 0; i < 10; i++) peer.send(req('sleep', { ms: i % 2 }, i));
+    const got = (await peer.take(10)) as Array<{ id: number; result: number }>;
+    expect(got.map((r) => r.id).sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});
+
+describe('worker-pool saturation (concurrency, maxQueue)', () => {
+  it('pauses every channel when the queue is full and resumes them when it drains', async () => {
+    const server = makeServer({ concurrency: 1, maxQueue: 2 });
+    const g = gate();
+    server.method('gate', g.handler);
+    const one = recorder();
+    const two = recorder();
+    const a = server.openChannel(one.transport);
+    const b = server.openChannel(two.transport);
+    // 1 running + 2 queued fill the pool; the 4th waits in the server's overflow.
+    for (let i = 0; i < 4; i++) a.receive({ jsonrpc: '2.0', method: 'gate', id: i });
+    expect(one.events).toEqual(['pause']);
+    expect(two.events).toEqual(['pause']);
+    expect(server.stats().calls).toMatchObject({ running: 1, queued: 3, inFlight: 4 });
+    // A message already read on a paused channel is still taken, in order, never refused.
+    b.receive({ jsonrpc: '2.0', method: 'gate', id: 'b' });
+    for (let i = 0; i < 5; i++) {
+      await g.whenStarted(i + 1);
+      g.release(1);
+    }
+    await g.whenStarted(5);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(one.events).toEqual(['pause', 'resume']);
+    expect(two.events).toEqual(['pause', 'resume']);
+    expect(one.sent.map((t) => JSON.parse(t).id)).toEqual([0, 1, 2, 3]);
+    expect(two.sent.map((t) => JSON.parse(t).id)).toEqual(['b']);
+    a.destroy();
+    b.destroy();
+  });
+
+  it('answers every call over TCP with one handler slot and no queue', async () => {
+    const { server, port } = await listening({ concurrency: 1, maxQueue: 0 });
+    const peer = await Peer.connect(port);
+    const requests = Array.from({ length: 50 }, (_, i) => req('sleep', { ms: i % 2 }, i));
+    peer.send(...requests);
+    const got = (await peer.take(50)) as Array<{ id: number; result: number }>;
+    expect(got.map((r) => r.id)).toEqual(requests.map((_, i) => i));
+    expect(server.stats().calls).toMatchObject({ total: 50, inFlight: 0, queued: 0 });
+  });
+});
+
+describe('handlerTimeout over TCP', () => {
+  it('answers -32001, aborts ctx.signal and keeps the connection serving', async () => {
+    const { server, port } = await listening({ handlerTimeout: 30 });
+    const reason = deferred<unknown>();
+    server.method('hang', (_params: unknown, ctx: CallContext) => {
+      ctx.signal.addEventListener('abort', () => reason.resolve(ctx.signal.reason));
+      return new Promise(() => {});
+    });
+    const peer = await Peer.connect(port);
+    peer.send(req('hang', [], 'h'));
+    expect(await peer.nextJson()).toEqual({
+      jsonrpc: '2.0',
+      error: {
+        code: -32001,
+        message: 'Handler timed out',
+        data: 'hang did not finish within 30 ms',
+      },
+      id: 'h',
+    });
+    expect(await reason.promise).toBeInstanceOf(HandlerTimeoutError);
+    peer.send(PING);
+    expect(await peer.nextJson()).toMatchObject({ result: ['ping'] });
+  });
+
+  it('times out a call that waited in the queue without ever starting it', async () => {
+    const server = makeServer({ handlerTimeout: 30, concurrency: 1 });
+    const g = gate();
+    server.method('gate', g.handler);
+    const first = server.handle(req('gate', [], 1));
+    const second = server.handle(req('gate', [], 2));
+    expect(JSON.parse((await second)!)).toMatchObject({ error: { code: -32001 }, id: 2 });
+    expect(JSON.parse((await first)!)).toMatchObject({ error: { code: -32001 }, id: 1 });
+    expect(g.started).toBe(1);
+  });
+});
+
+describe('idleTimeout', () => {
+  it('closes a connection idle for idleTimeout', async () => {
+    const { port } = await listening({ idleTimeout: 40 });
+    const peer = await Peer.connect(port);
+    peer.send(PING);
+    await peer.next();
+    await peer.ended;
+    expect(await peer.closed).toBe(false);
+  });
+
+  it('leaves a connection with a call in flight open past idleTimeout', async () => {
+    const { port } = await listening({ idleTimeout: 30 });
+    const peer = await Peer.connect(port);
+    peer.send(req('sleep', { ms: 120 }, 'slow'));
+    expect(await peer.nextJson()).toEqual({ jsonrpc: '2.0', result: 120, id: 'slow' });
+    await peer.ended;
+  });
+});
+
+describe('slow readers (maxWriteBufferBytes)', () => {
+  it('drops a peer that does not read its answers, without disturbing another', async () => {
+    const { server, port } = await listening({ maxWriteBufferBytes: 1 << 20 });
+    server.method('big', () => 'x'.repeat(256 * 1024));
+    const reader = await Peer.connect(port);
+    const slow = await Peer.connect(port);
+    slow.socket.pause();
+    // 40 answers of 256 KiB: far more than the kernel's buffers and the 1 MiB limit.
+    slow.send(...Array.from({ length: 40 }, (_, i) => req('big', [], i)));
+    reader.send(PING);
+    expect(await reader.nextJson()).toMatchObject({ result: ['ping'] });
+    slow.socket.resume();
+    await slow.closed;
+    reader.send(req('big', [], 'r'));
+    const got = (await reader.nextJson()) as { result: string };
+    expect(got.result).toHaveLength(256 * 1024);
+    expect(server.stats().connections.open).toBe(1);
+  });
+
+  it('aborts the calls of a dropped slow reader', async () => {
+    const { server, port } = await listening({ maxWriteBufferBytes: 1 << 20 });
+    const aborted = deferred<unknown>();
+    server.method('big', () => 'x'.repeat(256 * 1024));
+    server.method('watch', (_params: unknown, ctx: CallContext) => {
+      ctx.signal.addEventListener('abort', () => aborted.resolve(ctx.signal.reason));
+      return new Promise(() => {});
+    });
+    const slow = await Peer.connect(port);
+    slow.socket.pause();
+    slow.send(req('watch', [], 'w'), ...Array.from({ length: 40 }, (_, i) => req('big', [], i)));
+    expect(await aborted.promise).toBeInstanceOf(DisconnectedError);
+    slow.socket.resume();
+    await slow.closed;
+  });
+});
