@@ -1,0 +1,275 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { type CallContext, createServer, ListenError, ServerClosedError } from '../src/index.js';
+import { deferred, listening, makeServer, Peer } from './helpers.js';
+
+const req = (method: string, params?: unknown, id: unknown = 1) =>
+  JSON.stringify(
+    params === undefined ? { jsonrpc: '2.0', method, id } : { jsonrpc: '2.0', method, params, id },
+  );
+
+/** A method whose calls wait until `open()`; resolves `started` after `n` calls began. */
+function latch(n: number) {
+  const started = deferred();
+  const opened = deferred();
+  let count = 0;
+  return {
+    handler: (params: unknown) => {
+      if (++count === n) started.resolve();
+      return opened.promise.then(() => params);
+    },
+    started: started.promise,
+    open: () => opened.resolve(),
+  };
+}
+
+describe('close()', () => {
+  it('answers every call in flight on every connection, then ends them and resolves', async () => {
+    const { server, port } = await listening();
+    const gate = latch(60);
+    server.method('gate', gate.handler);
+    const peers = await Promise.all([1, 2, 3].map(() => Peer.connect(port)));
+    peers.forEach((peer, p) => {
+      peer.send(...Array.from({ length: 20 }, (_, i) => req('gate', [p, i], `${p}-${i}`)));
+    });
+    await gate.started;
+    const closed = server.close();
+    gate.open();
+    for (const [p, peer] of peers.entries()) {
+      const got = (await peer.take(20)) as Array<{ id: string; result: number[] }>;
+      expect(got.map((r) => r.id).sort()).toEqual(
+        Array.from({ length: 20 }, (_, i) => `${p}-${i}`).sort(),
+      );
+      for (const r of got) expect(r.id).toBe(`${r.result[0]}-${r.result[1]}`);
+      await peer.ended;
+    }
+    await closed;
+    expect(server.stats()).toMatchObject({
+      connections: { open: 0, total: 3 },
+      calls: { total: 60, inFlight: 0 },
+    });
+  });
+
+  it('answers requests that arrive while closing with -32002 and runs none of them', async () => {
+    const { server, port } = await listening();
+    const gate = latch(1);
+    let ran = 0;
+    server.method('gate', gate.handler);
+    server.method('count', () => ++ran);
+    const peer = await Peer.connect(port);
+    peer.send(req('gate', ['first'], 'first'));
+    await gate.started;
+    const closed = server.close();
+    peer.send(
+      req('count', [], 'late'),
+      `[${req('count', [], 'b1')},{"jsonrpc":"2.0","method":"count"}]`,
+    );
+    expect(await peer.take(2)).toEqual([
+      {
+        jsonrpc: '2.0',
+        error: {
+          code: -32002,
+          message: 'Server is shutting down',
+          data: 'the request arrived after the server began to close; it was not run',
+        },
+        id: 'late',
+      },
+      [
+        {
+          jsonrpc: '2.0',
+          error: {
+            code: -32002,
+            message: 'Server is shutting down',
+            data: 'the request arrived after the server began to close; it was not run',
+          },
+          id: 'b1',
+        },
+      ],
+    ]);
+    gate.open();
+    expect(await peer.nextJson()).toEqual({ jsonrpc: '2.0', result: ['first'], id: 'first' });
+    await peer.ended;
+    await closed;
+    expect(ran).toBe(0);
+  });
+
+  it('stops accepting connections at once', async () => {
+    const { server, port } = await listening();
+    const gate = latch(1);
+    server.method('gate', gate.handler);
+    const peer = await Peer.connect(port);
+    peer.send(req('gate'));
+    await gate.started;
+    const closed = server.close();
+    await expect(Peer.connect(port)).rejects.toThrow(/ECONNREFUSED/);
+    gate.open();
+    await peer.next();
+    await closed;
+  });
+
+  it('half-closes idle connections at once', async () => {
+    const { server, port } = await listening();
+    const peer = await Peer.connect(port);
+    peer.send(req('echo', [1]));
+    await peer.next();
+    await server.close();
+    await peer.ended;
+    expect(await peer.closed).toBe(false);
+  });
+
+  it('returns the same promise when called twice', async () => {
+    const server = makeServer();
+    await server.listen();
+    const first = server.close();
+    expect(server.close()).toBe(first);
+    await first;
+    expect(server.address()).toBeNull();
+  });
+
+  it('resolves for a server that never listened, and then answers handle() with -32002', async () => {
+    const server = makeServer();
+    await server.close();
+    expect(JSON.parse((await server.handle(req('echo', [1], 9)))!)).toMatchObject({
+      error: { code: -32002 },
+      id: 9,
+    });
+  });
+
+  it('waits for handle() calls in flight', async () => {
+    const server = makeServer();
+    const gate = latch(1);
+    server.method('gate', gate.handler);
+    const pending = server.handle(req('gate', ['x']));
+    await gate.started;
+    let closed = false;
+    const closing = server.close().then(() => {
+      closed = true;
+    });
+    expect(closed).toBe(false);
+    gate.open();
+    expect(JSON.parse((await pending)!)).toMatchObject({ result: ['x'] });
+    await closing;
+    expect(closed).toBe(true);
+  });
+
+  it('past its timeout aborts handlers with ServerClosedError and destroys sockets', async () => {
+    const { server, port } = await listening();
+    const reason = deferred<unknown>();
+    const started = deferred();
+    server.method('stubborn', (_params: unknown, ctx: CallContext) => {
+      ctx.signal.addEventListener('abort', () => reason.resolve(ctx.signal.reason));
+      started.resolve();
+      return new Promise(() => {});
+    });
+    const peer = await Peer.connect(port);
+    peer.send(req('stubborn'));
+    await started.promise;
+    await server.close({ timeout: 30 });
+    expect(await reason.promise).toBeInstanceOf(ServerClosedError);
+    await peer.closed;
+    expect(peer.queued).toBe(0);
+    expect(server.stats().connections.open).toBe(0);
+  });
+
+  it('with timeout 0 aborts at once', async () => {
+    const { server, port } = await listening();
+    const started = deferred<CallContext>();
+    server.method('stubborn', (_params: unknown, ctx: CallContext) => {
+      started.resolve(ctx);
+      return new Promise(() => {});
+    });
+    const peer = await Peer.connect(port);
+    peer.send(req('stubborn'));
+    const ctx = await started.promise;
+    await server.close({ timeout: 0 });
+    expect(ctx.signal.aborted).toBe(true);
+    await peer.closed;
+  });
+
+  it('rejects an invalid timeout', async () => {
+    const server = makeServer();
+    await expect(server.close({ timeout: -1 })).rejects.toThrow(
+      'timeout must be an integer number of milliseconds >= 0 or Infinity, got -1',
+    );
+  });
+
+  it('is what Symbol.asyncDispose does', async () => {
+    let address: unknown;
+    {
+      await using server = createServer();
+      address = await server.listen();
+    }
+    expect(address).toMatchObject({ host: '127.0.0.1' });
+    await expect(Peer.connect((address as { port: number }).port)).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe('listen()', () => {
+  it('resolves with the bound address, which address() returns too', async () => {
+    const server = makeServer();
+    const address = await server.listen({ port: 0, host: '127.0.0.1' });
+    expect(address).toEqual({ host: '127.0.0.1', port: expect.any(Number), family: 'IPv4' });
+    expect(server.address()).toEqual(address);
+  });
+
+  it('listens on a Unix socket path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rerpc-server-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'rpc.sock');
+    const server = makeServer();
+    expect(await server.listen({ path })).toEqual({ path });
+    const { connect } = await import('node:net');
+    const socket = connect(path);
+    onTestFinished(() => {
+      socket.destroy();
+    });
+    socket.write(`${req('echo', ['unix'])}\n`);
+    const line = await new Promise<string>((resolve) =>
+      socket.once('data', (d) => resolve(String(d))),
+    );
+    expect(JSON.parse(line)).toMatchObject({ result: ['unix'] });
+  });
+
+  it('rejects with ListenError when already listening', async () => {
+    const server = makeServer();
+    await server.listen();
+    const error = await server.listen().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ListenError);
+    expect((error as ListenError).message).toMatch(/already listening/);
+  });
+
+  it('rejects with ListenError (cause EADDRINUSE) for a port in use, and can listen again', async () => {
+    const { port } = await listening();
+    const server = makeServer();
+    const error = await server.listen({ port }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ListenError);
+    expect((error as ListenError).code).toBe('RERPC_ERR_LISTEN');
+    expect(((error as ListenError).cause as NodeJS.ErrnoException).code).toBe('EADDRINUSE');
+    expect(await server.listen({ port: 0 })).toMatchObject({ port: expect.any(Number) });
+  });
+
+  it('rejects with ServerClosedError after close()', async () => {
+    const server = makeServer();
+    await server.close();
+    await expect(server.listen()).rejects.toBeInstanceOf(ServerClosedError);
+  });
+
+  const invalid: Array<[unknown, string]> = [
+    [{ port: -1 }, 'port must be an integer from 0 to 65535, got -1'],
+    [{ port: 70000 }, 'port must be an integer from 0 to 65535, got 70000'],
+    [{ port: '80' }, 'port must be an integer from 0 to 65535, got "80"'],
+    [{ host: '' }, 'host must be a non-empty string, got ""'],
+    [{ path: '' }, 'path must be a non-empty string, got ""'],
+    [{ backlog: 0 }, 'backlog must be an integer >= 1, got 0'],
+    [null, 'listen options must be an object, got null'],
+  ];
+  for (const [options, message] of invalid) {
+    it(`rejects "${message}"`, async () => {
+      const server = makeServer();
+      await expect(server.listen(options as never)).rejects.toThrow(message);
+      expect(server.address()).toBeNull();
+    });
+  }
+});
