@@ -1,0 +1,46 @@
+import { onTestFinished } from 'vitest';
+import { type Client, type ClientOptions, createClient } from '../src/index.js';
+import { type RawServer, type RawServerOptions, startRawServer } from './fixtures/raw-server.js';
+
+/** A raw fixture server and a client for it, both closed when the test finishes. */
+export async function setup(
+  serverOptions: RawServerOptions = {},
+  clientOptions: ClientOptions = {},
+): Promise<{ server: RawServer; client: Client }> {
+  const server = await startRawServer(serverOptions);
+  onTestFinished(() => server.close());
+  const client = createClient({ host: '127.0.0.1', port: server.port }, clientOptions);
+  onTestFinished(() => client.close({ timeout: 0 }));
+  return { server, client };
+}
+
+/** A handler that never answers until `releaseAll()`; `started` counts the calls it got. */
+export function gate() {
+  const waiting: Array<() => void> = [];
+  let started = 0;
+  return {
+    handler: (params: unknown) =>
+      new Promise((resolve) => {
+        started += 1;
+        waiting.push(() => resolve(params));
+      }),
+    get started() {
+      return started;
+    },
+    releaseAll() {
+      for (const release of waiting.splice(0)) release();
+    },
+  };
+}
+
+/** A free TCP port on 127.0.0.1 (listened on, then closed). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const { once } = await import('node:events');
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return address.port;
+}
