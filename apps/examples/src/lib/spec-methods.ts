@@ -1,0 +1,82 @@
+// The methods of the JSON-RPC 2.0 specification's examples (section 7) and a few probes, as the
+// spec server serves them. Bad params are answered with -32602, never with a crash.
+import { type CallContext, RpcError, type Server } from '@rerpc/server';
+import { registerArith } from './arith.js';
+
+function invalidParams(expected: string): RpcError {
+  return new RpcError(-32602, 'Invalid params', `expected ${expected}`);
+}
+
+function isNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function subtract(params: unknown): number {
+  if (Array.isArray(params)) {
+    const [a, b] = params as unknown[];
+    if (params.length === 2 && isNumber(a) && isNumber(b)) return a - b;
+  } else if (typeof params === 'object' && params !== null) {
+    const { minuend, subtrahend } = params as Record<string, unknown>;
+    if (isNumber(minuend) && isNumber(subtrahend)) return minuend - subtrahend;
+  }
+  throw invalidParams('[minuend, subtrahend] or { "minuend": number, "subtrahend": number }');
+}
+
+function sum(params: unknown): number {
+  if (!Array.isArray(params) || !params.every(isNumber)) throw invalidParams('an array of numbers');
+  return (params as number[]).reduce((total, n) => total + n, 0);
+}
+
+/** Resolves with `ms` after `ms` milliseconds; rejects with the reason when ctx.signal aborts. */
+function sleep(params: { ms: number }, ctx: CallContext): Promise<number> {
+  const { ms } = params;
+  const signal = ctx.signal;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(ms);
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function fail(params: { code: number; message: string; data?: unknown }): never {
+  const hasData = Object.hasOwn(params, 'data');
+  throw new RpcError(params.code, params.message, hasData ? params.data : undefined);
+}
+
+const returnNull = () => null;
+
+/** Registers every method of the spec server. */
+export function registerSpecMethods(server: Server): void {
+  server.method('subtract', subtract);
+  server.method('sum', sum);
+  server.method('get_data', () => ['hello', 5]);
+  server.method('update', returnNull);
+  server.method('notify_hello', returnNull);
+  server.method('notify_sum', returnNull);
+  server.method('echo', (params: unknown) => (params === undefined ? null : params));
+  server.method('sleep', sleep, {
+    params: {
+      type: 'object',
+      properties: { ms: { type: 'integer', minimum: 0, maximum: 3_600_000 } },
+      required: ['ms'],
+    },
+  });
+  server.method('fail', fail, {
+    params: {
+      type: 'object',
+      properties: { code: { type: 'integer' }, message: { type: 'string' }, data: {} },
+      required: ['code', 'message'],
+    },
+  });
+  server.method('crash', () => {
+    throw new Error('secret internal detail');
+  });
+  registerArith(server);
+}

@@ -1,0 +1,80 @@
+// The spec server: every method of the JSON-RPC 2.0 specification's examples, the Go rerpc
+// ArithService, and a few probes, over TCP. A fixed contract for outside checks:
+//
+//   node dist/spec-server.js [--host 127.0.0.1] [--port 0] [--framing ndjson|content-length]
+//                            [--max-message-bytes N]
+//
+// prints exactly one line, `listening tcp://HOST:PORT`, once ready; serves until SIGTERM or
+// SIGINT, then closes gracefully (calls in flight are answered) and exits 0.
+import { parseArgs } from 'node:util';
+import { createServer } from '@rerpc/server';
+import { registerSpecMethods } from './lib/spec-methods.js';
+
+function usage(problem: string): never {
+  process.stderr.write(
+    `spec-server: ${problem}\nusage: node dist/spec-server.js [--host 127.0.0.1] [--port 0] [--framing ndjson|content-length] [--max-message-bytes N]\n`,
+  );
+  process.exit(2);
+}
+
+function integer(name: string, text: string | undefined, fallback: number, min: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) {
+    usage(`--${name} must be an integer >= ${min}, got ${JSON.stringify(text)}`);
+  }
+  return n;
+}
+
+let values: Record<string, string | undefined>;
+try {
+  ({ values } = parseArgs({
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      framing: { type: 'string' },
+      'max-message-bytes': { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  }));
+} catch (error) {
+  usage((error as Error).message);
+}
+
+const host = values['host'] ?? '127.0.0.1';
+const port = integer('port', values['port'], 0, 0);
+if (port > 65535) usage(`--port must be at most 65535, got ${port}`);
+const framing = values['framing'] ?? 'ndjson';
+if (framing !== 'ndjson' && framing !== 'content-length') {
+  usage(`--framing must be ndjson or content-length, got ${JSON.stringify(framing)}`);
+}
+const maxMessageBytes = integer('max-message-bytes', values['max-message-bytes'], 1_048_576, 1);
+
+const server = createServer({ framing, maxMessageBytes });
+registerSpecMethods(server);
+
+let closing = false;
+function shutdown(): void {
+  if (closing) return;
+  closing = true;
+  server.close({ timeout: 10_000 }).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`spec-server: close failed: ${String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);
+
+try {
+  const address = await server.listen({ host, port });
+  if (!('port' in address)) throw new Error('expected a TCP address');
+  const shown = address.host.includes(':') ? `[${address.host}]` : address.host;
+  process.stdout.write(`listening tcp://${shown}:${address.port}\n`);
+} catch (error) {
+  process.stderr.write(`spec-server: ${(error as Error).message}\n`);
+  process.exit(1);
+}
