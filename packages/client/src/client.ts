@@ -527,6 +527,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
   }
 
   private batchReply(conn: Connection, replies: unknown[]): void {
+    if (replies.length === 0) this.dropped += 1;
     let touched: Call[] | null = null;
     for (const reply of replies) {
       if (typeof reply !== 'object' || reply === null || Array.isArray(reply)) {

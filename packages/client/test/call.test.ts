@@ -1,15 +1,8 @@
 import { Socket } from 'node:net';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { type ClientOptions, createClient, RpcError } from '../src/index.js';
-import { type RawServerOptions, startRawServer, until } from './fixtures/raw-server.js';
-
-async function setup(serverOptions: RawServerOptions = {}, clientOptions: ClientOptions = {}) {
-  const server = await startRawServer(serverOptions);
-  onTestFinished(() => server.close());
-  const client = createClient({ host: '127.0.0.1', port: server.port }, clientOptions);
-  onTestFinished(() => client.close({ timeout: 0 }));
-  return { server, client };
-}
+import { RpcError } from '../src/index.js';
+import { until } from './fixtures/raw-server.js';
+import { rejection, setup } from './helpers.js';
 
 describe('call', () => {
   it('resolves with the result the server answered', async () => {
@@ -33,14 +26,14 @@ describe('call', () => {
 
   it('rejects with RpcError carrying the code, message and data of the answer', async () => {
     const { client } = await setup();
-    const error = await client.call('ArithService.Divide', { a: 1, b: 0 }).catch((e) => e);
+    const error = await rejection<RpcError>(client.call('ArithService.Divide', { a: 1, b: 0 }));
     expect(error).toBeInstanceOf(RpcError);
     expect(error).toMatchObject({
       code: -32603,
       message: 'Internal error',
       data: 'division by zero',
     });
-    const missing = await client.call('NoSuch.Method', { a: 1, b: 2 }).catch((e) => e);
+    const missing = await rejection<RpcError>(client.call('NoSuch.Method', { a: 1, b: 2 }));
     expect(missing).toMatchObject({ code: -32601, data: 'service NoSuch not found' });
     expect(client.stats().errors.rpc).toBe(2);
   });

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { onTestFinished } from 'vitest';
 import { type Client, type ClientOptions, createClient } from '../src/index.js';
 import { type RawServer, type RawServerOptions, startRawServer } from './fixtures/raw-server.js';
@@ -35,12 +37,20 @@ export function gate() {
 
 /** A free TCP port on 127.0.0.1 (listened on, then closed). */
 export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const { once } = await import('node:events');
   const server = createServer().listen(0, '127.0.0.1');
   await once(server, 'listening');
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no port');
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return address.port;
+}
+
+/** The error `promise` rejects with (fails the test if it resolves). */
+export async function rejection<E = Error>(promise: Promise<unknown>): Promise<E> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as E;
+  }
+  throw new Error('expected the promise to reject, but it resolved');
 }

@@ -2,7 +2,7 @@ import { Socket } from 'node:net';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ConnectionError, createClient, RpcError } from '../src/index.js';
 import { startRawServer, until } from './fixtures/raw-server.js';
-import { freePort, gate, setup } from './helpers.js';
+import { freePort, gate, rejection, setup } from './helpers.js';
 
 describe('retries', () => {
   it('does not retry calls in flight when the server dies: they fail fast with ConnectionError', async () => {
@@ -71,7 +71,7 @@ describe('retries', () => {
     ) as Socket;
     const call = client.call('ArithService.Add', { a: 2, b: 2 });
     socket.destroy();
-    const error = await call.catch((e) => e);
+    const error = await rejection<ConnectionError>(call);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error.sent).toBe(false);
   });
@@ -99,11 +99,11 @@ describe('retries', () => {
       { retryDelay: 1, maxRetryDelay: 2, maxRetries: 2 },
     );
     onTestFinished(() => client.close({ timeout: 0 }));
-    const error = await client.call('T.x').catch((e) => e);
+    const error = await rejection<ConnectionError>(client.call('T.x'));
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error.sent).toBe(false);
     expect(error.cause).toMatchObject({ code: 'RERPC_ERR_DIAL' });
-    expect(error.cause.cause).toMatchObject({ code: 'ECONNREFUSED' });
+    expect((error.cause as Error).cause).toMatchObject({ code: 'ECONNREFUSED' });
     expect(client.stats()).toMatchObject({ retries: 2, connections: { dialErrors: 3 } });
   });
 
@@ -114,7 +114,7 @@ describe('retries', () => {
       { retryDelay: 40, maxRetryDelay: 40, maxRetries: 1000, timeout: 100 },
     );
     onTestFinished(() => client.close({ timeout: 0 }));
-    const error = await client.call('T.x').catch((e) => e);
+    const error = await rejection<ConnectionError>(client.call('T.x'));
     expect(error).toBeInstanceOf(ConnectionError);
     const { retries } = client.stats();
     expect(retries).toBeGreaterThanOrEqual(1);
@@ -123,9 +123,9 @@ describe('retries', () => {
 
   it('never retries an error answer from the server, even for an idempotent call', async () => {
     const { client, server } = await setup();
-    const error = await client
-      .call('ArithService.Divide', { a: 1, b: 0 }, { idempotent: true })
-      .catch((e) => e);
+    const error = await rejection<RpcError>(
+      client.call('ArithService.Divide', { a: 1, b: 0 }, { idempotent: true }),
+    );
     expect(error).toBeInstanceOf(RpcError);
     expect(server.executions.get('ArithService.Divide')).toBe(1);
     expect(client.stats().retries).toBe(0);

@@ -7,7 +7,7 @@ import {
   TimeoutError,
 } from '../src/index.js';
 import { startBlackhole, until } from './fixtures/raw-server.js';
-import { gate, setup } from './helpers.js';
+import { gate, rejection, setup } from './helpers.js';
 
 describe('timeouts', () => {
   it('rejects with TimeoutError and leaves the connection usable; the late answer is dropped', async () => {
@@ -15,7 +15,7 @@ describe('timeouts', () => {
     const { client, server } = await setup({
       handlers: { 'T.wait': g.handler, 'T.ok': () => 'ok' },
     });
-    const error = await client.call('T.wait', [1], { timeout: 30 }).catch((e) => e);
+    const error = await rejection<TimeoutError>(client.call('T.wait', [1], { timeout: 30 }));
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ code: 'RERPC_ERR_TIMEOUT', timeout: 30, method: 'T.wait' });
     g.releaseAll();
@@ -33,7 +33,7 @@ describe('timeouts', () => {
     const g = gate();
     const { client } = await setup({ handlers: { 'T.wait': g.handler, 'T.ok': () => 'ok' } });
     const started = performance.now();
-    const error = await client.call('T.wait', [1], { timeout: 1000 }).catch((e) => e);
+    const error = await rejection<TimeoutError>(client.call('T.wait', [1], { timeout: 1000 }));
     expect(error).toBeInstanceOf(TimeoutError);
     // Never early (the shared timer may fire up to one period late).
     expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
@@ -54,7 +54,7 @@ describe('timeouts', () => {
     onTestFinished(() => blackhole.close());
     const client = createClient({ host: '127.0.0.1', port: blackhole.port });
     onTestFinished(() => client.close({ timeout: 0 }));
-    const error = await client.call('T.x', [], { timeout: 50 }).catch((e) => e);
+    const error = await rejection<PoolExhaustedError>(client.call('T.x', [], { timeout: 50 }));
     expect(error).toBeInstanceOf(PoolExhaustedError);
     expect(error).toMatchObject({ code: 'RERPC_ERR_POOL_EXHAUSTED', timeout: 50 });
     expect(client.stats().errors.poolExhausted).toBe(1);
@@ -68,7 +68,7 @@ describe('timeouts', () => {
       { dialTimeout: 30, maxRetries: 0 },
     );
     onTestFinished(() => client.close({ timeout: 0 }));
-    const error = await client.call('T.x').catch((e) => e);
+    const error = await rejection<ConnectionError>(client.call('T.x'));
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error.sent).toBe(false);
     expect(error.cause).toMatchObject({ code: 'RERPC_ERR_DIAL_TIMEOUT' });
@@ -86,7 +86,7 @@ describe('abort', () => {
     await until(() => g.started === 1);
     const reason = new Error('user gave up');
     controller.abort(reason);
-    const error = await call.catch((e) => e);
+    const error = await rejection<AbortError>(call);
     expect(error).toBeInstanceOf(AbortError);
     expect(error).toMatchObject({ code: 'RERPC_ERR_ABORTED', cause: reason });
     g.releaseAll();
@@ -99,9 +99,9 @@ describe('abort', () => {
   it('rejects at once, sending nothing, when the signal is already aborted', async () => {
     const { client, server } = await setup();
     const reason = 'stop';
-    const error = await client
-      .call('ArithService.Add', { a: 1, b: 2 }, { signal: AbortSignal.abort(reason) })
-      .catch((e) => e);
+    const error = await rejection<AbortError>(
+      client.call('ArithService.Add', { a: 1, b: 2 }, { signal: AbortSignal.abort(reason) }),
+    );
     expect(error).toBeInstanceOf(AbortError);
     expect(error.cause).toBe(reason);
     expect(server.lines).toEqual([]);

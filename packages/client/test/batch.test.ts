@@ -1,0 +1,115 @@
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createClient, RpcError, TimeoutError } from '../src/index.js';
+import { rejection, setup } from './helpers.js';
+
+describe('batch', () => {
+  it('sends one array and aligns results, errors and notifications with the items', async () => {
+    const logged: unknown[] = [];
+    const { client, server } = await setup({
+      handlers: {
+        'ArithService.Add': (p) => {
+          const { a, b } = p as { a: number; b: number };
+          return { result: a + b };
+        },
+        'Log.write': (p) => logged.push(p),
+      },
+    });
+    const results = await client.batch([
+      { method: 'ArithService.Add', params: { a: 1, b: 2 } },
+      { method: 'Log.write', params: ['x'], notify: true },
+      { method: 'NoSuch.Method' },
+      { method: 'ArithService.Add', params: { a: 3, b: 4 } },
+    ]);
+    expect(server.lines).toEqual([
+      '[{"jsonrpc":"2.0","method":"ArithService.Add","params":{"a":1,"b":2},"id":1},' +
+        '{"jsonrpc":"2.0","method":"Log.write","params":["x"]},' +
+        '{"jsonrpc":"2.0","method":"NoSuch.Method","id":2},' +
+        '{"jsonrpc":"2.0","method":"ArithService.Add","params":{"a":3,"b":4},"id":3}]',
+    ]);
+    expect(results[0]).toEqual({ ok: true, value: { result: 3 } });
+    expect(results[1]).toBeUndefined();
+    expect(results[2]).toMatchObject({ ok: false, error: { code: -32601 } });
+    expect((results[2] as { error: unknown }).error).toBeInstanceOf(RpcError);
+    expect(results[3]).toEqual({ ok: true, value: { result: 7 } });
+    expect(results).toHaveLength(4);
+    expect(logged).toEqual([['x']]);
+  });
+
+  it('resolves an all-notification batch once written (nothing answers it)', async () => {
+    const logged: unknown[] = [];
+    const { client, server } = await setup({ handlers: { 'Log.write': (p) => logged.push(p) } });
+    const results = await client.batch([
+      { method: 'Log.write', params: [1], notify: true },
+      { method: 'Log.write', params: [2], notify: true },
+    ]);
+    expect(results).toEqual([undefined, undefined]);
+    await client.call('Log.write', [3]);
+    expect(server.lines[0]).toBe(
+      '[{"jsonrpc":"2.0","method":"Log.write","params":[1]},{"jsonrpc":"2.0","method":"Log.write","params":[2]}]',
+    );
+    expect(logged).toHaveLength(3);
+    expect(logged).toEqual(expect.arrayContaining([[1], [2], [3]]));
+  });
+
+  it('runs many batches and single calls at once on one connection', async () => {
+    const { client } = await setup();
+    const work = Array.from({ length: 200 }, (_, i) =>
+      i % 2 === 0
+        ? client.batch([
+            { method: 'ArithService.Add', params: { a: i, b: 1 } },
+            { method: 'ArithService.Multiply', params: { a: i, b: 2 } },
+          ])
+        : client.call('ArithService.Add', { a: i, b: 0 }),
+    );
+    const results = await Promise.all(work);
+    results.forEach((r, i) => {
+      if (i % 2 === 0) {
+        expect(r).toEqual([
+          { ok: true, value: { result: i + 1 } },
+          { ok: true, value: { result: i * 2 } },
+        ]);
+      } else {
+        expect(r).toEqual({ result: i });
+      }
+    });
+  });
+
+  it('fills a request the reply array left out with a -32603 error', async () => {
+    const server = createServer((socket) => {
+      socket.setEncoding('utf8');
+      socket.on('data', (text: string) => {
+        const batch = JSON.parse(text) as Array<{ id: number }>;
+        socket.write(`[{"jsonrpc":"2.0","result":"first","id":${batch[0]!.id}}]\n`);
+      });
+    }).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const port = (server.address() as { port: number }).port;
+    const client = createClient({ host: '127.0.0.1', port });
+    onTestFinished(() => client.close({ timeout: 0 }));
+    const results = await client.batch([{ method: 'A.a' }, { method: 'A.b' }]);
+    expect(results[0]).toEqual({ ok: true, value: 'first' });
+    expect(results[1]).toMatchObject({ ok: false, error: { code: -32603 } });
+  });
+
+  it('times out against a server without batches (Go rerpc answers -32700 with id null, which is dropped)', async () => {
+    const { client } = await setup({ noBatches: true });
+    const error = await rejection<TimeoutError>(
+      client.batch([{ method: 'ArithService.Add', params: { a: 1, b: 2 } }], { timeout: 50 }),
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(client.stats().dropped).toBe(1);
+  });
+
+  it('rejects an empty batch or a bad item with TypeError', async () => {
+    const { client, server } = await setup();
+    await expect(client.batch([])).rejects.toThrow('items must be a non-empty array');
+    await expect(client.batch([{ method: 7 as never }])).rejects.toThrow(
+      'items[0].method must be a non-empty string, got 7',
+    );
+    await expect(client.batch([null as never])).rejects.toThrow('items[0] must be an object');
+    expect(server.lines).toEqual([]);
+  });
+});
