@@ -1,6 +1,7 @@
 import { run as runCodec } from './codec.js';
 import { run as runConnPool } from './conn-pool.js';
 import { run as runObjectPool } from './object-pool.js';
+import { run as runServer } from './server.js';
 import { run as runWorkerPool } from './worker-pool.js';
 
 // Each package's micro-benchmarks register here under a short name.
@@ -9,3 +10,4 @@ suites['codec'] = runCodec;
 suites['conn-pool'] = runConnPool;
 suites['object-pool'] = runObjectPool;
 suites['worker-pool'] = runWorkerPool;
+suites['server'] = runServer;
