@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { ClientClosedError, createClient } from '../src/index.js';
+import { startRawServer, until } from './fixtures/raw-server.js';
+import { gate, rejection, setup } from './helpers.js';
+
+/** Handles that keep the process alive, by kind (unref'd ones are not listed). */
+function liveHandles(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1;
+  return { tcp: counts['TCPSocketWrap'] ?? 0, timers: counts['Timeout'] ?? 0 };
+}
+
+describe('close', () => {
+  it('lets calls in flight finish, refuses new ones, and returns the same promise twice', async () => {
+    const g = gate();
+    const { client } = await setup({ handlers: { 'T.wait': g.handler } });
+    const calls = Array.from({ length: 50 }, (_, i) => client.call('T.wait', [i]));
+    await until(() => g.started === 50);
+    const closing = client.close();
+    expect(client.close()).toBe(closing);
+    await expect(client.call('T.wait', [99])).rejects.toBeInstanceOf(ClientClosedError);
+    await expect(client.notify('T.wait')).rejects.toMatchObject({
+      code: 'RERPC_ERR_CLIENT_CLOSED',
+    });
+    g.releaseAll();
+    await expect(Promise.all(calls)).resolves.toEqual(Array.from({ length: 50 }, (_, i) => [i]));
+    await closing;
+    expect(client.stats()).toMatchObject({ pending: 0, connections: { active: 0, idle: 0 } });
+  });
+
+  it('cuts off what is still in flight after its timeout with ClientClosedError', async () => {
+    const g = gate();
+    const { client } = await setup({ handlers: { 'T.wait': g.handler } });
+    const call = client.call('T.wait', [1]);
+    await until(() => g.started === 1);
+    await client.close({ timeout: 20 });
+    const error = await rejection<ClientClosedError>(call);
+    expect(error).toBeInstanceOf(ClientClosedError);
+    expect(error.message).toContain('close() gave up waiting for T.wait after 20 ms');
+    expect(client.stats().errors.closed).toBe(1);
+  });
+
+  it('rejects an invalid timeout without closing', async () => {
+    const { client } = await setup();
+    await expect(client.close({ timeout: -1 })).rejects.toThrow(
+      'timeout must be an integer between 0 and 2147483647, got -1',
+    );
+    await expect(client.call('ArithService.Add', { a: 1, b: 1 })).resolves.toEqual({ result: 2 });
+  });
+
+  it('is what Symbol.asyncDispose does', async () => {
+    const { client } = await setup();
+    await client.call('ArithService.Add', { a: 1, b: 1 });
+    await client[Symbol.asyncDispose]();
+    await expect(client.call('ArithService.Add', { a: 1, b: 1 })).rejects.toBeInstanceOf(
+      ClientClosedError,
+    );
+  });
+
+  it('leaves no timer or socket keeping the process alive', async () => {
+    const before = liveHandles();
+    const server = await startRawServer();
+    const client = createClient(
+      { host: '127.0.0.1', port: server.port },
+      { maxActive: 3, pipelineThreshold: 5 },
+    );
+    const calls = Array.from({ length: 100 }, (_, i) =>
+      client.call('ArithService.Add', { a: i, b: 0 }, { timeout: i % 2 === 0 ? 500 : 5000 }),
+    );
+    await Promise.all(calls);
+    await client.notify('ArithService.Add', { a: 1, b: 1 });
+    expect(client.stats().connections.dialled).toBeGreaterThan(0);
+    await client.close();
+    // With the server still listening: the client's sockets are closed (the server's ends
+    // close on our FIN) or unref'd, and its timers are gone. Earlier tests' sockets may still be
+    // closing, hence "no more than before".
+    await until(() => {
+      const now = liveHandles();
+      return now.tcp <= before.tcp && now.timers <= before.timers;
+    });
+    await server.close();
+  });
+});

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { PoolExhaustedError as PoolPoolExhaustedError } from '@rerpc/conn-pool';
+import { describe, expect, it } from 'vitest';
+import {
+  AbortError,
+  ClientClosedError,
+  ConnectionError,
+  PoolExhaustedError,
+  RpcError,
+  TimeoutError,
+} from '../src/index.js';
+
+const cause = new Error('underlying');
+const errors = [
+  [TimeoutError, new TimeoutError('A.b', 50, { cause }), 'RERPC_ERR_TIMEOUT'],
+  [ConnectionError, new ConnectionError('h:1', true, 'reset', { cause }), 'RERPC_ERR_CONNECTION'],
+  [
+    PoolExhaustedError,
+    new PoolExhaustedError('h:1', 10, 50, { cause }),
+    'RERPC_ERR_POOL_EXHAUSTED',
+  ],
+  [ClientClosedError, new ClientClosedError(undefined, { cause }), 'RERPC_ERR_CLIENT_CLOSED'],
+  [AbortError, new AbortError(cause), 'RERPC_ERR_ABORTED'],
+] as const;
+
+describe('errors', () => {
+  it.each(errors)('%o has its class name, a stable code and the cause', (Class, error, code) => {
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toBeInstanceOf(Class);
+    expect(error.name).toBe(Class.name);
+    expect(error.code).toBe(code);
+    expect(error.cause).toBe(cause);
+    expect(error.message.length).toBeGreaterThan(30);
+    expect(String(error.stack)).toContain(`${Class.name}: `);
+  });
+
+  it('recognises an error from another installed copy by its brand, and nothing else', () => {
+    for (const [Class, , code] of errors) {
+      const foreign = Object.create(Error.prototype, {
+        [Symbol.for(`rerpc.error.${code}`)]: { value: true },
+      });
+      expect(foreign).toBeInstanceOf(Class);
+      expect(new Error('plain')).not.toBeInstanceOf(Class);
+      expect(null).not.toBeInstanceOf(Class);
+    }
+    expect(new TimeoutError('A.b', 1)).not.toBeInstanceOf(ConnectionError);
+  });
+
+  it("shares conn-pool's brand for PoolExhaustedError", () => {
+    expect(new PoolPoolExhaustedError(1, 1)).toBeInstanceOf(PoolExhaustedError);
+    expect(new PoolExhaustedError('h:1', 1, 1)).toBeInstanceOf(PoolPoolExhaustedError);
+  });
+
+  it('says what happened and what to do', () => {
+    expect(new ConnectionError('h:1', true, 'reset').message).toMatch(
+      /h:1 was lost after the request was written \(reset\).*mark the call idempotent/,
+    );
+    expect(new ConnectionError('h:1', false, 'ECONNREFUSED').message).toMatch(
+      /Could not reach h:1 \(ECONNREFUSED\); check that the server is running/,
+    );
+    expect(new TimeoutError('A.b', 50).message).toMatch(/A\.b got no answer within 50 ms.*timeout/);
+    expect(new PoolExhaustedError('h:1', 3, 50).message).toMatch(/within 50 ms.*never sent/);
+  });
+
+  it('re-exports the protocol RpcError', async () => {
+    const protocol = await import('@rerpc/protocol');
+    expect(RpcError).toBe(protocol.RpcError);
+  });
+
+  it('lists every code and class in the README', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    for (const [Class, , code] of errors) {
+      expect(readme).toContain(`\`${code}\``);
+      expect(readme).toContain(`\`${Class.name}\``);
+    }
+    expect(readme).toContain('`RpcError`');
+  });
+});

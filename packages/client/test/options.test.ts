@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createClient, DEFAULTS } from '../src/index.js';
+import { setup } from './helpers.js';
+
+const target = { host: '127.0.0.1', port: 1 };
+const make = (options: Record<string, unknown>) => createClient(target, options as never);
+
+describe('option validation', () => {
+  it.each([
+    [{ maxIdle: -1 }, 'maxIdle must be an integer >= 0, got -1'],
+    [{ maxIdle: 1.5 }, 'maxIdle must be an integer >= 0, got 1.5'],
+    [{ maxActive: 0 }, 'maxActive must be an integer >= 1, got 0'],
+    [{ maxActive: '10' }, 'maxActive must be an integer >= 1, got "10"'],
+    [{ pipelineThreshold: 0 }, 'pipelineThreshold must be an integer >= 1, got 0'],
+    [{ dialTimeout: -1 }, 'dialTimeout must be an integer between 0 and 2147483647, got -1'],
+    [{ idleTimeout: 2 ** 31 }, 'idleTimeout must be an integer between 0 and 2147483647, got'],
+    [{ timeout: Number.NaN }, 'timeout must be an integer between 0 and 2147483647, got NaN'],
+    [{ maxRetries: -1 }, 'maxRetries must be an integer >= 0, got -1'],
+    [{ retryDelay: 0.5 }, 'retryDelay must be an integer between 0 and 2147483647, got 0.5'],
+    [{ maxRetryDelay: -2 }, 'maxRetryDelay must be an integer between 0 and 2147483647, got -2'],
+    [{ retryDelay: 100, maxRetryDelay: 50 }, 'maxRetryDelay must be >= retryDelay (100), got 50'],
+    [{ framing: 'lsp' }, `framing must be 'ndjson' or 'content-length', got "lsp"`],
+    [{ maxMessageBytes: 0 }, 'maxMessageBytes must be an integer >= 1, got 0'],
+    [{ closeTimeout: -1 }, 'closeTimeout must be an integer between 0 and 2147483647, got -1'],
+  ])('rejects %j', (options, message) => {
+    expect(() => make(options)).toThrow(TypeError);
+    expect(() => make(options)).toThrow(message);
+  });
+
+  it('rejects options that are not an object', () => {
+    expect(() => createClient(target, 5 as never)).toThrow('options must be an object, got 5');
+  });
+
+  it.each([
+    [null, 'target must be { host, port } or { path }, got null'],
+    [{ port: 0 }, 'port must be an integer between 1 and 65535, got 0'],
+    [{ port: '80' }, 'port must be an integer between 1 and 65535, got "80"'],
+    [{ host: '', port: 80 }, 'host must be a non-empty string, got ""'],
+    [{ path: '' }, 'path must be a non-empty string, got ""'],
+  ])('rejects the target %j', (bad, message) => {
+    expect(() => createClient(bad as never)).toThrow(message);
+  });
+
+  it('accepts the edge values and makes no connection until the first call', async () => {
+    const client = make({
+      maxIdle: 0,
+      maxActive: 1,
+      pipelineThreshold: 1,
+      dialTimeout: 0,
+      idleTimeout: 0,
+      timeout: 0,
+      maxRetries: 0,
+      retryDelay: 0,
+      maxRetryDelay: 0,
+      closeTimeout: 0,
+      framing: 'content-length',
+    });
+    expect(client.stats().connections.dialled).toBe(0);
+    await client.close();
+  });
+
+  it('holds DEFAULTS frozen', () => {
+    expect(Object.isFrozen(DEFAULTS)).toBe(true);
+  });
+});
+
+describe('per-call options', () => {
+  it.each([
+    [{ timeout: -1 }, 'timeout must be an integer between 0 and 2147483647, got -1'],
+    [{ timeout: 'x' }, 'timeout must be an integer between 0 and 2147483647, got "x"'],
+    [{ signal: {} }, 'signal must be an AbortSignal, got an object'],
+    [{ idempotent: 1 }, 'idempotent must be a boolean, got 1'],
+  ])('rejects %j without sending', async (options, message) => {
+    const { client, server } = await setup();
+    await expect(client.call('A.b', [], options as never)).rejects.toThrow(message);
+    expect(server.lines).toEqual([]);
+  });
+
+  it('rejects options that are not an object', async () => {
+    const { client } = await setup();
+    await expect(client.call('A.b', [], 3 as never)).rejects.toThrow(
+      'options must be an object, got 3',
+    );
+  });
+});
+
+describe('README', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+  it('documents every default as DEFAULTS has it', () => {
+    const start = readme.indexOf('## Options');
+    expect(start).toBeGreaterThanOrEqual(0);
+    const rows: Record<string, string> = {};
+    for (const line of readme.slice(start).split('\n').slice(1)) {
+      if (line.startsWith('## ')) break;
+      const cells = line.split(/(?<!\\)\|/).map((c) => c.trim());
+      const name = /^`(\w+)`$/.exec(cells[1] ?? '')?.[1];
+      if (name !== undefined) rows[name] = cells[3]!;
+    }
+    const show = (value: unknown) =>
+      typeof value === 'string' ? `\`'${value}'\`` : `\`${String(value)}\``;
+    for (const [key, value] of Object.entries(DEFAULTS)) {
+      expect(rows[key], key).toBe(show(value));
+    }
+    expect(Object.keys(rows).sort()).toEqual(Object.keys(DEFAULTS).sort());
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { setup } from './helpers.js';
+
+describe('stats', () => {
+  it('starts at zero', async () => {
+    const { client } = await setup();
+    expect(client.stats()).toEqual({
+      pending: 0,
+      connections: { active: 0, idle: 0, dialling: 0, dialled: 0, dialErrors: 0 },
+      settled: 0,
+      retries: 0,
+      errors: {
+        rpc: 0,
+        timeout: 0,
+        connection: 0,
+        poolExhausted: 0,
+        aborted: 0,
+        closed: 0,
+        other: 0,
+      },
+      dropped: 0,
+      latency: { count: 0, p50: 0, p90: 0, p99: 0 },
+    });
+  });
+
+  it('counts calls, errors and latency quantiles', async () => {
+    const { client } = await setup({}, { pipelineThreshold: 1000 });
+    const calls = Array.from({ length: 200 }, (_, i) =>
+      client.call('ArithService.Add', { a: i, b: 1 }),
+    );
+    const pending = client.stats().pending;
+    await Promise.all(calls);
+    await client.call('ArithService.Divide', { a: 1, b: 0 }).catch(() => {});
+    await client.call('A.b', { x: 1n }).catch(() => {});
+    const stats = client.stats();
+    expect(pending).toBe(200);
+    expect(stats).toMatchObject({
+      pending: 0,
+      settled: 202,
+      errors: { rpc: 1, other: 1 },
+      connections: { active: 1, dialled: 1 },
+    });
+    expect(stats.latency.count).toBe(201);
+    expect(stats.latency.p50).toBeGreaterThan(0);
+    expect(stats.latency.p50).toBeLessThanOrEqual(stats.latency.p90);
+    expect(stats.latency.p90).toBeLessThanOrEqual(stats.latency.p99);
+  });
+
+  it('returns a new object each time', async () => {
+    const { client } = await setup();
+    const a = client.stats();
+    const b = client.stats();
+    expect(a).not.toBe(b);
+    expect(a.errors).not.toBe(b.errors);
+  });
+});
