@@ -4,7 +4,7 @@ import { startRawServer, until } from './fixtures/raw-server.js';
 import { gate, rejection, setup } from './helpers.js';
 
 /** Handles that keep the process alive, by kind (unref'd ones are not listed). */
-function liveHandles(): Record<string, number> {
+function liveHandles(): { tcp: number; timers: number } {
   const counts: Record<string, number> = {};
   for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1;
   return { tcp: counts['TCPSocketWrap'] ?? 0, timers: counts['Timeout'] ?? 0 };
