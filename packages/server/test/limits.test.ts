@@ -19,6 +19,7 @@ const PING = req('echo', ['ping'], 'ping');
 function recorder() {
   const events: string[] = [];
   const sent: string[] = [];
+  const ended = deferred();
   const transport: ChannelTransport = {
     remoteAddress: 'fake',
     send: (text) => {
@@ -32,9 +33,10 @@ function recorder() {
     },
     end: () => {
       events.push('end');
+      ended.resolve();
     },
   };
-  return { transport, events, sent };
+  return { transport, events, sent, ended: ended.promise };
 }
 
 /** A method whose calls wait until released, in arrival order. */
@@ -126,6 +128,46 @@ describe('maxConnections', () => {
     const d = await Peer.connect(port);
     d.send(PING);
     expect(await d.nextJson()).toMatchObject({ result: ['ping'] });
+  });
+});
+
+describe('the synchronous fast path', () => {
+  it('answers a handler that returns a plain value before receive() returns', () => {
+    const server = makeServer();
+    const { transport, sent } = recorder();
+    const channel = server.openChannel(transport);
+    expect(
+      channel.receive({
+        jsonrpc: '2.0',
+        method: 'ArithService.Add',
+        params: { a: 1, b: 2 },
+        id: 1,
+      }),
+    ).toBe(true);
+    expect(sent).toEqual(['{"jsonrpc":"2.0","result":{"result":3},"id":1}']);
+    expect(channel.inFlight).toBe(0);
+    expect(channel.receive([{ jsonrpc: '2.0', method: 'echo', params: [1], id: 2 }])).toBe(true);
+    expect(sent[1]).toBe('[{"jsonrpc":"2.0","result":[1],"id":2}]');
+    expect(channel.receive({ jsonrpc: '2.0', method: 'echo', params: [1] })).toBe(false);
+    expect(sent).toHaveLength(2);
+    channel.destroy();
+  });
+
+  it('ends the transport once nothing is in flight after end()', async () => {
+    const server = makeServer();
+    const { transport, events, sent, ended } = recorder();
+    const channel = server.openChannel(transport);
+    channel.receive({ jsonrpc: '2.0', method: 'sleep', params: { ms: 10 }, id: 1 });
+    channel.end();
+    expect(events).toEqual([]);
+    channel.receive({ jsonrpc: '2.0', method: 'echo', params: [1], id: 2 });
+    await ended;
+    expect(events).toEqual(['end']);
+    expect(sent.map((t) => JSON.parse(t))).toEqual([
+      { jsonrpc: '2.0', error: expect.objectContaining({ code: -32002 }), id: 2 },
+      { jsonrpc: '2.0', result: 10, id: 1 },
+    ]);
+    channel.destroy();
   });
 });
 

@@ -110,6 +110,31 @@ describe('TCP: the Go rerpc wire', () => {
   });
 });
 
+describe('TCP: Content-Length framing errors', () => {
+  it('answers a malformed header with -32700 and closes only that connection', async () => {
+    const { port } = await listening({ framing: 'content-length' });
+    const other = await Peer.connect(port, 'content-length');
+    const peer = await Peer.connect(port, 'content-length');
+    peer.write('Content-Length: banana\r\n\r\n{}');
+    const got = (await peer.nextJson()) as { error: { data: string } };
+    expect(got).toMatchObject({ error: { code: -32700, message: 'Parse error' }, id: null });
+    expect(got.error.data).toContain('malformed Content-Length header');
+    await peer.closed;
+    other.send(PING);
+    expect(await other.nextJson()).toMatchObject({ result: ['ping'] });
+  });
+});
+
+describe('TCP: ctx', () => {
+  it("gives handlers the peer's address", async () => {
+    const { server, port } = await listening();
+    server.method('whoami', (_params: unknown, ctx: CallContext) => ctx.remoteAddress);
+    const peer = await Peer.connect(port);
+    peer.send(req('whoami'));
+    expect(await peer.nextJson()).toMatchObject({ result: '127.0.0.1' });
+  });
+});
+
 describe('TCP: writes and concurrency', () => {
   it('sends the answers finished in one tick in one write', async () => {
     const { port } = await listening();

@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createServer, DEFAULTS, type ServerOptions } from '../src/index.js';
+
+describe('createServer option validation', () => {
+  const cases: Array<[ServerOptions, string]> = [
+    [{ framing: 'lines' as never }, `framing must be 'ndjson' or 'content-length', got "lines"`],
+    [{ maxMessageBytes: 0 }, 'maxMessageBytes must be an integer >= 1, got 0'],
+    [{ maxMessageBytes: 1.5 }, 'maxMessageBytes must be an integer >= 1, got 1.5'],
+    [{ maxBatchLength: 0 }, 'maxBatchLength must be an integer >= 1, got 0'],
+    [{ maxConnections: -1 }, 'maxConnections must be an integer >= 1, got -1'],
+    [
+      { maxInFlightPerConnection: Number.NaN },
+      'maxInFlightPerConnection must be an integer >= 1, got NaN',
+    ],
+    [
+      { idleTimeout: -1 },
+      'idleTimeout must be an integer number of milliseconds from 0 (disabled) to 2147483647, got -1',
+    ],
+    [
+      { idleTimeout: 2 ** 31 },
+      'idleTimeout must be an integer number of milliseconds from 0 (disabled) to 2147483647, got 2147483648',
+    ],
+    [
+      { handlerTimeout: 0.5 },
+      'handlerTimeout must be an integer number of milliseconds from 0 (disabled) to 2147483647, got 0.5',
+    ],
+    [
+      { handlerTimeout: Number.POSITIVE_INFINITY },
+      'handlerTimeout must be an integer number of milliseconds from 0 (disabled) to 2147483647, got Infinity',
+    ],
+    [{ maxWriteBufferBytes: 0 }, 'maxWriteBufferBytes must be an integer >= 1, got 0'],
+    [{ concurrency: 0 }, 'concurrency must be an integer >= 1, got 0'],
+    [{ concurrency: '4' as never }, 'concurrency must be an integer >= 1, got "4"'],
+    [{ maxQueue: -1 }, 'maxQueue must be an integer >= 0, got -1'],
+    [{ allowHalfOpen: 1 as never }, 'allowHalfOpen must be a boolean, got 1'],
+    [
+      { closeTimeout: -5 },
+      'closeTimeout must be an integer number of milliseconds >= 0 or Infinity, got -5',
+    ],
+    [
+      { closeTimeout: Number.NaN },
+      'closeTimeout must be an integer number of milliseconds >= 0 or Infinity, got NaN',
+    ],
+    [{ exposeErrors: 'yes' as never }, 'exposeErrors must be a boolean, got "yes"'],
+    [{ onHandlerError: 5 as never }, 'onHandlerError must be a function or null, got 5'],
+  ];
+  for (const [options, message] of cases) {
+    it(`throws "${message}"`, () => {
+      expect(() => createServer(options)).toThrow(message);
+      expect(() => createServer(options)).toThrow(TypeError);
+    });
+  }
+
+  it('throws when options is not an object', () => {
+    expect(() => createServer(5 as never)).toThrow('options must be an object, got 5');
+    expect(() => createServer([] as never)).toThrow('options must be an object, got an array');
+  });
+
+  it('resolves omitted options to DEFAULTS and freezes the result', () => {
+    expect(createServer().options).toBe(DEFAULTS);
+    const server = createServer({ maxQueue: 0, closeTimeout: Number.POSITIVE_INFINITY });
+    expect(server.options).toEqual({
+      ...DEFAULTS,
+      maxQueue: 0,
+      closeTimeout: Number.POSITIVE_INFINITY,
+    });
+    expect(Object.isFrozen(server.options)).toBe(true);
+    expect(Object.isFrozen(DEFAULTS)).toBe(true);
+  });
+
+  it('has the documented defaults', () => {
+    expect(DEFAULTS).toEqual({
+      framing: 'ndjson',
+      maxMessageBytes: 1_048_576,
+      maxBatchLength: 1000,
+      maxConnections: 10_000,
+      maxInFlightPerConnection: 1000,
+      idleTimeout: 300_000,
+      handlerTimeout: 30_000,
+      maxWriteBufferBytes: 16_777_216,
+      concurrency: 100,
+      maxQueue: 10_000,
+      allowHalfOpen: false,
+      closeTimeout: 30_000,
+      exposeErrors: false,
+      onHandlerError: null,
+    });
+  });
+});
+
+describe('openChannel validation', () => {
+  it('throws for a transport without its functions', () => {
+    const server = createServer();
+    expect(() => server.openChannel(null as never)).toThrow(
+      'transport must be an object, got null',
+    );
+    expect(() =>
+      server.openChannel({ remoteAddress: null, send() {}, pause() {}, resume() {} } as never),
+    ).toThrow('transport.end must be a function, got undefined');
+  });
+});
+
+describe('README options table', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const format = (value: unknown) => (typeof value === 'string' ? `'${value}'` : String(value));
+
+  it('lists every option with the default DEFAULTS holds', () => {
+    const rows = readme.split('\n').filter((line) => line.startsWith('| `'));
+    for (const [key, value] of Object.entries(DEFAULTS)) {
+      const row = rows.find((line) => line.startsWith(`| \`${key}\` |`));
+      expect(row, `README has no row for ${key}`).toBeDefined();
+      const cells = row!.split(/(?<!\\)\|/).map((cell) => cell.trim());
+      expect(/`([^`]*)`/.exec(cells[3]!)?.[1], key).toBe(format(value));
+    }
+  });
+});
