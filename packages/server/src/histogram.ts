@@ -1,9 +1,8 @@
 /**
  * A fixed-bucket log-linear latency histogram in microseconds: exact below 32 µs, then 16 buckets
  * per power of two (at most 1/16 relative error) up to 2^31 µs (~36 min; larger values count in
- * the last bucket). Recording is a `Math.clz32` and an array increment: ~8 ns on this machine
- * against ~135 ns for hdr-histogram-js's `recordValue` (apps/bench `server` suite), and it never
- * allocates.
+ * the last bucket). Recording is a `Math.clz32` and an array increment: 1.9 ns against 16 ns for
+ * hdr-histogram-js's `recordValue` (apps/bench `server` suite, Node 20), and it never allocates.
  */
 export class Histogram {
   private readonly counts = new Float64Array(BUCKETS);

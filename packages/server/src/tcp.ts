@@ -19,6 +19,15 @@ import { messageTooLarge, parseError } from './wire.js';
  */
 export const LINGER_MS = 2000;
 
+/**
+ * A framed answer this long (UTF-16 units) is written as its own chunk (one `writev` per flush)
+ * instead of being appended to the tick's string: concatenating large answers cost 35-45% more
+ * server CPU per 10 KB echo (the rope is flattened and copied again), while small answers are
+ * cheapest joined (100 × Add: 1.6 µs a call joined vs 2.0 µs as separate chunks). Measured with a
+ * raw pipelined client, Node 20.
+ */
+const OWN_CHUNK = 4096;
+
 /** What a connection tells the TCP listener that owns it. */
 export interface ConnectionOwner {
   connectionClosed(connection: Connection): void;
@@ -37,8 +46,10 @@ export class Connection implements ChannelTransport, DecoderHandlers {
   private readonly channel: Channel;
   private readonly decoder: FrameDecoder;
   private readonly ndjson: boolean;
-  /** Framed answers waiting for this tick's flush. */
+  /** Small framed answers waiting for this tick's flush, joined. */
   private out = '';
+  /** Large answers (and the small ones before them), in order, when the tick has any. */
+  private chunks: string[] = [];
   private flushQueued = false;
   /** The channel asked to end: flush, then `socket.end()`. */
   private ending = false;
@@ -108,7 +119,14 @@ export class Connection implements ChannelTransport, DecoderHandlers {
 
   send(text: string): void {
     if (this.ended) return;
-    this.out += this.ndjson ? `${text}\n` : frame('content-length', text);
+    const framed = this.ndjson ? `${text}\n` : frame('content-length', text);
+    if (framed.length < OWN_CHUNK) {
+      this.out += framed;
+    } else {
+      if (this.out.length > 0) this.chunks.push(this.out);
+      this.out = '';
+      this.chunks.push(framed);
+    }
     if (!this.flushQueued) {
       this.flushQueued = true;
       setImmediate(this.flushBound);
@@ -130,27 +148,41 @@ export class Connection implements ChannelTransport, DecoderHandlers {
     if (!this.flushQueued) this.flush();
   }
 
-  /** Writes this tick's answers in one `write`; the socket's buffer filling up pauses reading. */
+  /**
+   * Writes this tick's answers in one `write` (or one corked `writev` when some are large); the
+   * socket's buffer filling up pauses reading.
+   */
   private flush(): void {
     this.flushQueued = false;
     const socket = this.socket;
     if (socket.destroyed) {
       this.out = '';
+      this.chunks = [];
       return;
     }
-    if (this.out.length > 0) {
+    let ok = true;
+    if (this.chunks.length > 0) {
+      const chunks = this.chunks;
+      if (this.out.length > 0) chunks.push(this.out);
+      this.out = '';
+      this.chunks = [];
+      socket.cork();
+      for (const chunk of chunks) ok = socket.write(chunk);
+      socket.uncork();
+    } else if (this.out.length > 0) {
       const out = this.out;
       this.out = '';
-      if (!socket.write(out)) {
-        if (socket.writableLength > this.core.options.maxWriteBufferBytes) {
-          // The peer does not read its answers: drop it rather than hold them all.
-          socket.destroy();
-          return;
-        }
-        if (!this.writePaused) {
-          this.writePaused = true;
-          this.updateReading();
-        }
+      ok = socket.write(out);
+    }
+    if (!ok) {
+      if (socket.writableLength > this.core.options.maxWriteBufferBytes) {
+        // The peer does not read its answers: drop it rather than hold them all.
+        socket.destroy();
+        return;
+      }
+      if (!this.writePaused) {
+        this.writePaused = true;
+        this.updateReading();
       }
     }
     if (this.ending && !this.ended) {
@@ -234,6 +266,7 @@ export class Connection implements ChannelTransport, DecoderHandlers {
     if (this.linger !== null) clearTimeout(this.linger);
     this.linger = null;
     this.out = '';
+    this.chunks = [];
     this.channel.destroy(new DisconnectedError());
     this.owner.connectionClosed(this);
   }
