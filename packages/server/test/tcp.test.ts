@@ -148,6 +148,26 @@ describe('TCP: writes and concurrency', () => {
     expect(peer.chunks).toEqual([20]);
   });
 
+  it('keeps the order of small and large answers written in one tick', async () => {
+    const { port } = await listening();
+    const peer = await Peer.connect(port);
+    const big = 'y'.repeat(20_000);
+    peer.send(
+      req('echo', ['a'], 1),
+      req('echo', [big], 2),
+      req('echo', ['b'], 3),
+      req('echo', [big, big], 4),
+      req('echo', ['c'], 5),
+    );
+    expect(await peer.take(5)).toEqual([
+      { jsonrpc: '2.0', result: ['a'], id: 1 },
+      { jsonrpc: '2.0', result: [big], id: 2 },
+      { jsonrpc: '2.0', result: ['b'], id: 3 },
+      { jsonrpc: '2.0', result: [big, big], id: 4 },
+      { jsonrpc: '2.0', result: ['c'], id: 5 },
+    ]);
+  });
+
   it('answers 50 connections × 200 pipelined calls, each correctly', async () => {
     const { server, port } = await listening();
     const peers = await Promise.all(Array.from({ length: 50 }, () => Peer.connect(port)));
