@@ -24,4 +24,43 @@ describe('examples', () => {
     expect(out).toContain('50 jobs done, sum of squares 40425, peak running 5');
     expect(out).toContain('of 10 extra submits, 5 were refused with QueueFullError');
   });
+
+  it('demo runs every step against a real server and closes both sides', async () => {
+    const out = await example('demo');
+    expect(out).toMatch(/server listening on tcp:\/\/127\.0\.0\.1:\d+/);
+    expect(out).toContain('{"result":30}');
+    expect(out).toContain('server logged: ["hello from a notification"]');
+    expect(out).toContain('[{"result":3},{"result":42},"notified","error -32602"]');
+    expect(out).toMatch(/arith\.Multiply.*\{"result":42\}/);
+    expect(out).toContain('"code":-32603');
+    expect(out).toContain('division by zero');
+    expect(out).toContain('TimeoutError (RERPC_ERR_TIMEOUT)');
+    expect(out).toMatch(/still works\s+\{"result":4\}/);
+    expect(out).toContain('"pending":0');
+    expect(out).toContain('client and server closed gracefully');
+  });
+
+  it('schema-server validates params and sends only the result schema’s properties', async () => {
+    const out = await example('schema-server');
+    expect(out).toContain('valid params: {"id":1,"name":"Ada","age":36}');
+    expect(out).not.toContain('never sent');
+    expect(out).toContain('invalid params: -32602 Invalid params');
+    expect(out).toContain('{"additionalProperty":"admin"}');
+    expect(out).toContain('/name must NOT have fewer than 1 characters');
+    expect(out).toContain('/age must be >= 0');
+  });
+
+  it('content-length frames both ways, for the client and for raw LSP-style bytes', async () => {
+    const out = await example('content-length');
+    expect(out).toContain('echo over content-length: ["line\\nbreaks are fine"]');
+    expect(out).toContain(
+      'raw reply: "Content-Length: 41\\r\\n\\r\\n{\\"jsonrpc\\":\\"2.0\\",\\"result\\":{\\"x\\":1},\\"id\\":7}"',
+    );
+  });
+
+  it('unix-socket serves ArithService over a socket path', async () => {
+    const out = await example('unix-socket');
+    expect(out).toContain('listening on {"path":"<tmp>/arith.sock"}');
+    expect(out).toContain('ArithService.Add over the socket: {"result":42}');
+  });
 });
