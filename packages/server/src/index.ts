@@ -1,3 +1,4 @@
+export type { ErrorObject, Id } from '@rerpc/protocol';
 export { ErrorCode, RpcError } from '@rerpc/protocol';
 export type { JsonSchema, MethodOptions, RegisterOptions } from '@rerpc/registry';
 export { RegistrationError } from '@rerpc/registry';
