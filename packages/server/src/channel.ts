@@ -8,7 +8,7 @@ import {
 } from '@rerpc/protocol';
 import { Batch, Call, DONE, PENDING } from './call.js';
 import type { Core } from './core.js';
-import { methodNotFound, SHUTTING_DOWN } from './wire.js';
+import { methodNotFound, PARAMS_UNCHECKABLE, SHUTTING_DOWN } from './wire.js';
 
 /**
  * What a transport gives the core for one connection (or one exchange): where answers go and how
@@ -232,7 +232,14 @@ export class ServerChannel implements Channel {
       return;
     }
     if (entry.validate !== null) {
-      const invalid = entry.validate(params);
+      let invalid: ErrorObject | null;
+      try {
+        invalid = entry.validate(params);
+      } catch {
+        // A validator can only throw on pathological input (a recursive schema meeting very deep
+        // params exhausts the stack): refuse the params rather than fail the connection.
+        invalid = PARAMS_UNCHECKABLE;
+      }
       if (invalid !== null) {
         this.fail(invalid, id, batch, index);
         return;

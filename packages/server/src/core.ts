@@ -281,12 +281,22 @@ export class Core {
 
   /** The answer to a handler's throw; counts it, and reports what is not an RpcError. */
   errorObject(error: unknown, call: Call): ErrorObject {
-    if (error instanceof RpcError) {
-      const e = error as RpcError;
-      this.countError(e.code);
-      return e.data === undefined
-        ? { code: e.code, message: e.message }
-        : { code: e.code, message: e.message, data: e.data };
+    let rpc: ErrorObject | null = null;
+    try {
+      if (error instanceof RpcError) {
+        const e = error as RpcError;
+        rpc =
+          e.data === undefined
+            ? { code: e.code, message: e.message }
+            : { code: e.code, message: e.message, data: e.data };
+      }
+    } catch {
+      // A hostile thrown value (a Proxy, a throwing getter) is an internal error, not a crash.
+      rpc = null;
+    }
+    if (rpc !== null) {
+      this.countError(rpc.code);
+      return rpc;
     }
     this.report(error, call);
     this.countError(ErrorCode.InternalError);
@@ -363,9 +373,8 @@ function rethrow(error: unknown): never {
 }
 
 function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
   try {
-    return String(error);
+    return error instanceof Error ? String(error.message) : String(error);
   } catch {
     return 'unknown error';
   }

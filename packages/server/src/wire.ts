@@ -24,6 +24,12 @@ export const SHUTTING_DOWN: ErrorObject = Object.freeze({
   data: 'the request arrived after the server began to close; it was not run',
 });
 
+export const PARAMS_UNCHECKABLE: ErrorObject = Object.freeze({
+  code: ErrorCode.InvalidParams,
+  message: 'Invalid params',
+  data: 'the params could not be checked against the schema (nested too deeply?)',
+});
+
 /** Method names are echoed in `data`, cut to this many characters. */
 const MAX_ECHO = 200;
 

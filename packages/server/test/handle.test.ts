@@ -266,6 +266,39 @@ describe('handle(): hostile input', () => {
     expect(server.stats().ignoredResponses).toBe(3);
   });
 
+  it('answers params too deep for a recursive schema with -32602 instead of failing', async () => {
+    const server = makeServer();
+    server.method('tree', () => 'ok', {
+      params: { type: 'object', properties: { child: { $ref: '#' } } },
+    });
+    const depth = 20_000;
+    const text = `{"jsonrpc":"2.0","method":"tree","params":${'{"child":'.repeat(depth)}{}${'}'.repeat(depth)},"id":1}`;
+    expect(await answer(server.handle(text))).toMatchObject({ error: { code: -32602 }, id: 1 });
+    expect(await answer(server.handle(req('tree', { child: {} })))).toMatchObject({ result: 'ok' });
+  });
+
+  it('answers a hostile thrown value (a throwing Proxy) with -32603', async () => {
+    const server = makeServer({ exposeErrors: true });
+    server.method('hostile', () => {
+      throw new Proxy(
+        {},
+        {
+          get() {
+            throw new Error('boom');
+          },
+          getPrototypeOf() {
+            throw new Error('boom');
+          },
+        },
+      );
+    });
+    expect(await answer(server.handle(req('hostile')))).toEqual({
+      jsonrpc: '2.0',
+      error: { code: -32603, message: 'Internal error', data: 'unknown error' },
+      id: 1,
+    });
+  });
+
   it('rejects a message that is neither a string nor bytes', async () => {
     const server = makeServer();
     await expect(server.handle({} as never)).rejects.toThrow(
