@@ -475,12 +475,11 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
       return;
     }
     const id = (value as Record<string, unknown>)['id'];
-    const call = typeof id === 'number' ? conn.pending.get(id) : undefined;
+    const call = typeof id === 'number' ? conn.pending.take(id) : undefined;
     if (call === undefined) {
       this.dropped += 1;
       return;
     }
-    conn.pending.delete(id as number);
     if (call.kind === SINGLE) {
       this.answer(call, value as Record<string, unknown>);
     } else {
@@ -535,12 +534,11 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
         continue;
       }
       const id = (reply as Record<string, unknown>)['id'];
-      const call = typeof id === 'number' ? conn.pending.get(id) : undefined;
+      const call = typeof id === 'number' ? conn.pending.take(id) : undefined;
       if (call === undefined) {
         this.dropped += 1;
         continue;
       }
-      conn.pending.delete(id as number);
       if (call.kind === SINGLE) {
         this.answer(call, reply as Record<string, unknown>);
         continue;
@@ -556,7 +554,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
         for (let k = 0; k < call.ids; k++) {
           const slot = call.slots![k]!;
           if (call.results![slot] === undefined) {
-            conn.pending.delete(call.id + k);
+            conn.pending.take(call.id + k);
             call.results![slot] = {
               ok: false,
               error: new RpcError(
@@ -610,7 +608,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
     void this.pool.destroy(conn.socket);
     const detail = errorText(error);
     if (conn.pending.size > 0) {
-      for (const call of conn.pending.values()) {
+      for (const call of conn.pending.drain()) {
         // A batch appears once per request; it is handled the first time.
         if (call.state !== ON_CONNECTION || call.conn !== conn) continue;
         const sent = call.gen !== conn.gen;
@@ -620,7 +618,6 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
           sent,
         );
       }
-      conn.pending.clear();
     }
     const notes = conn.outNotes;
     conn.outNotes = null;
@@ -707,7 +704,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
     const conn = call.conn;
     if (conn === null) return;
     for (let k = 0; k < call.ids; k++) {
-      if (conn.pending.get(call.id + k) === call) conn.pending.delete(call.id + k);
+      if (conn.pending.get(call.id + k) === call) conn.pending.take(call.id + k);
     }
     call.conn = null;
   }

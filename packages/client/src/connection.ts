@@ -8,6 +8,7 @@ import {
   frame,
 } from '@rerpc/codec';
 import type { Call } from './call.js';
+import { PendingTable } from './pending.js';
 
 /** What a connection reports to its client. */
 export interface ConnectionHost {
@@ -31,7 +32,7 @@ export class Connection {
   readonly host: ConnectionHost;
   readonly socket: Socket;
   /** Calls (and each request of a batch) awaiting an answer, by id. */
-  readonly pending = new Map<number, Call>();
+  readonly pending = new PendingTable();
   /** Frames queued for the next write. */
   out = '';
   /** Notifications in `out`: they resolve when the write that carries them finishes. */
