@@ -1,11 +1,15 @@
 import { defineConfig } from 'tsup';
 
-// Runnable scripts, one file per entry; not a published package.
+// Runnable scripts, one file per entry; not a published package. Output mirrors src/:
+// dist/micro.js, dist/e2e.js (the orchestrator), dist/e2e/servers/<name>.js and
+// dist/e2e/clients/<name>.js (one process each, forked by dist/e2e.js).
 export default defineConfig({
-  entry: ['src/*.ts'],
+  entry: ['src/*.ts', 'src/e2e/servers/*.ts', 'src/e2e/clients/*.ts'],
   format: ['esm'],
   target: 'node20',
   sourcemap: true,
-  clean: true,
+  // Not cleaned: a rebuild during an e2e run (say, to try a micro suite) then overwrites the
+  // files the run is forking in place, instead of deleting them from under it.
+  clean: false,
   splitting: false,
 });
