@@ -621,7 +621,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
     }
     const notes = conn.outNotes;
     conn.outNotes = null;
-    conn.out = '';
+    conn.out = [];
     if (notes !== null) {
       for (const call of notes) {
         if (call.state !== ON_CONNECTION || call.conn !== conn) continue;
@@ -850,7 +850,11 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
     const conns = this.conns;
     for (let i = conns.length - 1; i >= 0; i--) {
       const conn = conns[i]!;
-      if (conn.pending.size === 0 && conn.out === '' && this.tick - conn.lastUse >= IDLE_TICKS) {
+      if (
+        conn.pending.size === 0 &&
+        conn.out.length === 0 &&
+        this.tick - conn.lastUse >= IDLE_TICKS
+      ) {
         conns.splice(i, 1);
         conn.held = false;
         this.pool.release(conn.socket);
