@@ -52,12 +52,9 @@ export class Call {
   readonly idempotent: boolean;
   /** Milliseconds, 0 for none. */
   readonly timeout: number;
-  /** `performance.now()` at which it times out; `Infinity` for none. */
-  readonly deadline: number;
   readonly signal: AbortSignal | null;
   /** `performance.now()` when the call was made. */
   readonly start: number;
-  readonly promise: Promise<unknown>;
   resolve: (value: unknown) => void = noop;
   reject: (reason: unknown) => void = noop;
   state = NEW;
@@ -103,16 +100,25 @@ export class Call {
     this.params = params;
     this.idempotent = idempotent;
     this.timeout = timeout;
-    this.deadline = timeout > 0 ? start + timeout : Number.POSITIVE_INFINITY;
     this.signal = signal;
     this.start = start;
     this.slots = slots;
     this.results = results;
     this.ids = kind === SINGLE ? 1 : kind === BATCH ? slots!.length : 0;
-    this.promise = new Promise<unknown>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
+  }
+
+  /** `performance.now()` at which it times out; `Infinity` for none. */
+  get deadline(): number {
+    return this.timeout > 0 ? this.start + this.timeout : Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * The call's promise, its resolve and reject stored on the call. One shared executor instead of
+   * a closure per call (Node 20 has no `Promise.withResolvers`).
+   */
+  makePromise(): Promise<unknown> {
+    making = this;
+    return new Promise<unknown>(executor);
   }
 
   /** The signal's 'abort' listener: an object listener, so no closure per call. */
@@ -122,3 +128,11 @@ export class Call {
 }
 
 function noop(): void {}
+
+let making: Call | null = null;
+function executor(resolve: (value: unknown) => void, reject: (reason: unknown) => void): void {
+  const call = making!;
+  making = null;
+  call.resolve = resolve;
+  call.reject = reject;
+}

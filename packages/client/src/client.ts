@@ -346,6 +346,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
       slots,
       results,
     );
+    const promise = call.makePromise();
     this.link(call);
     if (timeout > 0 && timeout < FINE_BELOW) {
       call.timer = setTimeout(onCallTimer, timeout, call);
@@ -353,7 +354,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
     }
     if (signal !== null) signal.addEventListener('abort', call, { once: true });
     this.assign(call);
-    return call.promise;
+    return promise;
   }
 
   /** Sends the call on the least-loaded connection, or queues it until one is dialled. */
@@ -843,7 +844,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
       let call: Call | null = this.head;
       while (call !== null) {
         const next: Call | null = call.next;
-        if (call.deadline <= now) this.expire(call);
+        if (call.timeout > 0 && call.start + call.timeout <= now) this.expire(call);
         call = next;
       }
     }
