@@ -43,6 +43,25 @@ describe('PendingTable', () => {
     );
   });
 
+  it('keeps a straggler and ids sharing its slot apart (overflow), and drains both', () => {
+    const table = new PendingTable(256);
+    const ids = [1, 257, 513, 2, 258];
+    for (const id of ids) table.set(id, fake(id));
+    expect(table.size).toBe(5);
+    for (const id of ids) expect(table.get(id)).toEqual({ id });
+    expect(table.take(257)).toEqual({ id: 257 });
+    expect(table.get(257)).toBeUndefined();
+    expect(table.take(1)).toEqual({ id: 1 });
+    expect(table.get(513)).toEqual({ id: 513 });
+    expect(
+      table
+        .drain()
+        .map((c) => c.id)
+        .sort((a, b) => a - b),
+    ).toEqual([2, 258, 513]);
+    expect(table.size).toBe(0);
+  });
+
   it('finds ids past 2^32 and near 2^53', () => {
     const table = new PendingTable();
     const ids = [2 ** 32 + 5, 5, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER - 256];
