@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { until } from './fixtures/raw-server.js';
 import { gate, setup } from './helpers.js';
 
@@ -70,5 +70,37 @@ describe('connections', () => {
     expect(server.accepted).toBeLessThanOrEqual(3);
     expect(server.peakConnections).toBeLessThanOrEqual(3);
     expect(client.stats().connections.dialled).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('idle connections', () => {
+  it('go back to the pool after about a second unused, and are reused from there', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const { client, server } = await setup();
+    await client.call('ArithService.Add', { a: 1, b: 1 });
+    vi.advanceTimersByTime(750);
+    expect(client.stats().connections).toMatchObject({ active: 1, idle: 0 });
+    vi.advanceTimersByTime(500);
+    expect(client.stats().connections).toMatchObject({ active: 0, idle: 1 });
+    await expect(client.call('ArithService.Add', { a: 2, b: 2 })).resolves.toEqual({ result: 4 });
+    expect(client.stats().connections).toMatchObject({ active: 1, idle: 0, dialled: 1 });
+    expect(server.accepted).toBe(1);
+  });
+
+  it('are closed beyond maxIdle', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const { client, server } = await setup({}, { maxIdle: 0 });
+    await client.call('ArithService.Add', { a: 1, b: 1 });
+    vi.advanceTimersByTime(1250);
+    await until(() => server.sockets.size === 0);
+    expect(client.stats().connections).toMatchObject({ active: 0, idle: 0, dialled: 1 });
+    await expect(client.call('ArithService.Add', { a: 2, b: 2 })).resolves.toEqual({ result: 4 });
+    expect(client.stats().connections.dialled).toBe(2);
   });
 });

@@ -21,6 +21,10 @@ class ArithService {
     return { result: args.a + args.b };
   }
 
+  Echo(args: { text: string }): { text: string } {
+    return args;
+  }
+
   Divide(args: { a: number; b: number }): { result: number } {
     if (args.b === 0) throw new RpcError(-32000, 'division by zero', { a: args.a });
     return { result: args.a / args.b };
@@ -186,5 +190,26 @@ describe('against @rerpc/server', () => {
     }
     expect(server.stats().connections.total).toBeGreaterThan(1);
     expect(server.stats().connections.total).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('Content-Length framing', () => {
+  it('talks to a server that uses Content-Length framing', async () => {
+    const server = createServer({ framing: 'content-length' });
+    server.register(new ArithService(), { name: 'ArithService' });
+    const { port } = (await server.listen({ port: 0, host: '127.0.0.1' })) as { port: number };
+    onTestFinished(() => server.close({ timeout: 0 }));
+    const client = connect(port, { framing: 'content-length' });
+    const calls = Array.from({ length: 200 }, (_, i) =>
+      client.call('ArithService.Echo', { text: `héllo ✓ 😀 ${i}` }),
+    );
+    await expect(Promise.all(calls)).resolves.toEqual(
+      Array.from({ length: 200 }, (_, i) => ({ text: `héllo ✓ 😀 ${i}` })),
+    );
+    await client.notify('ArithService.Add', { a: 1, b: 2 });
+    await expect(
+      client.batch([{ method: 'ArithService.Add', params: { a: 1, b: 1 } }]),
+    ).resolves.toEqual([{ ok: true, value: { result: 2 } }]);
+    expect(client.stats().dropped).toBe(0);
   });
 });

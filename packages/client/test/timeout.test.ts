@@ -1,4 +1,4 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import {
   AbortError,
   ConnectionError,
@@ -29,14 +29,22 @@ describe('timeouts', () => {
     });
   });
 
-  it('expires calls of a second or more on the shared timer', async () => {
+  it('expires calls of a second or more on the shared timer, never early', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     const g = gate();
     const { client } = await setup({ handlers: { 'T.wait': g.handler, 'T.ok': () => 'ok' } });
-    const started = performance.now();
-    const error = await rejection<TimeoutError>(client.call('T.wait', [1], { timeout: 1000 }));
+    const call = rejection<TimeoutError>(client.call('T.wait', [1], { timeout: 1000 }));
+    await until(() => g.started === 1);
+    vi.advanceTimersByTime(999);
+    expect(client.stats().pending).toBe(1);
+    vi.advanceTimersByTime(250);
+    const error = await call;
     expect(error).toBeInstanceOf(TimeoutError);
-    // Never early (the shared timer may fire up to one period late).
-    expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(error.timeout).toBe(1000);
+    g.releaseAll();
     await expect(client.call('T.ok')).resolves.toBe('ok');
   });
 
