@@ -1,3 +1,4 @@
+import { run as runClient } from './client.js';
 import { run as runCodec } from './codec.js';
 import { run as runConnPool } from './conn-pool.js';
 import { run as runObjectPool } from './object-pool.js';
@@ -11,3 +12,4 @@ suites['conn-pool'] = runConnPool;
 suites['object-pool'] = runObjectPool;
 suites['worker-pool'] = runWorkerPool;
 suites['server'] = runServer;
+suites['client'] = runClient;

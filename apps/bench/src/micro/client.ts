@@ -1,0 +1,156 @@
+// @rerpc/client micro-benchmarks: what the per-call machinery costs. Every case sends a wave of
+// 100 concurrent `ArithService.Add` calls over one loopback connection to the same minimal NDJSON
+// server, running in this process (so its cost is in every case and dilutes the ratios), and
+// awaits them all. The baseline is a raw pipelined client (ids in a Map, JSON.stringify /
+// JSON.parse, one corked write per tick: the e2e ceiling's client). The rerpc cases differ only
+// in how each call is timed: the shared coarse timer (the default 30 s timeout), no timeout, a
+// native timer per call (timeouts under 1 s), and an AbortSignal listener per call.
+import { once, setMaxListeners } from 'node:events';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { type Client, createClient } from '@rerpc/client';
+import { type MicroCase, runMicroSuite } from '../lib/micro.js';
+
+const WAVE = 100;
+
+interface Caller {
+  call(method: string, params: object, options?: object): Promise<unknown>;
+  close(): Promise<void> | void;
+}
+
+/** Calls `onLine` for each complete line read from `socket` (utf8, split on `\n`). */
+function onLines(socket: Socket, onLine: (line: string) => void): void {
+  socket.setEncoding('utf8');
+  let tail = '';
+  socket.on('data', (chunk: string) => {
+    const text = tail.length > 0 ? tail + chunk : chunk;
+    let start = 0;
+    let nl = text.indexOf('\n');
+    while (nl !== -1) {
+      if (nl > start) onLine(text.slice(start, nl));
+      start = nl + 1;
+      nl = text.indexOf('\n', start);
+    }
+    tail = start < text.length ? text.slice(start) : '';
+  });
+}
+
+/** Writes corked until the tick's jobs have run: one write per wave. */
+function corked(socket: Socket): (text: string) => void {
+  let on = false;
+  const uncork = (): void => {
+    on = false;
+    socket.uncork();
+  };
+  return (text) => {
+    if (!on) {
+      on = true;
+      socket.cork();
+      process.nextTick(uncork);
+    }
+    socket.write(text);
+  };
+}
+
+async function startServer(): Promise<{ server: Server; port: number }> {
+  const server = createServer({ noDelay: true }, (socket) => {
+    socket.on('error', () => {});
+    const write = corked(socket);
+    onLines(socket, (line) => {
+      const request = JSON.parse(line) as { params: { a: number; b: number }; id: number };
+      write(
+        `{"jsonrpc":"2.0","result":{"result":${request.params.a + request.params.b}},"id":${request.id}}\n`,
+      );
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+async function rawClient(port: number): Promise<Caller> {
+  const socket = connect({ port, host: '127.0.0.1', noDelay: true });
+  await once(socket, 'connect');
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  const write = corked(socket);
+  let nextId = 1;
+  onLines(socket, (line) => {
+    const response = JSON.parse(line) as {
+      result?: unknown;
+      error?: { message: string };
+      id: number;
+    };
+    const call = pending.get(response.id);
+    if (call === undefined) return;
+    pending.delete(response.id);
+    if (response.error !== undefined) call.reject(new Error(response.error.message));
+    else call.resolve(response.result);
+  });
+  return {
+    call(method, params) {
+      return new Promise((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        write(`${JSON.stringify({ jsonrpc: '2.0', method, params, id })}\n`);
+      });
+    },
+    close() {
+      socket.destroy();
+    },
+  };
+}
+
+function wave(caller: Caller, options?: () => object): () => Promise<void> {
+  return async () => {
+    const calls = new Array<Promise<unknown>>(WAVE);
+    for (let i = 0; i < WAVE; i++) {
+      calls[i] =
+        options === undefined
+          ? caller.call('ArithService.Add', { a: i, b: 1 })
+          : caller.call('ArithService.Add', { a: i, b: 1 }, options());
+    }
+    const results = (await Promise.all(calls)) as Array<{ result: number }>;
+    if (results[WAVE - 1]!.result !== WAVE) throw new Error('wrong answer');
+  };
+}
+
+export async function run(): Promise<void> {
+  const { server, port } = await startServer();
+  const raw = await rawClient(port);
+  const clients: Client[] = [];
+  const rerpc = (options: object): Caller => {
+    const client = createClient({ host: '127.0.0.1', port }, { maxActive: 1, ...options });
+    clients.push(client);
+    return client;
+  };
+  const byDefault = rerpc({});
+  const untimed = rerpc({ timeout: 0 });
+  const native = rerpc({ timeout: 500 });
+  const signalled = rerpc({});
+  const controller = new AbortController();
+  // One signal shared by a wave of 100 calls: 100 listeners, past Node's warning threshold.
+  setMaxListeners(WAVE, controller.signal);
+  // Connect each before measuring.
+  for (const c of [byDefault, untimed, native, signalled]) await wave(c)();
+  const cases: MicroCase[] = [
+    { name: 'raw pipelined client', fn: wave(raw), opsPerCall: WAVE, baseline: true },
+    { name: '@rerpc/client, 30 s timeout (shared timer)', fn: wave(byDefault), opsPerCall: WAVE },
+    { name: '@rerpc/client, no timeout', fn: wave(untimed), opsPerCall: WAVE },
+    {
+      name: '@rerpc/client, 500 ms timeout (native timer per call)',
+      fn: wave(native),
+      opsPerCall: WAVE,
+    },
+    {
+      name: '@rerpc/client, 30 s timeout + AbortSignal',
+      fn: wave(signalled, () => ({ signal: controller.signal })),
+      opsPerCall: WAVE,
+    },
+  ];
+  try {
+    await runMicroSuite('client', cases);
+  } finally {
+    await raw.close();
+    await Promise.all(clients.map((c) => c.close()));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
