@@ -1,4 +1,7 @@
 // End to end against the real @rerpc/server on loopback.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from '@rerpc/server';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
@@ -211,5 +214,22 @@ describe('Content-Length framing', () => {
       client.batch([{ method: 'ArithService.Add', params: { a: 1, b: 1 } }]),
     ).resolves.toEqual([{ ok: true, value: { result: 2 } }]);
     expect(client.stats().dropped).toBe(0);
+  });
+});
+
+describe('Unix socket target', () => {
+  it.skipIf(process.platform === 'win32')('calls a server listening on a socket path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rerpc-client-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'rpc.sock');
+    const server = createServer();
+    server.register(new ArithService(), { name: 'ArithService' });
+    await server.listen({ path });
+    onTestFinished(() => server.close({ timeout: 0 }));
+    const client = createClient({ path });
+    onTestFinished(() => client.close({ timeout: 0 }));
+    await expect(client.call('ArithService.Add', { a: 20, b: 22 })).resolves.toEqual({
+      result: 42,
+    });
   });
 });
