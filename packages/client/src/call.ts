@@ -47,8 +47,11 @@ export class Call {
   readonly kind: number;
   /** The method; `'batch'` for a batch. */
   readonly method: string;
-  /** The params (single, notify) or the `BatchItem[]` (batch). */
-  readonly params: unknown;
+  /**
+   * The request, encoded once when the call is made (so params mutated later do not change it,
+   * and params that cannot be encoded reject at once); every attempt sends this text.
+   */
+  readonly text: string;
   readonly idempotent: boolean;
   /** Milliseconds, 0 for none. */
   readonly timeout: number;
@@ -58,8 +61,8 @@ export class Call {
   resolve: (value: unknown) => void = noop;
   reject: (reason: unknown) => void = noop;
   state = NEW;
-  /** The (first) id of the current attempt; a batch's requests have `id .. id + ids - 1`. */
-  id = 0;
+  /** The id (for a batch, the first: its requests have `id .. id + ids - 1`); 0 for none. */
+  readonly id: number;
   /** Ids a batch's requests take (1 for a single call, 0 for a notification). */
   ids: number;
   conn: Connection | null = null;
@@ -86,7 +89,8 @@ export class Call {
     host: CallHost,
     kind: number,
     method: string,
-    params: unknown,
+    text: string,
+    id: number,
     idempotent: boolean,
     timeout: number,
     signal: AbortSignal | null,
@@ -97,7 +101,8 @@ export class Call {
     this.host = host;
     this.kind = kind;
     this.method = method;
-    this.params = params;
+    this.text = text;
+    this.id = id;
     this.idempotent = idempotent;
     this.timeout = timeout;
     this.signal = signal;

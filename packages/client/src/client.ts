@@ -80,8 +80,6 @@ export interface ClientStats {
     aborted: number;
     /** `ClientClosedError`. */
     closed: number;
-    /** Anything else (params that cannot be encoded as JSON). */
-    other: number;
   };
   /**
    * Answers dropped: an unknown, null or non-number id (a late answer to a call that timed out
@@ -219,7 +217,6 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
     poolExhausted: 0,
     aborted: 0,
     closed: 0,
-    other: 0,
   };
   private readonly onTick = (): void => this.runTick();
   private readonly onDial = (socket: Socket): void => this.dialled(socket);
@@ -334,11 +331,20 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
         idempotent = options.idempotent;
       }
     }
+    const ids = kind === SINGLE ? 1 : kind === BATCH ? slots!.length : 0;
+    const id = ids > 0 ? this.takeIds(ids) : 0;
+    let text: string;
+    try {
+      text = this.encode(kind, method, params, id, slots);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const call = new Call(
       this,
       kind,
       method,
-      params,
+      text,
+      id,
       idempotent,
       timeout,
       signal,
@@ -408,60 +414,54 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
     return id;
   }
 
+  /**
+   * Hands the call's request (encoded once, in start()) to the connection. A retry resends the
+   * same text with the same id: the connection it was sent on is gone, so no answer to the first
+   * attempt can arrive on the new one.
+   */
   private send(conn: Connection, call: Call): void {
-    let json: string;
-    try {
-      if (call.kind === SINGLE) {
-        const id = this.takeIds(1);
-        json = this.encoder.request(call.method, call.params, id);
-        call.id = id;
-        conn.pending.set(id, call);
-      } else if (call.kind === NOTIFY) {
-        json = this.encoder.notification(call.method, call.params);
-        if (conn.outNotes === null) conn.outNotes = [call];
-        else conn.outNotes.push(call);
-      } else {
-        json = this.encodeBatch(conn, call);
-      }
-    } catch (error) {
-      this.fail(call, error);
-      return;
+    const kind = call.kind;
+    if (kind === SINGLE) {
+      conn.pending.set(call.id, call);
+    } else if (kind === NOTIFY || call.ids === 0) {
+      // A notification, or a batch of them: nothing answers; it settles when written.
+      if (conn.outNotes === null) conn.outNotes = [call];
+      else conn.outNotes.push(call);
+    } else {
+      call.results!.fill(undefined);
+      call.remaining = call.ids;
+      for (let k = 0; k < call.ids; k++) conn.pending.set(call.id + k, call);
     }
     call.conn = conn;
     call.gen = conn.gen;
     call.state = ON_CONNECTION;
     conn.lastUse = this.tick;
-    conn.queue(json);
+    conn.queue(call.text);
   }
 
-  private encodeBatch(conn: Connection, call: Call): string {
-    const items = call.params as readonly BatchItem[];
-    const slots = call.slots!;
-    const results = call.results!;
-    results.fill(undefined);
-    const id = call.ids > 0 ? this.takeIds(call.ids) : 0;
+  /** The request text, with ids from `id`; throws TypeError for params that cannot be encoded. */
+  private encode(
+    kind: number,
+    method: string,
+    params: unknown,
+    id: number,
+    slots: number[] | null,
+  ): string {
+    if (kind === SINGLE) return this.encoder.request(method, params, id);
+    if (kind === NOTIFY) return this.encoder.notification(method, params);
+    const items = params as readonly BatchItem[];
     const parts = new Array<string>(items.length);
     let j = 0;
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
-      if (slots[j] === i) {
+      if (slots![j] === i) {
         parts[i] = this.encoder.request(item.method, item.params, id + j);
         j++;
       } else {
         parts[i] = this.encoder.notification(item.method, item.params);
       }
     }
-    const json = encodeBatch(parts);
-    call.id = id;
-    call.remaining = call.ids;
-    if (call.ids === 0) {
-      // All notifications: nothing will answer; it settles when written.
-      if (conn.outNotes === null) conn.outNotes = [call];
-      else conn.outNotes.push(call);
-    } else {
-      for (let k = 0; k < call.ids; k++) conn.pending.set(id + k, call);
-    }
-    return json;
+    return encodeBatch(parts);
   }
 
   // --- answers (ConnectionHost) ----------------------------------------------------------------
@@ -719,7 +719,6 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
     else if (code === 'RERPC_ERR_POOL_EXHAUSTED') e.poolExhausted += 1;
     else if (code === 'RERPC_ERR_ABORTED') e.aborted += 1;
     else if (code === 'RERPC_ERR_CLIENT_CLOSED') e.closed += 1;
-    else e.other += 1;
     this.settle(call);
     call.reject(error);
   }

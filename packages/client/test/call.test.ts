@@ -24,6 +24,15 @@ describe('call', () => {
     ]);
   });
 
+  it('encodes the request when called: params changed while it waits for a connection are not sent', async () => {
+    const { client, server } = await setup({ handlers: { 'T.echo': (p) => p } });
+    const params = { n: 1 };
+    const call = client.call('T.echo', params); // no connection yet: it waits for the dial
+    params.n = 2;
+    await expect(call).resolves.toEqual({ n: 1 });
+    expect(server.lines).toEqual(['{"jsonrpc":"2.0","method":"T.echo","params":{"n":1},"id":1}']);
+  });
+
   it('rejects with RpcError carrying the code, message and data of the answer', async () => {
     const { client } = await setup();
     const error = await rejection<RpcError>(client.call('ArithService.Divide', { a: 1, b: 0 }));

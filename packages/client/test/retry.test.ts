@@ -41,6 +41,8 @@ describe('retries', () => {
     server.destroyConnections();
     await expect(Promise.all(calls)).resolves.toEqual([1, 2, 3]);
     expect(server.executions.get('T.flaky')).toBe(6);
+    // A retry resends the same request, id included.
+    expect(server.lines.slice(3).sort()).toEqual(server.lines.slice(0, 3).sort());
     expect(client.stats().retries).toBe(3);
     expect(client.stats().connections.dialled).toBe(2);
   });

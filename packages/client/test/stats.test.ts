@@ -16,7 +16,6 @@ describe('stats', () => {
         poolExhausted: 0,
         aborted: 0,
         closed: 0,
-        other: 0,
       },
       dropped: 0,
       latency: { count: 0, p50: 0, p90: 0, p99: 0 },
@@ -36,8 +35,8 @@ describe('stats', () => {
     expect(pending).toBe(200);
     expect(stats).toMatchObject({
       pending: 0,
-      settled: 202,
-      errors: { rpc: 1, other: 1 },
+      settled: 201,
+      errors: { rpc: 1 },
       connections: { active: 1, dialled: 1 },
     });
     expect(stats.latency.count).toBe(201);
