@@ -1,8 +1,8 @@
 /**
  * A fixed-bucket latency histogram in microseconds, log-linear like HdrHistogram: exact below 64,
  * then 32 buckets per power of two (at most ~3% error), up to 2^31 µs. Recording is a `clz32`, a
- * shift and an increment: measured ~5 ns against ~180 ns for hdr-histogram-js's `recordValue`
- * (Node 20, JS build), which mattered at hundreds of thousands of calls a second.
+ * shift and an increment: measured ~10 ns a record (loop included) against 110–145 ns for
+ * hdr-histogram-js's `recordValue` (Node 20, JS build), which matters at 200,000 calls a second.
  */
 export class Histogram {
   private readonly counts = new Float64Array(BUCKETS);
