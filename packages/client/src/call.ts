@@ -1,5 +1,6 @@
 import type { RpcError } from '@rerpc/protocol';
 import type { Connection } from './connection.js';
+import type { SignalWatch } from './signal-watch.js';
 
 /** What a {@link Call} record carries. */
 export const SINGLE = 0;
@@ -31,16 +32,19 @@ export type BatchResult<T = unknown> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly error: RpcError };
 
-/** What the client does for its calls; implemented by the client. */
+/** What the client does for its calls' timers; implemented by the client. */
 export interface CallHost {
-  /** The call's signal aborted. */
-  abort(call: Call): void;
+  /** The call's deadline passed. */
+  expire(call: Call): void;
+  /** The call's retry backoff ended. */
+  retry(call: Call): void;
 }
 
 /**
  * One call, notification or batch, from `call()` to its settlement: a preallocated record with
  * every field set in the constructor (one shape), linked into the client's list of live calls so
- * the shared timer and `close()` can reach it without a per-call timer or closure.
+ * the shared timer and `close()` can reach it without a per-call timer or closure. With a signal
+ * it is also a node of that signal's watch list.
  */
 export class Call {
   readonly host: CallHost;
@@ -84,6 +88,10 @@ export class Call {
   readonly results: Array<BatchResult | undefined> | null;
   /** Batch: requests not answered yet. */
   remaining = 0;
+  /** The watch on `signal` this call is linked into while unsettled (see SignalWatch). */
+  watch: SignalWatch | null = null;
+  watchPrev: Call | null = null;
+  watchNext: Call | null = null;
 
   constructor(
     host: CallHost,
@@ -124,11 +132,6 @@ export class Call {
   makePromise(): Promise<unknown> {
     making = this;
     return new Promise<unknown>(executor);
-  }
-
-  /** The signal's 'abort' listener: an object listener, so no closure per call. */
-  handleEvent(): void {
-    this.host.abort(this);
   }
 }
 

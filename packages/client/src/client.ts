@@ -35,6 +35,7 @@ import {
   resolveClientOptions,
 } from './options.js';
 import { type CallOptions, createServiceProxy, type ServiceProxy } from './proxy.js';
+import { SignalWatch, type WatchHost } from './signal-watch.js';
 
 /** Options of {@link Client.close}. */
 export interface CloseOptions {
@@ -150,11 +151,11 @@ const asyncDispose: typeof Symbol.asyncDispose =
   Symbol.asyncDispose ?? (Symbol.for('nodejs.asyncDispose') as typeof Symbol.asyncDispose);
 
 function onCallTimer(call: Call): void {
-  (call.host as ClientImpl).expire(call);
+  call.host.expire(call);
 }
 
 function onBackoffTimer(call: Call): void {
-  (call.host as ClientImpl).retry(call);
+  call.host.retry(call);
 }
 
 function errorText(error: unknown): string {
@@ -178,7 +179,7 @@ function destroySocket(socket: Socket): void {
   }
 }
 
-class ClientImpl implements Client, CallHost, ConnectionHost {
+class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
   private readonly o: ResolvedClientOptions;
   private readonly address: string;
   private readonly pool: Pool<Socket>;
@@ -187,6 +188,8 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
   private readonly conns: Connection[] = [];
   /** Every socket we wrapped, parked ones included, so a socket back from the pool keeps its state. */
   private readonly known = new Map<Socket, Connection>();
+  /** The one abort listener per caller signal that unsettled calls use (see SignalWatch). */
+  private readonly watches = new WeakMap<AbortSignal, SignalWatch>();
   /** Calls waiting for a connection (no connection open yet); a head index instead of shift(). */
   private waiters: Call[] = [];
   private waitHead = 0;
@@ -358,7 +361,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
       call.timer = setTimeout(onCallTimer, timeout, call);
       call.timer.unref();
     }
-    if (signal !== null) signal.addEventListener('abort', call, { once: true });
+    if (signal !== null) this.watch(call, signal);
     this.assign(call);
     return promise;
   }
@@ -693,8 +696,46 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
     this.fail(call, error);
   }
 
-  /** @internal The call's signal aborted. */
-  abort(call: Call): void {
+  /** Links the call into its signal's watch, adding the one listener if it is the first. */
+  private watch(call: Call, signal: AbortSignal): void {
+    let watch = this.watches.get(signal);
+    if (watch === undefined) {
+      watch = new SignalWatch(this, signal);
+      this.watches.set(signal, watch);
+    }
+    const head = watch.head;
+    if (head === null) signal.addEventListener('abort', watch);
+    else head.watchPrev = call;
+    call.watchNext = head;
+    watch.head = call;
+    call.watch = watch;
+  }
+
+  /** Unlinks the call from its signal's watch, removing the listener when it was the last. */
+  private unwatch(call: Call, watch: SignalWatch): void {
+    if (call.watchPrev === null) watch.head = call.watchNext;
+    else call.watchPrev.watchNext = call.watchNext;
+    if (call.watchNext !== null) call.watchNext.watchPrev = call.watchPrev;
+    call.watch = null;
+    call.watchPrev = null;
+    call.watchNext = null;
+    if (watch.head === null) watch.signal.removeEventListener('abort', watch);
+  }
+
+  /** @internal A signal aborted: every unsettled call using it rejects now. */
+  abortWatched(watch: SignalWatch): void {
+    // Each abort settles its call, which unlinks it; `next` is read first. No call joins the list
+    // meanwhile: start() rejects at once for a signal already aborted.
+    let call = watch.head;
+    while (call !== null) {
+      const next: Call | null = call.watchNext;
+      this.abort(call);
+      call = next;
+    }
+  }
+
+  /** The call's signal aborted. */
+  private abort(call: Call): void {
     if (call.state === DONE) return;
     if (call.state === ON_CONNECTION) this.detach(call);
     this.fail(call, new AbortError(call.signal!.reason, call.method));
@@ -735,7 +776,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
       clearTimeout(call.timer);
       call.timer = null;
     }
-    if (call.signal !== null) call.signal.removeEventListener('abort', call);
+    if (call.watch !== null) this.unwatch(call, call.watch);
     this.unlink(call);
     this.settled += 1;
     if (this.live === 0 && this.closeResolve !== null) this.closeResolve();
