@@ -262,6 +262,22 @@ describe('compileRequestEncoder()', () => {
     expect(() => encoder.request(1 as never, [], 1)).toThrow('method must be a string, got 1');
     expect(() => encoder.notification('m', [1n])).toThrow(TypeError);
   });
+
+  it('writes the same bytes for a method seen before, past 1,000 distinct methods too', () => {
+    const encoder = compileRequestEncoder();
+    const expected = (method: string, i: number) =>
+      JSON.stringify({ jsonrpc: '2.0', method, params: [i], id: i });
+    // 2,500 distinct methods fill the bounded method cache twice over; each is then sent again.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 2500; i++) {
+        const method = `S.m${i}"\u2028`;
+        expect(encoder.request(method, [i], i)).toBe(expected(method, i));
+      }
+    }
+    // The string '1' is cached now; the number 1 still is not a method.
+    expect(encoder.request('1', [1], 1)).toBe(expected('1', 1));
+    expect(() => encoder.request(1 as never, [1], 1)).toThrow('method must be a string, got 1');
+  });
 });
 
 describe('encodeBatch', () => {

@@ -1,8 +1,10 @@
-// @rerpc/codec micro-benchmarks: envelope encoding (schema, no schema, JSON.stringify), the error
-// encoder (template vs fast-json-stringify), NDJSON decoding (ours vs split + JSON.parse), and the
+// @rerpc/codec micro-benchmarks: envelope encoding (schema, no schema, JSON.stringify), request
+// encoding (one method repeated, as a client sends; a few methods in turn), the error encoder
+// (template vs fast-json-stringify), NDJSON decoding (ours vs split + JSON.parse), and the
 // cost of the invalid-UTF-8 check on the decode path.
 import { isUtf8 } from 'node:buffer';
 import {
+  compileRequestEncoder,
   compileResponseEncoder,
   createContentLengthDecoder,
   createNdjsonDecoder,
@@ -71,6 +73,57 @@ function encodeCases(): MicroCase[] {
         for (let i = 0; i < N; i++) {
           n++;
           sink = fullEnvelope({ jsonrpc: '2.0', result: { result: n }, id: n });
+        }
+      },
+    },
+  ];
+}
+
+function requestCases(): MicroCase[] {
+  const encoder = compileRequestEncoder();
+  const methods = Array.from({ length: 8 }, (_, i) => `ArithService.Method${i}`);
+  const method = 'ArithService.Add';
+  let n = 0;
+  return [
+    {
+      name: 'JSON.stringify(request)',
+      baseline: true,
+      opsPerCall: N,
+      fn() {
+        for (let i = 0; i < N; i++) {
+          n++;
+          sink = JSON.stringify({ jsonrpc: '2.0', method, params: { a: n, b: 1 }, id: n });
+        }
+      },
+    },
+    {
+      name: 'compileRequestEncoder().request, one method',
+      opsPerCall: N,
+      fn() {
+        for (let i = 0; i < N; i++) {
+          n++;
+          sink = encoder.request(method, { a: n, b: 1 }, n);
+        }
+      },
+    },
+    {
+      name: 'compileRequestEncoder().request, 8 methods in turn',
+      opsPerCall: N,
+      fn() {
+        for (let i = 0; i < N; i++) {
+          n++;
+          sink = encoder.request(methods[i & 7]!, { a: n, b: 1 }, n);
+        }
+      },
+    },
+    {
+      // The ceiling for caching the method: its JSON written by hand, no work per request.
+      name: 'template with a constant method prefix',
+      opsPerCall: N,
+      fn() {
+        for (let i = 0; i < N; i++) {
+          n++;
+          sink = `{"jsonrpc":"2.0","method":"ArithService.Add","params":${JSON.stringify({ a: n, b: 1 })},"id":${n}}`;
         }
       },
     },
@@ -332,6 +385,7 @@ function utf8Cases(): MicroCase[] {
 
 export async function run(): Promise<void> {
   await runMicroSuite('codec-encode', encodeCases());
+  await runMicroSuite('codec-request', requestCases());
   await runMicroSuite('codec-error', errorCases());
   await runMicroSuite('codec-decode', decodeCases());
   await runMicroSuite('codec-decode-large', largeCases());
