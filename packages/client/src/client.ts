@@ -479,17 +479,24 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
       return;
     }
     const id = (value as Record<string, unknown>)['id'];
-    const call = typeof id === 'number' ? conn.pending.take(id) : undefined;
-    if (call === undefined) {
-      this.dropped += 1;
-      return;
-    }
+    const call = this.claim(conn, id);
+    if (call === undefined) return;
     if (call.kind === SINGLE) {
       this.answer(call, value as Record<string, unknown>);
     } else {
       this.batchItem(call, id as number, value as Record<string, unknown>);
       this.finishBatch(conn, call);
     }
+  }
+
+  /**
+   * The pending call an answer's id names, taken off the connection; an unknown, late, null or
+   * non-number id (a Go server answers notifications with id null) is dropped and counted.
+   */
+  private claim(conn: Connection, id: unknown): Call | undefined {
+    const call = typeof id === 'number' ? conn.pending.take(id) : undefined;
+    if (call === undefined) this.dropped += 1;
+    return call;
   }
 
   unreadable(_conn: Connection): void {
@@ -538,11 +545,8 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
         continue;
       }
       const id = (reply as Record<string, unknown>)['id'];
-      const call = typeof id === 'number' ? conn.pending.take(id) : undefined;
-      if (call === undefined) {
-        this.dropped += 1;
-        continue;
-      }
+      const call = this.claim(conn, id);
+      if (call === undefined) continue;
       if (call.kind === SINGLE) {
         this.answer(call, reply as Record<string, unknown>);
         continue;
