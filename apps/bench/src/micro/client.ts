@@ -6,8 +6,9 @@
 // in how each call is timed: the shared coarse timer (the default 30 s timeout), no timeout, a
 // native timer per call (timeouts under 1 s), and one AbortSignal shared by the wave's calls.
 import { once } from 'node:events';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { type Client, createClient } from '@rerpc/client';
+import { corkedWriter, onLines } from '../e2e/ndjson.js';
 import { type MicroCase, runMicroSuite } from '../lib/micro.js';
 
 const WAVE = 100;
@@ -17,44 +18,10 @@ interface Caller {
   close(): Promise<void> | void;
 }
 
-/** Calls `onLine` for each complete line read from `socket` (utf8, split on `\n`). */
-function onLines(socket: Socket, onLine: (line: string) => void): void {
-  socket.setEncoding('utf8');
-  let tail = '';
-  socket.on('data', (chunk: string) => {
-    const text = tail.length > 0 ? tail + chunk : chunk;
-    let start = 0;
-    let nl = text.indexOf('\n');
-    while (nl !== -1) {
-      if (nl > start) onLine(text.slice(start, nl));
-      start = nl + 1;
-      nl = text.indexOf('\n', start);
-    }
-    tail = start < text.length ? text.slice(start) : '';
-  });
-}
-
-/** Writes corked until the tick's jobs have run: one write per wave. */
-function corked(socket: Socket): (text: string) => void {
-  let on = false;
-  const uncork = (): void => {
-    on = false;
-    socket.uncork();
-  };
-  return (text) => {
-    if (!on) {
-      on = true;
-      socket.cork();
-      process.nextTick(uncork);
-    }
-    socket.write(text);
-  };
-}
-
 async function startServer(): Promise<{ server: Server; port: number }> {
   const server = createServer({ noDelay: true }, (socket) => {
     socket.on('error', () => {});
-    const write = corked(socket);
+    const write = corkedWriter(socket);
     onLines(socket, (line) => {
       const request = JSON.parse(line) as { params: { a: number; b: number }; id: number };
       write(
@@ -71,7 +38,7 @@ async function rawClient(port: number): Promise<Caller> {
   const socket = connect({ port, host: '127.0.0.1', noDelay: true });
   await once(socket, 'connect');
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  const write = corked(socket);
+  const write = corkedWriter(socket);
   let nextId = 1;
   onLines(socket, (line) => {
     const response = JSON.parse(line) as {
