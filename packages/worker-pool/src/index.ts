@@ -13,6 +13,7 @@ export {
 export {
   type CloseOptions,
   createWorkerPool,
+  type PoolControl,
   type SubmitOptions,
   type Task,
   type TaskCallback,

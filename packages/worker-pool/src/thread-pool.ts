@@ -1,7 +1,7 @@
 import type { Transferable } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { resolveLimits, THREAD_DEFAULTS, type ThreadPoolOptions } from './options.js';
-import { type CloseOptions, Pool, type WorkerPoolStats } from './worker-pool.js';
+import { type CloseOptions, Pool, type PoolControl, type WorkerPoolStats } from './worker-pool.js';
 
 /** Per-call options of a thread pool's `submit`. */
 export interface ThreadSubmitOptions {
@@ -11,33 +11,18 @@ export interface ThreadSubmitOptions {
   transferList?: readonly Transferable[] | undefined;
 }
 
-/** A pool of worker threads with the worker pool's bounds, queue, errors and close. */
-export interface ThreadPool<T = unknown, R = unknown> extends AsyncDisposable {
+/**
+ * A pool of worker threads with the worker pool's bounds, queue, errors and close. Its `close()`
+ * also terminates the threads; past `timeout`, running tasks reject with `PoolClosedError` and
+ * their threads are terminated. `stats().concurrency` is the thread count.
+ */
+export interface ThreadPool<T = unknown, R = unknown> extends PoolControl {
   /**
    * Sends `task` (structured-cloned) to a free thread, which calls the worker module's export with
    * it; resolves with its result. Rejects with `QueueFullError`, `PoolClosedError`, `AbortError`
    * like the worker pool, or with the error the worker threw. Never throws.
    */
   submit(task: T, options?: ThreadSubmitOptions): Promise<R>;
-  /** Tasks running now (threads busy). */
-  readonly running: number;
-  /** Tasks waiting now. */
-  readonly queued: number;
-  /** `true` while the next task would be refused with `QueueFullError`. */
-  readonly isSaturated: boolean;
-  /** `true` once `close()` was called. */
-  readonly closed: boolean;
-  /** Calls `listener` each time a saturated pool's queue gets down to `drainThreshold`. */
-  onDrain(listener: () => void): () => void;
-  /** Resolves when nothing is running or queued. */
-  onIdle(): Promise<void>;
-  /** A snapshot of the counters (`concurrency` is the thread count). */
-  stats(): WorkerPoolStats;
-  /**
-   * As the worker pool's `close()`, then terminates the threads. Past `timeout`, running tasks
-   * reject with `PoolClosedError` and their threads are terminated.
-   */
-  close(options?: CloseOptions): Promise<void>;
 }
 
 interface ThreadCall {

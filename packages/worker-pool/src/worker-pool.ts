@@ -49,24 +49,9 @@ export interface WorkerPoolStats {
   maxQueue: number;
 }
 
-/** A bounded-concurrency executor with a bounded FIFO queue. */
-export interface WorkerPool extends AsyncDisposable {
-  /**
-   * Runs `task(signal)` when a slot is free (at once, synchronously, if one is free now).
-   * Rejects with `QueueFullError` when the queue is full, `PoolClosedError` after `close()`,
-   * `AbortError` (cause: `signal.reason`) when `options.signal` aborts first. Never throws.
-   */
-  submit<T>(task: Task<T>, options?: SubmitOptions): Promise<T>;
-  /** As `submit`, calling `fn(arg, signal)`: pass a shared function and a per-call argument. */
-  run<A, T>(fn: TaskFn<A, T>, arg: A, options?: SubmitOptions): Promise<T>;
-  /**
-   * The allocation-free form: starts or queues `fn(arg, signal)` and returns `true`, or returns
-   * `false` at once (queue full, or closed: see `closed`) and never calls `done`. `done` is called
-   * exactly once per accepted task, synchronously inside `tryRun` when the task returns a plain
-   * value or throws.
-   */
-  tryRun<A, T>(fn: TaskFn<A, T>, arg: A, done: TaskCallback<A, T>): boolean;
-  /** Tasks running now (slots in use). */
+/** What both pools share: counters, backpressure signals and close. */
+export interface PoolControl extends AsyncDisposable {
+  /** Tasks running now (slots or threads in use). */
   readonly running: number;
   /** Tasks waiting now. */
   readonly queued: number;
@@ -89,6 +74,25 @@ export interface WorkerPool extends AsyncDisposable {
    * the running tasks' signals, then resolves. Calling it again returns the same promise.
    */
   close(options?: CloseOptions): Promise<void>;
+}
+
+/** A bounded-concurrency executor with a bounded FIFO queue. */
+export interface WorkerPool extends PoolControl {
+  /**
+   * Runs `task(signal)` when a slot is free (at once, synchronously, if one is free now).
+   * Rejects with `QueueFullError` when the queue is full, `PoolClosedError` after `close()`,
+   * `AbortError` (cause: `signal.reason`) when `options.signal` aborts first. Never throws.
+   */
+  submit<T>(task: Task<T>, options?: SubmitOptions): Promise<T>;
+  /** As `submit`, calling `fn(arg, signal)`: pass a shared function and a per-call argument. */
+  run<A, T>(fn: TaskFn<A, T>, arg: A, options?: SubmitOptions): Promise<T>;
+  /**
+   * The allocation-free form: starts or queues `fn(arg, signal)` and returns `true`, or returns
+   * `false` at once (queue full, or closed: see `closed`) and never calls `done`. `done` is called
+   * exactly once per accepted task, synchronously inside `tryRun` when the task returns a plain
+   * value or throws.
+   */
+  tryRun<A, T>(fn: TaskFn<A, T>, arg: A, done: TaskCallback<A, T>): boolean;
 }
 
 // Job states.
