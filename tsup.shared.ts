@@ -9,5 +9,9 @@ export const packageBuild: Options = {
   sourcemap: true,
   clean: true,
   minify: false,
+  // esbuild renames a class that refers to itself (`_RpcError`); users see `name` in logs.
+  keepNames: true,
   splitting: false,
+  // Shared helpers (private, never published) are compiled into each package.
+  noExternal: ['@rerpc/internal'],
 };

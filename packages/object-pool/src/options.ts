@@ -1,3 +1,4 @@
+import { describe } from '@rerpc/internal';
 /** Options of {@link createObjectPool}. */
 export interface ObjectPoolOptions<T> {
   /** Makes a new object when none is free. */
@@ -63,13 +64,7 @@ export const BUFFER_DEFAULTS = Object.freeze({
   checked: false,
 });
 
-export function describe(value: unknown): string {
-  return typeof value === 'string'
-    ? JSON.stringify(value)
-    : typeof value === 'function'
-      ? 'a function'
-      : String(value);
-}
+export { describe } from '@rerpc/internal';
 
 export function integerAtLeast(name: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
