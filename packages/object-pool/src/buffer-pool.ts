@@ -1,9 +1,10 @@
+import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
 import { DoubleReleaseError, ForeignObjectError } from './errors.js';
 import {
   BUFFER_DEFAULTS,
+  BUFFER_POOL_OPTIONS,
   type BufferPoolOptions,
   boolean,
-  describe,
   integerAtLeast,
   powerOfTwo,
 } from './options.js';
@@ -35,8 +36,8 @@ export interface BufferPool {
   /**
    * Returns a buffer of at least `size` bytes: the size class's full length (the next power of
    * two, at least `minSize`), or exactly `size` above `maxSize`. Its contents are not zeroed (like
-   * `Buffer.allocUnsafe`): they are whatever it last held. Throws `TypeError` on a size that is
-   * not an integer >= 0.
+   * `Buffer.allocUnsafe`): they are whatever it last held. Throws a `TypeError` with code
+   * `RERPC_ERR_INVALID_OPTION` on a size that is not an integer >= 0.
    */
   acquire(size: number): Buffer;
   /**
@@ -82,19 +83,19 @@ class Buffers implements BufferPool {
   private classOf(size: number): number {
     if (size <= this.minSize) {
       if (!(size >= 0) || (size | 0) !== size) {
-        throw new TypeError(`size must be an integer >= 0, got ${describe(size)}`);
+        throw optionError(`size must be an integer >= 0, got ${describe(size)}`);
       }
       return 0;
     }
     if (size <= this.maxSize) {
       if ((size | 0) !== size) {
-        throw new TypeError(`size must be an integer >= 0, got ${describe(size)}`);
+        throw optionError(`size must be an integer >= 0, got ${describe(size)}`);
       }
       // ceil(log2(size)): 32 - clz32(size - 1) for size >= 2.
       return 32 - Math.clz32(size - 1) - this.minShift;
     }
     if (!Number.isSafeInteger(size)) {
-      throw new TypeError(`size must be an integer >= 0, got ${describe(size)}`);
+      throw optionError(`size must be an integer >= 0, got ${describe(size)}`);
     }
     return -1;
   }
@@ -185,7 +186,7 @@ class CheckedBuffers extends Buffers {
 
 /**
  * Creates a pool of byte buffers in power-of-two size classes from `minSize` to `maxSize`.
- * Throws `TypeError` on an invalid option.
+ * Throws a `TypeError` with code `RERPC_ERR_INVALID_OPTION` on an invalid or unknown option.
  * @example
  * const buffers = createBufferPool();
  * const buf = buffers.acquire(3000); // buf.length === 4096
@@ -193,9 +194,10 @@ class CheckedBuffers extends Buffers {
  */
 export function createBufferPool(options?: BufferPoolOptions): BufferPool {
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new TypeError(`options must be an object, got ${describe(options)}`);
+    throw optionError(`options must be an object, got ${describe(options)}`);
   }
   const o = options ?? {};
+  rejectUnknownOptions(o, BUFFER_POOL_OPTIONS, 'createBufferPool() options');
   const minSize = powerOfTwo('minSize', o.minSize ?? BUFFER_DEFAULTS.minSize, 1, '1');
   const maxSize = powerOfTwo(
     'maxSize',

@@ -1,5 +1,12 @@
+import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
 import { DoubleReleaseError, ForeignObjectError } from './errors.js';
-import { boolean, DEFAULTS, describe, integerAtLeast, type ObjectPoolOptions } from './options.js';
+import {
+  boolean,
+  DEFAULTS,
+  integerAtLeast,
+  OBJECT_POOL_OPTIONS,
+  type ObjectPoolOptions,
+} from './options.js';
 
 /** Counters since the pool was created (a snapshot; each call returns a new object). */
 export interface ObjectPoolStats {
@@ -99,7 +106,7 @@ class CheckedPool<T> extends Pool<T> {
   override acquire(): T {
     const obj = super.acquire();
     if (typeof obj !== 'object' || obj === null) {
-      throw new TypeError(`a checked pool needs create() to return objects, got ${describe(obj)}`);
+      throw optionError(`a checked pool needs create() to return objects, got ${describe(obj)}`);
     }
     this.made.add(obj);
     this.out.add(obj);
@@ -117,7 +124,8 @@ class CheckedPool<T> extends Pool<T> {
 }
 
 /**
- * Creates an object pool. Throws `TypeError` on an invalid option.
+ * Creates an object pool. Throws a `TypeError` with code `RERPC_ERR_INVALID_OPTION` on an
+ * invalid or unknown option.
  * @example
  * const records = createObjectPool({ create: () => ({ id: 0, method: '' }), reset: (r) => { r.id = 0; r.method = ''; } });
  * const r = records.acquire(); // … use r …
@@ -125,16 +133,15 @@ class CheckedPool<T> extends Pool<T> {
  */
 export function createObjectPool<T>(options: ObjectPoolOptions<T>): ObjectPool<T> {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(
-      `options must be an object with a create function, got ${describe(options)}`,
-    );
+    throw optionError(`options must be an object with a create function, got ${describe(options)}`);
   }
+  rejectUnknownOptions(options, OBJECT_POOL_OPTIONS, 'createObjectPool() options');
   const { create, reset } = options;
   if (typeof create !== 'function') {
-    throw new TypeError(`create must be a function, got ${describe(create)}`);
+    throw optionError(`create must be a function, got ${describe(create)}`);
   }
   if (reset !== undefined && typeof reset !== 'function') {
-    throw new TypeError(`reset must be a function, got ${describe(reset)}`);
+    throw optionError(`reset must be a function, got ${describe(reset)}`);
   }
   const max = integerAtLeast('max', options.max ?? DEFAULTS.max, 0);
   const checked = boolean('checked', options.checked ?? DEFAULTS.checked);

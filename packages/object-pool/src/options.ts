@@ -1,4 +1,4 @@
-import { describe } from '@rerpc/internal';
+import { describe, optionError } from '@rerpc/internal';
 /** Options of {@link createObjectPool}. */
 export interface ObjectPoolOptions<T> {
   /** Makes a new object when none is free. */
@@ -64,11 +64,15 @@ export const BUFFER_DEFAULTS = Object.freeze({
   checked: false,
 });
 
-export { describe } from '@rerpc/internal';
+/** Every option name of {@link createObjectPool}: any other name is refused. */
+export const OBJECT_POOL_OPTIONS = ['create', 'reset', 'max', 'checked'] as const;
+
+/** Every option name of {@link createBufferPool}. */
+export const BUFFER_POOL_OPTIONS = ['minSize', 'maxSize', 'maxBytes', 'checked'] as const;
 
 export function integerAtLeast(name: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new TypeError(`${name} must be an integer >= ${min}, got ${describe(value)}`);
+    throw optionError(`${name} must be an integer >= ${min}, got ${describe(value)}`);
   }
   return value;
 }
@@ -81,7 +85,7 @@ export function powerOfTwo(name: string, value: unknown, min: number, minName: s
     value > 2 ** 30 ||
     (value & (value - 1)) !== 0
   ) {
-    throw new TypeError(
+    throw optionError(
       `${name} must be a power of two from ${minName} to 2^30, got ${describe(value)}`,
     );
   }
@@ -90,7 +94,7 @@ export function powerOfTwo(name: string, value: unknown, min: number, minName: s
 
 export function boolean(name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') {
-    throw new TypeError(`${name} must be a boolean, got ${describe(value)}`);
+    throw optionError(`${name} must be a boolean, got ${describe(value)}`);
   }
   return value;
 }

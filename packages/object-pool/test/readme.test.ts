@@ -23,6 +23,7 @@ describe('README', () => {
     for (const error of [new DoubleReleaseError(), new ForeignObjectError()]) {
       expect(readme).toContain(`| \`${error.name}\` | \`${error.code}\` |`);
     }
+    expect(readme).toContain('| `TypeError` | `RERPC_ERR_INVALID_OPTION` |');
   });
 
   it('states the object pool defaults exactly as DEFAULTS has them', () => {

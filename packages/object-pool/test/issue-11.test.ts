@@ -1,0 +1,78 @@
+// Issue 11: plain-JavaScript misuse fails loudly. An unknown option name is refused (with a
+// did-you-mean) instead of being ignored, and every option error carries a stable code.
+import { describe, expect, it } from 'vitest';
+import { createBufferPool, createObjectPool, type ObjectPoolOptions } from '../src/index.js';
+
+const INVALID_OPTION = 'RERPC_ERR_INVALID_OPTION';
+
+/** The error `fn` throws (fails the test if it returns). */
+function thrown(fn: () => unknown): TypeError & { code?: unknown } {
+  try {
+    fn();
+  } catch (error) {
+    return error as TypeError & { code?: unknown };
+  }
+  throw new Error('expected a throw');
+}
+
+const create = () => ({ id: 0 });
+
+describe('unknown option names', () => {
+  it('createObjectPool refuses an unknown option, suggesting the close one', () => {
+    const error = thrown(() =>
+      createObjectPool({ create, maxSize: 10 } as unknown as ObjectPoolOptions<{ id: number }>),
+    );
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.code).toBe(INVALID_OPTION);
+    expect(error.message).toMatch(/^createObjectPool\(\) options has no option "maxSize"/);
+  });
+
+  it('createObjectPool suggests reset for resets', () => {
+    const error = thrown(() => createObjectPool({ create, resets: () => {} } as never));
+    expect(error.message).toContain('did you mean "reset"?');
+  });
+
+  it('createBufferPool refuses an unknown option, suggesting the close one', () => {
+    const error = thrown(() => createBufferPool({ maxbytes: 10 } as never));
+    expect(error.code).toBe(INVALID_OPTION);
+    expect(error.message).toMatch(
+      /^createBufferPool\(\) options has no option "maxbytes"; did you mean "maxBytes"\?/,
+    );
+  });
+
+  it('every known option is still accepted', () => {
+    expect(() =>
+      createObjectPool({ create, reset: () => {}, max: 1, checked: true }),
+    ).not.toThrow();
+    expect(() =>
+      createBufferPool({ minSize: 64, maxSize: 1024, maxBytes: 4096, checked: true }),
+    ).not.toThrow();
+  });
+});
+
+describe('option errors carry RERPC_ERR_INVALID_OPTION', () => {
+  const cases: Array<[string, () => unknown]> = [
+    ['createObjectPool(undefined)', () => createObjectPool(undefined as never)],
+    ['create', () => createObjectPool({} as never)],
+    ['reset', () => createObjectPool({ create, reset: 5 } as never)],
+    ['max', () => createObjectPool({ create, max: -1 })],
+    ['checked', () => createObjectPool({ create, checked: 'yes' } as never)],
+    [
+      'checked create() result',
+      () => createObjectPool({ create: () => 5, checked: true }).acquire(),
+    ],
+    ['createBufferPool("x")', () => createBufferPool('x' as never)],
+    ['minSize', () => createBufferPool({ minSize: 3 })],
+    ['maxSize', () => createBufferPool({ maxSize: 512 })],
+    ['maxBytes', () => createBufferPool({ maxBytes: -1 })],
+    ['buffer checked', () => createBufferPool({ checked: 1 as never })],
+    ['acquire(size)', () => createBufferPool().acquire(-1)],
+  ];
+  for (const [what, fn] of cases) {
+    it(`${what}: a TypeError with code ${INVALID_OPTION}`, () => {
+      const error = thrown(fn);
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error.code).toBe(INVALID_OPTION);
+    });
+  }
+});
