@@ -19,6 +19,11 @@ export interface CallContext {
   readonly deadline: number;
   /** The peer's address (`socket.remoteAddress`), or `null` when unknown (a Unix socket, `handle()` without one). */
   readonly remoteAddress: string | null;
+  /**
+   * The handler's own place for per-call data (middleware-style code, logging): an empty object on
+   * first read; may be replaced. The server never reads it.
+   */
+  state: Record<string, unknown>;
 }
 
 // Call states.
@@ -27,12 +32,13 @@ export const PENDING = 0;
 export const DONE = 1;
 
 /**
- * One dispatched call, and the `ctx` its handler gets: one object per call, every field set in
- * the constructor (one shape). Calls that do not finish synchronously are also nodes of two
- * intrusive lists (their channel's, for disconnects; the server's, in arrival order, for
- * timeouts) and, when the worker pool is full, of the server's overflow queue.
+ * One dispatched call: one object per call, every field set in the constructor (one shape). Calls
+ * that do not finish synchronously are also nodes of two intrusive lists (their channel's, for
+ * disconnects; the server's, in arrival order, for timeouts) and, while waiting for a handler
+ * slot, of their channel's queue. Handlers never see it: they get `ctx`, a `HandlerContext` that
+ * can only read it, so nothing a handler does (in plain JavaScript too) can corrupt the server.
  */
-export class Call implements CallContext {
+export class Call {
   readonly id: Id | undefined;
   readonly channel: ServerChannel;
   readonly entry: MethodEntry;
@@ -50,8 +56,10 @@ export class Call implements CallContext {
   cNext: Call | null;
   tPrev: Call | null;
   tNext: Call | null;
-  /** Next in the overflow queue. */
+  /** Next in its channel's queue of calls waiting for a handler slot. */
   qNext: Call | null;
+  /** What the handler gets. */
+  readonly ctx: HandlerContext;
 
   constructor(
     channel: ServerChannel,
@@ -78,14 +86,7 @@ export class Call implements CallContext {
     this.tPrev = null;
     this.tNext = null;
     this.qNext = null;
-  }
-
-  get method(): string {
-    return this.entry.name;
-  }
-
-  get remoteAddress(): string | null {
-    return this.channel.remoteAddress;
+    this.ctx = new HandlerContext(this);
   }
 
   get deadline(): number {
@@ -103,10 +104,72 @@ export class Call implements CallContext {
     return this.controller.signal;
   }
 
+  get aborted(): boolean {
+    return this.abortReason !== null;
+  }
+
   abort(reason: unknown): void {
     if (this.abortReason !== null) return;
     this.abortReason = reason;
     if (this.controller !== null) this.controller.abort(reason);
+  }
+}
+
+const inspect = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * The `ctx` a handler gets: read-only views of its call, plus `state` for the handler's own use.
+ * The call is held in a private field, so assigning `ctx.id`, `ctx.signal` or anything else
+ * throws (in strict mode) or does nothing, and never reaches the server's record.
+ */
+export class HandlerContext implements CallContext {
+  readonly #call: Call;
+  #state: Record<string, unknown> | null = null;
+
+  constructor(call: Call) {
+    this.#call = call;
+  }
+
+  get id(): Id | undefined {
+    return this.#call.id;
+  }
+
+  get method(): string {
+    return this.#call.entry.name;
+  }
+
+  get signal(): AbortSignal {
+    return this.#call.signal;
+  }
+
+  get deadline(): number {
+    return this.#call.deadline;
+  }
+
+  get remoteAddress(): string | null {
+    return this.#call.channel.remoteAddress;
+  }
+
+  get state(): Record<string, unknown> {
+    if (this.#state === null) this.#state = {};
+    return this.#state;
+  }
+
+  set state(value: Record<string, unknown>) {
+    this.#state = value;
+  }
+
+  /** `console.log(ctx)` shows what a handler can use, not the server's internals. */
+  [inspect](): object {
+    const call = this.#call;
+    return {
+      id: call.id,
+      method: call.entry.name,
+      remoteAddress: call.channel.remoteAddress,
+      deadline: call.deadline,
+      aborted: call.aborted,
+      state: this.#state ?? {},
+    };
   }
 }
 
@@ -129,10 +192,12 @@ export class Batch {
 export function runCall(call: Call): unknown {
   // Answered already (timed out while queued, or its peer left): never start it.
   if (call.state !== PENDING) return undefined;
-  return call.entry.handler(call.params, call);
+  return call.entry.handler(call.params, call.ctx);
 }
 
 /** The worker-pool callback, shared by every call. */
 export function callDone(error: unknown, value: unknown, call: Call): void {
-  call.channel.complete(call, error, value);
+  const channel = call.channel;
+  channel.complete(call, error, value);
+  channel.core.slotFreed(channel);
 }

@@ -26,7 +26,12 @@ export interface ChannelTransport {
   pause(): void;
   /** Deliver messages again. */
   resume(): void;
-  /** Nothing more will be sent: flush what was sent, then close gracefully. */
+  /**
+   * The channel is ending and has nothing left in flight: every later request is only refused
+   * (-32002, "not run"), and refusals may still be sent. Close gracefully; a persistent transport
+   * should keep reading (and sending refusals) for a short grace period first, so requests already
+   * on their way are answered "not run" rather than lost in its close.
+   */
   end(): void;
 }
 
@@ -42,7 +47,7 @@ export interface Channel {
   sendError(error: ErrorObject): void;
   /**
    * Stops taking calls: calls in flight are answered, later requests get -32002 "Server is shutting
-   * down", and once nothing is in flight the transport's `end()` is called.
+   * down" (they are not run), and once nothing is in flight the transport's `end()` is called.
    */
   end(): void;
   /** The peer is gone: in-flight calls are aborted (`ctx.signal`) and nothing more is sent. */
@@ -66,6 +71,15 @@ export class ServerChannel implements Channel {
   /** A `handle()` exchange: tracked by the core only while it has calls in flight. */
   readonly ephemeral: boolean;
   inFlight: number;
+  /** Its handlers running now (pool slots held, counting handlers still running after a timeout). */
+  running: number;
+  /** Its calls waiting for a handler slot, oldest first (linked through `qNext`). */
+  qHead: Call | null;
+  private qTail: Call | null;
+  private qLength: number;
+  /** In the core's round-robin of connections that may start a queued call. */
+  inRing: boolean;
+  rNext: ServerChannel | null;
   /** Calls that did not finish synchronously, newest first. */
   private head: Call | null;
   private state: number;
@@ -80,6 +94,12 @@ export class ServerChannel implements Channel {
     this.remoteAddress = transport.remoteAddress ?? null;
     this.ephemeral = ephemeral;
     this.inFlight = 0;
+    this.running = 0;
+    this.qHead = null;
+    this.qTail = null;
+    this.qLength = 0;
+    this.inRing = false;
+    this.rNext = null;
     this.head = null;
     this.state = OPEN;
     this.limitPaused = false;
@@ -133,7 +153,7 @@ export class ServerChannel implements Channel {
   }
 
   sendError(error: ErrorObject): void {
-    if (this.state >= ENDED) return;
+    if (this.state === DESTROYED) return;
     this.core.countError(error.code);
     this.transport.send(encodeError(null, error));
   }
@@ -163,8 +183,41 @@ export class ServerChannel implements Channel {
       core.inFlight--;
       call = next;
     }
+    if (this.qLength > 0) {
+      // Every queued call was aborted above: drop them now rather than when their turn comes.
+      const count = this.qLength;
+      this.qHead = null;
+      this.qTail = null;
+      this.qLength = 0;
+      core.forgetQueued(count);
+    }
     core.channels.delete(this);
     core.afterCall();
+  }
+
+  enqueue(call: Call): void {
+    if (this.qTail === null) this.qHead = call;
+    else this.qTail.qNext = call;
+    this.qTail = call;
+    this.qLength++;
+  }
+
+  dequeue(): Call | null {
+    const call = this.qHead;
+    if (call === null) return null;
+    this.qHead = call.qNext;
+    if (this.qHead === null) this.qTail = null;
+    call.qNext = null;
+    this.qLength--;
+    return call;
+  }
+
+  /** Puts back the call `dequeue()` returned: no slot was free after all. */
+  requeue(call: Call): void {
+    call.qNext = this.qHead;
+    this.qHead = call;
+    if (this.qTail === null) this.qTail = call;
+    this.qLength++;
   }
 
   /** Called by the core when its saturation changes. */
@@ -320,7 +373,7 @@ export class ServerChannel implements Channel {
 
   private answer(batch: Batch | null, index: number, text: string): void {
     if (batch === null) {
-      if (this.state < ENDED) this.transport.send(text);
+      if (this.state !== DESTROYED) this.transport.send(text);
       return;
     }
     batch.parts[index] = text;
@@ -329,7 +382,7 @@ export class ServerChannel implements Channel {
   private sendBatch(batch: Batch): void {
     const parts: string[] = [];
     for (const part of batch.parts) if (part !== null) parts.push(part);
-    if (parts.length > 0 && this.state < ENDED) this.transport.send(encodeBatch(parts));
+    if (parts.length > 0 && this.state !== DESTROYED) this.transport.send(encodeBatch(parts));
   }
 
   /** After a call was answered: counters, batch completion, resume, end. */
@@ -363,9 +416,12 @@ export class ServerChannel implements Channel {
     this.transport.end();
   }
 
-  /** A message received while ending: requests get -32002, nothing runs. */
+  /**
+   * A message received while ending (also after `transport.end()`, during its grace period):
+   * requests get -32002, nothing runs.
+   */
   private refuse(value: unknown): boolean {
-    if (this.state >= ENDED) return false;
+    if (this.state === DESTROYED) return false;
     const c = classify(value);
     if (c.kind !== 'batch') return this.refuseOne(c, null, 0);
     const batch = new Batch(c.items.length);

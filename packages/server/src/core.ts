@@ -1,10 +1,12 @@
 import { isUtf8 } from 'node:buffer';
 import { encodeError } from '@rerpc/codec';
+import { optionError, rejectUnknownOptions } from '@rerpc/internal';
 import { ErrorCode, type ErrorObject, RpcError } from '@rerpc/protocol';
 import { createRegistry, type Registry } from '@rerpc/registry';
 import { AbortError, createWorkerPool, type WorkerPool } from '@rerpc/worker-pool';
 import { type Call, callDone, PENDING, runCall } from './call.js';
 import { type Channel, type ChannelTransport, ServerChannel } from './channel.js';
+import { HandlerErrorLog } from './error-log.js';
 import { DisconnectedError, HandlerTimeoutError } from './errors.js';
 import { Histogram } from './histogram.js';
 import { describe, type ResolvedServerOptions } from './options.js';
@@ -64,6 +66,7 @@ export class Core {
   private timedOut = 0;
   private readonly errors = new Map<number, number>();
   private readonly histogram = new Histogram();
+  private readonly errorLog = new HandlerErrorLog();
   private clockValue = 0;
   private clockValid = false;
   private readonly invalidateClock = (): void => {
@@ -76,31 +79,34 @@ export class Core {
   private tTail: Call | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly sweepBound = (): void => this.sweep();
-  private qHead: Call | null = null;
-  private qTail: Call | null = null;
+  /** `maxRunningPerConnection`. */
+  private readonly perConnection: number;
+  /** Connections with queued calls that may start one now, in turn order. */
+  private ringHead: ServerChannel | null = null;
+  private ringTail: ServerChannel | null = null;
+  /** Calls queued on every connection (some may have been answered while queued). */
   private qLength = 0;
-  private draining = false;
+  private pumping = false;
 
   constructor(options: ResolvedServerOptions) {
     this.options = options;
     this.registry = createRegistry();
+    this.perConnection = options.maxRunningPerConnection;
+    // The pool only bounds how many handlers run; the fair queue in front of it is ours.
     this.pool = createWorkerPool({
       concurrency: options.concurrency,
-      maxQueue: options.maxQueue,
+      maxQueue: 0,
       closeTimeout: 0,
     });
-    this.pool.onDrain(() => this.drainOverflow());
   }
 
   openChannel(transport: ChannelTransport): Channel {
     if (typeof transport !== 'object' || transport === null) {
-      throw new TypeError(`transport must be an object, got ${describe(transport)}`);
+      throw optionError(`transport must be an object, got ${describe(transport)}`);
     }
     for (const name of ['send', 'pause', 'resume', 'end'] as const) {
       if (typeof transport[name] !== 'function') {
-        throw new TypeError(
-          `transport.${name} must be a function, got ${describe(transport[name])}`,
-        );
+        throw optionError(`transport.${name} must be a function, got ${describe(transport[name])}`);
       }
     }
     const channel = new ServerChannel(this, transport, false);
@@ -131,7 +137,7 @@ export class Core {
       text = Buffer.from(message.buffer, message.byteOffset, message.byteLength).toString('utf8');
     } else {
       return Promise.reject(
-        new TypeError(`message must be a string or a Uint8Array, got ${describe(message)}`),
+        optionError(`message must be a string or a Uint8Array, got ${describe(message)}`),
       );
     }
     let value: unknown;
@@ -141,6 +147,16 @@ export class Core {
       return Promise.resolve(
         this.errorText(parseError(`invalid JSON: ${(cause as Error).message}`)),
       );
+    }
+    if (options !== undefined) {
+      try {
+        if (typeof options !== 'object' || options === null) {
+          throw optionError(`handle() options must be an object, got ${describe(options)}`);
+        }
+        rejectUnknownOptions(options, ['remoteAddress', 'signal'], 'handle() options');
+      } catch (error) {
+        return Promise.reject(error);
+      }
     }
     const signal = options?.signal ?? null;
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
@@ -190,43 +206,99 @@ export class Core {
     this.histogram.record((this.now() - start) * 1000, 1);
   }
 
-  /** Starts `call` on the worker pool, or queues it behind the pool when its queue is full. */
+  /**
+   * Starts `call` on the worker pool when a slot is free and its connection is under
+   * `maxRunningPerConnection`, else queues it on its connection. Queued calls start round-robin
+   * across connections as slots free up, so a connection with 1,000 slow calls waiting delays
+   * another connection's call by at most one turn, never by its whole queue.
+   */
   submit(call: Call): void {
     this.callsTotal++;
-    if (this.qHead !== null || !this.pool.tryRun(runCall, call, callDone)) {
-      if (this.qTail === null) this.qHead = call;
-      else this.qTail.qNext = call;
-      this.qTail = call;
-      this.qLength++;
-      if (!this.saturated) {
-        // The queue is full: stop reading everywhere. What is already read (at most one read per
-        // connection) waits here, so nothing is refused and memory stays bounded.
-        this.saturated = true;
-        for (const channel of this.channels) channel.updatePause();
-      }
+    const channel = call.channel;
+    if (channel.qHead === null && channel.running < this.perConnection && this.start(call)) return;
+    channel.enqueue(call);
+    this.qLength++;
+    if (!channel.inRing && channel.running < this.perConnection) this.ringAdd(channel);
+    if (!this.saturated && this.qLength >= this.options.maxQueue) {
+      // The queue is full: stop reading everywhere. What is already read (at most one read per
+      // connection) waits too, so nothing is refused and memory stays bounded.
+      this.saturated = true;
+      for (const c of this.channels) c.updatePause();
     }
   }
 
-  private drainOverflow(): void {
-    // tryRun may finish a call synchronously and fire the pool's drain again: no re-entry.
-    if (this.draining) return;
-    this.draining = true;
+  /** A handler slot was given back by one of `channel`'s calls (the pool's callback). */
+  slotFreed(channel: ServerChannel): void {
+    channel.running--;
+    if (channel.qHead !== null && !channel.inRing && channel.running < this.perConnection) {
+      this.ringAdd(channel);
+    }
+    if (this.ringHead !== null && !this.pumping) this.pump();
+  }
+
+  /** A destroyed channel's queued calls are gone: forget them. */
+  forgetQueued(count: number): void {
+    this.qLength -= count;
+    this.checkUnsaturated();
+  }
+
+  private start(call: Call): boolean {
+    const channel = call.channel;
+    channel.running++;
+    if (this.pool.tryRun(runCall, call, callDone)) return true;
+    channel.running--;
+    return false;
+  }
+
+  /** Starts queued calls, one per connection per turn, while slots are free. */
+  private pump(): void {
+    // A call may finish synchronously inside tryRun and free its slot again: no re-entry.
+    this.pumping = true;
     try {
-      while (this.qHead !== null) {
-        const call = this.qHead;
-        if (call.state === PENDING && !this.pool.tryRun(runCall, call, callDone)) return;
-        this.qHead = call.qNext;
-        call.qNext = null;
+      let channel: ServerChannel | null;
+      while ((channel = this.ringHead) !== null) {
+        const call = channel.dequeue();
+        if (call === null) {
+          this.ringShift();
+          continue;
+        }
         this.qLength--;
-      }
-      this.qTail = null;
-      if (this.saturated) {
-        this.saturated = false;
-        for (const channel of this.channels) channel.updatePause();
+        if (call.state !== PENDING) continue; // answered while queued (timed out, peer gone)
+        if (!this.start(call)) {
+          channel.requeue(call);
+          this.qLength++;
+          break;
+        }
+        this.ringShift();
+        if (channel.qHead !== null && channel.running < this.perConnection) this.ringAdd(channel);
       }
     } finally {
-      this.draining = false;
+      this.pumping = false;
     }
+    this.checkUnsaturated();
+  }
+
+  private checkUnsaturated(): void {
+    if (this.saturated && this.qLength <= this.options.maxQueue >>> 1) {
+      this.saturated = false;
+      for (const channel of this.channels) channel.updatePause();
+    }
+  }
+
+  private ringAdd(channel: ServerChannel): void {
+    channel.inRing = true;
+    channel.rNext = null;
+    if (this.ringTail === null) this.ringHead = channel;
+    else this.ringTail.rNext = channel;
+    this.ringTail = channel;
+  }
+
+  private ringShift(): void {
+    const channel = this.ringHead!;
+    this.ringHead = channel.rNext;
+    if (this.ringHead === null) this.ringTail = null;
+    channel.rNext = null;
+    channel.inRing = false;
   }
 
   linkTimeout(call: Call): void {
@@ -360,7 +432,8 @@ export class Core {
     const listener = this.options.onHandlerError;
     if (listener === null) return;
     try {
-      listener(error, call);
+      if (listener === 'log') this.errorLog.report(error, call.ctx);
+      else listener(error, call.ctx);
     } catch (thrown) {
       // Like an EventEmitter listener that throws: surface it, outside our call path.
       process.nextTick(rethrow, thrown);

@@ -1,5 +1,11 @@
 import type { Framing } from '@rerpc/codec';
+import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
 import type { CallContext } from './call.js';
+
+export { describe };
+
+/** What `onHandlerError` takes: a listener, `'log'` (the default) or `null` (silence). */
+export type HandlerErrorListener = (error: unknown, ctx: CallContext) => void;
 
 /** Options of {@link createServer}. Every limit has a default; numbers are integers. */
 export interface ServerOptions {
@@ -46,6 +52,29 @@ export interface ServerOptions {
   /** Handlers running at once (Go rerpc's `NewServer(workers)`). @default 100 */
   concurrency?: number;
   /**
+   * Handlers one connection may have running at once, so one connection cannot take every slot:
+   * its further calls wait in its own queue, and waiting calls are started round-robin across
+   * connections. At most `concurrency`.
+   * @default half of `concurrency`, at least 1 (50)
+   */
+  maxRunningPerConnection?: number;
+  /**
+   * Deepest nesting of arrays and objects in one message (the envelope counts: a request's
+   * `params` array is depth 2). Checked before the JSON is parsed, because parsing deep input is
+   * slow (~300 ms for 1 MB of `[`); a deeper message is answered with -32600 (id null) and the
+   * connection keeps serving.
+   * @default 128
+   */
+  maxDepth?: number;
+  /**
+   * Milliseconds a connection keeps reading after it has nothing left in flight and is closing
+   * (server `close()`, idle timeout) before it half-closes: requests that arrive meanwhile are
+   * answered -32002 ("not run") instead of crossing the FIN, so a client knows they never ran.
+   * 0 half-closes at once.
+   * @default 250
+   */
+  closeGrace?: number;
+  /**
    * Calls waiting for a handler slot; when it is full the server stops reading every connection
    * until the queue is down to half.
    * @default 10000
@@ -71,10 +100,11 @@ export interface ServerOptions {
   /**
    * Called with every error a handler throws or rejects with that is not an `RpcError` (including
    * those of notifications, which are never answered), and with every result that could not be
-   * serialised. For logging; it must not throw.
-   * @default null
+   * serialised. For logging; it must not throw. `'log'` writes each distinct method and error
+   * class once to stderr (`console.error`, stack included); `null` reports nothing.
+   * @default 'log'
    */
-  onHandlerError?: ((error: unknown, ctx: CallContext) => void) | null;
+  onHandlerError?: HandlerErrorListener | 'log' | null;
 }
 
 /** Options after validation: every field set. */
@@ -88,11 +118,14 @@ export interface ResolvedServerOptions {
   readonly handlerTimeout: number;
   readonly maxWriteBufferBytes: number;
   readonly concurrency: number;
+  readonly maxRunningPerConnection: number;
+  readonly maxDepth: number;
   readonly maxQueue: number;
   readonly allowHalfOpen: boolean;
   readonly closeTimeout: number;
+  readonly closeGrace: number;
   readonly exposeErrors: boolean;
-  readonly onHandlerError: ((error: unknown, ctx: CallContext) => void) | null;
+  readonly onHandlerError: HandlerErrorListener | 'log' | null;
 }
 
 /** The server's defaults, one frozen object; the README's Options table is held to it by a test. */
@@ -106,41 +139,37 @@ export const DEFAULTS: ResolvedServerOptions = Object.freeze({
   handlerTimeout: 30_000,
   maxWriteBufferBytes: 16_777_216,
   concurrency: 100,
+  maxRunningPerConnection: 50,
+  maxDepth: 128,
   maxQueue: 10_000,
   allowHalfOpen: false,
   closeTimeout: 30_000,
+  closeGrace: 250,
   exposeErrors: false,
-  onHandlerError: null,
+  onHandlerError: 'log',
 });
+
+const KNOWN = Object.keys(DEFAULTS);
 
 /** Node's timers take at most 2^31 - 1 ms. */
 const MAX_TIMER = 2_147_483_647;
 
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object' && value !== null) return 'an object';
-  return String(value);
-}
-
 function integerAtLeast(name: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new TypeError(`${name} must be an integer >= ${min}, got ${describe(value)}`);
+    throw optionError(`${name} must be an integer >= ${min}, got ${describe(value)}`);
   }
   return value;
 }
 
 function boolean(name: string, value: unknown): boolean {
   if (typeof value !== 'boolean')
-    throw new TypeError(`${name} must be a boolean, got ${describe(value)}`);
+    throw optionError(`${name} must be a boolean, got ${describe(value)}`);
   return value;
 }
 
 function milliseconds(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_TIMER) {
-    throw new TypeError(
+    throw optionError(
       `${name} must be an integer number of milliseconds from 0 (disabled) to ${MAX_TIMER}, got ${describe(value)}`,
     );
   }
@@ -154,7 +183,7 @@ export function checkCloseTimeout(name: string, value: unknown): number {
     !(Number.isInteger(value) || value === Number.POSITIVE_INFINITY) ||
     value < 0
   ) {
-    throw new TypeError(
+    throw optionError(
       `${name} must be an integer number of milliseconds >= 0 or Infinity, got ${describe(value)}`,
     );
   }
@@ -165,18 +194,30 @@ export function checkCloseTimeout(name: string, value: unknown): number {
 export function resolveServerOptions(options: ServerOptions | undefined): ResolvedServerOptions {
   if (options === undefined) return DEFAULTS;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`options must be an object, got ${describe(options)}`);
+    throw optionError(`options must be an object, got ${describe(options)}`);
   }
+  rejectUnknownOptions(options, KNOWN, 'createServer() options');
   const framing = options.framing ?? DEFAULTS.framing;
   if (framing !== 'ndjson' && framing !== 'content-length') {
-    throw new TypeError(`framing must be 'ndjson' or 'content-length', got ${describe(framing)}`);
+    throw optionError(`framing must be 'ndjson' or 'content-length', got ${describe(framing)}`);
   }
   const exposeErrors = boolean('exposeErrors', options.exposeErrors ?? DEFAULTS.exposeErrors);
   const allowHalfOpen = boolean('allowHalfOpen', options.allowHalfOpen ?? DEFAULTS.allowHalfOpen);
-  const onHandlerError = options.onHandlerError ?? DEFAULTS.onHandlerError;
-  if (onHandlerError !== null && typeof onHandlerError !== 'function') {
-    throw new TypeError(
-      `onHandlerError must be a function or null, got ${describe(onHandlerError)}`,
+  const onHandlerError =
+    options.onHandlerError === undefined ? DEFAULTS.onHandlerError : options.onHandlerError;
+  if (onHandlerError !== null && onHandlerError !== 'log' && typeof onHandlerError !== 'function') {
+    throw optionError(
+      `onHandlerError must be a function, 'log' or null, got ${describe(onHandlerError)}`,
+    );
+  }
+  const concurrency = integerAtLeast('concurrency', options.concurrency ?? DEFAULTS.concurrency, 1);
+  const maxRunningPerConnection =
+    options.maxRunningPerConnection === undefined
+      ? Math.max(1, concurrency >>> 1)
+      : integerAtLeast('maxRunningPerConnection', options.maxRunningPerConnection, 1);
+  if (maxRunningPerConnection > concurrency) {
+    throw optionError(
+      `maxRunningPerConnection must be <= concurrency (${concurrency}${options.concurrency === undefined ? ', the default' : ''}), got ${maxRunningPerConnection}; raise concurrency too`,
     );
   }
   return Object.freeze({
@@ -211,10 +252,13 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
       options.maxWriteBufferBytes ?? DEFAULTS.maxWriteBufferBytes,
       1,
     ),
-    concurrency: integerAtLeast('concurrency', options.concurrency ?? DEFAULTS.concurrency, 1),
+    concurrency,
+    maxRunningPerConnection,
+    maxDepth: integerAtLeast('maxDepth', options.maxDepth ?? DEFAULTS.maxDepth, 1),
     maxQueue: integerAtLeast('maxQueue', options.maxQueue ?? DEFAULTS.maxQueue, 0),
     allowHalfOpen,
     closeTimeout: checkCloseTimeout('closeTimeout', options.closeTimeout ?? DEFAULTS.closeTimeout),
+    closeGrace: milliseconds('closeGrace', options.closeGrace ?? DEFAULTS.closeGrace),
     exposeErrors,
     onHandlerError,
   });

@@ -1,4 +1,5 @@
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import { optionError, rejectUnknownOptions } from '@rerpc/internal';
 import type { MethodOptions, RegisterOptions } from '@rerpc/registry';
 import type { CallContext } from './call.js';
 import type { Channel, ChannelTransport } from './channel.js';
@@ -11,7 +12,7 @@ import {
   resolveServerOptions,
   type ServerOptions,
 } from './options.js';
-import { Connection, type ConnectionOwner } from './tcp.js';
+import { Connection, type ConnectionOwner, resetSocket } from './tcp.js';
 
 /** Where to listen: a TCP port (0 picks a free one) on a host, or a Unix socket / Windows pipe path. */
 export type ListenOptions =
@@ -206,6 +207,12 @@ class RpcServer implements Server, ConnectionOwner {
     if (this.closing !== null) return this.closing;
     let timeout: number;
     try {
+      if (options !== undefined) {
+        if (typeof options !== 'object' || options === null) {
+          throw optionError(`close options must be an object, got ${describe(options)}`);
+        }
+        rejectUnknownOptions(options, ['timeout'], 'close() options');
+      }
       timeout =
         options?.timeout === undefined
           ? this.options.closeTimeout
@@ -288,7 +295,8 @@ class RpcServer implements Server, ConnectionOwner {
       'The server closed before this call finished (close() timed out); stop the work',
     );
     for (const channel of [...this.core.channels]) channel.destroy(reason);
-    for (const connection of this.connections) connection.socket.destroy();
+    // A reset, not a FIN: calls were abandoned, and a FIN from us means "all I ran is answered".
+    for (const connection of this.connections) resetSocket(connection.socket);
     this.checkClosed();
   }
 
@@ -314,26 +322,27 @@ function listenArgs(options: ListenOptions): {
   where: string;
 } {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`listen options must be an object, got ${describe(options)}`);
+    throw optionError(`listen options must be an object, got ${describe(options)}`);
   }
+  rejectUnknownOptions(options, ['port', 'host', 'backlog', 'path'], 'listen() options');
   const backlog = options.backlog ?? 511;
   if (!Number.isInteger(backlog) || backlog < 1) {
-    throw new TypeError(`backlog must be an integer >= 1, got ${describe(backlog)}`);
+    throw optionError(`backlog must be an integer >= 1, got ${describe(backlog)}`);
   }
   if ('path' in options && options.path !== undefined) {
     if (typeof options.path !== 'string' || options.path.length === 0) {
-      throw new TypeError(`path must be a non-empty string, got ${describe(options.path)}`);
+      throw optionError(`path must be a non-empty string, got ${describe(options.path)}`);
     }
     return { args: { path: options.path, backlog }, where: options.path };
   }
   const o = options as { port?: number; host?: string };
   const port = o.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new TypeError(`port must be an integer from 0 to 65535, got ${describe(port)}`);
+    throw optionError(`port must be an integer from 0 to 65535, got ${describe(port)}`);
   }
   const host = o.host ?? '127.0.0.1';
   if (typeof host !== 'string' || host.length === 0) {
-    throw new TypeError(`host must be a non-empty string, got ${describe(host)}`);
+    throw optionError(`host must be a non-empty string, got ${describe(host)}`);
   }
   return { args: { port, host, backlog }, where: `${host}:${port}` };
 }

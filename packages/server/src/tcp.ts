@@ -51,14 +51,24 @@ export class Connection implements ChannelTransport, DecoderHandlers {
   /** Large answers (and the small ones before them), in order, when the tick has any. */
   private chunks: string[] = [];
   private flushQueued = false;
-  /** The channel asked to end: flush, then `socket.end()`. */
+  /** The channel has ended: after the grace period, flush, then `socket.end()`. */
   private ending = false;
+  /** Our FIN is queued: nothing more is sent, and what is read is never run. */
   private ended = false;
+  /** The decoder hit an error that ends the stream (oversize, bad header): no grace period. */
+  private fatal = false;
+  private grace: NodeJS.Timeout | null = null;
+  /** Armed while answers wait in the socket's buffer: the peer must read some within idleTimeout. */
+  private stall: NodeJS.Timeout | null = null;
+  /** Bytes the socket had passed on (written minus buffered) when `stall` was armed. */
+  private stallMark = 0;
   private corePaused = false;
   private writePaused = false;
   private readingPaused = false;
   private linger: NodeJS.Timeout | null = null;
   private readonly flushBound = (): void => this.flush();
+  private readonly halfCloseBound = (): void => this.halfClose();
+  private readonly stallBound = (): void => this.onStall();
 
   constructor(core: Core, owner: ConnectionOwner, socket: Socket) {
     this.core = core;
@@ -101,12 +111,14 @@ export class Connection implements ChannelTransport, DecoderHandlers {
   }
 
   onOversize(): void {
+    this.fatal = true;
     this.decoder.stop();
     this.channel.sendError(messageTooLarge(this.core.options.maxMessageBytes, true));
     this.channel.end();
   }
 
   onFramingError(error: FramingError): void {
+    this.fatal = true;
     this.channel.sendError(
       parseError(
         `malformed Content-Length header ${JSON.stringify(error.header)}; the connection is closed`,
@@ -143,8 +155,30 @@ export class Connection implements ChannelTransport, DecoderHandlers {
     this.updateReading();
   }
 
+  /**
+   * The channel has nothing in flight and only refuses from now on. Keep reading for `closeGrace`
+   * ms, answering -32002 to whatever arrives, then half-close: a request crossing our FIN could
+   * not be told from one that ran, while one answered -32002 is known not to have run, and a
+   * rerpc client that has seen a -32002 knows that nothing unanswered at our FIN ran either.
+   */
   end(): void {
+    if (this.ending) return;
     this.ending = true;
+    const grace = this.core.options.closeGrace;
+    if (grace === 0 || this.fatal || this.socket.readableEnded) {
+      this.halfClose();
+      return;
+    }
+    this.grace = setTimeout(this.halfCloseBound, grace);
+    this.grace.unref();
+  }
+
+  private halfClose(): void {
+    if (this.grace !== null) clearTimeout(this.grace);
+    this.grace = null;
+    this.ended = true;
+    // Bytes read from now on are never run (nor answered: our FIN is on its way).
+    this.decoder.stop();
     if (!this.flushQueued) this.flush();
   }
 
@@ -176,8 +210,9 @@ export class Connection implements ChannelTransport, DecoderHandlers {
     }
     if (!ok) {
       if (socket.writableLength > this.core.options.maxWriteBufferBytes) {
-        // The peer does not read its answers: drop it rather than hold them all.
-        socket.destroy();
+        // The peer does not read its answers: drop it rather than hold them all. A reset, not a
+        // FIN: a FIN from this server means "every call I ran was answered".
+        resetSocket(socket);
         return;
       }
       if (!this.writePaused) {
@@ -185,11 +220,34 @@ export class Connection implements ChannelTransport, DecoderHandlers {
         this.updateReading();
       }
     }
-    if (this.ending && !this.ended) {
-      this.ended = true;
-      this.decoder.stop();
-      socket.end();
+    if (socket.writableLength > 0 && this.stall === null) this.armStall();
+    if (this.ended && !socket.writableEnded) socket.end();
+  }
+
+  /**
+   * Node's socket timeout ignores its first expiry whenever the write queue changed since the last
+   * check, so a peer that never reads was dropped after about twice idleTimeout: this timer
+   * watches progress itself.
+   */
+  private armStall(): void {
+    const timeout = this.core.options.idleTimeout;
+    if (timeout === 0) return;
+    const socket = this.socket;
+    this.stallMark = socket.bytesWritten - socket.writableLength;
+    this.stall = setTimeout(this.stallBound, timeout);
+    this.stall.unref();
+  }
+
+  private onStall(): void {
+    this.stall = null;
+    const socket = this.socket;
+    if (socket.destroyed || socket.writableLength === 0) return;
+    if (socket.bytesWritten - socket.writableLength === this.stallMark) {
+      // Not one byte of our answers was taken in idleTimeout: the peer is not reading.
+      resetSocket(socket);
+      return;
     }
+    this.armStall();
   }
 
   private updateReading(): void {
@@ -225,6 +283,8 @@ export class Connection implements ChannelTransport, DecoderHandlers {
     }
     if (core.options.allowHalfOpen) {
       this.channel.end();
+      // The peer sends nothing more: no reason to wait out a grace period.
+      if (this.grace !== null) this.halfClose();
       return;
     }
     this.channel.destroy(
@@ -232,7 +292,8 @@ export class Connection implements ChannelTransport, DecoderHandlers {
         'The peer closed its side of the connection before this call was answered; stop the work (set allowHalfOpen if peers half-close and still expect answers)',
       ),
     );
-    this.end();
+    if (!this.ending) this.ending = true;
+    this.halfClose();
   }
 
   private onDrain(): void {
@@ -254,7 +315,11 @@ export class Connection implements ChannelTransport, DecoderHandlers {
    */
   private onTimeout(): void {
     const socket = this.socket;
-    if (this.ended || socket.writableLength > 0) {
+    if (socket.writableLength > 0) {
+      // Answers wait to be read: the stall timer judges the peer (this event comes late for it).
+      return;
+    }
+    if (this.ended) {
       socket.destroy();
       return;
     }
@@ -265,6 +330,10 @@ export class Connection implements ChannelTransport, DecoderHandlers {
   private onClose(): void {
     if (this.linger !== null) clearTimeout(this.linger);
     this.linger = null;
+    if (this.grace !== null) clearTimeout(this.grace);
+    this.grace = null;
+    if (this.stall !== null) clearTimeout(this.stall);
+    this.stall = null;
     this.out = '';
     this.chunks = [];
     this.channel.destroy(new DisconnectedError());
@@ -273,6 +342,18 @@ export class Connection implements ChannelTransport, DecoderHandlers {
 }
 
 function noop(): void {}
+
+/**
+ * Destroys with a TCP reset (RST), so the peer can tell abandonment from our graceful FIN; a Unix
+ * socket or pipe has no reset and is just destroyed.
+ */
+export function resetSocket(socket: Socket): void {
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy();
+  }
+}
 
 function destroySocket(socket: Socket): void {
   socket.destroy();

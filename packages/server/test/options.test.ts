@@ -43,7 +43,21 @@ describe('createServer option validation', () => {
       'closeTimeout must be an integer number of milliseconds >= 0 or Infinity, got NaN',
     ],
     [{ exposeErrors: 'yes' as never }, 'exposeErrors must be a boolean, got "yes"'],
-    [{ onHandlerError: 5 as never }, 'onHandlerError must be a function or null, got 5'],
+    [{ onHandlerError: 5 as never }, `onHandlerError must be a function, 'log' or null, got 5`],
+    [{ maxDepth: 0 }, 'maxDepth must be an integer >= 1, got 0'],
+    [{ maxRunningPerConnection: 0 }, 'maxRunningPerConnection must be an integer >= 1, got 0'],
+    [
+      { maxRunningPerConnection: 101 },
+      'maxRunningPerConnection must be <= concurrency (100, the default), got 101; raise concurrency too',
+    ],
+    [
+      { concurrency: 4, maxRunningPerConnection: 5 },
+      'maxRunningPerConnection must be <= concurrency (4), got 5; raise concurrency too',
+    ],
+    [
+      { closeGrace: -1 },
+      'closeGrace must be an integer number of milliseconds from 0 (disabled) to 2147483647, got -1',
+    ],
   ];
   for (const [options, message] of cases) {
     it(`throws "${message}"`, () => {
@@ -80,12 +94,42 @@ describe('createServer option validation', () => {
       handlerTimeout: 30_000,
       maxWriteBufferBytes: 16_777_216,
       concurrency: 100,
+      maxRunningPerConnection: 50,
+      maxDepth: 128,
       maxQueue: 10_000,
       allowHalfOpen: false,
       closeTimeout: 30_000,
+      closeGrace: 250,
       exposeErrors: false,
-      onHandlerError: null,
+      onHandlerError: 'log',
     });
+  });
+
+  it('derives maxRunningPerConnection from concurrency when not given', () => {
+    expect(createServer({ concurrency: 10 }).options.maxRunningPerConnection).toBe(5);
+    expect(createServer({ concurrency: 1 }).options.maxRunningPerConnection).toBe(1);
+    expect(createServer({ concurrency: 3 }).options.maxRunningPerConnection).toBe(1);
+  });
+
+  it('rejects unknown option names with a coded TypeError and a did-you-mean', () => {
+    const attempt = (options: object) => {
+      try {
+        createServer(options as never);
+      } catch (error) {
+        return error as TypeError & { code: string };
+      }
+      throw new Error('no error');
+    };
+    const port = attempt({ port: 4000 });
+    expect(port).toBeInstanceOf(TypeError);
+    expect(port.code).toBe('RERPC_ERR_INVALID_OPTION');
+    expect(port.message).toMatch(
+      /^createServer\(\) options has no option "port" \(known: framing, /,
+    );
+    expect(attempt({ handlerTimeOut: 5 }).message).toMatch(
+      /has no option "handlerTimeOut"; did you mean "handlerTimeout"\?/,
+    );
+    expect(attempt({ maxBatchLength: 0 }).code).toBe('RERPC_ERR_INVALID_OPTION');
   });
 });
 

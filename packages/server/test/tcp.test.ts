@@ -195,7 +195,7 @@ describe('TCP: writes and concurrency', () => {
   });
 
   it('keeps many slow calls of one connection running together (100 × sleep)', async () => {
-    const { server, port } = await listening();
+    const { server, port } = await listening({ maxRunningPerConnection: 100 });
     const started = deferred();
     let running = 0;
     server.method('gate', (_params: unknown, ctx: CallContext) => {
