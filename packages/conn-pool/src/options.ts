@@ -1,3 +1,5 @@
+import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
+
 /** What the pool calls to make, check and dispose of resources. */
 export interface PoolFactory<T extends object> {
   /**
@@ -93,9 +95,8 @@ export interface ResolvedPoolOptions<T extends object> {
   readonly closeTimeout: number;
 }
 
-function show(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
-}
+/** Every name {@link createPool} accepts: the factory's, then the limits. */
+const POOL_OPTIONS: readonly string[] = ['create', 'destroy', 'validate', ...Object.keys(DEFAULTS)];
 
 /** "`name` must be an integer >= `min`, got `value`"; `Infinity` only where `infinite`. */
 export function checkInteger(
@@ -108,8 +109,8 @@ export function checkInteger(
   if (infinite && value === Number.POSITIVE_INFINITY) return value;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`;
-    throw new TypeError(
-      `${name} must be an integer ${range}${infinite ? ' or Infinity' : ''}, got ${show(value)}`,
+    throw optionError(
+      `${name} must be an integer ${range}${infinite ? ' or Infinity' : ''}, got ${describe(value)}`,
     );
   }
   return value;
@@ -118,16 +119,27 @@ export function checkInteger(
 function checkFunction(name: string, value: unknown, required: boolean): void {
   if (value === undefined && !required) return;
   if (typeof value !== 'function') {
-    throw new TypeError(`${name} must be a function, got ${show(value)}`);
+    throw optionError(`${name} must be a function, got ${describe(value)}`);
   }
 }
 
-/** Validates once and freezes; the pool never re-checks. Throws `TypeError` naming the option. */
+/**
+ * Validates once and freezes; the pool never re-checks. Throws a `TypeError` with code
+ * `RERPC_ERR_INVALID_OPTION` naming the option.
+ */
 export function resolvePoolOptions<T extends object>(
   options: PoolOptions<T>,
 ): ResolvedPoolOptions<T> {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`options must be an object with create and destroy, got ${show(options)}`);
+    throw optionError(
+      `options must be an object with create and destroy, got ${describe(options)}`,
+    );
+  }
+  // A plain object's unknown key is a misspelt option; a class instance used as the factory keeps
+  // its own state in fields, which are not options.
+  const proto: unknown = Object.getPrototypeOf(options);
+  if (proto === Object.prototype || proto === null) {
+    rejectUnknownOptions(options, POOL_OPTIONS, 'createPool() options');
   }
   checkFunction('create', options.create, true);
   checkFunction('destroy', options.destroy, true);

@@ -1,3 +1,4 @@
+import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
 import {
   AbortError,
   DialError,
@@ -77,8 +78,9 @@ export interface Pool<T extends object> {
   acquire(options?: AcquireOptions): Promise<T>;
   /**
    * Gives a resource back for reuse (or destroys it if `maxIdle` are idle, it outlived
-   * `maxLifetime`, or the pool is closed). Throws `TypeError` if the resource is not in use from
-   * this pool (released twice?); after close it never throws.
+   * `maxLifetime`, or the pool is closed). Throws a `TypeError` with code
+   * `RERPC_ERR_INVALID_OPTION` if the resource is not in use from this pool (released twice?);
+   * after close it never throws.
    */
   release(resource: T): void;
   /**
@@ -236,7 +238,14 @@ class PoolImpl<T extends object> implements Pool<T> {
 
   acquire(options?: AcquireOptions): Promise<T> {
     if (this.state !== OPEN) return Promise.reject(new PoolClosedError());
-    const signal = options?.signal ?? null;
+    let signal: AbortSignal | null = null;
+    if (options !== undefined) {
+      try {
+        signal = acquireSignal(options);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
     if (this.waiting === 0) {
       // Fast path: nobody is queued ahead, so an idle resource can be handed out at once.
@@ -267,7 +276,7 @@ class PoolImpl<T extends object> implements Pool<T> {
     const slot = this.slots.get(resource);
     if (slot === undefined || slot.state !== HELD) {
       if (this.state === CLOSED) return;
-      throw new TypeError(
+      throw optionError(
         'release() got a resource this pool has not handed out (released twice, already destroyed, or from another pool)',
       );
     }
@@ -310,7 +319,7 @@ class PoolImpl<T extends object> implements Pool<T> {
     if (this.closePromise !== null) return this.closePromise;
     let timeout: number;
     try {
-      timeout = closeTimeout(options, this.o.closeTimeout);
+      timeout = closeTimeout(options, this.o.closeTimeout, 'drain()');
     } catch (error) {
       return Promise.reject(error);
     }
@@ -330,7 +339,7 @@ class PoolImpl<T extends object> implements Pool<T> {
     if (this.closePromise !== null) return this.closePromise;
     let timeout: number;
     try {
-      timeout = closeTimeout(options, this.o.closeTimeout);
+      timeout = closeTimeout(options, this.o.closeTimeout, 'close()');
     } catch (error) {
       return Promise.reject(error);
     }
@@ -802,15 +811,50 @@ class PoolImpl<T extends object> implements Pool<T> {
   }
 }
 
-function closeTimeout(options: CloseOptions | undefined, fallback: number): number {
-  const timeout = options?.timeout;
+/** The names {@link Pool.acquire} accepts. */
+const ACQUIRE_OPTIONS: readonly string[] = ['signal'];
+/** The names {@link Pool.close} and {@link Pool.drain} accept. */
+const CLOSE_OPTIONS: readonly string[] = ['timeout'];
+
+/** Checks `acquire()` options (off the fast path: only when some are given); returns the signal. */
+function acquireSignal(options: AcquireOptions): AbortSignal | null {
+  if (typeof options !== 'object' || options === null) {
+    throw optionError(`acquire() options must be an object, got ${describe(options)}`);
+  }
+  rejectUnknownOptions(options, ACQUIRE_OPTIONS, 'acquire() options');
+  const signal: unknown = options.signal;
+  if (signal === undefined || signal === null) return null;
+  // Duck-typed, as the pool uses it: a signal from another realm or a polyfill works too.
+  const s = signal as Partial<AbortSignal>;
+  if (
+    typeof signal !== 'object' ||
+    typeof s.aborted !== 'boolean' ||
+    typeof s.addEventListener !== 'function'
+  ) {
+    throw optionError(`signal must be an AbortSignal, got ${describe(signal)}`);
+  }
+  return signal as AbortSignal;
+}
+
+function closeTimeout(
+  options: CloseOptions | undefined,
+  fallback: number,
+  what: 'close()' | 'drain()',
+): number {
+  if (options === undefined) return fallback;
+  if (typeof options !== 'object' || options === null) {
+    throw optionError(`${what} options must be an object, got ${describe(options)}`);
+  }
+  rejectUnknownOptions(options, CLOSE_OPTIONS, `${what} options`);
+  const timeout = options.timeout;
   return timeout === undefined ? fallback : checkInteger('timeout', timeout, 0, MAX_TIMER, true);
 }
 
 /**
  * Creates a pool of resources (connections, usually): idle ones are reused, validated before
  * they are handed out, and evicted when idle too long; at most `maxActive` exist; waiters are
- * served first come, first served. Throws `TypeError` naming the option if one is invalid.
+ * served first come, first served. Throws a `TypeError` with code `RERPC_ERR_INVALID_OPTION`
+ * naming the option if one is invalid or unknown.
  *
  * @example
  * const pool = createPool({ ...createTcpConnector({ port: 4000 }), maxActive: 10 });

@@ -1,4 +1,5 @@
 import { connect, type LookupFunction, type NetConnectOpts, type Socket } from 'node:net';
+import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
 import { AbortError, DialError, DialTimeoutError } from './errors.js';
 import { checkInteger, MAX_TIMER } from './options.js';
 
@@ -39,9 +40,14 @@ export const CONNECTOR_DEFAULTS = Object.freeze({
   noDelay: true,
 });
 
+/** The keys a target may have. */
+const TARGET_KEYS: readonly string[] = ['host', 'port', 'path'];
+/** The names {@link createTcpConnector} accepts as options. */
+const CONNECTOR_OPTIONS: readonly string[] = ['dialTimeout', 'keepAlive', 'noDelay', 'lookup'];
+
 /**
  * Dials sockets for a pool: spread it into `createPool()` options. Each method is an own,
- * `this`-free function.
+ * `this`-free function; `address` is own but not enumerable, so a spread leaves it out.
  */
 export interface TcpConnector {
   /**
@@ -79,7 +85,8 @@ function destroy(socket: Socket): void {
 
 /**
  * Creates `create` / `destroy` / `validate` for TCP (or Unix socket) connections, to spread into
- * {@link createPool}. Throws `TypeError` naming the option if one is invalid.
+ * {@link createPool}. Throws a `TypeError` with code `RERPC_ERR_INVALID_OPTION` naming the option
+ * if one is invalid or unknown.
  *
  * @example
  * const pool = createPool({ ...createTcpConnector({ host: '127.0.0.1', port: 4000 }), maxActive: 10 });
@@ -88,9 +95,14 @@ export function createTcpConnector(
   target: TcpTarget,
   options: TcpConnectorOptions = {},
 ): TcpConnector {
-  if (typeof target !== 'object' || target === null) {
-    throw new TypeError(`target must be { host, port } or { path }, got ${String(target)}`);
+  if (typeof target !== 'object' || target === null || Array.isArray(target)) {
+    throw optionError(`target must be { host, port } or { path }, got ${describe(target)}`);
   }
+  rejectUnknownOptions(target, TARGET_KEYS, 'createTcpConnector() target');
+  if (typeof options !== 'object' || options === null) {
+    throw optionError(`createTcpConnector() options must be an object, got ${describe(options)}`);
+  }
+  rejectUnknownOptions(options, CONNECTOR_OPTIONS, 'createTcpConnector() options');
   let address: string;
   let connectOptions: NetConnectOpts;
   const keepAlive = checkInteger(
@@ -109,14 +121,14 @@ export function createTcpConnector(
   );
   const noDelay = options.noDelay ?? CONNECTOR_DEFAULTS.noDelay;
   if (typeof noDelay !== 'boolean') {
-    throw new TypeError(`noDelay must be a boolean, got ${String(noDelay)}`);
+    throw optionError(`noDelay must be a boolean, got ${describe(noDelay)}`);
   }
   if (options.lookup !== undefined && typeof options.lookup !== 'function') {
-    throw new TypeError(`lookup must be a function, got ${String(options.lookup)}`);
+    throw optionError(`lookup must be a function, got ${describe(options.lookup)}`);
   }
   if ('path' in target) {
     if (typeof target.path !== 'string' || target.path === '') {
-      throw new TypeError(`path must be a non-empty string, got ${JSON.stringify(target.path)}`);
+      throw optionError(`path must be a non-empty string, got ${describe(target.path)}`);
     }
     address = target.path;
     connectOptions = {
@@ -129,7 +141,7 @@ export function createTcpConnector(
     const port = checkInteger('port', target.port, 1, 65_535, false);
     const host = target.host ?? CONNECTOR_DEFAULTS.host;
     if (typeof host !== 'string' || host === '') {
-      throw new TypeError(`host must be a non-empty string, got ${JSON.stringify(host)}`);
+      throw optionError(`host must be a non-empty string, got ${describe(host)}`);
     }
     address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
     connectOptions = {
@@ -177,5 +189,11 @@ export function createTcpConnector(
     });
   }
 
-  return Object.freeze({ create, destroy, validate, address });
+  // `address` is not enumerable, so `{ ...connector }` is exactly the factory `createPool()` takes.
+  return Object.freeze(
+    Object.defineProperty({ create, destroy, validate }, 'address', {
+      value: address,
+      enumerable: false,
+    }) as TcpConnector,
+  );
 }

@@ -23,17 +23,18 @@ export interface Thing {
   broken: boolean;
 }
 
-/** Counts what the factory made and destroyed; `nextDestroy()` resolves on the next destroy. */
+/**
+ * Counts what the factory made and destroyed; `nextDestroy()` resolves on the next destroy. The
+ * counters are not enumerable, so the object (or a spread of it) is exactly a factory: createPool
+ * refuses unknown keys on a plain object.
+ */
 export function things() {
   let next = 0;
   const live = new Set<Thing>();
   const destroyed: Thing[] = [];
   const signals: AbortSignal[] = [];
   let onDestroy: ((thing: Thing) => void) | null = null;
-  return {
-    live,
-    destroyed,
-    signals,
+  const factory = {
     create(signal: AbortSignal): Thing {
       signals.push(signal);
       const thing = { id: ++next, broken: false };
@@ -50,11 +51,21 @@ export function things() {
     validate(thing: Thing): boolean {
       return !thing.broken;
     },
-    nextDestroy(): Promise<Thing> {
-      return new Promise((resolve) => {
-        onDestroy = resolve;
-      });
-    },
+  };
+  const nextDestroy = (): Promise<Thing> =>
+    new Promise((resolve) => {
+      onDestroy = resolve;
+    });
+  return Object.defineProperties(factory, {
+    live: { value: live },
+    destroyed: { value: destroyed },
+    signals: { value: signals },
+    nextDestroy: { value: nextDestroy },
+  }) as typeof factory & {
+    readonly live: Set<Thing>;
+    readonly destroyed: Thing[];
+    readonly signals: AbortSignal[];
+    nextDestroy(): Promise<Thing>;
   };
 }
 

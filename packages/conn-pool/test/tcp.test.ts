@@ -210,8 +210,8 @@ describe('createTcpConnector', () => {
     [{ port: 1 }, { dialTimeout: -1 }, 'dialTimeout must be an integer between 0 and'],
     [{ port: 1 }, { dialTimeout: 1.5 }, 'dialTimeout must be an integer'],
     [{ port: 1 }, { keepAlive: true }, 'keepAlive must be an integer between 0 and'],
-    [{ port: 1 }, { noDelay: 'yes' }, 'noDelay must be a boolean, got yes'],
-    [{ port: 1 }, { lookup: 'dns' }, 'lookup must be a function, got dns'],
+    [{ port: 1 }, { noDelay: 'yes' }, 'noDelay must be a boolean, got "yes"'],
+    [{ port: 1 }, { lookup: 'dns' }, 'lookup must be a function, got "dns"'],
   ])('rejects invalid target or options %j %j', (target, options, message) => {
     expect(() => createTcpConnector(target as never, options as never)).toThrow(message);
   });
