@@ -1,7 +1,7 @@
 // `pnpm demo`: the Arith example server and client end to end, one step per line.
 import { createClient, RpcError, TimeoutError } from '@rerpc/client';
 import { createServer } from '@rerpc/server';
-import { type ArithService, registerArith } from './lib/arith.js';
+import { type ArithService, DIVISION_BY_ZERO, registerArith } from './lib/arith.js';
 
 const step = (n: number, what: string, detail: unknown) =>
   console.log(
@@ -63,8 +63,10 @@ step(4, 'typed proxy arith.Multiply({6,7})', await arith.Multiply({ a: 6, b: 7 }
 try {
   await arith.Divide({ a: 1, b: 0 });
 } catch (error) {
-  if (!(error instanceof RpcError)) throw error;
-  step(5, 'arith.Divide({1,0}) → RpcError', {
+  // The application's own code (1001, outside the spec's reserved -32768..-32000): a caller can
+  // tell "you divided by zero" from "the server failed" (-32603) by the code alone.
+  if (!(error instanceof RpcError) || error.code !== DIVISION_BY_ZERO) throw error;
+  step(5, 'Divide({1,0}) → DIVISION_BY_ZERO', {
     code: error.code,
     message: error.message,
     data: error.data,

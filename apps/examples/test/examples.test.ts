@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const commonjs = fileURLToPath(new URL('../src/commonjs.cjs', import.meta.url));
 
 // Every example runs as a user would run it (`node dist/<name>.js`) so that none can rot.
 async function example(name: string): Promise<string> {
@@ -32,8 +34,10 @@ describe('examples', () => {
     expect(out).toContain('server logged: ["hello from a notification"]');
     expect(out).toContain('[{"result":3},{"result":42},"notified","error -32602"]');
     expect(out).toMatch(/arith\.Multiply.*\{"result":42\}/);
-    expect(out).toContain('"code":-32603');
-    expect(out).toContain('division by zero');
+    // The domain error is the application's own code, not -32603 (the server failed).
+    expect(out).toMatch(
+      /DIVISION_BY_ZERO\s+\{"code":1001,"message":"division by zero","data":\{"dividend":1,"divisor":0\}\}/,
+    );
     expect(out).toContain('TimeoutError (RERPC_ERR_TIMEOUT)');
     expect(out).toMatch(/still works\s+\{"result":4\}/);
     expect(out).toContain('"pending":0');
@@ -62,5 +66,12 @@ describe('examples', () => {
     const out = await example('unix-socket');
     expect(out).toContain('listening on {"path":"<tmp>/arith.sock"}');
     expect(out).toContain('ArithService.Add over the socket: {"result":42}');
+  });
+
+  it('commonjs requires the packages and calls a server; the README shows it verbatim', async () => {
+    const { stdout } = await run(process.execPath, [commonjs], { timeout: 20_000 });
+    expect(stdout).toBe('add over CommonJS: 5\n');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(`\`\`\`js\n${readFileSync(commonjs, 'utf8')}\`\`\``);
   });
 });

@@ -1,6 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
 
 const script = fileURLToPath(new URL('../dist/spec-server.js', import.meta.url));
@@ -201,5 +203,18 @@ describe('spec-server', () => {
       expect(code).toBe(2);
       expect(err).toContain('usage: node dist/spec-server.js');
     }
+  });
+
+  it('answers the README’s probe one-liner (Node alone, no nc)', async () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const probe = readme.split('\n').find((line) => line.startsWith("node -e '"));
+    expect(probe).toContain('connect(4000,');
+    const { port } = await start();
+    const { stdout } = await promisify(execFile)(
+      '/bin/sh',
+      ['-c', probe!.replace('connect(4000,', `connect(${port},`)],
+      { timeout: 20_000 },
+    );
+    expect(stdout).toBe('{"jsonrpc":"2.0","result":{"result":30},"id":1}\n');
   });
 });

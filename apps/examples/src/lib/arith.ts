@@ -11,7 +11,31 @@ export interface ArithResult {
   result: number;
 }
 
+/**
+ * The application's own error code for division by zero. Application errors use codes outside
+ * the spec's reserved range -32768..-32000 (here a positive one): -32603 means "the server
+ * failed", and -32000..-32099 are the server implementation's (rerpc: -32001 handler timeout,
+ * -32002 shutting down), so a caller could not tell a domain error from those.
+ */
+export const DIVISION_BY_ZERO = 1001;
+
+export interface ArithServiceOptions {
+  /**
+   * Answer division by zero as Go rerpc does, `{"code":-32603,"message":"Internal error",
+   * "data":"division by zero"}`, for wire compatibility (the spec server); otherwise
+   * {@link DIVISION_BY_ZERO}.
+   * @default false
+   */
+  goErrors?: boolean;
+}
+
 export class ArithService {
+  readonly #goErrors: boolean;
+
+  constructor(options: ArithServiceOptions = {}) {
+    this.#goErrors = options.goErrors === true;
+  }
+
   Add({ a, b }: ArithArgs): ArithResult {
     return { result: a + b };
   }
@@ -22,10 +46,12 @@ export class ArithService {
 
   Divide({ a, b }: ArithArgs): ArithResult {
     if (b === 0) {
-      // Go rerpc answers {"code":-32603,"message":"Internal error","data":"division by zero"}.
-      // Same code and data here, and the message says what went wrong too, so a caller that only
-      // shows `message` still sees "division by zero".
-      throw new RpcError(-32603, 'Internal error: division by zero', 'division by zero');
+      if (this.#goErrors) {
+        // Go rerpc's code and data; the message says what went wrong too, so a caller that only
+        // shows `message` still sees "division by zero".
+        throw new RpcError(-32603, 'Internal error: division by zero', 'division by zero');
+      }
+      throw new RpcError(DIVISION_BY_ZERO, 'division by zero', { dividend: a, divisor: b });
     }
     return { result: a / b };
   }
@@ -50,8 +76,8 @@ const integerResult = {
 } as const;
 
 /** Registers `ArithService.Add`, `.Multiply` and `.Divide` with their schemas. */
-export function registerArith(server: Server): string[] {
-  return server.register(new ArithService(), {
+export function registerArith(server: Server, options: ArithServiceOptions = {}): string[] {
+  return server.register(new ArithService(options), {
     name: 'ArithService',
     methods: {
       Add: { params: arithArgsSchema, result: integerResult },

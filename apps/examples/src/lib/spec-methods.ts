@@ -78,5 +78,6 @@ export function registerSpecMethods(server: Server): void {
   server.method('crash', () => {
     throw new Error('secret internal detail');
   });
-  registerArith(server);
+  // Go rerpc's ArithService, errors included: a Go client sees the answers it expects.
+  registerArith(server, { goErrors: true });
 }
