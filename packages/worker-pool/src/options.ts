@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
 
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
@@ -83,6 +84,67 @@ export const THREAD_DEFAULTS = Object.freeze({
   closeTimeout: 30_000,
 });
 
+/** Every option name of {@link createWorkerPool}. */
+const WORKER_POOL_OPTIONS: readonly string[] = Object.keys(DEFAULTS);
+
+/** Every option name of {@link createThreadPool}. */
+export const THREAD_POOL_OPTIONS: readonly string[] = [
+  'filename',
+  'name',
+  'threads',
+  'maxQueue',
+  'drainThreshold',
+  'closeTimeout',
+  'workerData',
+];
+
+/** The names `close()` accepts. */
+const CLOSE_OPTIONS: readonly string[] = ['timeout'];
+
+/** Reads `close()` options: the timeout, or `fallback` when none is given. */
+export function closeTimeout(options: unknown, fallback: number): number {
+  if (options === undefined) return fallback;
+  if (typeof options !== 'object' || options === null) {
+    throw optionError(`close() options must be an object, got ${describe(options)}`);
+  }
+  rejectUnknownOptions(options, CLOSE_OPTIONS, 'close() options');
+  const timeout = (options as { timeout?: unknown }).timeout;
+  return timeout === undefined ? fallback : checkTimeout('timeout', timeout);
+}
+
+/**
+ * Reads per-task options (`{ signal }`, plus `known` extras): the signal, or null. Allocation-free
+ * when every key is known, since it runs per task.
+ */
+export function taskSignal(
+  options: unknown,
+  known: readonly string[],
+  what: string,
+): AbortSignal | null {
+  if (options === undefined) return null;
+  if (typeof options !== 'object' || options === null) {
+    throw optionError(`${what} options must be an object, got ${describe(options)}`);
+  }
+  for (const key in options) {
+    if (key !== 'signal' && !known.includes(key)) {
+      rejectUnknownOptions(options, known, `${what} options`);
+    }
+  }
+  const signal = (options as { signal?: unknown }).signal;
+  if (signal === undefined || signal === null) return null;
+  if (signal instanceof AbortSignal) return signal;
+  // Duck-typed, as the pool uses it: a signal from another realm or a polyfill works too.
+  const s = signal as Partial<AbortSignal>;
+  if (
+    typeof signal !== 'object' ||
+    typeof s.aborted !== 'boolean' ||
+    typeof s.addEventListener !== 'function'
+  ) {
+    throw optionError(`signal must be an AbortSignal, got ${describe(signal)}`);
+  }
+  return signal as AbortSignal;
+}
+
 /** What both pools' cores run on, resolved once and frozen. */
 export interface ResolvedLimits {
   readonly concurrency: number;
@@ -91,13 +153,9 @@ export interface ResolvedLimits {
   readonly closeTimeout: number;
 }
 
-function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
-}
-
 function integerAtLeast(name: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new TypeError(`${name} must be an integer >= ${min}, got ${describe(value)}`);
+    throw optionError(`${name} must be an integer >= ${min}, got ${describe(value)}`);
   }
   return value;
 }
@@ -105,7 +163,7 @@ function integerAtLeast(name: string, value: unknown, min: number): number {
 /** Validates a timeout in milliseconds: a number >= 0, `Infinity` allowed. */
 export function checkTimeout(name: string, value: unknown): number {
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-    throw new TypeError(
+    throw optionError(
       `${name} must be a number of milliseconds >= 0 (Infinity waits forever), got ${describe(value)}`,
     );
   }
@@ -123,7 +181,7 @@ export function resolveLimits(
   const q = integerAtLeast('maxQueue', maxQueue, 0);
   const d = drainThreshold === undefined ? Math.floor(q / 2) : drainThreshold;
   if (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > q) {
-    throw new TypeError(
+    throw optionError(
       `drainThreshold must be an integer from 0 to maxQueue (${q}), got ${describe(d)}`,
     );
   }
@@ -133,9 +191,10 @@ export function resolveLimits(
 
 export function resolveWorkerPoolOptions(options: WorkerPoolOptions | undefined): ResolvedLimits {
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new TypeError(`options must be an object, got ${describe(options)}`);
+    throw optionError(`options must be an object, got ${describe(options)}`);
   }
   const o = options ?? {};
+  rejectUnknownOptions(o, WORKER_POOL_OPTIONS, 'createWorkerPool() options');
   return resolveLimits(
     'concurrency',
     o.concurrency ?? DEFAULTS.concurrency,

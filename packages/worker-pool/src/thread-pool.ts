@@ -1,6 +1,13 @@
 import type { Transferable } from 'node:worker_threads';
+import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
 import { Piscina } from 'piscina';
-import { resolveLimits, THREAD_DEFAULTS, type ThreadPoolOptions } from './options.js';
+import {
+  resolveLimits,
+  THREAD_DEFAULTS,
+  THREAD_POOL_OPTIONS,
+  type ThreadPoolOptions,
+  taskSignal,
+} from './options.js';
 import { type CloseOptions, Pool, type PoolControl, type WorkerPoolStats } from './worker-pool.js';
 
 /** Per-call options of a thread pool's `submit`. */
@@ -59,8 +66,19 @@ class Threads<T, R> implements ThreadPool<T, R> {
   }
 
   submit(task: T, options?: ThreadSubmitOptions): Promise<R> {
-    const signal = options?.signal ?? null;
-    const transferList = options?.transferList;
+    if (options === undefined) return this.pool.run(this.runPlain, task) as Promise<R>;
+    let signal: AbortSignal | null;
+    try {
+      signal = taskSignal(options, THREAD_SUBMIT_OPTIONS, 'submit()');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const transferList = options.transferList ?? undefined;
+    if (transferList !== undefined && !Array.isArray(transferList)) {
+      return Promise.reject(
+        optionError(`transferList must be an array, got ${describe(transferList)}`),
+      );
+    }
     if (signal === null && transferList === undefined) {
       return this.pool.run(this.runPlain, task) as Promise<R>;
     }
@@ -95,14 +113,14 @@ class Threads<T, R> implements ThreadPool<T, R> {
   }
 }
 
-function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
-}
+/** The names a thread pool's `submit()` accepts as per-task options. */
+const THREAD_SUBMIT_OPTIONS: readonly string[] = ['signal', 'transferList'];
 
 /**
  * Creates a pool of `threads` worker threads (on piscina) running the export `name` of
  * `filename` for CPU-bound tasks, with the same bounds, queue, errors and close as
- * `createWorkerPool`. Throws `TypeError` on an invalid option.
+ * `createWorkerPool`. Throws a `TypeError` with code `RERPC_ERR_INVALID_OPTION` on an invalid or
+ * unknown option.
  * @example
  * const pool = createThreadPool({ filename: new URL('./hash.mjs', import.meta.url) });
  * const digest = await pool.submit(buffer);
@@ -111,17 +129,18 @@ export function createThreadPool<T = unknown, R = unknown>(
   options: ThreadPoolOptions,
 ): ThreadPool<T, R> {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`options must be an object with a filename, got ${describe(options)}`);
+    throw optionError(`options must be an object with a filename, got ${describe(options)}`);
   }
+  rejectUnknownOptions(options, THREAD_POOL_OPTIONS, 'createThreadPool() options');
   const { filename } = options;
   if (!(typeof filename === 'string' && filename.length > 0) && !(filename instanceof URL)) {
-    throw new TypeError(
+    throw optionError(
       `filename must be a non-empty string or a file: URL of the worker module, got ${describe(filename)}`,
     );
   }
   const name = options.name ?? THREAD_DEFAULTS.name;
   if (typeof name !== 'string' || name.length === 0) {
-    throw new TypeError(`name must be a non-empty string, got ${describe(name)}`);
+    throw optionError(`name must be a non-empty string, got ${describe(name)}`);
   }
   const limits = resolveLimits(
     'threads',

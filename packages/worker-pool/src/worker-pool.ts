@@ -1,9 +1,11 @@
 import { setMaxListeners } from 'node:events';
+import { describe, optionError } from '@rerpc/internal';
 import { AbortError, PoolClosedError, QueueFullError } from './errors.js';
 import {
-  checkTimeout,
+  closeTimeout,
   type ResolvedLimits,
   resolveWorkerPoolOptions,
+  taskSignal,
   type WorkerPoolOptions,
 } from './options.js';
 
@@ -94,6 +96,9 @@ export interface WorkerPool extends PoolControl {
    */
   tryRun<A, T>(fn: TaskFn<A, T>, arg: A, done: TaskCallback<A, T>): boolean;
 }
+
+/** The names `submit()` and `run()` accept as per-task options. */
+const SUBMIT_OPTIONS: readonly string[] = ['signal'];
 
 // Job states.
 const QUEUED = 0;
@@ -271,11 +276,27 @@ export class Pool implements WorkerPool {
   }
 
   submit<T>(task: Task<T>, options?: SubmitOptions): Promise<T> {
-    return this.enter(CALL_TASK, task as AnyFn, undefined, options?.signal ?? null);
+    let signal: AbortSignal | null = null;
+    if (options !== undefined) {
+      try {
+        signal = taskSignal(options, SUBMIT_OPTIONS, 'submit()');
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.enter(CALL_TASK, task as AnyFn, undefined, signal);
   }
 
   run<A, T>(fn: TaskFn<A, T>, arg: A, options?: SubmitOptions): Promise<T> {
-    return this.enter(CALL_FN, fn as AnyFn, arg, options?.signal ?? null);
+    let signal: AbortSignal | null = null;
+    if (options !== undefined) {
+      try {
+        signal = taskSignal(options, SUBMIT_OPTIONS, 'run()');
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.enter(CALL_FN, fn as AnyFn, arg, signal);
   }
 
   tryRun<A, T>(fn: TaskFn<A, T>, arg: A, done: TaskCallback<A, T>): boolean {
@@ -283,9 +304,9 @@ export class Pool implements WorkerPool {
       this.rejectedCount++;
       return false;
     }
-    if (typeof fn !== 'function') throw new TypeError(`fn must be a function, got ${typeof fn}`);
+    if (typeof fn !== 'function') throw optionError(`fn must be a function, got ${describe(fn)}`);
     if (typeof done !== 'function') {
-      throw new TypeError(`done must be a function, got ${typeof done}`);
+      throw optionError(`done must be a function, got ${describe(done)}`);
     }
     const cb = done as TaskCallback<unknown, unknown>;
     if (this.runningCount < this.concurrency && this.queuedCount === 0) {
@@ -325,7 +346,7 @@ export class Pool implements WorkerPool {
 
   onDrain(listener: () => void): () => void {
     if (typeof listener !== 'function') {
-      throw new TypeError(`onDrain listener must be a function, got ${typeof listener}`);
+      throw optionError(`onDrain listener must be a function, got ${describe(listener)}`);
     }
     // Copy on write, so a listener that unsubscribes while we iterate does not skip another.
     this.drainListeners = [...this.drainListeners, listener];
@@ -358,10 +379,7 @@ export class Pool implements WorkerPool {
     if (this.closing !== null) return this.closing;
     let timeout: number;
     try {
-      timeout =
-        options?.timeout === undefined
-          ? this.limits.closeTimeout
-          : checkTimeout('timeout', options.timeout);
+      timeout = closeTimeout(options, this.limits.closeTimeout);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -392,7 +410,7 @@ export class Pool implements WorkerPool {
     }
     if (typeof fn !== 'function') {
       this.rejectedCount++;
-      return Promise.reject(new TypeError(`task must be a function, got ${typeof fn}`));
+      return Promise.reject(optionError(`task must be a function, got ${describe(fn)}`));
     }
     if (signal?.aborted) {
       this.rejectedCount++;
@@ -724,7 +742,7 @@ export class Pool implements WorkerPool {
 /**
  * Creates a bounded-concurrency executor: at most `concurrency` tasks run at once, at most
  * `maxQueue` wait (FIFO), the next is refused at once with `QueueFullError`.
- * Throws `TypeError` on an invalid option.
+ * Throws a `TypeError` with code `RERPC_ERR_INVALID_OPTION` on an invalid or unknown option.
  * @example
  * const pool = createWorkerPool({ concurrency: 10 });
  * const body = await pool.submit((signal) => fetch(url, { signal }).then((r) => r.text()));

@@ -29,6 +29,7 @@ describe('README', () => {
     for (const error of [new QueueFullError(1), new PoolClosedError(), new AbortError(null)]) {
       expect(readme).toContain(`| \`${error.name}\` | \`${error.code}\` |`);
     }
+    expect(readme).toContain('| `TypeError` | `RERPC_ERR_INVALID_OPTION` |');
   });
 
   it('states the worker pool defaults exactly as DEFAULTS has them', () => {
