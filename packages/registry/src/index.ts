@@ -1,4 +1,5 @@
 export { RegistrationError } from './errors.js';
+export { DEFAULTS, type RegistryOptions, type StringFormat } from './options.js';
 export type {
   Handler,
   JsonSchema,

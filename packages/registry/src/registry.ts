@@ -1,7 +1,17 @@
 import { compileResponseEncoder, type ResponseEncoder } from '@rerpc/codec';
+import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
 import type { ErrorObject } from '@rerpc/protocol';
 import { Ajv, type ErrorObject as AjvErrorObject, type ValidateFunction } from 'ajv';
+import ajvFormats from 'ajv-formats';
 import { RegistrationError } from './errors.js';
+import { isPublicMemberName, methodNameProblem, serviceNameProblem } from './names.js';
+import {
+  checkMethodOptions,
+  isObject,
+  REGISTER_OPTIONS,
+  type RegistryOptions,
+  resolveRegistryOptions,
+} from './options.js';
 
 /** A JSON Schema object (draft-07 / 2019-09 subset that ajv and fast-json-stringify accept). */
 export type JsonSchema = Record<string, unknown>;
@@ -55,10 +65,25 @@ export interface MethodInfo {
 }
 
 export interface Registry {
-  /** Registers a class instance's methods as `Name.method`; returns the names registered. */
+  /**
+   * Registers a class instance's methods as `Name.method`; returns the names registered. Throws
+   * `RegistrationError` for a refused service name (see {@link Registry.method}), a duplicate or
+   * an invalid schema, and a `TypeError` (`RERPC_ERR_INVALID_OPTION`) for an unknown option.
+   */
   register(instance: object, options?: RegisterOptions): string[];
-  /** Registers one function under a full method name. */
+  /**
+   * Registers one function under a full method name. Throws `RegistrationError` for a name that
+   * is empty, has whitespace or control characters, has a dot-separated part that is empty,
+   * starts with `_` or is an `Object.prototype` member name (`__proto__`, `constructor`,
+   * `toString`…), or starts with the reserved `rpc.`.
+   */
   method<Ctx = unknown>(name: string, handler: Handler<Ctx>, options?: MethodOptions): void;
+  /**
+   * For rerpc's own methods only (such as a future `rpc.discover`): registers a method whose name
+   * starts with the `rpc.` prefix JSON-RPC 2.0 reserves for the implementation; otherwise as
+   * {@link Registry.method}. Applications use `method()`.
+   */
+  system<Ctx = unknown>(name: string, handler: Handler<Ctx>, options?: MethodOptions): void;
   /** One `Map.get`; `undefined` when no such method. */
   get(name: string): MethodEntry | undefined;
   has(name: string): boolean;
@@ -67,14 +92,24 @@ export interface Registry {
   readonly size: number;
 }
 
-// Service names may not contain '.', so that `Service.method` splits one way, as in Go rerpc.
-const SERVICE_NAME = /^[^.\s]+$/;
+// ajv-formats is CommonJS with `exports.default`: TypeScript (NodeNext) types the default import
+// as the module object, so take `.default`, which is the plugin under Node's ESM (where the module
+// object is the plugin itself, carrying `.default`) and in the CommonJS build alike.
+const addFormats = ajvFormats.default;
 
-export function createRegistry(): Registry {
+/**
+ * Creates an empty method table. Params schemas may use the string formats of ajv-formats
+ * (`email`, `date-time`, `uuid`, `uri`…) and any `formats` given here. Throws a `TypeError`
+ * (`RERPC_ERR_INVALID_OPTION`) on an invalid or unknown option.
+ */
+export function createRegistry(options?: RegistryOptions): Registry {
+  const formats = resolveRegistryOptions(options);
   const methods = new Map<string, MethodEntry>();
   // One ajv for the registry: compiled validators share its cache. allErrors lists every
   // problem in the -32602 answer, not just the first.
   const ajv = new Ajv({ allErrors: true, strict: true });
+  addFormats(ajv);
+  for (const [name, format] of formats) ajv.addFormat(name, format);
   const defaultEncoder = compileResponseEncoder();
 
   function add(
@@ -85,6 +120,7 @@ export function createRegistry(): Registry {
     if (methods.has(name)) {
       throw new RegistrationError(`method "${name}" is already registered; pick another name`);
     }
+    checkMethodOptions(options, `method "${name}" options`);
     const paramsSchema = options?.params ?? null;
     const resultSchema = options?.result ?? null;
     let validate: MethodEntry['validate'] = null;
@@ -122,28 +158,58 @@ export function createRegistry(): Registry {
     });
   }
 
+  /** Checks a full method name, then adds it. */
+  function addNamed(name: unknown, handler: unknown, options: unknown, system: boolean): void {
+    if (typeof name !== 'string') {
+      throw new RegistrationError(`method name must be a string, got ${describe(name)}`);
+    }
+    const problem = methodNameProblem(name, system);
+    if (problem !== null) {
+      throw new RegistrationError(`method name ${describe(name)} is refused: ${problem}`);
+    }
+    if (typeof handler !== 'function') {
+      throw new RegistrationError(
+        `method "${name}": handler must be a function, got ${describe(handler)}`,
+      );
+    }
+    add(name, handler as MethodEntry['handler'], options as MethodOptions | undefined);
+  }
+
   return {
-    register(instance, options = {}) {
+    register(instance, options) {
       if (typeof instance !== 'object' || instance === null) {
         throw new RegistrationError(
           `register() takes an object (a class instance), got ${describe(instance)}`,
         );
       }
-      const service = options.name ?? className(instance);
-      if (typeof service !== 'string' || !SERVICE_NAME.test(service)) {
-        throw new RegistrationError(
-          `service name must be a non-empty string without dots or spaces, got ${describe(service)}`,
+      if (options !== undefined && !isObject(options)) {
+        throw optionError(`register() options must be an object, got ${describe(options)}`);
+      }
+      const o: RegisterOptions = options ?? {};
+      rejectUnknownOptions(o, REGISTER_OPTIONS, 'register() options');
+      const service = o.name ?? className(instance);
+      if (typeof service !== 'string') {
+        throw new RegistrationError(`service name must be a string, got ${describe(service)}`);
+      }
+      const problem = serviceNameProblem(service);
+      if (problem !== null) {
+        throw new RegistrationError(`service name ${describe(service)} is refused: ${problem}`);
+      }
+      const perMethod: unknown = o.methods ?? {};
+      if (!isObject(perMethod)) {
+        throw optionError(
+          `register() options.methods must be an object of method name to options, got ${describe(perMethod)}`,
         );
       }
       const found = collectMethods(instance);
-      const perMethod = options.methods ?? {};
       for (const key of Object.keys(perMethod)) {
         if (!found.has(key)) {
           throw new RegistrationError(
             `${service}.${key}: options name a member that is not a public method of the instance (` +
-              'methods are own or inherited functions, not getters, not "constructor", not names starting with "_")',
+              'methods are own or inherited functions, not getters, not names starting with "_" or named like an Object.prototype member such as "constructor")',
           );
         }
+        checkMethodOptions(perMethod[key], `register() options.methods.${key}`);
       }
       // Check every name before adding any, so a failed register() leaves nothing behind.
       for (const key of found.keys()) {
@@ -157,7 +223,11 @@ export function createRegistry(): Registry {
       try {
         for (const [key, fn] of found) {
           const full = `${service}.${key}`;
-          add(full, fn.bind(instance) as MethodEntry['handler'], perMethod[key]);
+          add(
+            full,
+            fn.bind(instance) as MethodEntry['handler'],
+            perMethod[key] as MethodOptions | undefined,
+          );
           added.push(full);
           names.push(full);
         }
@@ -174,17 +244,11 @@ export function createRegistry(): Registry {
     },
 
     method(name, handler, options) {
-      if (typeof name !== 'string' || name.length === 0) {
-        throw new RegistrationError(
-          `method name must be a non-empty string, got ${describe(name)}`,
-        );
-      }
-      if (typeof handler !== 'function') {
-        throw new RegistrationError(
-          `method "${name}": handler must be a function, got ${describe(handler)}`,
-        );
-      }
-      add(name, handler as MethodEntry['handler'], options);
+      addNamed(name, handler, options, false);
+    },
+
+    system(name, handler, options) {
+      addNamed(name, handler, options, true);
     },
 
     get: (name) => methods.get(name),
@@ -204,7 +268,9 @@ export function createRegistry(): Registry {
 
 /**
  * The instance's callable methods: its own function-valued properties, then its class chain up
- * to (never including) Object.prototype. The nearest definition wins, as in a normal call.
+ * to (never including) Object.prototype. The nearest definition wins, as in a normal call. A
+ * member whose name is not public (`_private`, `constructor`, `toString`, one with a dot or a
+ * space) is skipped, and hides a same-named member further up the chain.
  */
 function collectMethods(instance: object): Map<string, (...args: unknown[]) => unknown> {
   const found = new Map<string, (...args: unknown[]) => unknown>();
@@ -217,7 +283,7 @@ function collectMethods(instance: object): Map<string, (...args: unknown[]) => u
     for (const key of Object.getOwnPropertyNames(obj)) {
       if (seen.has(key)) continue;
       seen.add(key);
-      if (key === 'constructor' || key.startsWith('_')) continue;
+      if (!isPublicMemberName(key)) continue;
       const desc = Object.getOwnPropertyDescriptor(obj, key);
       // Accessors are skipped: reading a getter could run code, and it is not a method.
       if (desc === undefined || !('value' in desc) || typeof desc.value !== 'function') continue;
@@ -249,12 +315,4 @@ function invalidParams(errors: AjvErrorObject[] | null | undefined): ErrorObject
       : {}),
   }));
   return { code: -32602, message: 'Invalid params', data: list };
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }

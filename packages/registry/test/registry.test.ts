@@ -86,7 +86,7 @@ describe('register(instance)', () => {
   it('rejects bad service names, non-objects and services with no methods', () => {
     const r = createRegistry();
     expect(() => r.register(new ArithService(), { name: 'a.b' })).toThrow(RegistrationError);
-    expect(() => r.register(new ArithService(), { name: '' })).toThrow(/without dots/);
+    expect(() => r.register(new ArithService(), { name: '' })).toThrow(/is refused: it is empty/);
     expect(() => r.register(null as unknown as object)).toThrow(/takes an object/);
     expect(() => r.register({ n: 1 }, { name: 'Empty' })).toThrow(/no public methods/);
   });
@@ -172,7 +172,7 @@ describe('method(name, handler, options)', () => {
     expect(() => r.method('m', () => 0, { params: { notAKeyword: 1 } })).toThrow(/method "m"/);
     r.method('ok', () => 0);
     expect(() => r.method('ok', () => 1)).toThrow(/"ok" is already registered/);
-    expect(() => r.method('', () => 1)).toThrow(/non-empty string/);
+    expect(() => r.method('', () => 1)).toThrow(/is refused: it is empty/);
     expect(() => r.method('x', 42 as never)).toThrow(/handler must be a function/);
     expect(r.has('m')).toBe(false);
   });
