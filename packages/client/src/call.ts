@@ -88,6 +88,8 @@ export class Call {
   readonly results: Array<BatchResult | undefined> | null;
   /** Batch: requests not answered yet. */
   remaining = 0;
+  /** Batch: requests of this attempt answered -32002 (the server is shutting down, not run). */
+  refusedItems = 0;
   /** The watch on `signal` this call is linked into while unsettled (see SignalWatch). */
   watch: SignalWatch | null = null;
   watchPrev: Call | null = null;

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { compileRequestEncoder, encodeBatch } from '@rerpc/codec';
 import { createPool, createTcpConnector, type Pool } from '@rerpc/conn-pool';
+import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
 import { RpcError } from '@rerpc/protocol';
 import {
   BACKOFF,
@@ -26,11 +27,12 @@ import {
 } from './errors.js';
 import { Histogram } from './histogram.js';
 import {
+  CLOSE_OPTIONS,
   type ClientOptions,
   type ClientTarget,
+  checkCallOptionNames,
   checkTarget,
   checkTimeout,
-  describe,
   type ResolvedClientOptions,
   resolveClientOptions,
 } from './options.js';
@@ -145,6 +147,10 @@ const FINE_BELOW = 1_000;
 const IDLE_TICKS = 4;
 /** Load penalty of a connection whose socket buffer is full: chosen only when all are. */
 const BLOCKED = 2 ** 30;
+/** @rerpc/server's "Server is shutting down": the request was read after close() began and not run. */
+const SHUTTING_DOWN = -32002;
+/** The names a batch item may have. */
+const BATCH_ITEM_KEYS: readonly string[] = ['method', 'params', 'notify'];
 const hasOwn = Object.prototype.hasOwnProperty;
 
 const asyncDispose: typeof Symbol.asyncDispose =
@@ -158,14 +164,34 @@ function onBackoffTimer(call: Call): void {
   call.host.retry(call);
 }
 
-function errorText(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' && !error.message.includes(code)
-      ? `${code}: ${error.message}`
-      : error.message;
+/**
+ * What failed, in a few words for a `ConnectionError` message (which names the address itself):
+ * the system error code (`ECONNREFUSED`), not conn-pool's `DialError` message around it, which
+ * repeats the address and its own advice.
+ */
+function failureDetail(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const e = error as Error & { code?: unknown; timeout?: unknown; limit?: unknown };
+  switch (e.code) {
+    case 'RERPC_ERR_DIAL_TIMEOUT':
+      return `not connected within dialTimeout, ${String(e.timeout)} ms`;
+    case 'RERPC_ERR_DIAL':
+      return e.cause === undefined ? e.message : failureDetail(e.cause);
+    case 'RERPC_ERR_FRAME_TOO_LARGE':
+      return `an answer larger than maxMessageBytes, ${String(e.limit)} bytes`;
+    case 'RERPC_ERR_FRAMING':
+      return 'malformed Content-Length framing';
   }
-  return String(error);
+  // Node's system errors: `connect ECONNREFUSED 127.0.0.1:4000` says no more than its code.
+  if (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) return e.code;
+  return e.message;
+}
+
+/** The first line of an error's message (V8's cycle message goes on to draw the cycle). */
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const end = text.indexOf('\n');
+  return end === -1 ? text : text.slice(0, end);
 }
 
 /** Closes a pooled socket gracefully: our queued bytes go out, then it is destroyed; never keeps the process alive. */
@@ -272,6 +298,11 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
           new TypeError(`items[${i}] must be an object, got ${describe(item)}`),
         );
       }
+      try {
+        rejectUnknownOptions(item, BATCH_ITEM_KEYS, `batch() items[${i}]`);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       const problem = checkCall(item.method, item.params);
       if (problem !== null) return Promise.reject(new TypeError(`items[${i}].${problem}`));
       if (item.notify !== true) slots.push(i);
@@ -306,20 +337,25 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
     let signal: AbortSignal | null = null;
     let idempotent = false;
     if (options !== undefined) {
+      const what =
+        kind === SINGLE
+          ? 'call() options'
+          : kind === BATCH
+            ? 'batch() options'
+            : 'notify() options';
       if (typeof options !== 'object' || options === null) {
-        return Promise.reject(new TypeError(`options must be an object, got ${describe(options)}`));
+        return Promise.reject(optionError(`${what} must be an object, got ${describe(options)}`));
       }
-      if (options.timeout !== undefined) {
-        try {
-          timeout = checkTimeout('timeout', options.timeout);
-        } catch (error) {
-          return Promise.reject(error);
-        }
+      try {
+        checkCallOptionNames(options, what);
+        if (options.timeout !== undefined) timeout = checkTimeout('timeout', options.timeout);
+      } catch (error) {
+        return Promise.reject(error);
       }
       if (options.signal !== undefined) {
         if (!(options.signal instanceof AbortSignal)) {
           return Promise.reject(
-            new TypeError(`signal must be an AbortSignal, got ${describe(options.signal)}`),
+            optionError(`signal must be an AbortSignal, got ${describe(options.signal)}`),
           );
         }
         signal = options.signal;
@@ -328,7 +364,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
       if (options.idempotent !== undefined) {
         if (typeof options.idempotent !== 'boolean') {
           return Promise.reject(
-            new TypeError(`idempotent must be a boolean, got ${describe(options.idempotent)}`),
+            optionError(`idempotent must be a boolean, got ${describe(options.idempotent)}`),
           );
         }
         idempotent = options.idempotent;
@@ -433,6 +469,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
     } else {
       call.results!.fill(undefined);
       call.remaining = call.ids;
+      call.refusedItems = 0;
       for (let k = 0; k < call.ids; k++) conn.pending.set(call.id + k, call);
     }
     call.conn = conn;
@@ -450,18 +487,29 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
     id: number,
     slots: number[] | null,
   ): string {
-    if (kind === SINGLE) return this.encoder.request(method, params, id);
-    if (kind === NOTIFY) return this.encoder.notification(method, params);
+    if (kind !== BATCH) {
+      try {
+        return kind === SINGLE
+          ? this.encoder.request(method, params, id)
+          : this.encoder.notification(method, params);
+      } catch (error) {
+        throw unencodable(`the params of ${method}`, error);
+      }
+    }
     const items = params as readonly BatchItem[];
     const parts = new Array<string>(items.length);
     let j = 0;
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
-      if (slots![j] === i) {
-        parts[i] = this.encoder.request(item.method, item.params, id + j);
-        j++;
-      } else {
-        parts[i] = this.encoder.notification(item.method, item.params);
+      try {
+        if (slots![j] === i) {
+          parts[i] = this.encoder.request(item.method, item.params, id + j);
+          j++;
+        } else {
+          parts[i] = this.encoder.notification(item.method, item.params);
+        }
+      } catch (error) {
+        throw unencodable(`the params of items[${i}] (${item.method})`, error);
       }
     }
     return encodeBatch(parts);
@@ -482,11 +530,12 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
     const call = this.claim(conn, id);
     if (call === undefined) return;
     if (call.kind === SINGLE) {
-      this.answer(call, value as Record<string, unknown>);
+      this.answer(conn, call, value as Record<string, unknown>);
     } else {
       this.batchItem(call, id as number, value as Record<string, unknown>);
       this.finishBatch(conn, call);
     }
+    if (conn.retired) this.closeIfSettled(conn);
   }
 
   /**
@@ -504,15 +553,21 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
   }
 
   /** One answer to a single call. */
-  private answer(call: Call, message: Record<string, unknown>): void {
-    this.histogram.record((this.clock - call.start) * 1000);
+  private answer(conn: Connection, call: Call, message: Record<string, unknown>): void {
     const error = message['error'];
     if (error !== undefined && error !== null) {
+      const rpcError = RpcError.fromObject(error);
+      if (rpcError.code === SHUTTING_DOWN) {
+        this.refused(conn, call, rpcError);
+        return;
+      }
+      this.histogram.record((this.clock - call.start) * 1000);
       this.errors.rpc += 1;
       this.settle(call);
-      call.reject(RpcError.fromObject(error));
+      call.reject(rpcError);
       return;
     }
+    this.histogram.record((this.clock - call.start) * 1000);
     const result = message['result'];
     if (result === undefined && !hasOwn.call(message, 'result')) {
       this.errors.rpc += 1;
@@ -529,10 +584,13 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
   private batchItem(call: Call, id: number, message: Record<string, unknown>): void {
     const slot = call.slots![id - call.id]!;
     const error = message['error'];
-    call.results![slot] =
-      error !== undefined && error !== null
-        ? { ok: false, error: RpcError.fromObject(error) }
-        : { ok: true, value: message['result'] };
+    if (error !== undefined && error !== null) {
+      const rpcError = RpcError.fromObject(error);
+      if (rpcError.code === SHUTTING_DOWN) call.refusedItems += 1;
+      call.results![slot] = { ok: false, error: rpcError };
+    } else {
+      call.results![slot] = { ok: true, value: message['result'] };
+    }
     call.remaining -= 1;
   }
 
@@ -548,14 +606,19 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
       const call = this.claim(conn, id);
       if (call === undefined) continue;
       if (call.kind === SINGLE) {
-        this.answer(call, reply as Record<string, unknown>);
+        this.answer(conn, call, reply as Record<string, unknown>);
         continue;
       }
       this.batchItem(call, id as number, reply as Record<string, unknown>);
       if (touched === null) touched = [call];
       else if (!touched.includes(call)) touched.push(call);
     }
-    if (touched === null) return;
+    if (touched !== null) this.finishReplied(conn, touched);
+    if (conn.retired) this.closeIfSettled(conn);
+  }
+
+  /** The batches a reply array answered: a request it left out will never be answered. */
+  private finishReplied(conn: Connection, touched: Call[]): void {
     // One reply array answers a whole batch: a request it left out will never be answered.
     for (const call of touched) {
       if (call.remaining > 0) {
@@ -578,8 +641,17 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
     }
   }
 
-  private finishBatch(_conn: Connection, call: Call): void {
+  private finishBatch(conn: Connection, call: Call): void {
     if (call.remaining > 0 || call.state === DONE) return;
+    if (call.refusedItems > 0) {
+      // The server is shutting down. A batch it refused whole did not run: retry it; one it
+      // partly ran (not @rerpc/server's way) keeps its results, -32002 items included.
+      if (call.refusedItems === call.ids) {
+        this.refused(conn, call, (call.results![call.slots![0]!] as { error: RpcError }).error);
+        return;
+      }
+      this.retire(conn);
+    }
     this.histogram.record((this.clock - call.start) * 1000);
     this.settle(call);
     call.resolve(call.results);
@@ -591,7 +663,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
       if (error) {
         this.attemptFailed(
           call,
-          new ConnectionError(this.address, true, errorText(error), { cause: error }),
+          new ConnectionError(this.address, true, failureDetail(error), { cause: error }),
           true,
         );
       } else {
@@ -599,30 +671,47 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
         call.resolve(call.kind === BATCH ? call.results : undefined);
       }
     }
+    if (conn.retired) this.closeIfSettled(conn);
   }
 
   // --- failures, retries, timeouts -------------------------------------------------------------
 
-  lost(conn: Connection, error: Error): void {
-    if (conn.dead) return;
-    conn.dead = true;
-    conn.stop();
-    if (conn.held) {
-      conn.held = false;
-      const i = this.conns.indexOf(conn);
-      if (i !== -1) this.conns.splice(i, 1);
+  /**
+   * The server half-closed the connection. After it answered -32002 on it, a graceful FIN from a
+   * rerpc server means every call it ran was answered: the calls still pending did not run.
+   * Otherwise (any other server, or a FIN with no -32002 before it) they may have.
+   */
+  ended(conn: Connection): void {
+    if (conn.retired) {
+      this.lost(
+        conn,
+        new Error('the server closed the connection after answering -32002, shutting down'),
+        true,
+      );
+    } else {
+      this.lost(conn, new Error('the server closed the connection'), false);
     }
-    this.known.delete(conn.socket);
-    void this.pool.destroy(conn.socket);
-    const detail = errorText(error);
+  }
+
+  /**
+   * The connection is unusable: every call on it fails or is retried. A call whose request was
+   * written may have run (`sent`), unless `notRun` says the server ran none of them.
+   */
+  lost(conn: Connection, error: Error, notRun = false): void {
+    if (conn.dead) return;
+    this.drop(conn);
+    const detail = failureDetail(error);
     if (conn.pending.size > 0) {
       for (const call of conn.pending.drain()) {
         // A batch appears once per request; it is handled the first time.
         if (call.state !== ON_CONNECTION || call.conn !== conn) continue;
-        const sent = call.gen !== conn.gen;
+        const sent = !notRun && call.gen !== conn.gen;
         this.attemptFailed(
           call,
-          new ConnectionError(this.address, sent, detail, { cause: error }),
+          new ConnectionError(this.address, sent, detail, {
+            cause: error,
+            failure: notRun ? 'shutdown' : 'lost',
+          }),
           sent,
         );
       }
@@ -635,11 +724,62 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
         if (call.state !== ON_CONNECTION || call.conn !== conn) continue;
         this.attemptFailed(
           call,
-          new ConnectionError(this.address, false, detail, { cause: error }),
+          new ConnectionError(this.address, false, detail, {
+            cause: error,
+            failure: notRun ? 'shutdown' : 'lost',
+          }),
           false,
         );
       }
     }
+  }
+
+  /** Takes the connection out of use for good and closes its socket (gracefully). */
+  private drop(conn: Connection): void {
+    conn.dead = true;
+    conn.stop();
+    this.unhold(conn);
+    this.known.delete(conn.socket);
+    void this.pool.destroy(conn.socket);
+  }
+
+  /**
+   * The server answered -32002 ("Server is shutting down"): the call was not run. It is retried
+   * (idempotent or not) within its deadline, on another connection: this one is retired.
+   */
+  private refused(conn: Connection, call: Call, error: RpcError): void {
+    this.retire(conn);
+    this.attemptFailed(
+      call,
+      new ConnectionError(this.address, false, `it answered -32002 "${error.message}"`, {
+        cause: error,
+        failure: 'shutdown',
+      }),
+      false,
+    );
+  }
+
+  /**
+   * The server behind `conn` is shutting down: no new call is sent on it, and it is closed once
+   * the calls on it settle (answered, refused, or failed by the server's FIN).
+   */
+  private retire(conn: Connection): void {
+    if (conn.retired || conn.dead) return;
+    conn.retired = true;
+    this.unhold(conn);
+  }
+
+  /** Takes the connection out of the set calls are sent on. */
+  private unhold(conn: Connection): void {
+    if (!conn.held) return;
+    conn.held = false;
+    const i = this.conns.indexOf(conn);
+    if (i !== -1) this.conns.splice(i, 1);
+  }
+
+  /** Closes a retired connection once nothing is pending on it. */
+  private closeIfSettled(conn: Connection): void {
+    if (!conn.dead && conn.pending.size === 0 && conn.outNotes === null) this.drop(conn);
   }
 
   /**
@@ -753,6 +893,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
       if (conn.pending.get(call.id + k) === call) conn.pending.take(call.id + k);
     }
     call.conn = null;
+    if (conn.retired) this.closeIfSettled(conn);
   }
 
   private fail(call: Call, error: unknown): void {
@@ -794,8 +935,12 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
       call.prev = this.tail;
     }
     this.tail = call;
-    this.live += 1;
-    if (this.ticker === null) this.startTicker();
+    // Process lifetime: while any call is pending the shared timer is ref'd (it alone keeps the
+    // process alive: sockets and other timers are unref'd); with none, nothing is.
+    if (this.live++ === 0) {
+      if (this.ticker === null) this.startTicker();
+      else this.ticker.ref();
+    }
   }
 
   private unlink(call: Call): void {
@@ -804,7 +949,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
     if (call.next === null) this.tail = call.prev;
     else call.next.prev = call.prev;
     call.prev = call.next = null;
-    this.live -= 1;
+    if (--this.live === 0 && this.ticker !== null) this.ticker.unref();
   }
 
   // --- connections -----------------------------------------------------------------------------
@@ -824,6 +969,8 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
     if (conn === undefined || conn.dead) {
       conn = new Connection(this, socket, this.o.framing, this.o.maxMessageBytes);
       this.known.set(socket, conn);
+      // A socket never keeps the process alive; pending calls do, through the shared timer.
+      socket.unref();
     }
     conn.held = true;
     conn.lastUse = this.tick;
@@ -844,7 +991,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
     const from = this.waitHead;
     this.waiters = [];
     this.waitHead = 0;
-    const detail = errorText(error);
+    const detail = failureDetail(error);
     for (let i = from; i < waiters.length; i++) {
       const call = waiters[i]!;
       if (call.state !== WAITING) continue;
@@ -875,9 +1022,10 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
     }
   }
 
+  /** Starts the shared timer, ref'd only while calls are pending (see link()). */
   private startTicker(): void {
     this.ticker = setInterval(this.onTick, TICK_MS);
-    this.ticker.unref();
+    if (this.live === 0) this.ticker.unref();
   }
 
   /** The shared timer: expires calls past their deadline, parks connections unused for a while. */
@@ -943,14 +1091,15 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
     let timeout = this.o.closeTimeout;
     if (options !== undefined) {
       if (typeof options !== 'object' || options === null) {
-        return Promise.reject(new TypeError(`options must be an object, got ${describe(options)}`));
+        return Promise.reject(
+          optionError(`close() options must be an object, got ${describe(options)}`),
+        );
       }
-      if (options.timeout !== undefined) {
-        try {
-          timeout = checkTimeout('timeout', options.timeout);
-        } catch (error) {
-          return Promise.reject(error);
-        }
+      try {
+        rejectUnknownOptions(options, CLOSE_OPTIONS, 'close() options');
+        if (options.timeout !== undefined) timeout = checkTimeout('timeout', options.timeout);
+      } catch (error) {
+        return Promise.reject(error);
       }
     }
     this.state = CLOSING;
@@ -997,6 +1146,14 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
     for (const conn of this.known.values()) conn.stop();
     this.known.clear();
   }
+}
+
+/** The TypeError for params that JSON cannot encode (a BigInt, a cycle), naming what they belong to. */
+function unencodable(what: string, error: unknown): TypeError {
+  return new TypeError(
+    `${what} cannot be encoded as JSON (${firstLine(error)}); pass only JSON values: convert a BigInt to a string or number, and break cycles`,
+    { cause: error },
+  );
 }
 
 /** Null when `method` and `params` are valid, else what is wrong with them. */

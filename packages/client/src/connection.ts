@@ -18,6 +18,8 @@ export interface ConnectionHost {
   unreadable(conn: Connection): void;
   /** The connection is unusable (`error` says why): fail or retry what is on it. */
   lost(conn: Connection, error: Error): void;
+  /** The server half-closed the connection (its FIN arrived, after every byte it sent). */
+  ended(conn: Connection): void;
   /** The write that carried `notes` (notifications) finished, with `error` if it failed. */
   written(conn: Connection, notes: Call[], error: Error | null | undefined): void;
   /** `performance.now()` for the responses of one chunk, read once per chunk. */
@@ -50,6 +52,11 @@ export class Connection {
   /** `write()` returned false: hold further frames until 'drain'. */
   blocked = false;
   dead = false;
+  /**
+   * The server answered -32002 on it (it is shutting down): no new call is sent on it, it is
+   * closed once its calls settle, and the server's FIN then means the calls left did not run.
+   */
+  retired = false;
   /** In the client's set of connections (true), or parked idle in the pool (false). */
   held = true;
   /** The client's tick at the last call handed to this connection. */
@@ -76,7 +83,7 @@ export class Connection {
       host.clock = performance.now();
       this.decoder.push(chunk);
     });
-    socket.on('end', () => host.lost(this, new Error('the server closed the connection')));
+    socket.on('end', () => host.ended(this));
     socket.on('error', (error: Error) => host.lost(this, error));
     socket.on('close', () => host.lost(this, new Error('the connection closed')));
     socket.on('drain', () => {

@@ -45,25 +45,41 @@ export class TimeoutError extends Error {
 Object.defineProperty(TimeoutError.prototype, TIMEOUT, { value: true });
 
 /**
- * A connection failed: it could not be dialled (`sent` is false, `cause` is the conn-pool
- * `DialError` or `DialTimeoutError`), or it was lost while the call was in flight. With `sent`
- * true the request may have reached the server, so it was not retried (unless `idempotent`).
+ * Why a {@link ConnectionError} with `sent: false` happened: the server could not be reached
+ * (`'unreachable'`), the connection was lost before the request left the client (`'lost'`), or
+ * the server is shutting down and did not run the request (`'shutdown'`: it answered -32002, or
+ * closed the connection after doing so).
+ */
+export type ConnectionFailure = 'unreachable' | 'lost' | 'shutdown';
+
+/**
+ * A connection failed. With `sent` false the call provably did not run (the dial failed, the
+ * connection was lost before the request was written, or the server was shutting down and said
+ * so) and it was retried as far as `maxRetries` and its deadline allowed. With `sent` true the
+ * request may have run on the server, so it was not retried (unless `idempotent`).
  */
 export class ConnectionError extends Error {
   override readonly name = 'ConnectionError';
   readonly code = 'RERPC_ERR_CONNECTION';
   /** `host:port` or the socket path. */
   readonly address: string;
-  /** True when the request had been written to the socket: it may have run on the server. */
+  /**
+   * True when the call may have run on the server (its request was written and nothing says it
+   * was not run); false when it provably did not run.
+   */
   readonly sent: boolean;
 
-  constructor(address: string, sent: boolean, detail: string, options?: { cause?: unknown }) {
-    super(
-      sent
-        ? `The connection to ${address} was lost after the request was written (${detail}), so it may have run and was not retried; retry it yourself if running it twice is safe, or mark the call idempotent`
-        : `Could not reach ${address} (${detail}); check that the server is running and listening there, or raise maxRetries / timeout to wait for it longer`,
-      options,
-    );
+  /**
+   * @param detail a few words on what failed (`ECONNREFUSED`, `the server closed the connection`)
+   * @param options `failure` says which `sent: false` case it is (default `'unreachable'`)
+   */
+  constructor(
+    address: string,
+    sent: boolean,
+    detail: string,
+    options?: { cause?: unknown; failure?: ConnectionFailure },
+  ) {
+    super(connectionMessage(address, sent, detail, options?.failure ?? 'unreachable'), options);
     this.address = address;
     this.sent = sent;
   }
@@ -71,6 +87,24 @@ export class ConnectionError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
     return branded(value, CONNECTION);
   }
+}
+
+function connectionMessage(
+  address: string,
+  sent: boolean,
+  detail: string,
+  failure: ConnectionFailure,
+): string {
+  if (sent) {
+    return `The connection to ${address} was lost after the request was written (${detail}), so it may have run and was not retried; retry it yourself if running it twice is safe, or mark the call idempotent`;
+  }
+  if (failure === 'shutdown') {
+    return `The server at ${address} is shutting down and did not run the call (${detail}); no retry found a server within maxRetries and the call's timeout. It is safe to call again once a server is back, or raise maxRetries / timeout to wait for one`;
+  }
+  if (failure === 'lost') {
+    return `The connection to ${address} was lost before the request was written (${detail}), so the call did not run, and no retry succeeded within maxRetries and its timeout; check that the server is running, or raise maxRetries / timeout`;
+  }
+  return `Could not reach ${address} (${detail}), so the call did not run; check that the server is running and listening there, or raise maxRetries / timeout to wait for it longer`;
 }
 Object.defineProperty(ConnectionError.prototype, CONNECTION, { value: true });
 

@@ -2,6 +2,7 @@ export { RpcError } from '@rerpc/protocol';
 export type { BatchItem, BatchResult } from './call.js';
 export type { Client, ClientStats, CloseOptions } from './client.js';
 export { createClient } from './client.js';
+export type { ConnectionFailure } from './errors.js';
 export {
   AbortError,
   ClientClosedError,

@@ -1,4 +1,5 @@
 import type { Framing } from '@rerpc/codec';
+import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
 
 /** Where to connect: a TCP host and port, or a Unix socket / Windows named pipe path. */
 export type ClientTarget = { host?: string; port: number } | { path: string };
@@ -111,21 +112,34 @@ export const DEFAULTS: ResolvedClientOptions = Object.freeze({
 /** Node's timers take at most 2^31 - 1 ms. */
 export const MAX_TIMER = 2_147_483_647;
 
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object' && value !== null) return 'an object';
-  return String(value);
-}
+/** The names {@link createClient} accepts as options. */
+const CLIENT_OPTIONS: readonly string[] = Object.keys(DEFAULTS);
+/** The keys a target may have. */
+const TARGET_KEYS: readonly string[] = ['host', 'port', 'path'];
 
 function integer(name: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`;
-    throw new TypeError(`${name} must be an integer ${range}, got ${describe(value)}`);
+    throw optionError(`${name} must be an integer ${range}, got ${describe(value)}`);
   }
   return value;
+}
+
+/** The names a call's options (`call()`, `notify()`, `batch()`, proxy methods) may have. */
+export const CALL_OPTIONS: readonly string[] = ['timeout', 'signal', 'idempotent'];
+/** The names `close()` accepts. */
+export const CLOSE_OPTIONS: readonly string[] = ['timeout'];
+
+/**
+ * Throws an option error when `options` has an own key other than a call option's. A `for...in`
+ * with string compares, no array allocated: this runs on every call that passes options.
+ */
+export function checkCallOptionNames(options: object, what: string): void {
+  for (const key in options) {
+    if (key !== 'timeout' && key !== 'signal' && key !== 'idempotent') {
+      rejectUnknownOptions(options, CALL_OPTIONS, what);
+    }
+  }
 }
 
 /** A per-call or per-close timeout in ms: 0 disables (or, for close, rejects at once). */
@@ -133,17 +147,21 @@ export function checkTimeout(name: string, value: unknown): number {
   return integer(name, value, 0, MAX_TIMER);
 }
 
-/** Validates `options` and fills in the defaults; throws a TypeError naming option, rule and value. */
+/**
+ * Validates `options` and fills in the defaults; throws a TypeError (code
+ * `RERPC_ERR_INVALID_OPTION`) naming option, rule and value, or the unknown option.
+ */
 export function resolveClientOptions(options: ClientOptions | undefined): ResolvedClientOptions {
   if (options === undefined) return DEFAULTS;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`options must be an object, got ${describe(options)}`);
+    throw optionError(`createClient() options must be an object, got ${describe(options)}`);
   }
+  rejectUnknownOptions(options, CLIENT_OPTIONS, 'createClient() options');
   const pick = <K extends keyof ResolvedClientOptions>(key: K): unknown =>
     options[key] ?? DEFAULTS[key];
   const framing = pick('framing');
   if (framing !== 'ndjson' && framing !== 'content-length') {
-    throw new TypeError(`framing must be 'ndjson' or 'content-length', got ${describe(framing)}`);
+    throw optionError(`framing must be 'ndjson' or 'content-length', got ${describe(framing)}`);
   }
   const big = Number.MAX_SAFE_INTEGER;
   const resolved: ResolvedClientOptions = {
@@ -160,33 +178,54 @@ export function resolveClientOptions(options: ClientOptions | undefined): Resolv
     maxMessageBytes: integer('maxMessageBytes', pick('maxMessageBytes'), 1, big),
     closeTimeout: integer('closeTimeout', pick('closeTimeout'), 0, MAX_TIMER),
   };
-  if (resolved.maxRetryDelay < resolved.retryDelay) {
-    throw new TypeError(
-      `maxRetryDelay must be >= retryDelay (${resolved.retryDelay}), got ${resolved.maxRetryDelay}`,
+  if (resolved.maxRetryDelay < resolved.retryDelay) throw retryDelayError(options, resolved);
+  return Object.freeze(resolved);
+}
+
+/**
+ * maxRetryDelay < retryDelay: the message blames the option the user set, and says when the other
+ * is a default and what to set with it.
+ */
+function retryDelayError(options: ClientOptions, resolved: ResolvedClientOptions): TypeError {
+  const { retryDelay, maxRetryDelay } = resolved;
+  if (options.maxRetryDelay == null) {
+    return optionError(
+      `retryDelay must be <= maxRetryDelay, which is ${maxRetryDelay} by default, got ${retryDelay}; set maxRetryDelay too (e.g. { retryDelay: ${retryDelay}, maxRetryDelay: ${retryDelay} })`,
     );
   }
-  return Object.freeze(resolved);
+  if (options.retryDelay == null) {
+    return optionError(
+      `maxRetryDelay must be >= retryDelay, which is ${retryDelay} by default, got ${maxRetryDelay}; set retryDelay too (e.g. { retryDelay: ${maxRetryDelay}, maxRetryDelay: ${maxRetryDelay} })`,
+    );
+  }
+  return optionError(`maxRetryDelay must be >= retryDelay (${retryDelay}), got ${maxRetryDelay}`);
 }
 
 /** Validates the target: `{ host?, port }` or `{ path }`; returns the address for messages. */
 export function checkTarget(target: unknown): string {
   if (typeof target !== 'object' || target === null || Array.isArray(target)) {
-    throw new TypeError(`target must be { host, port } or { path }, got ${describe(target)}`);
+    throw optionError(`target must be { host, port } or { path }, got ${describe(target)}`);
   }
+  rejectUnknownOptions(target, TARGET_KEYS, 'createClient() target');
   const t = target as Record<string, unknown>;
   if (t['path'] !== undefined) {
+    if (t['port'] !== undefined || t['host'] !== undefined) {
+      throw optionError(
+        'target must be { host, port } or { path }, not both: a path (Unix socket or pipe) has no host or port',
+      );
+    }
     if (typeof t['path'] !== 'string' || t['path'] === '') {
-      throw new TypeError(`path must be a non-empty string, got ${describe(t['path'])}`);
+      throw optionError(`path must be a non-empty string, got ${describe(t['path'])}`);
     }
     return t['path'];
   }
   const port = t['port'];
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new TypeError(`port must be an integer between 1 and 65535, got ${describe(port)}`);
+    throw optionError(`port must be an integer between 1 and 65535, got ${describe(port)}`);
   }
   const host = t['host'] ?? 'localhost';
   if (typeof host !== 'string' || host === '') {
-    throw new TypeError(`host must be a non-empty string, got ${describe(host)}`);
+    throw optionError(`host must be a non-empty string, got ${describe(host)}`);
   }
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

@@ -96,6 +96,8 @@ describe('batch', () => {
 
   it('times out against a server without batches (Go rerpc answers -32700 with id null, which is dropped)', async () => {
     const { client } = await setup({ noBatches: true });
+    // Connect first, so the 50 ms deadline below does not cover dialling.
+    await client.call('ArithService.Add', { a: 0, b: 0 });
     const error = await rejection<TimeoutError>(
       client.batch([{ method: 'ArithService.Add', params: { a: 1, b: 2 } }], { timeout: 50 }),
     );

@@ -64,6 +64,8 @@ describe('close', () => {
       { host: '127.0.0.1', port: server.port },
       { maxActive: 3, pipelineThreshold: 5 },
     );
+    // Connect first, so the 500 ms deadlines below do not cover dialling.
+    await client.call('ArithService.Add', { a: 0, b: 0 });
     const calls = Array.from({ length: 100 }, (_, i) =>
       client.call('ArithService.Add', { a: i, b: 0 }, { timeout: i % 2 === 0 ? 500 : 5000 }),
     );

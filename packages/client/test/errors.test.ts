@@ -56,7 +56,15 @@ describe('errors', () => {
       /h:1 was lost after the request was written \(reset\).*mark the call idempotent/,
     );
     expect(new ConnectionError('h:1', false, 'ECONNREFUSED').message).toMatch(
-      /Could not reach h:1 \(ECONNREFUSED\); check that the server is running/,
+      /Could not reach h:1 \(ECONNREFUSED\), so the call did not run; check that the server is running/,
+    );
+    expect(new ConnectionError('h:1', false, 'reset', { failure: 'lost' }).message).toMatch(
+      /h:1 was lost before the request was written \(reset\), so the call did not run/,
+    );
+    expect(
+      new ConnectionError('h:1', false, 'it answered -32002', { failure: 'shutdown' }).message,
+    ).toMatch(
+      /h:1 is shutting down and did not run the call \(it answered -32002\).*safe to call again/,
     );
     expect(new TimeoutError('A.b', 50).message).toMatch(/A\.b got no answer within 50 ms.*timeout/);
     expect(new PoolExhaustedError('h:1', 3, 50).message).toMatch(/within 50 ms.*never sent/);
@@ -74,5 +82,7 @@ describe('errors', () => {
       expect(readme).toContain(`\`${Class.name}\``);
     }
     expect(readme).toContain('`RpcError`');
+    expect(readme).toContain('`RERPC_ERR_INVALID_OPTION`');
+    expect(readme).toContain('-32002');
   });
 });

@@ -4,6 +4,7 @@ import { createClient, DEFAULTS } from '../src/index.js';
 import { setup } from './helpers.js';
 
 const target = { host: '127.0.0.1', port: 1 };
+const INVALID_OPTION = 'RERPC_ERR_INVALID_OPTION';
 const make = (options: Record<string, unknown>) => createClient(target, options as never);
 
 describe('option validation', () => {
@@ -23,13 +24,28 @@ describe('option validation', () => {
     [{ framing: 'lsp' }, `framing must be 'ndjson' or 'content-length', got "lsp"`],
     [{ maxMessageBytes: 0 }, 'maxMessageBytes must be an integer >= 1, got 0'],
     [{ closeTimeout: -1 }, 'closeTimeout must be an integer between 0 and 2147483647, got -1'],
-  ])('rejects %j', (options, message) => {
+  ])('rejects %j with a coded TypeError', (options, message) => {
     expect(() => make(options)).toThrow(TypeError);
     expect(() => make(options)).toThrow(message);
+    expect(() => make(options)).toThrow(expect.objectContaining({ code: INVALID_OPTION }));
   });
 
   it('rejects options that are not an object', () => {
-    expect(() => createClient(target, 5 as never)).toThrow('options must be an object, got 5');
+    expect(() => createClient(target, 5 as never)).toThrow(
+      expect.objectContaining({
+        code: INVALID_OPTION,
+        message: 'createClient() options must be an object, got 5',
+      }),
+    );
+  });
+
+  it('rejects an unknown option name', () => {
+    expect(() => make({ maxIdel: 1 })).toThrow(
+      expect.objectContaining({
+        code: INVALID_OPTION,
+        message: expect.stringContaining('has no option "maxIdel"; did you mean "maxIdle"?'),
+      }),
+    );
   });
 
   it.each([
@@ -38,8 +54,13 @@ describe('option validation', () => {
     [{ port: '80' }, 'port must be an integer between 1 and 65535, got "80"'],
     [{ host: '', port: 80 }, 'host must be a non-empty string, got ""'],
     [{ path: '' }, 'path must be a non-empty string, got ""'],
+    [{ host: 'h', port: 80, hots: 'x' }, 'createClient() target has no option "hots"'],
+    [{ path: '/x', host: 'h' }, 'target must be { host, port } or { path }, not both'],
   ])('rejects the target %j', (bad, message) => {
     expect(() => createClient(bad as never)).toThrow(message);
+    expect(() => createClient(bad as never)).toThrow(
+      expect.objectContaining({ code: INVALID_OPTION }),
+    );
   });
 
   it('accepts the edge values and makes no connection until the first call', async () => {
@@ -71,17 +92,37 @@ describe('per-call options', () => {
     [{ timeout: 'x' }, 'timeout must be an integer between 0 and 2147483647, got "x"'],
     [{ signal: {} }, 'signal must be an AbortSignal, got an object'],
     [{ idempotent: 1 }, 'idempotent must be a boolean, got 1'],
+    [{ timeout: 5, retries: 1 }, 'call() options has no option "retries"'],
   ])('rejects %j without sending', async (options, message) => {
     const { client, server } = await setup();
     await expect(client.call('A.b', [], options as never)).rejects.toThrow(message);
+    await expect(client.call('A.b', [], options as never)).rejects.toMatchObject({
+      name: 'TypeError',
+      code: INVALID_OPTION,
+    });
     expect(server.lines).toEqual([]);
   });
 
   it('rejects options that are not an object', async () => {
     const { client } = await setup();
-    await expect(client.call('A.b', [], 3 as never)).rejects.toThrow(
-      'options must be an object, got 3',
-    );
+    await expect(client.call('A.b', [], 3 as never)).rejects.toMatchObject({
+      code: INVALID_OPTION,
+      message: 'call() options must be an object, got 3',
+    });
+    await expect(client.close(3 as never)).rejects.toMatchObject({
+      code: INVALID_OPTION,
+      message: 'close() options must be an object, got 3',
+    });
+  });
+
+  it('accepts an options object with inherited or undefined members', async () => {
+    const { client } = await setup();
+    const options = Object.assign(Object.create({ inherited: true }) as object, {
+      timeout: undefined,
+    });
+    await expect(client.call('ArithService.Add', { a: 1, b: 2 }, options)).resolves.toEqual({
+      result: 3,
+    });
   });
 });
 

@@ -110,6 +110,8 @@ describe('against @rerpc/server', () => {
   it('keeps the connection healthy after a timeout and an abort', async () => {
     const { port, arith, server } = await serve();
     const client = connect(port);
+    // Connect first, so the 30 ms deadline below does not cover dialling.
+    await expect(client.call('ArithService.Add', { a: 0, b: 0 })).resolves.toEqual({ result: 0 });
     const timedOut = await rejection<TimeoutError>(
       client.call('ArithService.Slow', { n: 1 }, { timeout: 30 }),
     );

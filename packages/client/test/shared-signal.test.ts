@@ -72,7 +72,8 @@ describe('a signal shared by many calls', () => {
       client.call('HoldService.Hold', { n: -2 }),
     ];
     expect(getEventListeners(signal, 'abort')).toHaveLength(1);
-    await until(() => hold.held >= 100);
+    // Some are running on the server (how many at once is the server's per-connection share).
+    await until(() => hold.held >= 10);
 
     const reason = new Error('cancel the group');
     controller.abort(reason);

@@ -15,6 +15,9 @@ describe('timeouts', () => {
     const { client, server } = await setup({
       handlers: { 'T.wait': g.handler, 'T.ok': () => 'ok' },
     });
+    // Connect first: a 30 ms deadline must not also cover dialling (on a busy machine that fails
+    // with PoolExhaustedError instead).
+    await expect(client.call('T.ok')).resolves.toBe('ok');
     const error = await rejection<TimeoutError>(client.call('T.wait', [1], { timeout: 30 }));
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ code: 'RERPC_ERR_TIMEOUT', timeout: 30, method: 'T.wait' });

@@ -1,0 +1,79 @@
+// Issue 11: every pending call keeps the process alive until it settles; an idle client never
+// does. Real child processes running scripts against the built package (dist), ESM and CJS.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { startRawServer } from './fixtures/raw-server.js';
+import { freePort } from './helpers.js';
+
+const root = new URL('../', import.meta.url);
+
+/** Runs a fixture script to its exit; kills it (and fails) if it has not exited within `bound` ms. */
+async function run(
+  script: string,
+  args: string[],
+  bound = 20_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(
+    process.execPath,
+    [fileURLToPath(new URL(`test/fixtures/${script}`, root)), ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  // A guard, not a measurement: a script kept alive by an idle client would otherwise hang the
+  // run for the pool's idleTimeout (5 minutes).
+  const guard = setTimeout(() => child.kill('SIGKILL'), bound);
+  const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+  clearTimeout(guard);
+  if (signal !== null)
+    throw new Error(`${script} ${args.join(' ')} did not exit by itself (${stdout}${stderr})`);
+  return { code, stdout, stderr };
+}
+
+beforeAll(() => {
+  // The scripts load dist/: make sure it is not older than src/ (turbo's test task builds first).
+  const built = statSync(new URL('dist/index.js', root)).mtimeMs;
+  for (const file of readdirSync(new URL('src/', root))) {
+    if (statSync(new URL(`src/${file}`, root)).mtimeMs > built) {
+      throw new Error(`dist/ is older than src/${file}: run \`pnpm build\` first`);
+    }
+  }
+});
+
+describe('process lifetime', () => {
+  it.each(['lifetime.mjs', 'lifetime.cjs'])(
+    '%s: a call retrying against a closed port keeps the process alive until it fails',
+    async (script) => {
+      const port = await freePort();
+      const { code, stdout } = await run(script, ['retry', String(port)]);
+      expect(stdout).toBe('retry: rejected ConnectionError RERPC_ERR_CONNECTION sent=false\n');
+      expect(code).toBe(0);
+    },
+  );
+
+  it.each(['lifetime.mjs', 'lifetime.cjs'])(
+    '%s: an idle client, never closed, lets the process exit after its call',
+    async (script) => {
+      const server = await startRawServer();
+      onTestFinished(() => server.close());
+      const { code, stdout } = await run(script, ['idle', String(server.port)]);
+      expect(stdout).toBe('idle: resolved {"result":3}\n');
+      expect(code).toBe(0);
+      expect(server.accepted).toBe(1);
+    },
+  );
+});

@@ -1,0 +1,48 @@
+// The README's example is test/fixtures/readme-example.ts (which `pnpm typecheck` compiles under
+// strict), word for word but for the import path; this test holds them together and runs it.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const fixture = readFileSync(new URL('./fixtures/readme-example.ts', import.meta.url), 'utf8');
+
+/** The first ```ts block after `heading`. */
+function block(heading: string): string {
+  const start = readme.indexOf(heading);
+  expect(start, heading).toBeGreaterThanOrEqual(0);
+  const open = readme.indexOf('```ts\n', start);
+  const close = readme.indexOf('```\n', open + 6);
+  return readme.slice(open + 6, close);
+}
+
+describe('README example', () => {
+  it('is the type-checked fixture, word for word', () => {
+    // The fixture imports the client from src/ (the linter then sorts that import last).
+    const sorted = (text: string) => {
+      const lines = text.split('\n');
+      const imports = lines.filter((line) => line.startsWith('import ')).sort();
+      return [...imports, ...lines.filter((line) => !line.startsWith('import '))].join('\n');
+    };
+    expect(sorted(block('## Example'))).toBe(
+      sorted(fixture.replace("from '../../src/index.js'", "from '@rerpc/client'")),
+    );
+  });
+
+  it('runs and prints what its comments say', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    onTestFinished(() => log.mockRestore());
+    await import('./fixtures/readme-example.js');
+    expect(log.mock.calls).toEqual([[{ result: 30 }], [-32601, 'Method not found']]);
+  });
+
+  it('says the examples are ES modules and shows CommonJS once', () => {
+    expect(readme).toMatch(/examples are ES modules/);
+    expect(readme.match(/require\('@rerpc\/client'\)/g)).toHaveLength(1);
+  });
+
+  it('listens on 127.0.0.1 in every example', () => {
+    for (const listen of readme.match(/\.listen\([^)]*\)/g) ?? []) {
+      expect(listen).toContain("host: '127.0.0.1'");
+    }
+  });
+});
