@@ -1,3 +1,4 @@
+import { describe, optionError } from '@rerpc/internal';
 import { standardMessage } from './error-codes.js';
 import type { ErrorObject } from './types.js';
 
@@ -17,7 +18,7 @@ export class RpcError extends Error {
 
   constructor(code: number, message?: string, data?: unknown, options?: { cause?: unknown }) {
     if (!Number.isInteger(code)) {
-      throw new TypeError(`RpcError code must be an integer, got ${String(code)}`);
+      throw optionError(`RpcError code must be an integer, got ${describe(code)}`);
     }
     super(message ?? standardMessage(code) ?? 'Error', options);
     this.code = code;
