@@ -144,3 +144,19 @@ describe('README', () => {
     expect(readme).toContain('| `TypeError`          | `RERPC_ERR_INVALID_OPTION` |');
   });
 });
+
+describe('the built package keeps class names (ESM and CJS)', () => {
+  it('every exported error class is named as exported', async () => {
+    // Paths as values, so typechecking does not need a build (turbo builds before it tests).
+    const { createRequire } = await import('node:module');
+    const esm = (await import(new URL('../dist/index.js', import.meta.url).href)) as object;
+    const cjs = createRequire(import.meta.url)(
+      new URL('../dist/index.cjs', import.meta.url).pathname,
+    ) as object;
+    for (const build of [esm, cjs]) {
+      const classes = Object.entries(build).filter(([name]) => name.endsWith('Error'));
+      expect(classes.length).toBeGreaterThan(0);
+      for (const [name, value] of classes) expect((value as () => void).name).toBe(name);
+    }
+  });
+});
