@@ -1,5 +1,6 @@
 import type { Framing } from '@rerpc/codec';
 import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
+import type { StringFormat } from '@rerpc/registry';
 import type { CallContext } from './call.js';
 
 export { describe };
@@ -92,6 +93,13 @@ export interface ServerOptions {
   /** Milliseconds `close()` waits before it aborts handlers and destroys sockets. @default 30000 */
   closeTimeout?: number;
   /**
+   * More JSON Schema string formats for params schemas (`{ 'order-id': /^ord_\w+$/ }` or a
+   * predicate), added to the built-in ones (`email`, `date-time`, `uuid`, `uri`… from ajv-formats);
+   * see @rerpc/registry's README.
+   * @default {} (the built-in formats only)
+   */
+  formats?: Record<string, StringFormat>;
+  /**
    * Send a thrown non-`RpcError`'s message as the -32603 error's `data`. Off by default so internal
    * details never leak (Go rerpc sends it; see the README).
    * @default false
@@ -124,6 +132,7 @@ export interface ResolvedServerOptions {
   readonly allowHalfOpen: boolean;
   readonly closeTimeout: number;
   readonly closeGrace: number;
+  readonly formats: Readonly<Record<string, StringFormat>>;
   readonly exposeErrors: boolean;
   readonly onHandlerError: HandlerErrorListener | 'log' | null;
 }
@@ -145,6 +154,7 @@ export const DEFAULTS: ResolvedServerOptions = Object.freeze({
   allowHalfOpen: false,
   closeTimeout: 30_000,
   closeGrace: 250,
+  formats: Object.freeze({}),
   exposeErrors: false,
   onHandlerError: 'log',
 });
@@ -259,6 +269,8 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
     allowHalfOpen,
     closeTimeout: checkCloseTimeout('closeTimeout', options.closeTimeout ?? DEFAULTS.closeTimeout),
     closeGrace: milliseconds('closeGrace', options.closeGrace ?? DEFAULTS.closeGrace),
+    // Checked by createRegistry() when the server is made.
+    formats: options.formats ?? DEFAULTS.formats,
     exposeErrors,
     onHandlerError,
   });

@@ -10,7 +10,7 @@ import {
 import type { Channel, ChannelTransport } from './channel.js';
 import type { Core } from './core.js';
 import { DisconnectedError } from './errors.js';
-import { messageTooLarge, parseError } from './wire.js';
+import { messageTooLarge, parseError, tooDeep } from './wire.js';
 
 /**
  * After the server half-closes a connection and its last byte is flushed, how long it waits for
@@ -79,6 +79,7 @@ export class Connection implements ChannelTransport, DecoderHandlers {
     this.ndjson = options.framing === 'ndjson';
     this.decoder = createDecoder(options.framing, this, {
       maxMessageBytes: options.maxMessageBytes,
+      maxDepth: options.maxDepth,
     });
     this.channel = core.openChannel(this);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -101,6 +102,10 @@ export class Connection implements ChannelTransport, DecoderHandlers {
   }
 
   onParseError(error: FrameParseError): void {
+    if (error.reason === 'depth') {
+      this.channel.sendError(tooDeep(this.core.options.maxDepth));
+      return;
+    }
     this.channel.sendError(
       parseError(
         error.reason === 'utf8'

@@ -55,6 +55,15 @@ export function parseError(detail: string): ErrorObject {
   return { code: ErrorCode.ParseError, message: 'Parse error', data: detail };
 }
 
+/** -32600 for a message nested deeper than maxDepth; the connection keeps serving. */
+export function tooDeep(limit: number): ErrorObject {
+  return {
+    code: ErrorCode.InvalidRequest,
+    message: 'Invalid Request',
+    data: `message nested deeper than maxDepth (${limit})`,
+  };
+}
+
 /** -32600 for a message over maxMessageBytes; on a connection, that connection is then closed. */
 export function messageTooLarge(limit: number, closing: boolean): ErrorObject {
   return {

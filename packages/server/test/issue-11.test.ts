@@ -256,3 +256,82 @@ describe('misspelt options fail loudly', () => {
     );
   });
 });
+
+describe('maxDepth', () => {
+  const deep = (depth: number) =>
+    `{"jsonrpc":"2.0","method":"echo","params":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)},"id":1}`;
+  const tooDeep = {
+    jsonrpc: '2.0',
+    error: {
+      code: -32600,
+      message: 'Invalid Request',
+      data: 'message nested deeper than maxDepth (128)',
+    },
+    id: null,
+  };
+
+  it('answers -32600 to a message nested deeper than 128 and keeps the connection', async () => {
+    const { port } = await listening();
+    const peer = await Peer.connect(port);
+    peer.send(
+      deep(128),
+      deep(129),
+      `[${'['.repeat(500_000)}`.padEnd(600_000, ']'),
+      req('echo', ['ok'], 2),
+    );
+    expect(await peer.nextJson()).toMatchObject({ id: 1 });
+    expect(await peer.nextJson()).toEqual(tooDeep);
+    expect(await peer.nextJson()).toEqual(tooDeep);
+    expect(await peer.nextJson()).toEqual({ jsonrpc: '2.0', result: ['ok'], id: 2 });
+  });
+
+  it('checks handle() input the same way, string or bytes', async () => {
+    const server = makeServer({ maxDepth: 5 });
+    expect(JSON.parse((await server.handle(deep(5)))!)).toMatchObject({ id: 1 });
+    expect(JSON.parse((await server.handle(Buffer.from(deep(6))))!)).toMatchObject({
+      error: { code: -32600, data: 'message nested deeper than maxDepth (5)' },
+      id: null,
+    });
+    // Brackets inside strings are not nesting.
+    expect(JSON.parse((await server.handle(req('echo', ['[[[[[[[[{{{{'], 3)))!)).toEqual({
+      jsonrpc: '2.0',
+      result: ['[[[[[[[[{{{{'],
+      id: 3,
+    });
+  });
+});
+
+describe('server.method() names and schema formats', () => {
+  it('refuses the names register() never exposes, and the reserved rpc. prefix', () => {
+    const server = makeServer(undefined, false);
+    for (const name of ['__proto__', 'constructor', 'toString', '_private', '.x', 'a b', 'rpc.x']) {
+      expect(() => server.method(name, () => 1), name).toThrow(
+        expect.objectContaining({ name: 'RegistrationError' }),
+      );
+    }
+    server.method('Fine.name', () => 1);
+  });
+
+  it('validates JSON Schema formats, built-in and custom', async () => {
+    const server = makeServer({ formats: { even: (value: string) => value.length % 2 === 0 } });
+    server.method('mail', (p: { to: string }) => p.to, {
+      params: {
+        type: 'object',
+        properties: {
+          to: { type: 'string', format: 'email' },
+          tag: { type: 'string', format: 'even' },
+        },
+        required: ['to'],
+      },
+    });
+    expect(JSON.parse((await server.handle(req('mail', { to: 'a@b.example' })))!).result).toBe(
+      'a@b.example',
+    );
+    expect(JSON.parse((await server.handle(req('mail', { to: 'nope' })))!)).toMatchObject({
+      error: { code: -32602, data: [{ path: '/to', message: 'must match format "email"' }] },
+    });
+    expect(
+      JSON.parse((await server.handle(req('mail', { to: 'a@b.example', tag: 'odd' })))!),
+    ).toMatchObject({ error: { code: -32602 } });
+  });
+});

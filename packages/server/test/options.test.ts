@@ -100,6 +100,7 @@ describe('createServer option validation', () => {
       allowHalfOpen: false,
       closeTimeout: 30_000,
       closeGrace: 250,
+      formats: {},
       exposeErrors: false,
       onHandlerError: 'log',
     });
@@ -147,7 +148,12 @@ describe('openChannel validation', () => {
 
 describe('README options table', () => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-  const format = (value: unknown) => (typeof value === 'string' ? `'${value}'` : String(value));
+  const format = (value: unknown) =>
+    typeof value === 'string'
+      ? `'${value}'`
+      : typeof value === 'object' && value !== null
+        ? JSON.stringify(value)
+        : String(value);
 
   it('lists every option with the default DEFAULTS holds', () => {
     const rows = readme.split('\n').filter((line) => line.startsWith('| `'));
