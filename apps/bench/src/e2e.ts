@@ -1,13 +1,15 @@
 // `pnpm bench:e2e` (from the root; `-- --quick` for a short run): every end-to-end scenario for
 // every contender, each server and each client in its own process. This process only
-// coordinates; it writes results/latest.{json,md,svg}. See README.md for options.
+// coordinates; it writes results/local/latest.{json,md,svg} (ignored by git), or with --promote
+// the committed results/latest.{json,md,svg} and the README block. See README.md for options.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killAll } from './e2e/children.js';
 import { echoBytes } from './e2e/methods.js';
-import { type Machine, runBench } from './e2e/orchestrate.js';
+import { type BenchResult, type Machine, recompute, runBench } from './e2e/orchestrate.js';
+import { machineWarnings, outputPlan } from './e2e/output.js';
 import { toMarkdown } from './e2e/report.js';
 import { parseSettings } from './e2e/settings.js';
 import { toSvg } from './e2e/svg.js';
@@ -48,19 +50,36 @@ function updateReadme(markdown: string): void {
 
 async function main(): Promise<void> {
   const settings = parseSettings(process.argv.slice(2));
-  const outDir = settings.outDir === null ? join(benchDir, 'results') : resolve(settings.outDir);
-  progress(
-    `${settings.quick ? 'quick' : 'full'} run: ${settings.runs} runs × ${settings.durationMs} ms per scenario and contender`,
-  );
-  const result = await runBench(settings, distDir, machine(), echoBytes, progress);
+  const plan = outputPlan(settings, benchDir);
+  let result: BenchResult;
+  if (settings.render !== null) {
+    progress(`re-drawing the tables and the chart from ${settings.render} (nothing is run)`);
+    result = recompute(JSON.parse(readFileSync(resolve(settings.render), 'utf8')) as BenchResult);
+  } else {
+    const facts = machine();
+    progress(
+      `${settings.quick ? 'quick' : 'full'} run: ${settings.runs} runs × ${settings.durationMs} ms per scenario and contender`,
+    );
+    for (const warning of machineWarnings(facts)) progress(`WARNING: ${warning}`);
+    result = await runBench(settings, distDir, facts, echoBytes, progress);
+  }
   const markdown = toMarkdown(result);
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
-  writeFileSync(join(outDir, 'latest.md'), markdown);
-  writeFileSync(join(outDir, 'latest.svg'), toSvg(result));
-  if (settings.readme) updateReadme(markdown);
+  mkdirSync(plan.dir, { recursive: true });
+  writeFileSync(join(plan.dir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(plan.dir, 'latest.md'), markdown);
+  writeFileSync(join(plan.dir, 'latest.svg'), toSvg(result));
+  if (plan.readme) updateReadme(markdown);
   process.stdout.write(`\n${markdown}`);
-  progress(`wrote ${join(outDir, 'latest.{json,md,svg}')} in ${result.totalSeconds.toFixed(0)} s`);
+  const written = join(plan.dir, 'latest.{json,md,svg}');
+  const near = relative(process.cwd(), written);
+  const shown = near.startsWith('..') ? written : near;
+  const took = settings.render === null ? ` in ${result.totalSeconds.toFixed(0)} s` : '';
+  progress(`wrote ${shown}${plan.readme ? ' and README.md' : ''}${took}`);
+  if (!plan.promoted && settings.outDir === null) {
+    progress(
+      '(ignored by git; rerun with --promote to write the committed results/latest.* and README block)',
+    );
+  }
 }
 
 // Children are killed by PID however this process ends: normally, on error, or on a signal.

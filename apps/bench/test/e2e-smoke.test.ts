@@ -6,18 +6,9 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { killAll, liveCount } from '../src/e2e/children.js';
 import { contenders } from '../src/e2e/contenders.js';
 import { echoBytes, isAddResult, isEchoResult } from '../src/e2e/methods.js';
-import {
-  type BenchResult,
-  openPair,
-  type Pair,
-  runOnce,
-  startPair,
-  stopPair,
-} from '../src/e2e/orchestrate.js';
+import { openPair, type Pair, runOnce, startPair, stopPair } from '../src/e2e/orchestrate.js';
 import type { Connections, LoadSpec } from '../src/e2e/protocol.js';
-import { toMarkdown } from '../src/e2e/report.js';
-import { median, spread } from '../src/e2e/stats.js';
-import { toSvg } from '../src/e2e/svg.js';
+import { maxOverMin, median, spread } from '../src/e2e/stats.js';
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const distDir = join(benchDir, 'dist');
@@ -111,79 +102,8 @@ describe('result checks', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 2, 3])).toBe(2.5);
     expect(spread([90, 100, 110])).toBeCloseTo(0.2);
-  });
-});
-
-describe('report', () => {
-  const row = (contender: string, callsPerSec: number | null, vsRaw: number | null) => ({
-    contender,
-    status: callsPerSec === null ? ('skipped' as const) : ('ok' as const),
-    reason: callsPerSec === null ? 'server did not start: not built' : null,
-    runs: [],
-    callsPerSec,
-    spread: 0.25,
-    latency: null,
-    ok: 10,
-    wrong: 0,
-    failed: 0,
-    firstError: null,
-    connections: 1,
-    vsRaw,
-    vsRerpc: null,
-  });
-  const result: BenchResult = {
-    mode: 'quick',
-    machine: {
-      cpu: 'Test CPU',
-      cores: 2,
-      node: 'v20.0.0',
-      platform: 'linux',
-      memoryGiB: 4,
-      loadAverage: [0, 0, 0],
-      date: '2025-01-01T00:00:00.000Z',
-    },
-    settings: {
-      runs: 3,
-      stressRuns: 2,
-      durationMs: 300,
-      firstWarmupMs: 300,
-      warmupCalls: 5000,
-      warmupMaxMs: 1500,
-      warmupMs: 100,
-    },
-    echoBytes: 10_000,
-    contenders: [
-      { name: 'raw', note: '', color: '#000' },
-      { name: 'rerpc', note: '', color: '#f00' },
-      { name: 'jayson', note: '', color: '#00f' },
-    ],
-    scenarios: [
-      {
-        id: 'c100',
-        what: '100 in flight',
-        rows: [row('raw', 1000, 1), row('rerpc', null, null), row('jayson', 500, 0.5)],
-        notes: ['a note'],
-      },
-    ],
-    skipped: [{ contender: 'rerpc', reason: 'server did not start: not built' }],
-    totalSeconds: 1,
-  };
-
-  it('writes a Markdown table per scenario with ratios, notes and skipped contenders', () => {
-    const md = toMarkdown(result);
-    expect(md).toContain('| raw | 1,000 | 1.00× | – | 1 | 0 / 0 | **25%** |');
-    expect(md).toContain('| jayson | 500 | 0.50× |');
-    expect(md).toContain('| rerpc | skipped |');
-    expect(md).toContain('- a note');
-    expect(md).toContain('Test CPU, 2 cores');
-  });
-
-  it('draws one labelled bar per measured contender and marks skipped ones', () => {
-    const svg = toSvg(result);
-    expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
-    expect(svg.match(/<rect x="\d+" y="[\d.]+" width="18"/g)?.length).toBe(2);
-    expect(svg).toContain('>0.50</text>');
-    expect(svg).toContain('>skipped</text>');
+    expect(maxOverMin([100, 150, 120])).toBe(1.5);
+    expect(maxOverMin([100])).toBe(1);
+    expect(maxOverMin([0, 10])).toBe(Number.POSITIVE_INFINITY);
   });
 });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Child } from './children.js';
 import { CEILING, type Contender, contenders, OURS } from './contenders.js';
+import { machineWarnings } from './output.js';
 import {
   type Connections,
   errorMessage,
@@ -13,7 +14,7 @@ import {
 } from './protocol.js';
 import { type Scenario, scenarios } from './scenarios.js';
 import type { Settings } from './settings.js';
-import { median, spread, WIDE_SPREAD } from './stats.js';
+import { CEILING_UNSTEADY, maxOverMin, median, spread, WIDE_SPREAD } from './stats.js';
 
 const START_TIMEOUT_MS = 15_000;
 const STOP_GRACE_MS = 3_000;
@@ -116,6 +117,9 @@ export interface Row {
   callsPerSec: number | null;
   /** (max - min) / median of calls/s over runs. */
   spread: number | null;
+  /** The slowest and the fastest run's calls/s (the chart's whiskers). */
+  minCallsPerSec: number | null;
+  maxCallsPerSec: number | null;
   /** Medians over runs (seq only). */
   latency: { meanUs: number; p50Us: number; p99Us: number } | null;
   ok: number;
@@ -133,6 +137,11 @@ export interface ScenarioResult {
   what: string;
   rows: Row[];
   notes: string[];
+  /**
+   * The ceiling's (raw's) fastest run ÷ its slowest; above CEILING_UNSTEADY the chart greys the
+   * scenario out. Null when raw did not run.
+   */
+  ceilingSpread: number | null;
 }
 
 export interface Machine {
@@ -163,6 +172,8 @@ export interface BenchResult {
   scenarios: ScenarioResult[];
   /** Contenders whose server never started, with the reason. */
   skipped: { contender: string; reason: string }[];
+  /** Why the numbers are suspect from the start (a busy machine); empty when none. */
+  warnings: string[];
   totalSeconds: number;
 }
 
@@ -180,6 +191,8 @@ function emptyRow(name: string, status: Row['status'], reason: string | null): R
     runs: [],
     callsPerSec: null,
     spread: null,
+    minCallsPerSec: null,
+    maxCallsPerSec: null,
     latency: null,
     ok: 0,
     wrong: 0,
@@ -203,6 +216,8 @@ function summarise(row: Row): void {
   row.connections = row.runs[row.runs.length - 1]!.connections;
   row.callsPerSec = median(rates);
   row.spread = spread(rates);
+  row.minCallsPerSec = Math.min(...rates);
+  row.maxCallsPerSec = Math.max(...rates);
   const lat = row.runs.map((r) => r.latency).filter((l) => l !== null);
   if (lat.length > 0) {
     row.latency = {
@@ -224,8 +239,20 @@ function ratios(rows: Row[]): void {
   }
 }
 
-function notesFor(rows: Row[]): string[] {
+/** The ceiling's fastest run ÷ its slowest, or null when it has no runs. */
+function ceilingSpread(rows: Row[]): number | null {
+  const ceiling = rows.find((r) => r.contender === CEILING);
+  if (ceiling === undefined || ceiling.runs.length === 0) return null;
+  return maxOverMin(ceiling.runs.map((r) => r.callsPerSec));
+}
+
+function notesFor(rows: Row[], ceilingRange: number | null): string[] {
   const notes: string[] = [];
+  if (ceilingRange !== null && ceilingRange > CEILING_UNSTEADY) {
+    notes.push(
+      `**unreliable ratios**: ${CEILING}'s fastest run was ${ceilingRange.toFixed(2)}× its slowest (above ${CEILING_UNSTEADY}×), so every ratio here divides by an unsteady number; the chart greys this scenario out`,
+    );
+  }
   const wide: string[] = [];
   for (const row of rows) {
     // A server that never started is reported once, under the tables, not in every scenario.
@@ -366,10 +393,35 @@ async function runScenario(
       }
     }
   }
-  const ordered = chosen.map((c) => rows.get(c.name)!);
-  for (const row of ordered) summarise(row);
-  ratios(ordered);
-  return { id: scenario.id, what: scenario.what, rows: ordered, notes: notesFor(ordered) };
+  return scenarioResult(
+    scenario.id,
+    scenario.what,
+    chosen.map((c) => rows.get(c.name)!),
+  );
+}
+
+/** Medians, spreads, ratios and notes of one scenario, from its rows' runs. */
+function scenarioResult(id: string, what: string, rows: Row[]): ScenarioResult {
+  for (const row of rows) summarise(row);
+  ratios(rows);
+  const ceilingRange = ceilingSpread(rows);
+  return { id, what, rows, notes: notesFor(rows, ceilingRange), ceilingSpread: ceilingRange };
+}
+
+/**
+ * A saved result (results/…/latest.json, possibly written by an older version) with everything
+ * derived from its runs computed again by this version: for `--render`, which re-draws the
+ * tables and chart without running anything.
+ */
+export function recompute(saved: BenchResult): BenchResult {
+  const scenarios = saved.scenarios.map((s) =>
+    scenarioResult(
+      s.id,
+      s.what,
+      s.rows.map((row) => ({ ...emptyRow(row.contender, row.status, row.reason), runs: row.runs })),
+    ),
+  );
+  return { ...saved, scenarios, warnings: machineWarnings(saved.machine) };
 }
 
 /** Every chosen scenario for every chosen contender. */
@@ -425,6 +477,7 @@ export async function runBench(
     contenders: chosen.map((c) => ({ name: c.name, note: c.note, color: c.color })),
     scenarios: results,
     skipped,
+    warnings: machineWarnings(machine),
     totalSeconds: (performance.now() - started) / 1000,
   };
 }

@@ -79,6 +79,7 @@ export function toMarkdown(r: BenchResult): string {
   const out: string[] = [
     `### End-to-end (${r.mode} run)`,
     '',
+    ...r.warnings.map((w) => `> **Warning:** ${w}.\n`),
     ...facts(r),
     '',
     'calls/s = correct answers per second of wall time (median of the runs); `vs raw` = calls/s ÷ raw calls/s ' +

@@ -1,5 +1,6 @@
 // Command line: `node dist/e2e.js [--quick] [--runs=N] [--duration=MS] [--only=raw,rerpc]
-// [--scenarios=seq,c100] [--out=DIR] [--readme]`. BENCH_QUICK=1 is the same as --quick.
+// [--scenarios=seq,c100] [--out=DIR | --promote] [--render=FILE]`. BENCH_QUICK=1 is the same as
+// --quick; --readme is the old name of --promote.
 
 export interface Settings {
   quick: boolean;
@@ -25,9 +26,15 @@ export interface Settings {
   stressDrainMs: number;
   only: string[] | null;
   scenarios: string[] | null;
+  /** Write the results here instead of results/local/. */
   outDir: string | null;
-  /** Also paste the tables and chart into README.md between its e2e markers. */
-  readme: boolean;
+  /**
+   * Write the committed results/latest.{json,md,svg} and paste the tables and chart into
+   * README.md between its e2e markers; without it a run writes only to results/local/ (ignored).
+   */
+  promote: boolean;
+  /** Re-draw the tables and chart from this saved latest.json instead of running. */
+  render: string | null;
 }
 
 function value(args: string[], name: string): string | undefined {
@@ -50,14 +57,19 @@ function list(args: string[], name: string): string[] | null {
 }
 
 export function parseSettings(args: string[], env: NodeJS.ProcessEnv = process.env): Settings {
-  const known = ['--quick', '--readme', '--'];
-  const prefixes = ['--runs=', '--duration=', '--only=', '--scenarios=', '--out='];
+  const known = ['--quick', '--promote', '--readme', '--'];
+  const prefixes = ['--runs=', '--duration=', '--only=', '--scenarios=', '--out=', '--render='];
   for (const a of args) {
     if (!known.includes(a) && !prefixes.some((p) => a.startsWith(p))) {
       throw new Error(
         `unknown argument ${a}; known: ${[...known.slice(0, 2), ...prefixes].join(' ')}`,
       );
     }
+  }
+  const promote = args.includes('--promote') || args.includes('--readme');
+  const outDir = value(args, 'out') ?? null;
+  if (promote && outDir !== null) {
+    throw new Error('--promote writes results/ and README.md; it cannot be combined with --out');
   }
   const quick = args.includes('--quick') || env['BENCH_QUICK'] === '1';
   return {
@@ -74,7 +86,8 @@ export function parseSettings(args: string[], env: NodeJS.ProcessEnv = process.e
     stressDrainMs: quick ? 20_000 : 30_000,
     only: list(args, 'only'),
     scenarios: list(args, 'scenarios'),
-    outDir: value(args, 'out') ?? null,
-    readme: args.includes('--readme'),
+    outDir,
+    promote,
+    render: value(args, 'render') ?? null,
   };
 }

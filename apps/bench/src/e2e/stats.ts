@@ -16,3 +16,18 @@ export function spread(values: readonly number[]): number {
 
 /** Spreads above this get a note in the output. */
 export const WIDE_SPREAD = 0.1;
+
+/** max / min: how many times faster the best run was than the worst (1 = identical runs). */
+export function maxOverMin(values: readonly number[]): number {
+  if (values.length < 2) return 1;
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  if (max === 0) return 1;
+  return min <= 0 ? Number.POSITIVE_INFINITY : max / min;
+}
+
+/**
+ * A scenario whose ceiling (raw) runs differ by more than this factor, fastest ÷ slowest, is
+ * greyed out in the chart with a note: every ratio in it divides by an unsteady number.
+ */
+export const CEILING_UNSTEADY = 1.5;
