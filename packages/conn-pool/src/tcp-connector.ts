@@ -127,6 +127,12 @@ export function createTcpConnector(
     throw optionError(`lookup must be a function, got ${describe(options.lookup)}`);
   }
   if ('path' in target) {
+    const t = target as { host?: unknown; port?: unknown };
+    if (t.port !== undefined || t.host !== undefined) {
+      throw optionError(
+        'target must be { host, port } or { path }, not both: a path (Unix socket or pipe) has no host or port',
+      );
+    }
     if (typeof target.path !== 'string' || target.path === '') {
       throw optionError(`path must be a non-empty string, got ${describe(target.path)}`);
     }

@@ -116,6 +116,7 @@ describe('option and argument errors carry RERPC_ERR_INVALID_OPTION', () => {
     ['port', () => createTcpConnector({ port: 0 })],
     ['host', () => createTcpConnector({ host: '', port: 1 })],
     ['path', () => createTcpConnector({ path: '' })],
+    ['path and port', () => createTcpConnector({ path: '/tmp/s', port: 1 } as never)],
     ['connector options', () => createTcpConnector({ port: 1 }, null as never)],
     ['dialTimeout', () => createTcpConnector({ port: 1 }, { dialTimeout: -1 })],
     ['noDelay', () => createTcpConnector({ port: 1 }, { noDelay: 1 as never })],
