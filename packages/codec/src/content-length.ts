@@ -5,10 +5,12 @@ import {
   decodeFrame,
   type FrameDecoder,
   parseText,
+  type ResolvedDecoderOptions,
   resolveDecoderOptions,
   validateHandlers,
 } from './decoder.js';
 import { FrameParseError, FrameTooLargeError, FramingError } from './errors.js';
+import { HeldBytes } from './hold.js';
 
 /** A header block larger than this cannot be legitimate (LSP sends one or two short lines). */
 const MAX_HEADER_BYTES = 8192;
@@ -25,32 +27,38 @@ const SKIP = 2;
  * Content-Length framing (LSP style): `Content-Length: <bytes>\r\n` (other headers such as
  * `Content-Type` are allowed and ignored) `\r\n`, then exactly that many bytes of JSON.
  *
- * A body wholly inside one chunk is parsed from that chunk without a copy; a split body is kept
- * as `subarray` views and joined once. A declared length over the limit is reported at once and
- * that many bytes are skipped, never held. A malformed header cannot be skipped (nothing tells
+ * A body wholly inside one chunk is parsed from that chunk without a copy; a split body is held
+ * (`HeldBytes`: small pieces copied, large ones kept as views) and joined once. A declared length
+ * over the limit is reported at once and that many bytes are skipped, never held; a split header
+ * is copied into one owned buffer of at most 8 KiB. A malformed header cannot be skipped (nothing tells
  * where the next frame starts), so the decoder reports it and stops.
  */
 class ContentLengthDecoder implements FrameDecoder {
   private readonly handlers: DecoderHandlers;
   private readonly max: number;
+  private readonly maxDepth: number;
   private state = HEADER;
-  /** Unfinished header bytes (a copy: headers are tiny). */
+  /**
+   * Unfinished header bytes, copied into an owned buffer grown by doubling (headers are tiny; the
+   * copies stay under 16 KiB in all); `headerBytes` of it are used.
+   */
   private header: Buffer | null = null;
+  private headerBytes = 0;
   /** Body length declared by the current header, or bytes left to skip in SKIP. */
   private need = 0;
-  private body: Buffer[] = [];
-  private bodyBytes = 0;
+  private readonly body = new HeldBytes();
   private stopped = false;
   /** Out-value of `fastHeader`. */
   private fastLength = 0;
 
-  constructor(handlers: DecoderHandlers, max: number) {
+  constructor(handlers: DecoderHandlers, options: ResolvedDecoderOptions) {
     this.handlers = handlers;
-    this.max = max;
+    this.max = options.maxMessageBytes;
+    this.maxDepth = options.maxDepth;
   }
 
   get bufferedBytes(): number {
-    return (this.header === null ? 0 : this.header.length) + this.bodyBytes;
+    return this.headerBytes + this.body.bytes;
   }
 
   push(chunk: Buffer): void {
@@ -66,7 +74,8 @@ class ContentLengthDecoder implements FrameDecoder {
         pos = this.readHeader(chunk, pos);
       } else if (this.state === BODY) {
         const need = this.need;
-        if (this.bodyBytes === 0 && len - pos >= need) {
+        const body = this.body;
+        if (body.bytes === 0 && len - pos >= need) {
           // The whole body is in this chunk: decode it in place.
           const end = pos + need;
           this.state = HEADER;
@@ -74,21 +83,21 @@ class ContentLengthDecoder implements FrameDecoder {
             ascii = isAscii(chunk) ? 1 : -1;
             if (ascii === 1) text = chunk.toString('latin1');
           }
-          if (ascii === 1) parseText(this.handlers, text.slice(pos, end), need, false);
-          else decodeFrame(this.handlers, chunk, pos, end, false);
+          if (ascii === 1) {
+            parseText(this.handlers, text.slice(pos, end), need, false, this.maxDepth, text, pos);
+          } else {
+            decodeFrame(this.handlers, chunk, pos, end, false, this.maxDepth);
+          }
           pos = end;
           continue;
         }
-        const take = Math.min(need - this.bodyBytes, len - pos);
-        this.body.push(chunk.subarray(pos, pos + take));
-        this.bodyBytes += take;
+        const take = Math.min(need - body.bytes, len - pos);
+        body.append(chunk, pos, pos + take, need);
         pos += take;
-        if (this.bodyBytes === need) {
-          const joined = this.body.length === 1 ? this.body[0]! : Buffer.concat(this.body, need);
-          this.body = [];
-          this.bodyBytes = 0;
+        if (body.bytes === need) {
+          const joined = body.take(null, 0);
           this.state = HEADER;
-          decodeFrame(this.handlers, joined, 0, need, false);
+          decodeFrame(this.handlers, joined, 0, need, false, this.maxDepth);
         }
       } else {
         const take = Math.min(this.need, len - pos);
@@ -106,15 +115,15 @@ class ContentLengthDecoder implements FrameDecoder {
   stop(): void {
     this.stopped = true;
     this.header = null;
-    this.body = [];
-    this.bodyBytes = 0;
+    this.headerBytes = 0;
+    this.body.clear();
   }
 
   /** Reads a header starting at `chunk[pos]`; returns the position after what it consumed. */
   private readHeader(chunk: Buffer, pos: number): number {
     const len = chunk.length;
-    const held = this.header;
-    if (held === null) {
+    const held = this.headerBytes;
+    if (held === 0) {
       const body = this.fastHeader(chunk, pos);
       if (body !== -1) {
         this.onLength(this.fastLength);
@@ -125,7 +134,7 @@ class ContentLengthDecoder implements FrameDecoder {
         if (len - pos > MAX_HEADER_BYTES + 3) {
           this.framingError('no header end (\\r\\n\\r\\n) within 8192 bytes', chunk, pos, len);
         } else {
-          this.header = Buffer.from(chunk.subarray(pos, len));
+          this.holdHeader(chunk, pos, len);
         }
         return len;
       }
@@ -136,30 +145,45 @@ class ContentLengthDecoder implements FrameDecoder {
       this.onHeader(chunk.toString('latin1', pos, at));
       return at + 4;
     }
-    // Join the held bytes with no more of this chunk than a header could still need.
-    const take = Math.min(len - pos, MAX_HEADER_BYTES + 4 - held.length);
-    const joined = Buffer.concat([held, chunk.subarray(pos, pos + take)]);
-    const at = joined.indexOf(HEADER_END, Math.max(0, held.length - 3));
+    // Add no more of this chunk than a header could still need.
+    const take = Math.min(len - pos, MAX_HEADER_BYTES + 4 - held);
+    this.holdHeader(chunk, pos, pos + take);
+    const joined = this.header!;
+    const size = this.headerBytes;
+    let at = joined.indexOf(HEADER_END, Math.max(0, held - 3));
+    // The buffer's free room holds stale bytes: a match must end within the used part.
+    if (at + 4 > size) at = -1;
     if (at === -1) {
-      if (joined.length > MAX_HEADER_BYTES + 3) {
-        this.framingError(
-          'no header end (\\r\\n\\r\\n) within 8192 bytes',
-          joined,
-          0,
-          joined.length,
-        );
+      if (size > MAX_HEADER_BYTES + 3) {
+        this.framingError('no header end (\\r\\n\\r\\n) within 8192 bytes', joined, 0, size);
         return len;
       }
-      this.header = joined;
       return pos + take;
     }
     this.header = null;
+    this.headerBytes = 0;
     if (at > MAX_HEADER_BYTES) {
       this.framingError('header longer than 8192 bytes', joined, 0, at);
       return len;
     }
     this.onHeader(joined.toString('latin1', 0, at));
-    return pos + (at + 4 - held.length);
+    return pos + (at + 4 - held);
+  }
+
+  /** Copies `chunk[start, end)` after the held header bytes (at most MAX_HEADER_BYTES + 4 in all). */
+  private holdHeader(chunk: Buffer, start: number, end: number): void {
+    const used = this.headerBytes;
+    const need = used + (end - start);
+    let header = this.header;
+    if (header === null || header.length < need) {
+      const size = Math.min(MAX_HEADER_BYTES + 4, Math.max(need, 64, used * 2));
+      const grown = Buffer.allocUnsafeSlow(size);
+      if (header !== null) header.copy(grown, 0, 0, used);
+      header = grown;
+      this.header = grown;
+    }
+    chunk.copy(header, used, start, end);
+    this.headerBytes = need;
   }
 
   /**
@@ -259,13 +283,24 @@ function parseContentLength(text: string): number | string {
 
 /**
  * Creates a streaming Content-Length (LSP-style) decoder.
- * @throws TypeError for a missing handler; RangeError for an invalid `maxMessageBytes`.
+ * @throws TypeError (code `RERPC_ERR_INVALID_OPTION`) for a missing handler or an unknown or
+ * invalid option.
  */
 export function createContentLengthDecoder(
   handlers: DecoderHandlers,
   options?: DecoderOptions,
 ): FrameDecoder {
   validateHandlers(handlers);
-  const resolved = resolveDecoderOptions(options);
-  return new ContentLengthDecoder(handlers, resolved.maxMessageBytes);
+  return new ContentLengthDecoder(
+    handlers,
+    resolveDecoderOptions(options, 'createContentLengthDecoder()'),
+  );
+}
+
+/** For `createDecoder`, which checks its arguments itself. */
+export function newContentLengthDecoder(
+  handlers: DecoderHandlers,
+  options: ResolvedDecoderOptions,
+): FrameDecoder {
+  return new ContentLengthDecoder(handlers, options);
 }

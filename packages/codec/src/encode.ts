@@ -1,6 +1,6 @@
+import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
 import type { ErrorObject, Id } from '@rerpc/protocol';
 import build, { type Schema as FastJsonSchema } from 'fast-json-stringify';
-import { describe } from './decoder.js';
 
 /**
  * A JSON Schema (draft 7) for fast-json-stringify: either typed with fast-json-stringify's own
@@ -42,6 +42,16 @@ export interface RequestEncoderOptions {
 
 type Stringify = (value: unknown) => string;
 
+const RESPONSE_OPTIONS: readonly string[] = ['result'];
+const REQUEST_OPTIONS: readonly string[] = ['params'];
+
+function checkOptions(options: object, known: readonly string[], what: string): void {
+  if (typeof options !== 'object' || options === null) {
+    throw optionError(`${what} options must be an object, got ${describe(options)}`);
+  }
+  rejectUnknownOptions(options, known, `${what} options`);
+}
+
 /**
  * JSON text of an id: a finite number via `String(n)` (what `JSON.stringify` gives), a non-finite
  * number as `null` (as `JSON.stringify` does), a string via `JSON.stringify`, anything else `null`.
@@ -57,7 +67,7 @@ const plainStringify = JSON.stringify as (value: unknown) => string | undefined;
 
 function compile(schema: JSONSchemaObject, option: string): Stringify {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
-    throw new TypeError(`${option} must be a JSON Schema object, got ${describe(schema)}`);
+    throw optionError(`${option} must be a JSON Schema object, got ${describe(schema)}`);
   }
   const stringify = build(schema as FastJsonSchema) as Stringify;
   return (value) => {
@@ -76,13 +86,11 @@ function compile(schema: JSONSchemaObject, option: string): Stringify {
 /**
  * Compiles a response encoder once (per method): with a `result` schema the result is written by
  * fast-json-stringify, otherwise by `JSON.stringify`; the envelope is a string template either way.
- * @throws TypeError when `result` is not a schema object (fast-json-stringify's own errors for an
- * invalid schema propagate).
+ * @throws TypeError (code `RERPC_ERR_INVALID_OPTION`) for an unknown option or a `result` that is
+ * not a schema object (fast-json-stringify's own errors for an invalid schema propagate).
  */
 export function compileResponseEncoder(options: ResponseEncoderOptions = {}): ResponseEncoder {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`options must be an object, got ${describe(options)}`);
-  }
+  checkOptions(options, RESPONSE_OPTIONS, 'compileResponseEncoder()');
   if (options.result === undefined) return PLAIN_RESPONSE;
   const stringify = compile(options.result, 'result');
   return {
@@ -127,12 +135,11 @@ function methodPrefix(method: string): string {
 /**
  * Compiles a request encoder once (per method): with a `params` schema the params are written by
  * fast-json-stringify, otherwise by `JSON.stringify`.
- * @throws TypeError when `params` is not a schema object.
+ * @throws TypeError (code `RERPC_ERR_INVALID_OPTION`) for an unknown option or a `params` that is
+ * not a schema object.
  */
 export function compileRequestEncoder(options: RequestEncoderOptions = {}): RequestEncoder {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`options must be an object, got ${describe(options)}`);
-  }
+  checkOptions(options, REQUEST_OPTIONS, 'compileRequestEncoder()');
   const stringify: (value: unknown) => string | undefined =
     options.params === undefined ? plainStringify : compile(options.params, 'params');
   const head = (method: string, params: unknown): string => {

@@ -32,12 +32,16 @@ export class FrameTooLargeError extends Error {
   }
 }
 
-/** Why a frame could not be decoded. */
-export type FrameParseReason = 'json' | 'utf8';
+/**
+ * Why a frame could not be decoded: `'json'` not valid JSON, `'utf8'` not valid UTF-8, `'depth'`
+ * arrays and objects nested deeper than the decoder's `maxDepth` (refused before `JSON.parse`).
+ */
+export type FrameParseReason = 'json' | 'utf8' | 'depth';
 
 /**
- * One frame that is not valid JSON (`reason: 'json'`, `cause` is the `SyntaxError`) or not valid
- * UTF-8 (`reason: 'utf8'`): that frame was dropped and the decoder goes on with the next one.
+ * One frame that is not valid JSON (`reason: 'json'`, `cause` is the `SyntaxError`), not valid
+ * UTF-8 (`reason: 'utf8'`) or nested deeper than `maxDepth` (`reason: 'depth'`): that frame was
+ * dropped and the decoder goes on with the next one.
  */
 export class FrameParseError extends Error {
   override readonly name = 'FrameParseError';
@@ -46,13 +50,13 @@ export class FrameParseError extends Error {
   /** Bytes in the dropped frame. */
   readonly size: number;
 
-  constructor(reason: FrameParseReason, size: number, options?: { cause?: unknown }) {
-    super(
-      reason === 'utf8'
-        ? `A frame of ${size} bytes is not valid UTF-8 and was dropped; answer it with -32700 Parse error and check that the peer encodes its messages as UTF-8`
-        : `A frame of ${size} bytes is not valid JSON (${errorText(options?.cause)}) and was dropped; answer it with -32700 Parse error and check the peer's encoder`,
-      options,
-    );
+  /** @param options.maxDepth the limit passed, for a `'depth'` error's message. */
+  constructor(
+    reason: FrameParseReason,
+    size: number,
+    options?: { cause?: unknown; maxDepth?: number },
+  ) {
+    super(parseMessage(reason, size, options), options);
     this.reason = reason;
     this.size = size;
     Object.defineProperty(this, PARSE, { value: true });
@@ -85,6 +89,20 @@ export class FramingError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
     return hasBrand(value, FRAMING);
   }
+}
+
+function parseMessage(
+  reason: FrameParseReason,
+  size: number,
+  options: { cause?: unknown; maxDepth?: number } | undefined,
+): string {
+  if (reason === 'utf8') {
+    return `A frame of ${size} bytes is not valid UTF-8 and was dropped; answer it with -32700 Parse error and check that the peer encodes its messages as UTF-8`;
+  }
+  if (reason === 'depth') {
+    return `A frame of ${size} bytes nests arrays and objects deeper than maxDepth${options?.maxDepth === undefined ? '' : ` (${options.maxDepth})`} and was dropped before parsing; answer it with -32600 Invalid Request (id null), or raise maxDepth if the peer may send such messages`;
+  }
+  return `A frame of ${size} bytes is not valid JSON (${errorText(options?.cause)}) and was dropped; answer it with -32700 Parse error and check the peer's encoder`;
 }
 
 function errorText(cause: unknown): string {

@@ -1,32 +1,38 @@
-import { createContentLengthDecoder } from './content-length.js';
+import { describe, optionError } from '@rerpc/internal';
+import { newContentLengthDecoder } from './content-length.js';
 import {
   type DecoderHandlers,
   type DecoderOptions,
-  describe,
   type FrameDecoder,
   type Framing,
+  resolveDecoderOptions,
+  validateHandlers,
 } from './decoder.js';
-import { createNdjsonDecoder } from './ndjson.js';
+import { newNdjsonDecoder } from './ndjson.js';
 
 /**
  * Creates the streaming decoder for `framing`.
- * @throws TypeError for an unknown framing or a missing handler; RangeError for an invalid option.
+ * @throws TypeError (code `RERPC_ERR_INVALID_OPTION`) for an unknown framing, a missing handler,
+ * or an unknown or invalid option.
  */
 export function createDecoder(
   framing: Framing,
   handlers: DecoderHandlers,
   options?: DecoderOptions,
 ): FrameDecoder {
-  if (framing === 'ndjson') return createNdjsonDecoder(handlers, options);
-  if (framing === 'content-length') return createContentLengthDecoder(handlers, options);
-  throw unknownFraming(framing);
+  if (framing !== 'ndjson' && framing !== 'content-length') throw unknownFraming(framing);
+  validateHandlers(handlers);
+  const resolved = resolveDecoderOptions(options, 'createDecoder()');
+  return framing === 'ndjson'
+    ? newNdjsonDecoder(handlers, resolved)
+    : newContentLengthDecoder(handlers, resolved);
 }
 
 /**
  * Wraps one JSON text in the framing: `ndjson` → text + `'\n'`; `content-length` →
  * `'Content-Length: <utf8 bytes>\r\n\r\n'` + text. `json` must be compact (no raw newline), as
  * every encoder of this package produces. For many frames, concatenate the strings and write once.
- * @throws TypeError for an unknown framing.
+ * @throws TypeError (code `RERPC_ERR_INVALID_OPTION`) for an unknown framing.
  */
 export function frame(framing: Framing, json: string): string {
   if (framing === 'ndjson') return `${json}\n`;
@@ -37,5 +43,5 @@ export function frame(framing: Framing, json: string): string {
 }
 
 function unknownFraming(framing: unknown): TypeError {
-  return new TypeError(`framing must be 'ndjson' or 'content-length', got ${describe(framing)}`);
+  return optionError(`framing must be 'ndjson' or 'content-length', got ${describe(framing)}`);
 }

@@ -7,6 +7,7 @@ export type {
   ResolvedDecoderOptions,
 } from './decoder.js';
 export { DEFAULTS } from './decoder.js';
+export { exceedsDepth } from './depth.js';
 export type {
   JSONSchemaObject,
   RequestEncoder,

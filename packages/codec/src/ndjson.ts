@@ -5,10 +5,12 @@ import {
   decodeFrame,
   type FrameDecoder,
   parseText,
+  type ResolvedDecoderOptions,
   resolveDecoderOptions,
   validateHandlers,
 } from './decoder.js';
 import { FrameTooLargeError } from './errors.js';
+import { HeldBytes } from './hold.js';
 
 const LF = 10;
 const CR = 13;
@@ -26,8 +28,8 @@ function utf8Exceeds(line: string, max: number): boolean {
 /**
  * Newline-delimited JSON. The complete lines of a chunk are decoded from that chunk in place (one
  * `toString` over them, then string slices); only a line split across chunks is joined: its
- * unfinished tail is kept as `subarray` views and joined once, with one `Buffer.concat`, when a
- * later chunk brings its newline, after the size limit is checked.
+ * unfinished tail is held (`HeldBytes`: small pieces copied, large ones kept as views) and joined
+ * once when a later chunk brings its newline, after the size limit is checked.
  *
  * The size limit applies to the line without its `\n` and an optional `\r`. While a line is
  * unterminated at most `maxMessageBytes + 1` bytes are held (the `+ 1` leaves room for a `\r` that
@@ -37,27 +39,28 @@ function utf8Exceeds(line: string, max: number): boolean {
 class NdjsonDecoder implements FrameDecoder {
   private readonly handlers: DecoderHandlers;
   private readonly max: number;
-  /** Views into earlier chunks holding the unterminated line, in order. */
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private readonly maxDepth: number;
+  /** The unterminated line. */
+  private readonly pending = new HeldBytes();
   /** Dropping the rest of an oversize line until its newline. */
   private discarding = false;
   private stopped = false;
 
-  constructor(handlers: DecoderHandlers, max: number) {
+  constructor(handlers: DecoderHandlers, options: ResolvedDecoderOptions) {
     this.handlers = handlers;
-    this.max = max;
+    this.max = options.maxMessageBytes;
+    this.maxDepth = options.maxDepth;
   }
 
   get bufferedBytes(): number {
-    return this.pendingBytes;
+    return this.pending.bytes;
   }
 
   push(chunk: Buffer): void {
     if (this.stopped) return;
     const len = chunk.length;
     let from = 0;
-    if (this.discarding || this.pendingBytes > 0) {
+    if (this.discarding || this.pending.bytes > 0) {
       const nl = chunk.indexOf(LF);
       if (nl === -1) {
         if (!this.discarding) this.hold(chunk, 0, len);
@@ -97,6 +100,7 @@ class NdjsonDecoder implements FrameDecoder {
     // No line can exceed the limit when the whole region does not.
     const checkSize = end - start > this.max;
     const handlers = this.handlers;
+    const maxDepth = this.maxDepth;
     let from = 0;
     let nl: number;
     while ((nl = text.indexOf('\n', from)) !== -1) {
@@ -107,7 +111,7 @@ class NdjsonDecoder implements FrameDecoder {
         if (checkSize && utf8Exceeds(line, this.max)) {
           handlers.onOversize(new FrameTooLargeError(this.max, Buffer.byteLength(line), false));
         } else {
-          parseText(handlers, line, -1, true);
+          parseText(handlers, line, -1, true, maxDepth, text, from);
         }
         if (this.stopped) return;
       }
@@ -129,15 +133,14 @@ class NdjsonDecoder implements FrameDecoder {
     if (this.stopped) return;
     this.stopped = true;
     this.discarding = false;
-    if (this.pendingBytes === 0) return;
-    const joined = this.takePending(null, 0);
+    if (this.pending.bytes === 0) return;
+    const joined = this.pending.take(null, 0);
     this.line(joined, 0, joined.length);
   }
 
   stop(): void {
     this.stopped = true;
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.pending.clear();
   }
 
   /** One complete line `buf[start, end)`, `end` at its `\n` (or at the end of the stream). */
@@ -149,64 +152,54 @@ class NdjsonDecoder implements FrameDecoder {
       this.handlers.onOversize(new FrameTooLargeError(this.max, size, false));
       return;
     }
-    decodeFrame(this.handlers, buf, start, end, true);
+    decodeFrame(this.handlers, buf, start, end, true, this.maxDepth);
   }
 
   /** Keeps `chunk[start, end)` as part of the unterminated line, or starts discarding it. */
   private hold(chunk: Buffer, start: number, end: number): void {
-    const total = this.pendingBytes + (end - start);
+    const total = this.pending.bytes + (end - start);
     if (total > this.max + 1) {
-      this.pending = [];
-      this.pendingBytes = 0;
+      this.pending.clear();
       this.discarding = true;
       this.handlers.onOversize(new FrameTooLargeError(this.max, total, false));
       return;
     }
-    this.pending.push(chunk.subarray(start, end));
-    this.pendingBytes = total;
+    this.pending.append(chunk, start, end, this.max + 1);
   }
 
   /** The pending line ends at `chunk[nl]`: check its size first, then join it once and decode. */
   private finishPending(chunk: Buffer, nl: number): void {
-    let size = this.pendingBytes + nl;
+    let size = this.pending.bytes + nl;
     // A `\r` before the newline is not part of the frame; it may sit at the end of `pending`.
-    if (size > 0 && (nl > 0 ? chunk[nl - 1] : this.lastPendingByte()) === CR) size--;
+    if (size > 0 && (nl > 0 ? chunk[nl - 1] : this.pending.lastByte()) === CR) size--;
     if (size > this.max) {
-      this.pending = [];
-      this.pendingBytes = 0;
+      this.pending.clear();
       this.handlers.onOversize(new FrameTooLargeError(this.max, size, false));
       return;
     }
-    const joined = this.takePending(chunk, nl);
+    const joined = this.pending.take(chunk, nl);
     this.line(joined, 0, joined.length);
-  }
-
-  private lastPendingByte(): number | undefined {
-    const last = this.pending[this.pending.length - 1];
-    return last === undefined ? undefined : last[last.length - 1];
-  }
-
-  /** Joins the pending views (and `chunk[0, upTo)` when given) into one buffer; clears pending. */
-  private takePending(chunk: Buffer | null, upTo: number): Buffer {
-    const parts = this.pending;
-    const total = this.pendingBytes + upTo;
-    if (chunk !== null && upTo > 0) parts.push(chunk.subarray(0, upTo));
-    this.pending = [];
-    this.pendingBytes = 0;
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
   }
 }
 
 /**
  * Creates a streaming NDJSON decoder: one JSON text per line, `\n` terminated, `\r\n` accepted,
  * blank lines skipped.
- * @throws TypeError for a missing handler; RangeError for an invalid `maxMessageBytes`.
+ * @throws TypeError (code `RERPC_ERR_INVALID_OPTION`) for a missing handler or an unknown or
+ * invalid option.
  */
 export function createNdjsonDecoder(
   handlers: DecoderHandlers,
   options?: DecoderOptions,
 ): FrameDecoder {
   validateHandlers(handlers);
-  const resolved = resolveDecoderOptions(options);
-  return new NdjsonDecoder(handlers, resolved.maxMessageBytes);
+  return new NdjsonDecoder(handlers, resolveDecoderOptions(options, 'createNdjsonDecoder()'));
+}
+
+/** For `createDecoder`, which checks its arguments itself. */
+export function newNdjsonDecoder(
+  handlers: DecoderHandlers,
+  options: ResolvedDecoderOptions,
+): FrameDecoder {
+  return new NdjsonDecoder(handlers, options);
 }

@@ -47,6 +47,15 @@ describe.each(cases)('$Class.name', ({ Class, code, make }) => {
   });
 });
 
+describe('option errors', () => {
+  it('RERPC_ERR_INVALID_OPTION (a TypeError from a factory) is in the README errors table', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const row = readme.split('\n').find((line) => line.startsWith('| `TypeError`'));
+    expect(row, 'README row for TypeError').toBeDefined();
+    expect(row).toContain('`RERPC_ERR_INVALID_OPTION`');
+  });
+});
+
 describe('error details', () => {
   it('FrameTooLargeError carries limit and size', () => {
     const error = new FrameTooLargeError(10, 99, true);

@@ -61,6 +61,30 @@ describe.each(FRAMINGS)('%s framing properties', (framing) => {
     );
   });
 
+  it('decodes the same messages when large pieces (kept as views) and small ones (copied) mix', () => {
+    // Each piece is copied into a Buffer of its own, as socket reads arrive, so a piece of 4 KiB or
+    // more fills its ArrayBuffer and is held as a view; smaller ones are copied into owned blocks.
+    const big = fc.array(fc.oneof(json, fc.string({ minLength: 3000, maxLength: 20_000 })), {
+      minLength: 1,
+      maxLength: 6,
+    });
+    const wide = fc.array(fc.nat({ max: 120_000 }), { maxLength: 24 });
+    fc.assert(
+      fc.property(big, wide, (values, at) => {
+        const bytes = stream(framing, values);
+        const r = record(framing);
+        for (const piece of split(
+          bytes,
+          at.map((c) => c % (bytes.length + 1)),
+        ))
+          r.push(Buffer.from(piece));
+        expect(r.messages()).toEqual(values.map(viaJson));
+        expect(r.decoder.bufferedBytes).toBe(0);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('skips every frame over the limit, keeps the others, and never holds more than the limit', () => {
     const limit = 40;
     const sized = fc.array(fc.oneof(json, fc.string({ minLength: 41, maxLength: 120 })), {

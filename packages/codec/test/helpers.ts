@@ -3,6 +3,7 @@ import {
   type DecoderOptions,
   type FrameDecoder,
   type FrameParseError,
+  type FrameParseReason,
   type FrameTooLargeError,
   type Framing,
   type FramingError,
@@ -10,7 +11,7 @@ import {
 
 export type Event =
   | { kind: 'message'; value: unknown }
-  | { kind: 'parse'; reason: 'json' | 'utf8'; error: FrameParseError }
+  | { kind: 'parse'; reason: FrameParseReason; error: FrameParseError }
   | { kind: 'oversize'; size: number; limit: number; error: FrameTooLargeError }
   | { kind: 'framing'; error: FramingError };
 

@@ -15,9 +15,9 @@ const handlers = { onMessage: noop, onParseError: noop, onOversize: noop };
 const factories = [createNdjsonDecoder, createContentLengthDecoder] as const;
 
 describe('decoder options', () => {
-  it('DEFAULTS is frozen and holds maxMessageBytes = 1 MiB', () => {
+  it('DEFAULTS is frozen and holds maxMessageBytes = 1 MiB, maxDepth = 128', () => {
     expect(Object.isFrozen(DEFAULTS)).toBe(true);
-    expect(DEFAULTS).toEqual({ maxMessageBytes: 1_048_576 });
+    expect(DEFAULTS).toEqual({ maxMessageBytes: 1_048_576, maxDepth: 128 });
   });
 
   it('the README options table states the values in DEFAULTS', () => {

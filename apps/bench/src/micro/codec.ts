@@ -1,7 +1,7 @@
 // @rerpc/codec micro-benchmarks: envelope encoding (schema, no schema, JSON.stringify), request
 // encoding (one method repeated, as a client sends; a few methods in turn), the error encoder
-// (template vs fast-json-stringify), NDJSON decoding (ours vs split + JSON.parse), and the
-// cost of the invalid-UTF-8 check on the decode path.
+// (template vs fast-json-stringify), NDJSON decoding (ours vs split + JSON.parse), the cost of
+// the invalid-UTF-8 check on the decode path, and the nesting-depth limit (maxDepth).
 import { isUtf8 } from 'node:buffer';
 import {
   compileRequestEncoder,
@@ -9,6 +9,7 @@ import {
   createContentLengthDecoder,
   createNdjsonDecoder,
   encodeError,
+  exceedsDepth,
   frame,
 } from '@rerpc/codec';
 import build, { type ObjectSchema } from 'fast-json-stringify';
@@ -383,6 +384,136 @@ function utf8Cases(): MicroCase[] {
   ];
 }
 
+/** `[[[…0…]]]`, `levels` deep, as one NDJSON line. */
+function nestedLine(levels: number): Buffer {
+  return Buffer.from(`${'['.repeat(levels)}0${']'.repeat(levels)}\n`);
+}
+
+/**
+ * The maxDepth check on 1 MB frames, each pushed as one chunk: a flat frame (few brackets: settled
+ * by counting them), one of 32,000 objects (more than maxDepth brackets: one scan skipping
+ * strings), one nested 100 deep many times over (within the limit), and the 520,000-deep frame of
+ * issue 11, refused before JSON.parse; against JSON.parse of that frame without a limit.
+ */
+function depthCases(): MicroCase[] {
+  const handlers = {
+    onMessage: (v: unknown) => {
+      sink = v;
+    },
+    onParseError: (e: Error) => {
+      sink = e;
+    },
+    onOversize: (e: Error) => {
+      throw e;
+    },
+  };
+  const options = { maxMessageBytes: 2_000_000 };
+  const flat = Buffer.from(
+    `${JSON.stringify({ jsonrpc: '2.0', result: Array.from({ length: 140_000 }, (_, i) => i), id: 1 })}\n`,
+  );
+  const objects = Buffer.from(
+    `${JSON.stringify({
+      jsonrpc: '2.0',
+      result: Array.from({ length: 32_000 }, (_, i) => ({ i, name: `item ${i}` })),
+      id: 1,
+    })}\n`,
+  );
+  let chain: unknown = 0;
+  for (let i = 0; i < 100; i++) chain = [chain, { a: i }];
+  const deepWithin = Buffer.from(`${JSON.stringify(Array.from({ length: 1000 }, () => chain))}\n`);
+  const deep = nestedLine(520_000);
+  const deepText = deep.toString('latin1', 0, deep.length - 1);
+  const objectsText = objects.toString('latin1', 0, objects.length - 1);
+  const decode = (line: Buffer) => () => createNdjsonDecoder(handlers, options).push(line);
+  const mb = (b: Buffer) => `${(b.length / 1e6).toFixed(2)} MB`;
+  return [
+    { name: `decode flat frame (numbers), ${mb(flat)}`, baseline: true, fn: decode(flat) },
+    { name: `decode 32,000 objects (scanned), ${mb(objects)}`, fn: decode(objects) },
+    { name: `decode depth-100 chains (allowed), ${mb(deepWithin)}`, fn: decode(deepWithin) },
+    { name: `decode 520,000 nested arrays (refused), ${mb(deep)}`, fn: decode(deep) },
+    {
+      name: 'JSON.parse of the 520,000-deep frame (no limit)',
+      fn() {
+        sink = JSON.parse(deepText);
+      },
+    },
+    {
+      name: 'exceedsDepth(32,000 objects, 128) alone',
+      fn() {
+        sink = exceedsDepth(objectsText, 128);
+      },
+    },
+  ];
+}
+
+/**
+ * What maxDepth costs ordinary requests: 1,000 requests in one chunk, per request. A ~80-byte
+ * request is shorter than maxDepth (128) and skips the check; a ~280-byte one with 9 brackets
+ * pays for counting them; `maxDepth: 1e9` skips the check for both.
+ */
+function depthSmallCases(): MicroCase[] {
+  let count = 0;
+  const handlers = {
+    onMessage: () => {
+      count++;
+    },
+    onParseError: (e: Error) => {
+      throw e;
+    },
+    onOversize: (e: Error) => {
+      throw e;
+    },
+  };
+  const lines = (make: (id: number) => unknown) =>
+    Buffer.from(Array.from({ length: N }, (_, i) => `${JSON.stringify(make(i))}\n`).join(''));
+  const small = lines((id) => ({
+    jsonrpc: '2.0',
+    method: 'ArithService.Add',
+    params: { a: id, b: 2 },
+    id,
+  }));
+  const mid = lines((id) => ({
+    jsonrpc: '2.0',
+    method: 'Store.Put',
+    params: {
+      items: [
+        { k: id, v: [1, 2, 3] },
+        { k: 2, v: [4] },
+      ],
+      tags: ['a', 'b'],
+      note: 'x'.repeat(150),
+    },
+    id,
+  }));
+  const unlimited = { maxDepth: 1e9 };
+  return [
+    {
+      name: `~${Math.round(small.length / N)} B request, default maxDepth`,
+      baseline: true,
+      opsPerCall: N,
+      fn: () => createNdjsonDecoder(handlers).push(small),
+    },
+    {
+      name: `~${Math.round(small.length / N)} B request, maxDepth 1e9 (no check)`,
+      opsPerCall: N,
+      fn: () => createNdjsonDecoder(handlers, unlimited).push(small),
+    },
+    {
+      name: `~${Math.round(mid.length / N)} B request, 9 brackets, default`,
+      opsPerCall: N,
+      fn: () => createNdjsonDecoder(handlers).push(mid),
+    },
+    {
+      name: `~${Math.round(mid.length / N)} B request, 9 brackets, maxDepth 1e9`,
+      opsPerCall: N,
+      fn() {
+        createNdjsonDecoder(handlers, unlimited).push(mid);
+        if (count === -1) throw new Error('unreachable');
+      },
+    },
+  ];
+}
+
 export async function run(): Promise<void> {
   await runMicroSuite('codec-encode', encodeCases());
   await runMicroSuite('codec-request', requestCases());
@@ -390,5 +521,7 @@ export async function run(): Promise<void> {
   await runMicroSuite('codec-decode', decodeCases());
   await runMicroSuite('codec-decode-large', largeCases());
   await runMicroSuite('codec-utf8', utf8Cases());
+  await runMicroSuite('codec-depth', depthCases());
+  await runMicroSuite('codec-depth-small', depthSmallCases());
   if (sink === Symbol.for('never')) console.log(sink);
 }

@@ -1,0 +1,287 @@
+// Issue 11 (codec part): drip-fed frames must not pin the peer's read buffers, frames nested
+// deeper than maxDepth are refused before JSON.parse, and plain-JS option mistakes fail loudly.
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import {
+  compileRequestEncoder,
+  compileResponseEncoder,
+  createContentLengthDecoder,
+  createDecoder,
+  createNdjsonDecoder,
+  DEFAULTS,
+  exceedsDepth,
+  type Framing,
+  frame,
+} from '../src/index.js';
+import { record } from './helpers.js';
+
+const FRAMINGS: Framing[] = ['ndjson', 'content-length'];
+const noop = () => {};
+const handlers = { onMessage: noop, onParseError: noop, onOversize: noop };
+
+/** `globalThis.gc`, which vitest.config.ts exposes with `--expose-gc`. */
+function gc(): () => void {
+  const fn = (globalThis as { gc?: () => void }).gc;
+  if (typeof fn !== 'function') throw new Error('run the codec tests with --expose-gc');
+  return fn;
+}
+
+/**
+ * Pushes each byte of `bytes` as a one-byte view of its own `sourceBytes`-byte Buffer (as a socket
+ * read hands out) and returns weak references to those sources. A plain function, so that no
+ * suspended async frame of the test keeps the last source alive.
+ */
+function dripFrom(push: (chunk: Buffer) => void, bytes: Buffer, sourceBytes: number) {
+  const refs: WeakRef<ArrayBuffer>[] = [];
+  const at = sourceBytes - 1;
+  for (const byte of bytes) {
+    const source = Buffer.allocUnsafeSlow(sourceBytes);
+    source[at] = byte;
+    refs.push(new WeakRef(source.buffer));
+    push(source.subarray(at, at + 1));
+  }
+  return refs;
+}
+
+/** Pushes a copy of `bytes` in a Buffer of its own; returns a weak reference to it. */
+function pushOwned(push: (chunk: Buffer) => void, bytes: Buffer) {
+  const chunk = Buffer.allocUnsafeSlow(bytes.length);
+  bytes.copy(chunk);
+  push(chunk);
+  return new WeakRef(chunk.buffer);
+}
+
+/** How many of `refs` are still alive after a full collection (WeakRefs hold until the job ends). */
+async function alive(refs: WeakRef<object>[]): Promise<number> {
+  await nextMacrotask();
+  gc()();
+  return refs.filter((r) => r.deref() !== undefined).length;
+}
+
+describe('drip-fed frames (issue 11): held bytes do not pin the buffers they came from', () => {
+  it.each([
+    [1, '1-byte sources (one per read, as net gives)'],
+    [65_536, '64 KiB sources (a 1-byte view of a large read buffer)'],
+  ])(
+    'NDJSON: an unterminated line fed from %i-byte buffers keeps none of them (%s)',
+    async (size) => {
+      const r = record('ndjson');
+      r.push(Buffer.from('{"jsonrpc":"2.0","params":"'));
+      const refs = dripFrom((c) => r.push(c), Buffer.alloc(200, 'a'), size);
+      expect(r.decoder.bufferedBytes).toBe(227);
+      expect(await alive(refs)).toBe(0);
+      r.push(Buffer.from('"}\n'));
+      expect(r.messages()).toEqual([{ jsonrpc: '2.0', params: 'a'.repeat(200) }]);
+      expect(r.decoder.bufferedBytes).toBe(0);
+    },
+  );
+
+  it.each([1, 65_536])(
+    'Content-Length: a split body fed from %i-byte buffers keeps none of them',
+    async (size) => {
+      const r = record('content-length');
+      r.push(Buffer.from('Content-Length: 202\r\n\r\n"'));
+      const refs = dripFrom((c) => r.push(c), Buffer.alloc(200, 'a'), size);
+      expect(r.decoder.bufferedBytes).toBe(201);
+      expect(await alive(refs)).toBe(0);
+      r.push(Buffer.from('"'));
+      expect(r.messages()).toEqual(['a'.repeat(200)]);
+    },
+  );
+
+  it('Content-Length: a header fed byte by byte keeps none of the buffers it came from', async () => {
+    const r = record('content-length');
+    const refs = dripFrom((c) => r.push(c), Buffer.from('Content-Length: 2\r\n\r'), 65_536);
+    expect(r.decoder.bufferedBytes).toBe(20);
+    expect(await alive(refs)).toBe(0);
+    r.push(Buffer.from('\n42'));
+    expect(r.messages()).toEqual([42]);
+  });
+
+  it.each(FRAMINGS)(
+    '%s: the small tail after complete frames does not keep its chunk',
+    async (framing) => {
+      const r = record(framing);
+      const line = frame(framing, JSON.stringify({ jsonrpc: '2.0', method: 'm', id: 1 }));
+      const whole = Buffer.from(line.repeat(2000) + frame(framing, '[1,2,3]').slice(0, -2));
+      const ref = pushOwned((c) => r.push(c), whole);
+      expect(r.messages()).toHaveLength(2000);
+      expect(r.decoder.bufferedBytes).toBeGreaterThan(0);
+      expect(await alive([ref])).toBe(0);
+      r.push(Buffer.from(framing === 'ndjson' ? ']\n' : '3]'));
+      expect(r.messages()).toHaveLength(2001);
+    },
+  );
+
+  it.each(FRAMINGS)(
+    '%s: a large frame split across socket-sized chunks is still decoded once',
+    (framing) => {
+      const value = { jsonrpc: '2.0', result: 'x'.repeat(300_000), id: 1 };
+      const bytes = Buffer.from(frame(framing, JSON.stringify(value)));
+      const r = record(framing);
+      for (let at = 0; at < bytes.length; at += 65_536) {
+        r.push(Buffer.from(bytes.subarray(at, at + 65_536)));
+      }
+      expect(r.messages()).toEqual([value]);
+      expect(r.decoder.bufferedBytes).toBe(0);
+    },
+  );
+});
+
+/** `[[[…]]]`: `levels` nested arrays around 0. */
+const nested = (levels: number) => `${'['.repeat(levels)}0${']'.repeat(levels)}`;
+
+describe('maxDepth (issue 11): frames nested too deep are refused before JSON.parse', () => {
+  it('defaults to 128', () => {
+    expect(DEFAULTS.maxDepth).toBe(128);
+  });
+
+  it.each(FRAMINGS)(
+    '%s: a frame at the default depth decodes; one level more is a depth error, and decoding goes on',
+    (framing) => {
+      const r = record(framing);
+      r.push(
+        Buffer.from([nested(128), nested(129), '{"id":2}'].map((t) => frame(framing, t)).join('')),
+      );
+      expect(r.events.map((e) => (e.kind === 'parse' ? `parse:${e.reason}` : e.kind))).toEqual([
+        'message',
+        'parse:depth',
+        'message',
+      ]);
+      const error = r.events[1]!.kind === 'parse' ? r.events[1]!.error : null;
+      expect(error).toMatchObject({ code: 'RERPC_ERR_FRAME_PARSE', reason: 'depth', size: 259 });
+      expect(error!.message).toContain('deeper than maxDepth (128)');
+      expect(error!.message).toContain('-32600');
+    },
+  );
+
+  it.each(FRAMINGS)(
+    '%s: a 1 MB frame of 520,000 nested arrays is refused (split or whole)',
+    (framing) => {
+      const deep = Buffer.from(frame(framing, nested(520_000)) + frame(framing, '"next"'));
+      for (const size of [deep.length, 65_536]) {
+        const r = record(framing, { maxMessageBytes: 2_000_000 });
+        for (let at = 0; at < deep.length; at += size) r.push(deep.subarray(at, at + size));
+        expect(r.events.map((e) => (e.kind === 'parse' ? e.reason : e.kind))).toEqual([
+          'depth',
+          'message',
+        ]);
+        expect(r.messages()).toEqual(['next']);
+      }
+    },
+  );
+
+  it('counts objects and arrays alike: {"jsonrpc":..,"params":[..]} is depth 2', () => {
+    const request = '{"jsonrpc":"2.0","method":"m","params":[1,{"a":[]}],"id":1}';
+    expect(exceedsDepth(request, 4)).toBe(false);
+    expect(exceedsDepth(request, 3)).toBe(true);
+    const r = record('ndjson', { maxDepth: 2 });
+    r.push(Buffer.from(`{"jsonrpc":"2.0","params":[1,2],"id":1}\n${request}\n`));
+    expect(r.events.map((e) => (e.kind === 'parse' ? e.reason : e.kind))).toEqual([
+      'message',
+      'depth',
+    ]);
+  });
+
+  it('does not count brackets inside strings, escaped quotes included', () => {
+    const tricky = JSON.stringify(['[[[[{{{{', 'a\\"[[[[', '\\\\', `${'x'.repeat(40)}\\"[[[[`]);
+    expect(exceedsDepth(tricky, 1)).toBe(false);
+    expect(exceedsDepth(Buffer.from(tricky), 1)).toBe(false);
+    expect(exceedsDepth(`["\\\\",[[0]]]`, 2)).toBe(true);
+    const r = record('ndjson', { maxDepth: 1 });
+    r.push(Buffer.from(`${tricky}\n`));
+    expect(r.messages()).toEqual([JSON.parse(tricky)]);
+  });
+
+  it('exceedsDepth takes a string or UTF-8 bytes and checks its arguments', () => {
+    expect(exceedsDepth(nested(3), 3)).toBe(false);
+    expect(exceedsDepth(new TextEncoder().encode(nested(4)), 3)).toBe(true);
+    expect(exceedsDepth('', 1)).toBe(false);
+    for (const bad of [0, 1.5, -1, Number.NaN, '2', undefined]) {
+      expect(() => exceedsDepth('[]', bad as number)).toThrow(
+        expect.objectContaining({
+          name: 'TypeError',
+          code: 'RERPC_ERR_INVALID_OPTION',
+          message: expect.stringMatching(/^maxDepth must be an integer >= 1, got /),
+        }),
+      );
+    }
+    expect(() => exceedsDepth(42 as never, 1)).toThrow(
+      expect.objectContaining({
+        code: 'RERPC_ERR_INVALID_OPTION',
+        message: 'input must be a string or a Uint8Array, got 42',
+      }),
+    );
+  });
+});
+
+describe('plain-JS misuse (issue 11): unknown or invalid options fail loudly with a code', () => {
+  const coded = (message: string | RegExp) =>
+    expect.objectContaining({
+      name: 'TypeError',
+      code: 'RERPC_ERR_INVALID_OPTION',
+      message:
+        typeof message === 'string'
+          ? expect.stringContaining(message)
+          : expect.stringMatching(message),
+    });
+
+  it('every decoder factory rejects an unknown option, with a did-you-mean', () => {
+    expect(() => createDecoder('ndjson', handlers, { maxDept: 3 } as never)).toThrow(
+      coded('createDecoder() options has no option "maxDept"; did you mean "maxDepth"?'),
+    );
+    expect(() => createNdjsonDecoder(handlers, { maxMessageSize: 3 } as never)).toThrow(
+      coded('createNdjsonDecoder() options has no option "maxMessageSize"'),
+    );
+    expect(() => createContentLengthDecoder(handlers, { maxdepth: 3 } as never)).toThrow(
+      coded('did you mean "maxDepth"?'),
+    );
+  });
+
+  it.each([0, -1, 2.5, Number.POSITIVE_INFINITY, '8', null])(
+    'rejects maxDepth %s with a coded error naming the rule',
+    (value) => {
+      for (const create of [createNdjsonDecoder, createContentLengthDecoder]) {
+        expect(() => create(handlers, { maxDepth: value as number })).toThrow(
+          coded(/^maxDepth must be an integer >= 1, got /),
+        );
+      }
+    },
+  );
+
+  it('codes every other decoder argument error too', () => {
+    expect(() => createNdjsonDecoder(handlers, { maxMessageBytes: 0 })).toThrow(
+      coded('maxMessageBytes must be an integer >= 1, got 0'),
+    );
+    expect(() => createNdjsonDecoder(handlers, 5 as never)).toThrow(
+      coded('options must be an object'),
+    );
+    expect(() => createNdjsonDecoder({ ...handlers, onMessage: 1 } as never)).toThrow(
+      coded('handlers.onMessage must be a function, got 1'),
+    );
+    expect(() => createDecoder('lines' as never, handlers)).toThrow(coded('framing must be'));
+    expect(() => frame('lines' as never, '1')).toThrow(coded('framing must be'));
+  });
+
+  it('the encoders reject unknown options and code their option errors', () => {
+    expect(() => compileResponseEncoder({ results: {} } as never)).toThrow(
+      coded('compileResponseEncoder() options has no option "results"; did you mean "result"?'),
+    );
+    expect(() => compileRequestEncoder({ param: {} } as never)).toThrow(
+      coded('did you mean "params"?'),
+    );
+    expect(() => compileRequestEncoder({ params: [] as never })).toThrow(
+      coded('params must be a JSON Schema object, got an array'),
+    );
+    expect(() => compileResponseEncoder(null as never)).toThrow(coded('options must be an object'));
+  });
+
+  it('a decoder passed options equal to the defaults, or none, behaves the same', () => {
+    const r = record('ndjson', { maxDepth: 128, maxMessageBytes: 1_048_576 });
+    r.push(Buffer.from(`${nested(129)}\n1\n`));
+    expect(r.events.map((e) => (e.kind === 'parse' ? e.reason : e.kind))).toEqual([
+      'depth',
+      'message',
+    ]);
+  });
+});
