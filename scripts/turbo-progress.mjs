@@ -13,8 +13,11 @@ const ANSI = /\x1b\[[0-9;]*m/g;
 const TASK_LINE = /^(\S+?):([\w:-]+): ?(.*)$/;
 /** The first line of every task: `cache miss, executing <hash>` or `cache hit, replaying logs <hash>`. */
 const CACHE_LINE = /^cache (hit|miss|bypass)\b/;
-/** Turbo's line for a task that failed: `@rerpc/codec#test:  ERROR  command (…) exited (1)`. */
-const ERROR_LINE = /^(\S+?)#([\w:-]+):\s+ERROR\b/;
+/**
+ * Turbo's line for a task that failed: `@rerpc/codec#test:  ERROR  command (…) exited (1)`, or
+ * under `--continue`, `@rerpc/codec#test:  WARNING  command finished with error, but continuing...`.
+ */
+const ERROR_LINE = /^(\S+?)#([\w:-]+):\s+(?:ERROR\b|WARNING\s+command finished with error)/;
 /** Turbo's summary names every failed task: `Failed:    @rerpc/a#test, @rerpc/b#build`. */
 const FAILED_LINE = /^\s*Failed:\s+(.+)$/;
 /** Turbo's header and summary lines, which this replaces with its own. */
@@ -195,7 +198,9 @@ export function report(result, what, write = (text) => process.stdout.write(text
   const parts = [`${Math.max(0, ran - log.failed.size)} ${what}`];
   if (cached > 0) parts.push(`${cached} cached`);
   if (log.failed.size > 0) parts.push(`${log.failed.size} failed`);
-  lines.push(`${total} tasks: ${parts.join(', ')} (${seconds.toFixed(0)} s)`);
+  lines.push(
+    `${total} task${total === 1 ? '' : 's'}: ${parts.join(', ')} (${seconds.toFixed(0)} s)`,
+  );
   write(`${lines.join('\n')}\n`);
   return code;
 }

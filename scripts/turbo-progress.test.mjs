@@ -58,6 +58,18 @@ test('keeps the failed task’s log without turbo’s prefix, and drops turbo’
   assert.deepEqual(log.other, []);
 });
 
+test('sees a failure when turbo goes on past it (--continue)', () => {
+  const { log, events } = feed([
+    '@rerpc/server:test: cache miss, executing 3',
+    '@rerpc/server:test:  ELIFECYCLE  Test failed. See above for more details.',
+    '@rerpc/server#test:  WARNING  command finished with error, but continuing...',
+    '@rerpc/server#test:  ERROR  command (/x/packages/server) /usr/bin/pnpm run test exited (1)',
+  ]);
+  assert.deepEqual(events.at(-1), { type: 'failed', key: '@rerpc/server#test' });
+  assert.equal(events.length, 2);
+  assert.deepEqual(log.other, []);
+});
+
 test('takes failed tasks from the summary line when no ERROR line was seen', () => {
   const { log } = feed([
     '@rerpc/a:test: cache miss, executing 1',
