@@ -30,8 +30,8 @@ const SKIP = 2;
  * A body wholly inside one chunk is parsed from that chunk without a copy; a split body is held
  * (`HeldBytes`: small pieces copied, large ones kept as views) and joined once. A declared length
  * over the limit is reported at once and that many bytes are skipped, never held; a split header
- * is copied into one owned buffer of at most 8 KiB. A malformed header cannot be skipped (nothing tells
- * where the next frame starts), so the decoder reports it and stops.
+ * is copied into one owned buffer of at most 8 KiB. A malformed header cannot be skipped (nothing
+ * tells where the next frame starts), so the decoder reports it and stops.
  */
 class ContentLengthDecoder implements FrameDecoder {
   private readonly handlers: DecoderHandlers;
@@ -84,7 +84,8 @@ class ContentLengthDecoder implements FrameDecoder {
             if (ascii === 1) text = chunk.toString('latin1');
           }
           if (ascii === 1) {
-            parseText(this.handlers, text.slice(pos, end), need, false, this.maxDepth, text, pos);
+            const body = text.slice(pos, end);
+            parseText(this.handlers, body, need, false, this.maxDepth, chunk, pos, end);
           } else {
             decodeFrame(this.handlers, chunk, pos, end, false, this.maxDepth);
           }

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
-import { textExceedsDepth } from './depth.js';
+import { frameExceedsDepth } from './depth.js';
 import { FrameParseError, type FrameTooLargeError, type FramingError } from './errors.js';
 
 /** How JSON texts are delimited on a byte stream. */
@@ -154,7 +154,7 @@ export function decodeFrame(
     handlers.onParseError(new FrameParseError('utf8', end - start));
     return;
   }
-  parseText(handlers, text, end - start, skipBlank, maxDepth, text, 0);
+  parseText(handlers, text, end - start, skipBlank, maxDepth, buf, start, end);
 }
 
 /**
@@ -163,7 +163,8 @@ export function decodeFrame(
  * nested arrays cost ~300 ms in `JSON.parse`, a flat one ~23 ms). A text of at most `maxDepth`
  * characters (the usual ~100-byte request) skips the check with one comparison.
  * @param size the frame's length in bytes, for the error (-1: compute it from `text` if needed).
- * @param parent `text` is `parent.slice(offset, offset + text.length)` (see `textExceedsDepth`).
+ * @param bytes the frame's UTF-8 bytes are `bytes[start, end)`, scanned for depth when at hand;
+ * `null` to scan `text` instead.
  */
 export function parseText(
   handlers: DecoderHandlers,
@@ -171,10 +172,11 @@ export function parseText(
   size: number,
   skipBlank: boolean,
   maxDepth: number,
-  parent: string,
-  offset: number,
+  bytes: Uint8Array | null,
+  start: number,
+  end: number,
 ): void {
-  if (text.length > maxDepth && textExceedsDepth(text, maxDepth, parent, offset)) {
+  if (text.length > maxDepth && frameExceedsDepth(text, maxDepth, bytes, start, end)) {
     const bytes = size < 0 ? Buffer.byteLength(text, 'utf8') : size;
     handlers.onParseError(new FrameParseError('depth', bytes, { maxDepth }));
     return;
