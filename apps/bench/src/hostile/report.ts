@@ -216,9 +216,29 @@ export function markdownTable(results: readonly HostileResults[]): string {
     if (cells.every((c) => c === '–')) continue;
     lines.push(`| ${row.scenario} | ${row.metric} | ${cells.join(' | ')} |`);
   }
+  const perRun = closePerRun(labels.map((l) => byLabel.get(l)!));
   const notes = labels.map((l) => {
     const r = byLabel.get(l)!;
     return `- ${l}: ${r.date}, Node ${r.node}, ${r.machine.cpus} × ${r.machine.model} (load ${r.machine.loadavg.map((x) => x.toFixed(1)).join(' ')}), server ${r.server}`;
   });
-  return `${lines.join('\n')}\n\n${notes.join('\n')}\n`;
+  return `${lines.join('\n')}\n\n${perRun}${notes.join('\n')}\n`;
+}
+
+/** `close`, one row per run: the counts behind the medians above. */
+function closePerRun(results: readonly HostileResults[]): string {
+  const rows: string[] = [];
+  for (const r of results) {
+    r.close.forEach((c, i) => {
+      const n = (v: number | undefined) => (v === undefined ? '–' : format(v, 0));
+      rows.push(
+        `| ${r.label} | ${i + 1} | ${n(c.calls)} | ${n(c.ok)} | ${n(c.notRun)} | ${n(c.mayHaveRun)} | ${n(c.mayHaveRunRan)} | ${n(c.notRunButRan)} | ${n(c.hung)} | ${n(c.first?.lost)} | ${n(c.first?.afterFin)} | ${n(c.first?.refused)} |`,
+      );
+    });
+  }
+  if (rows.length === 0) return '';
+  return `${[
+    '| close: build | run | calls | ok | not run | may have run | … ran | "not run" that ran | unsettled | read, never answered | after FIN | -32002 |',
+    '| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
+    ...rows,
+  ].join('\n')}\n\n`;
 }

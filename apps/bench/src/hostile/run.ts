@@ -14,7 +14,7 @@ export interface HostileResults {
   machine: { cpus: number; model: string; loadavg: number[] };
   server: string;
   client: string;
-  settings: Omit<Settings, 'label' | 'root' | 'server' | 'client' | 'out'>;
+  settings: Omit<Settings, 'label' | 'root' | 'server' | 'client' | 'out' | 'render'>;
   drip: { ndjson: DripResult[]; contentLength: DripResult[] };
   deep: DeepResult[];
   starve: StarveResult[];
@@ -29,7 +29,7 @@ export async function runHostile(
   settings: Settings,
   progress: Progress = () => {},
 ): Promise<HostileResults> {
-  const { label: _l, root: _r, server: _s, client: _c, out: _o, ...kept } = settings;
+  const { label: _l, root: _r, server: _s, client: _c, out: _o, render: _d, ...kept } = settings;
   const results: HostileResults = {
     label: build.label,
     date: new Date().toISOString(),

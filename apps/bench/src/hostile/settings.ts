@@ -1,6 +1,6 @@
 // Command line of dist/hostile/main.js:
 //   [--label=new] [--root=DIR | --server=PATH --client=PATH] [--scenarios=drip,deep,starve,close]
-//   [--runs=N] [--quick] [--out=DIR] [--drip-bytes=N]
+//   [--runs=N] [--quick] [--out=DIR] [--drip-bytes=N] [--render]
 import type { CloseOptions } from './close.js';
 import type { DeepOptions } from './deep.js';
 import type { DripOptions } from './drip.js';
@@ -17,6 +17,8 @@ export interface Settings {
   scenarios: ScenarioName[];
   runs: number;
   quick: boolean;
+  /** Run nothing: print and write the table of the results already in the output directory. */
+  render: boolean;
   out: string | undefined;
   drip: Omit<DripOptions, 'framing'>;
   deep: DeepOptions;
@@ -78,10 +80,10 @@ function positiveInt(args: readonly string[], name: string, fallback: number): n
 export function parseSettings(args: readonly string[]): Settings {
   const names = ['label', 'root', 'server', 'client', 'scenarios', 'runs', 'out', 'drip-bytes'];
   for (const a of args) {
-    if (a === '--quick' || a === '--') continue;
+    if (a === '--quick' || a === '--render' || a === '--') continue;
     if (!names.some((n) => a.startsWith(`--${n}=`))) {
       throw new Error(
-        `unknown argument ${a}; known: --quick ${names.map((n) => `--${n}=`).join(' ')}`,
+        `unknown argument ${a}; known: --quick --render ${names.map((n) => `--${n}=`).join(' ')}`,
       );
     }
   }
@@ -102,6 +104,7 @@ export function parseSettings(args: readonly string[]): Settings {
     scenarios: scenarioList as ScenarioName[],
     runs: positiveInt(args, 'runs', quick ? 1 : 3),
     quick,
+    render: args.includes('--render'),
     out: value(args, 'out'),
     ...sizes,
   };
