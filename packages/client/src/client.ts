@@ -212,6 +212,9 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
   private readonly encoder = compileRequestEncoder();
   /** Open connections carrying calls (acquired from the pool and kept while used). */
   private readonly conns: Connection[] = [];
+  /** Bumped by each -32002; connections dialled before `staleBefore` are not reused. */
+  private epoch = 0;
+  private staleBefore = 0;
   /** Every socket we wrapped, parked ones included, so a socket back from the pool keeps its state. */
   private readonly known = new Map<Socket, Connection>();
   /** The one abort listener per caller signal that unsettled calls use (see SignalWatch). */
@@ -650,7 +653,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
         this.refused(conn, call, (call.results![call.slots![0]!] as { error: RpcError }).error);
         return;
       }
-      this.retire(conn);
+      this.shuttingDown(conn);
     }
     this.histogram.record((this.clock - call.start) * 1000);
     this.settle(call);
@@ -682,7 +685,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
    * Otherwise (any other server, or a FIN with no -32002 before it) they may have.
    */
   ended(conn: Connection): void {
-    if (conn.retired) {
+    if (conn.refusedSeen) {
       this.lost(
         conn,
         new Error('the server closed the connection after answering -32002, shutting down'),
@@ -748,7 +751,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
    * (idempotent or not) within its deadline, on another connection: this one is retired.
    */
   private refused(conn: Connection, call: Call, error: RpcError): void {
-    this.retire(conn);
+    this.shuttingDown(conn);
     this.attemptFailed(
       call,
       new ConnectionError(this.address, false, `it answered -32002 "${error.message}"`, {
@@ -757,6 +760,22 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
       }),
       false,
     );
+  }
+
+  /**
+   * `conn` answered -32002: the server behind it is shutting down. Every connection dialled so
+   * far most likely leads to that same server, so all are retired, and parked ones are dropped
+   * when next taken from the pool: a call sent on one of them could cross the server's FIN
+   * (after its grace period), and could then not be told from a call that ran.
+   */
+  private shuttingDown(conn: Connection): void {
+    conn.refusedSeen = true;
+    this.staleBefore = ++this.epoch;
+    for (const other of [...this.conns]) {
+      this.retire(other);
+      this.closeIfSettled(other);
+    }
+    this.retire(conn);
   }
 
   /**
@@ -966,8 +985,15 @@ class ClientImpl implements Client, CallHost, ConnectionHost, WatchHost {
       return;
     }
     let conn = this.known.get(socket);
+    if (conn !== undefined && !conn.dead && conn.epoch < this.staleBefore) {
+      // Parked before a -32002 was seen: it leads to a server that is shutting down.
+      this.drop(conn);
+      this.dial();
+      return;
+    }
     if (conn === undefined || conn.dead) {
       conn = new Connection(this, socket, this.o.framing, this.o.maxMessageBytes);
+      conn.epoch = this.epoch;
       this.known.set(socket, conn);
       // A socket never keeps the process alive; pending calls do, through the shared timer.
       socket.unref();

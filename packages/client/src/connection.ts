@@ -53,10 +53,14 @@ export class Connection {
   blocked = false;
   dead = false;
   /**
-   * The server answered -32002 on it (it is shutting down): no new call is sent on it, it is
-   * closed once its calls settle, and the server's FIN then means the calls left did not run.
+   * The server behind it is shutting down (it, or another connection, answered -32002): no new
+   * call is sent on it, and it is closed once its calls settle.
    */
   retired = false;
+  /** It answered -32002 itself: a FIN after that means the calls still pending on it did not run. */
+  refusedSeen = false;
+  /** The client's epoch when it was dialled: a -32002 anywhere makes older connections stale. */
+  epoch = 0;
   /** In the client's set of connections (true), or parked idle in the pool (false). */
   held = true;
   /** The client's tick at the last call handed to this connection. */

@@ -40,6 +40,27 @@ describe('close handshake: -32002 and the FIN after it', () => {
     expect(server.executions.get('T.wait')).toBe(1);
   });
 
+  it('retires every connection to the server on its first -32002, so the retry dials afresh', async () => {
+    const g = gate();
+    const { client, server } = await setup(
+      { handlers: { 'T.wait': g.handler, 'T.one': () => 1 } },
+      { maxActive: 3, pipelineThreshold: 1 },
+    );
+    // Two calls at once open two connections; both stay open and idle afterwards.
+    const both = [client.call('T.wait', ['a']), client.call('T.wait', ['b'])];
+    await until(() => g.started === 2);
+    g.releaseAll();
+    await Promise.all(both);
+    expect(server.accepted).toBe(2);
+    server.shutdownConnections(Number.POSITIVE_INFINITY);
+    // Refused on one old connection: the other old one leads to the same closing server, so the
+    // retry goes to a new connection, not to it (which would be refused too, or cross its FIN).
+    await expect(client.call('T.one', [])).resolves.toBe(1);
+    expect(client.stats().retries).toBe(1);
+    expect(server.accepted).toBe(3);
+    expect(server.executions.get('T.one')).toBe(1);
+  });
+
   it('retries the calls still pending when the FIN follows a -32002: they did not run', async () => {
     const { client, server } = await setup();
     await client.call('ArithService.Add', { a: 0, b: 0 });

@@ -158,7 +158,7 @@ describe('close handshake with @rerpc/server under load', () => {
     expect(count.ok).toBeGreaterThanOrEqual(BEFORE_SIGTERM + AFTER_RESTART);
     // The load was spread over maxActive connections, and the handshake was exercised: calls
     // were refused with -32002 (or found no server) and retried.
-    expect(client.stats().connections.dialled).toBeGreaterThanOrEqual(20);
+    expect(client.stats().connections.dialled).toBeGreaterThanOrEqual(10);
     expect(client.stats().retries).toBeGreaterThan(0);
   }, 120_000);
 });

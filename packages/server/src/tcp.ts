@@ -28,6 +28,9 @@ export const LINGER_MS = 2000;
  */
 const OWN_CHUNK = 4096;
 
+/** A closing connection's grace period is extended at most this many times while requests arrive. */
+const MAX_GRACE_EXTENSIONS = 8;
+
 /** What a connection tells the TCP listener that owns it. */
 export interface ConnectionOwner {
   connectionClosed(connection: Connection): void;
@@ -58,6 +61,10 @@ export class Connection implements ChannelTransport, DecoderHandlers {
   /** The decoder hit an error that ends the stream (oversize, bad header): no grace period. */
   private fatal = false;
   private grace: NodeJS.Timeout | null = null;
+  /** Messages read since the grace period was (re)armed: all of them refused. */
+  private graceReads = 0;
+  /** Times the grace period was extended because requests kept arriving. */
+  private graceExtensions = 0;
   /** Armed while answers wait in the socket's buffer: the peer must read some within idleTimeout. */
   private stall: NodeJS.Timeout | null = null;
   /** Bytes the socket had passed on (written minus buffered) when `stall` was armed. */
@@ -67,7 +74,8 @@ export class Connection implements ChannelTransport, DecoderHandlers {
   private readingPaused = false;
   private linger: NodeJS.Timeout | null = null;
   private readonly flushBound = (): void => this.flush();
-  private readonly halfCloseBound = (): void => this.halfClose();
+  private readonly graceBound = (): void => this.onGrace();
+  private readonly graceCheckBound = (): void => this.graceCheck();
   private readonly stallBound = (): void => this.onStall();
 
   constructor(core: Core, owner: ConnectionOwner, socket: Socket) {
@@ -98,6 +106,7 @@ export class Connection implements ChannelTransport, DecoderHandlers {
   // DecoderHandlers
 
   onMessage(value: unknown): void {
+    if (this.ending) this.graceReads++;
     this.channel.receive(value);
   }
 
@@ -174,8 +183,33 @@ export class Connection implements ChannelTransport, DecoderHandlers {
       this.halfClose();
       return;
     }
-    this.grace = setTimeout(this.halfCloseBound, grace);
+    this.armGrace();
+  }
+
+  private armGrace(): void {
+    this.graceReads = 0;
+    this.grace = setTimeout(this.graceBound, this.core.options.closeGrace);
     this.grace.unref();
+  }
+
+  /**
+   * The grace period passed. Timers run before the loop's reads, so a busy process would FIN with
+   * requests still unread in the kernel: read once more (setImmediate runs after the reads), and
+   * extend the period while requests keep arriving (a few times; close()'s timeout bounds it too).
+   */
+  private onGrace(): void {
+    this.grace = null;
+    setImmediate(this.graceCheckBound);
+  }
+
+  private graceCheck(): void {
+    if (this.ended || this.socket.destroyed) return;
+    if (this.graceReads > 0 && this.graceExtensions < MAX_GRACE_EXTENSIONS) {
+      this.graceExtensions++;
+      this.armGrace();
+      return;
+    }
+    this.halfClose();
   }
 
   private halfClose(): void {

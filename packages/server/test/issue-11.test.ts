@@ -141,6 +141,30 @@ describe('graceful close keeps its promise for every byte read', () => {
     await closed;
   });
 
+  it('extends the grace period while requests keep arriving, then half-closes', async () => {
+    const { server, port } = await listening({ closeGrace: 1000 });
+    const peer = await Peer.connect(port);
+    let ended = false;
+    void peer.ended.then(() => {
+      ended = true;
+    });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const closed = server.close({ timeout: 60_000 });
+    vi.advanceTimersByTime(900);
+    peer.send(req('echo', [1], 'late'));
+    expect(await peer.nextJson()).toMatchObject({ error: { code: -32002 }, id: 'late' });
+    expect(vi.getTimerCount()).toBe(2); // close()'s timeout and the grace period
+    vi.advanceTimersByTime(100); // the period ends, but a request came in it: one more period
+    expect(vi.getTimerCount()).toBe(1);
+    await until(() => vi.getTimerCount() === 2, 'the grace period is extended');
+    expect(ended).toBe(false);
+    vi.advanceTimersByTime(1000); // a quiet period: now the FIN
+    await peer.ended;
+    vi.useRealTimers();
+    peer.socket.end();
+    await closed;
+  });
+
   it('runs nothing it reads after its FIN', async () => {
     const { server, port } = await listening({ closeGrace: 0 });
     let ran = 0;
