@@ -1,4 +1,16 @@
+export {
+  checkBoolean,
+  checkFunction,
+  checkFunctionOrNull,
+  checkInteger,
+  checkOptions,
+  checkSignal,
+  checkTime,
+  MAX_TIMER,
+} from './checks.js';
 export { describe } from './describe.js';
+export { brand, brandInstance, isRerpcError, RerpcError } from './errors.js';
+export { Histogram } from './histogram.js';
 export {
   didYouMean,
   INVALID_OPTION,
@@ -6,3 +18,4 @@ export {
   optionError,
   rejectUnknownOptions,
 } from './options.js';
+export { SignalWatch, SignalWatches, type WatchNode } from './signal-watch.js';

@@ -1,4 +1,5 @@
 import { describe } from './describe.js';
+import { brandInstance } from './errors.js';
 
 /** The `code` of every error about an option: a bad value, a wrong type or an unknown name. */
 export const INVALID_OPTION = 'RERPC_ERR_INVALID_OPTION';
@@ -12,6 +13,8 @@ export interface OptionError extends TypeError {
 export function optionError(message: string): OptionError {
   const error = new TypeError(message) as TypeError & { code: string };
   error.code = INVALID_OPTION;
+  // A TypeError (what Node throws for bad arguments), yet isRerpcError() knows it by its code.
+  brandInstance(error, INVALID_OPTION);
   return error as OptionError;
 }
 
