@@ -1,11 +1,15 @@
-import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
+import {
+  checkBoolean,
+  checkInteger,
+  describe,
+  optionError,
+  rejectUnknownOptions,
+} from '@rerpc/internal';
 import { DoubleReleaseError, ForeignObjectError } from './errors.js';
 import {
   BUFFER_DEFAULTS,
   BUFFER_POOL_OPTIONS,
   type BufferPoolOptions,
-  boolean,
-  integerAtLeast,
   powerOfTwo,
 } from './options.js';
 
@@ -205,8 +209,8 @@ export function createBufferPool(options?: BufferPoolOptions): BufferPool {
     minSize,
     `minSize (${minSize})`,
   );
-  const maxBytes = integerAtLeast('maxBytes', o.maxBytes ?? BUFFER_DEFAULTS.maxBytes, 0);
-  const checked = boolean('checked', o.checked ?? BUFFER_DEFAULTS.checked);
+  const maxBytes = checkInteger('maxBytes', o.maxBytes ?? BUFFER_DEFAULTS.maxBytes, 0);
+  const checked = checkBoolean('checked', o.checked ?? BUFFER_DEFAULTS.checked);
   return checked
     ? new CheckedBuffers(minSize, maxSize, maxBytes)
     : new Buffers(minSize, maxSize, maxBytes);

@@ -1,19 +1,10 @@
-// Every error carries a stable `code` and a `Symbol.for` brand on its prototype, so `instanceof`
-// works across two installed copies of this package (undici: lib/core/errors.js).
+import { brand, RerpcError } from '@rerpc/internal';
 
-const DOUBLE_RELEASE = Symbol.for('rerpc.error.RERPC_ERR_DOUBLE_RELEASE');
-const FOREIGN_OBJECT = Symbol.for('rerpc.error.RERPC_ERR_FOREIGN_OBJECT');
-
-function branded(value: unknown, brand: symbol): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[brand] === true
-  );
-}
+// Each error has a stable `code`; `instanceof` works across two installed copies of this package
+// (RerpcError's brand; undici: lib/core/errors.js).
 
 /** `checked` pools only: an object was released while it was already free in the pool. */
-export class DoubleReleaseError extends Error {
+export class DoubleReleaseError extends RerpcError {
   override readonly name = 'DoubleReleaseError';
   readonly code = 'RERPC_ERR_DOUBLE_RELEASE';
 
@@ -23,15 +14,11 @@ export class DoubleReleaseError extends Error {
       options,
     );
   }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return branded(value, DOUBLE_RELEASE);
-  }
 }
-Object.defineProperty(DoubleReleaseError.prototype, DOUBLE_RELEASE, { value: true });
+brand(DoubleReleaseError, 'RERPC_ERR_DOUBLE_RELEASE');
 
 /** `checked` pools only: an object was released to a pool that never handed it out. */
-export class ForeignObjectError extends Error {
+export class ForeignObjectError extends RerpcError {
   override readonly name = 'ForeignObjectError';
   readonly code = 'RERPC_ERR_FOREIGN_OBJECT';
 
@@ -41,9 +28,5 @@ export class ForeignObjectError extends Error {
       options,
     );
   }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return branded(value, FOREIGN_OBJECT);
-  }
 }
-Object.defineProperty(ForeignObjectError.prototype, FOREIGN_OBJECT, { value: true });
+brand(ForeignObjectError, 'RERPC_ERR_FOREIGN_OBJECT');

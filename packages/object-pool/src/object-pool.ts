@@ -1,12 +1,13 @@
-import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
-import { DoubleReleaseError, ForeignObjectError } from './errors.js';
 import {
-  boolean,
-  DEFAULTS,
-  integerAtLeast,
-  OBJECT_POOL_OPTIONS,
-  type ObjectPoolOptions,
-} from './options.js';
+  checkBoolean,
+  checkFunction,
+  checkInteger,
+  describe,
+  optionError,
+  rejectUnknownOptions,
+} from '@rerpc/internal';
+import { DoubleReleaseError, ForeignObjectError } from './errors.js';
+import { DEFAULTS, OBJECT_POOL_OPTIONS, type ObjectPoolOptions } from './options.js';
 
 /** Counters since the pool was created (a snapshot; each call returns a new object). */
 export interface ObjectPoolStats {
@@ -136,16 +137,10 @@ export function createObjectPool<T>(options: ObjectPoolOptions<T>): ObjectPool<T
     throw optionError(`options must be an object with a create function, got ${describe(options)}`);
   }
   rejectUnknownOptions(options, OBJECT_POOL_OPTIONS, 'createObjectPool() options');
-  const { create, reset } = options;
-  if (typeof create !== 'function') {
-    throw optionError(`create must be a function, got ${describe(create)}`);
-  }
-  if (reset !== undefined && typeof reset !== 'function') {
-    throw optionError(`reset must be a function, got ${describe(reset)}`);
-  }
-  const max = integerAtLeast('max', options.max ?? DEFAULTS.max, 0);
-  const checked = boolean('checked', options.checked ?? DEFAULTS.checked);
-  return checked
-    ? new CheckedPool(create, reset ?? null, max)
-    : new Pool(create, reset ?? null, max);
+  const create = checkFunction<() => T>('create', options.create);
+  const reset =
+    options.reset === undefined ? null : checkFunction<(object: T) => void>('reset', options.reset);
+  const max = checkInteger('max', options.max ?? DEFAULTS.max, 0);
+  const checked = checkBoolean('checked', options.checked ?? DEFAULTS.checked);
+  return checked ? new CheckedPool(create, reset, max) : new Pool(create, reset, max);
 }

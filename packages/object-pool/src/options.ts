@@ -70,13 +70,6 @@ export const OBJECT_POOL_OPTIONS = ['create', 'reset', 'max', 'checked'] as cons
 /** Every option name of {@link createBufferPool}. */
 export const BUFFER_POOL_OPTIONS = ['minSize', 'maxSize', 'maxBytes', 'checked'] as const;
 
-export function integerAtLeast(name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw optionError(`${name} must be an integer >= ${min}, got ${describe(value)}`);
-  }
-  return value;
-}
-
 export function powerOfTwo(name: string, value: unknown, min: number, minName: string): number {
   if (
     typeof value !== 'number' ||
@@ -88,13 +81,6 @@ export function powerOfTwo(name: string, value: unknown, min: number, minName: s
     throw optionError(
       `${name} must be a power of two from ${minName} to 2^30, got ${describe(value)}`,
     );
-  }
-  return value;
-}
-
-export function boolean(name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') {
-    throw optionError(`${name} must be a boolean, got ${describe(value)}`);
   }
   return value;
 }
