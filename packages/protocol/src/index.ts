@@ -6,8 +6,9 @@ export type {
   ClassifiedRequest,
   ClassifiedResponse,
   ClassifiedSingle,
+  MessageKind,
 } from './classify.js';
-export { classify, isValidId } from './classify.js';
+export { classify, invalidMessage, isValidId, messageKind } from './classify.js';
 export { ErrorCode, isReservedCode, isServerErrorCode, standardMessage } from './error-codes.js';
 export { RpcError } from './rpc-error.js';
 export type {
