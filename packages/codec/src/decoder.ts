@@ -131,6 +131,16 @@ export function validateHandlers(handlers: DecoderHandlers): void {
 const BLANK = /^[ \t\r\n]*$/;
 
 /**
+ * True when `text` takes more than `max` bytes as UTF-8, without encoding it where the UTF-16
+ * length settles it: a UTF-16 unit takes 1 to 3 bytes.
+ */
+export function utf8Exceeds(text: string, max: number): boolean {
+  if (text.length > max) return true;
+  if (text.length * 3 <= max) return false;
+  return Buffer.byteLength(text, 'utf8') > max;
+}
+
+/**
  * Decodes the JSON text in `buf[start, end)` and hands it to the handlers.
  *
  * Invalid UTF-8 check: `toString('utf8')` turns every invalid sequence into U+FFFD, so only a text

@@ -25,4 +25,9 @@ export {
 export type { FrameParseReason } from './errors.js';
 export { FrameParseError, FrameTooLargeError, FramingError } from './errors.js';
 export { createDecoder, frame } from './framing.js';
+export {
+  createMessageDecoder,
+  type MessageDecoder,
+  type MessageHandlers,
+} from './message.js';
 export { createNdjsonDecoder } from './ndjson.js';

@@ -7,6 +7,7 @@ import {
   parseText,
   type ResolvedDecoderOptions,
   resolveDecoderOptions,
+  utf8Exceeds,
   validateHandlers,
 } from './decoder.js';
 import { FrameTooLargeError } from './errors.js';
@@ -14,16 +15,6 @@ import { HeldBytes } from './hold.js';
 
 const LF = 10;
 const CR = 13;
-
-/**
- * True when `line` takes more than `max` bytes as UTF-8, without encoding it where the UTF-16
- * length settles it: a UTF-16 unit takes 1 to 3 bytes.
- */
-function utf8Exceeds(line: string, max: number): boolean {
-  if (line.length > max) return true;
-  if (line.length * 3 <= max) return false;
-  return Buffer.byteLength(line, 'utf8') > max;
-}
 
 /**
  * Newline-delimited JSON. The complete lines of a chunk are decoded from that chunk in place (one
