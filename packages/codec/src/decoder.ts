@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
+import { checkFunction, checkInteger, checkOptions, describe, optionError } from '@rerpc/internal';
 import { frameExceedsDepth } from './depth.js';
 import { FrameParseError, type FrameTooLargeError, type FramingError } from './errors.js';
 
@@ -91,10 +91,7 @@ export function resolveDecoderOptions(
   what: string,
 ): ResolvedDecoderOptions {
   if (options === undefined) return DEFAULTS;
-  if (typeof options !== 'object' || options === null) {
-    throw optionError(`${what} options must be an object, got ${describe(options)}`);
-  }
-  rejectUnknownOptions(options, OPTION_NAMES, `${what} options`);
+  checkOptions(options, OPTION_NAMES, `${what} options`);
   const maxMessageBytes = integerOption(options, 'maxMessageBytes');
   const maxDepth = integerOption(options, 'maxDepth');
   if (maxMessageBytes === DEFAULTS.maxMessageBytes && maxDepth === DEFAULTS.maxDepth) {
@@ -104,11 +101,7 @@ export function resolveDecoderOptions(
 }
 
 function integerOption(options: DecoderOptions, name: keyof ResolvedDecoderOptions): number {
-  const value = options[name] === undefined ? DEFAULTS[name] : options[name];
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw optionError(`${name} must be an integer >= 1, got ${describe(value)}`);
-  }
-  return value;
+  return checkInteger(name, options[name] === undefined ? DEFAULTS[name] : options[name], 1);
 }
 
 /** @throws TypeError (code `RERPC_ERR_INVALID_OPTION`) for a missing handler. */
@@ -117,9 +110,7 @@ export function validateHandlers(handlers: DecoderHandlers): void {
     throw optionError(`handlers must be an object, got ${describe(handlers)}`);
   }
   for (const name of ['onMessage', 'onParseError', 'onOversize'] as const) {
-    if (typeof handlers[name] !== 'function') {
-      throw optionError(`handlers.${name} must be a function, got ${describe(handlers[name])}`);
-    }
+    checkFunction(`handlers.${name}`, handlers[name]);
   }
   if (handlers.onFramingError !== undefined && typeof handlers.onFramingError !== 'function') {
     throw optionError(

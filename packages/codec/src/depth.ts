@@ -1,4 +1,4 @@
-import { describe, optionError } from '@rerpc/internal';
+import { checkInteger, describe, optionError } from '@rerpc/internal';
 
 // The scans compare with literals: 34 `"`, 92 `\`, and `c | 32`, which folds `[` (91) onto `{`
 // (123) and `]` (93) onto `}` (125) (no other code folds onto them). Not named constants: the
@@ -22,9 +22,7 @@ import { describe, optionError } from '@rerpc/internal';
  * if (exceedsDepth(body, 128)) return invalidRequest(); // before JSON.parse(body)
  */
 export function exceedsDepth(input: string | Uint8Array, maxDepth: number): boolean {
-  if (!Number.isSafeInteger(maxDepth) || maxDepth < 1) {
-    throw optionError(`maxDepth must be an integer >= 1, got ${describe(maxDepth)}`);
-  }
+  checkInteger('maxDepth', maxDepth, 1);
   if (typeof input === 'string') return frameExceedsDepth(input, maxDepth, null, 0, 0);
   if (input instanceof Uint8Array) {
     if (input.length <= maxDepth || fewBytes(input, maxDepth)) return false;

@@ -1,4 +1,4 @@
-import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
+import { checkOptions, describe, optionError } from '@rerpc/internal';
 import type { ErrorObject, Id } from '@rerpc/protocol';
 import build, { type Schema as FastJsonSchema } from 'fast-json-stringify';
 
@@ -45,13 +45,6 @@ type Stringify = (value: unknown) => string;
 const RESPONSE_OPTIONS: readonly string[] = ['result'];
 const REQUEST_OPTIONS: readonly string[] = ['params'];
 
-function checkOptions(options: object, known: readonly string[], what: string): void {
-  if (typeof options !== 'object' || options === null) {
-    throw optionError(`${what} options must be an object, got ${describe(options)}`);
-  }
-  rejectUnknownOptions(options, known, `${what} options`);
-}
-
 /**
  * JSON text of an id: a finite number via `String(n)` (what `JSON.stringify` gives), a non-finite
  * number as `null` (as `JSON.stringify` does), a string via `JSON.stringify`, anything else `null`.
@@ -90,7 +83,7 @@ function compile(schema: JSONSchemaObject, option: string): Stringify {
  * not a schema object (fast-json-stringify's own errors for an invalid schema propagate).
  */
 export function compileResponseEncoder(options: ResponseEncoderOptions = {}): ResponseEncoder {
-  checkOptions(options, RESPONSE_OPTIONS, 'compileResponseEncoder()');
+  checkOptions(options, RESPONSE_OPTIONS, 'compileResponseEncoder() options');
   if (options.result === undefined) return PLAIN_RESPONSE;
   const stringify = compile(options.result, 'result');
   return {
@@ -139,7 +132,7 @@ function methodPrefix(method: string): string {
  * not a schema object.
  */
 export function compileRequestEncoder(options: RequestEncoderOptions = {}): RequestEncoder {
-  checkOptions(options, REQUEST_OPTIONS, 'compileRequestEncoder()');
+  checkOptions(options, REQUEST_OPTIONS, 'compileRequestEncoder() options');
   const stringify: (value: unknown) => string | undefined =
     options.params === undefined ? plainStringify : compile(options.params, 'params');
   const head = (method: string, params: unknown): string => {

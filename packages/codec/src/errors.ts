@@ -1,15 +1,13 @@
-const hasBrand = (value: unknown, brand: symbol): boolean =>
-  typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+import { brand, RerpcError } from '@rerpc/internal';
 
-const TOO_LARGE = Symbol.for('rerpc.error.RERPC_ERR_FRAME_TOO_LARGE');
-const PARSE = Symbol.for('rerpc.error.RERPC_ERR_FRAME_PARSE');
-const FRAMING = Symbol.for('rerpc.error.RERPC_ERR_FRAMING');
+// Each error has a stable `code`; `instanceof` works across two installed copies of this package
+// (RerpcError's brand; undici: lib/core/errors.js).
 
 /**
  * A frame longer than `maxMessageBytes`: it was skipped without being buffered whole.
  * The decoder goes on after it; callers usually close the connection.
  */
-export class FrameTooLargeError extends Error {
+export class FrameTooLargeError extends RerpcError {
   override readonly name = 'FrameTooLargeError';
   readonly code = 'RERPC_ERR_FRAME_TOO_LARGE' as const;
   /** The `maxMessageBytes` in force. */
@@ -24,13 +22,9 @@ export class FrameTooLargeError extends Error {
     );
     this.limit = limit;
     this.size = size;
-    Object.defineProperty(this, TOO_LARGE, { value: true });
-  }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasBrand(value, TOO_LARGE);
   }
 }
+brand(FrameTooLargeError, 'RERPC_ERR_FRAME_TOO_LARGE');
 
 /**
  * Why a frame could not be decoded: `'json'` not valid JSON, `'utf8'` not valid UTF-8, `'depth'`
@@ -43,7 +37,7 @@ export type FrameParseReason = 'json' | 'utf8' | 'depth';
  * UTF-8 (`reason: 'utf8'`) or nested deeper than `maxDepth` (`reason: 'depth'`): that frame was
  * dropped and the decoder goes on with the next one.
  */
-export class FrameParseError extends Error {
+export class FrameParseError extends RerpcError {
   override readonly name = 'FrameParseError';
   readonly code = 'RERPC_ERR_FRAME_PARSE' as const;
   readonly reason: FrameParseReason;
@@ -59,19 +53,15 @@ export class FrameParseError extends Error {
     super(parseMessage(reason, size, options), options);
     this.reason = reason;
     this.size = size;
-    Object.defineProperty(this, PARSE, { value: true });
-  }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasBrand(value, PARSE);
   }
 }
+brand(FrameParseError, 'RERPC_ERR_FRAME_PARSE');
 
 /**
  * A malformed Content-Length header: the decoder cannot find the next frame boundary, so it stops.
  * Close the connection.
  */
-export class FramingError extends Error {
+export class FramingError extends RerpcError {
   override readonly name = 'FramingError';
   readonly code = 'RERPC_ERR_FRAMING' as const;
   /** The header text that could not be read (at most 200 characters). */
@@ -83,13 +73,9 @@ export class FramingError extends Error {
       options,
     );
     this.header = header.length > 200 ? header.slice(0, 200) : header;
-    Object.defineProperty(this, FRAMING, { value: true });
-  }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasBrand(value, FRAMING);
   }
 }
+brand(FramingError, 'RERPC_ERR_FRAMING');
 
 function parseMessage(
   reason: FrameParseReason,
