@@ -1,20 +1,12 @@
-const BRAND = Symbol.for('rerpc.error.RERPC_ERR_REGISTRATION');
+import { brand, RerpcError } from '@rerpc/internal';
 
 /** Thrown at registration: a bad name, a duplicate, a non-function member, an invalid schema. */
-export class RegistrationError extends Error {
+export class RegistrationError extends RerpcError {
   override readonly name = 'RegistrationError';
   readonly code = 'RERPC_ERR_REGISTRATION' as const;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    Object.defineProperty(this, BRAND, { value: true });
-  }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[BRAND] === true
-    );
   }
 }
+brand(RegistrationError, 'RERPC_ERR_REGISTRATION');

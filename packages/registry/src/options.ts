@@ -1,4 +1,4 @@
-import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
+import { checkOptions, describe, optionError } from '@rerpc/internal';
 
 /**
  * A custom JSON Schema string format: a `RegExp` a value must match, or a function that says
@@ -25,7 +25,7 @@ export const DEFAULTS = Object.freeze({
 
 const REGISTRY_OPTIONS: readonly string[] = Object.keys(DEFAULTS);
 /** The names of `MethodOptions`. */
-export const METHOD_OPTIONS: readonly string[] = ['params', 'result', 'idempotent'];
+export const METHOD_OPTIONS: readonly string[] = ['params', 'result'];
 /** The names of `RegisterOptions`. */
 export const REGISTER_OPTIONS: readonly string[] = ['name', 'methods'];
 
@@ -38,11 +38,8 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 export function resolveRegistryOptions(options: unknown): ReadonlyMap<string, StringFormat> {
   const formats = new Map<string, StringFormat>();
   if (options === undefined) return formats;
-  if (!isObject(options)) {
-    throw optionError(`createRegistry() options must be an object, got ${describe(options)}`);
-  }
-  rejectUnknownOptions(options, REGISTRY_OPTIONS, 'createRegistry() options');
-  const given = options['formats'] ?? DEFAULTS.formats;
+  checkOptions(options as object, REGISTRY_OPTIONS, 'createRegistry() options');
+  const given = (options as RegistryOptions).formats ?? DEFAULTS.formats;
   if (!isObject(given)) {
     throw optionError(
       `formats must be an object of format name to RegExp or function, got ${describe(given)}`,
@@ -70,12 +67,12 @@ export function resolveRegistryOptions(options: unknown): ReadonlyMap<string, St
 /** Validates one method's options (`what` names them in messages). */
 export function checkMethodOptions(options: unknown, what: string): void {
   if (options === undefined) return;
-  if (!isObject(options)) {
-    throw optionError(`${what} must be an object, got ${describe(options)}`);
+  if (isObject(options) && Object.hasOwn(options, 'idempotent')) {
+    // Issue 12: it was stored and never read, so a method marked idempotent was retried no more
+    // than any other. Retrying is the client's decision, made per call.
+    throw optionError(
+      `${what}: idempotent is not a method option: the server cannot make a client retry; mark the call idempotent where it is made, client.call(method, params, { idempotent: true })`,
+    );
   }
-  rejectUnknownOptions(options, METHOD_OPTIONS, what);
-  const { idempotent } = options;
-  if (idempotent !== undefined && typeof idempotent !== 'boolean') {
-    throw optionError(`${what}: idempotent must be a boolean, got ${describe(idempotent)}`);
-  }
+  checkOptions(options as object, METHOD_OPTIONS, what);
 }

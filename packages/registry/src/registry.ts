@@ -28,8 +28,6 @@ export interface MethodOptions {
   params?: JsonSchema;
   /** JSON Schema for the result, compiled with fast-json-stringify at registration. */
   result?: JsonSchema;
-  /** Safe to call twice: clients may retry it after a lost connection. @default false */
-  idempotent?: boolean;
 }
 
 export interface RegisterOptions {
@@ -51,7 +49,6 @@ export interface MethodEntry {
   readonly validate: ((params: unknown) => ErrorObject | null) | null;
   /** Encodes a success response for this method (schema-compiled when it has a result schema). */
   readonly encoder: ResponseEncoder;
-  readonly idempotent: boolean;
   readonly paramsSchema: JsonSchema | null;
   readonly resultSchema: JsonSchema | null;
 }
@@ -61,7 +58,6 @@ export interface MethodInfo {
   name: string;
   params: JsonSchema | null;
   result: JsonSchema | null;
-  idempotent: boolean;
 }
 
 export interface Registry {
@@ -152,7 +148,6 @@ export function createRegistry(options?: RegistryOptions): Registry {
       handler,
       validate,
       encoder,
-      idempotent: options?.idempotent === true,
       paramsSchema,
       resultSchema,
     });
@@ -258,7 +253,6 @@ export function createRegistry(options?: RegistryOptions): Registry {
         name: m.name,
         params: m.paramsSchema,
         result: m.resultSchema,
-        idempotent: m.idempotent,
       })),
     get size() {
       return methods.size;

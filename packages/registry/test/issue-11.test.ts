@@ -67,11 +67,9 @@ describe('method(): refused names, one case per rule', () => {
 describe('system(): the reserved rpc. prefix, for rerpc packages only', () => {
   it('registers an rpc. method, which is then found and listed', () => {
     const r = createRegistry();
-    r.system('rpc.discover', () => ({ methods: [] }), { idempotent: true });
+    r.system('rpc.discover', () => ({ methods: [] }));
     expect(r.get('rpc.discover')?.handler(undefined, null)).toEqual({ methods: [] });
-    expect(r.list()).toEqual([
-      { name: 'rpc.discover', params: null, result: null, idempotent: true },
-    ]);
+    expect(r.list()).toEqual([{ name: 'rpc.discover', params: null, result: null }]);
   });
 
   it('refuses a name outside rpc., and the other rules still apply', () => {
@@ -171,11 +169,11 @@ describe('unknown option names are refused, with a did-you-mean', () => {
   it('register() per-method options, registering nothing', () => {
     const r = createRegistry();
     const error = thrown(() =>
-      r.register(new Arith(), { methods: { Add: { idempotnet: true } } } as never),
+      r.register(new Arith(), { methods: { Add: { param: {} } } } as never),
     );
     expect(error.code).toBe(INVALID_OPTION);
     expect(error.message).toMatch(
-      /^register\(\) options\.methods\.Add has no option "idempotnet"; did you mean "idempotent"\?/,
+      /^register\(\) options\.methods\.Add has no option "param"; did you mean "params"\?/,
     );
     expect(r.size).toBe(0);
   });
@@ -200,8 +198,8 @@ describe('option errors carry RERPC_ERR_INVALID_OPTION', () => {
     ['a global RegExp format', () => createRegistry({ formats: { x: /a/g } })],
     ['method() options not an object', () => createRegistry().method('m', noop, 5 as never)],
     [
-      'idempotent not a boolean',
-      () => createRegistry().method('m', noop, { idempotent: 1 as never }),
+      'idempotent (not a method option)',
+      () => createRegistry().method('m', noop, { idempotent: true } as never),
     ],
     [
       'register() options not an object',

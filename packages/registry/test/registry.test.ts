@@ -93,14 +93,14 @@ describe('register(instance)', () => {
 
   it('rejects per-method options that name a non-method, saying which', () => {
     const r = createRegistry();
-    expect(() =>
-      r.register(new ArithService(), { methods: { factor: { idempotent: true } } }),
-    ).toThrow(/ArithService\.factor/);
+    expect(() => r.register(new ArithService(), { methods: { factor: {} } })).toThrow(
+      /ArithService\.factor/,
+    );
     expect(() => r.register(new ArithService(), { methods: { _secret: {} } })).toThrow(/_secret/);
     expect(r.size).toBe(0);
   });
 
-  it('applies per-method schemas and flags', () => {
+  it('applies per-method schemas', () => {
     const r = createRegistry();
     r.register(new ArithService(), {
       methods: {
@@ -110,12 +110,10 @@ describe('register(instance)', () => {
             properties: { a: { type: 'integer' }, b: { type: 'integer' } },
             required: ['a', 'b'],
           },
-          idempotent: true,
         },
       },
     });
     const add = r.get('ArithService.Add')!;
-    expect(add.idempotent).toBe(true);
     expect(add.validate?.({ a: 1, b: 2 })).toBeNull();
     expect(r.get('ArithService.inherited')?.validate).toBeNull();
   });
@@ -128,7 +126,7 @@ describe('method(name, handler, options)', () => {
     const result = { type: 'number' };
     r.method('sum', (p: number[]) => p.reduce((a, b) => a + b, 0), { params, result });
     expect(r.get('sum')?.handler([1, 2, 3], null)).toBe(6);
-    expect(r.list()).toEqual([{ name: 'sum', params, result, idempotent: false }]);
+    expect(r.list()).toEqual([{ name: 'sum', params, result }]);
   });
 
   it('answers a failed params check with -32602 listing every problem', () => {
