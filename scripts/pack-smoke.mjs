@@ -56,28 +56,37 @@ for (const [name] of published) {
       (d) => !closure.includes(`@rerpc/${d}`),
     );
     if (others.length) throw new Error(`unexpected @rerpc packages installed: ${others}`);
-    const esm = execFileSync(
-      'node',
-      [
-        '--input-type=module',
-        '-e',
-        `import * as m from '${name}'; console.log(Object.keys(m).sort().join(','))`,
-      ],
-      { cwd: project, encoding: 'utf8' },
-    ).trim();
-    const cjs = execFileSync(
-      'node',
-      [
-        '-e',
-        `console.log(Object.keys(require('${name}')).filter(k => k !== '__esModule' && k !== 'default').sort().join(','))`,
-      ],
-      { cwd: project, encoding: 'utf8' },
-    ).trim();
-    if (esm !== cjs)
-      throw new Error(`import and require disagree:\n  import: ${esm}\n  require: ${cjs}`);
-    console.log(
-      `ok ${name} (alone with ${closure.length - 1} @rerpc deps): ${esm || '(no exports yet)'}`,
-    );
+    // Every entry point the package exports (`.` and subpaths such as `./threads`).
+    const { pkg } = published.get(name);
+    const entries = Object.keys(pkg.exports ?? { '.': null })
+      .filter((key) => key === '.' || (key.startsWith('./') && !key.endsWith('.json')))
+      .map((key) => (key === '.' ? name : `${name}/${key.slice(2)}`));
+    for (const entry of entries) {
+      const esm = execFileSync(
+        'node',
+        [
+          '--input-type=module',
+          '-e',
+          `import * as m from '${entry}'; console.log(Object.keys(m).sort().join(','))`,
+        ],
+        { cwd: project, encoding: 'utf8' },
+      ).trim();
+      const cjs = execFileSync(
+        'node',
+        [
+          '-e',
+          `console.log(Object.keys(require('${entry}')).filter(k => k !== '__esModule' && k !== 'default').sort().join(','))`,
+        ],
+        { cwd: project, encoding: 'utf8' },
+      ).trim();
+      if (esm !== cjs)
+        throw new Error(
+          `${entry}: import and require disagree:\n  import: ${esm}\n  require: ${cjs}`,
+        );
+      console.log(
+        `ok ${entry} (alone with ${closure.length - 1} @rerpc deps): ${esm || '(no exports yet)'}`,
+      );
+    }
   } catch (err) {
     failures += 1;
     console.error(`FAIL ${name}: ${err.message}\n${err.stderr ?? ''}`);

@@ -1,20 +1,10 @@
-// Every error carries a stable `code` and a `Symbol.for` brand on its prototype, so `instanceof`
-// works across two installed copies of this package (undici: lib/core/errors.js).
+import { brand, RerpcError } from '@rerpc/internal';
 
-const QUEUE_FULL = Symbol.for('rerpc.error.RERPC_ERR_QUEUE_FULL');
-const POOL_CLOSED = Symbol.for('rerpc.error.RERPC_ERR_POOL_CLOSED');
-const ABORTED = Symbol.for('rerpc.error.RERPC_ERR_ABORTED');
-
-function branded(value: unknown, brand: symbol): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[brand] === true
-  );
-}
+// Each error has a stable `code`; `instanceof` works across two installed copies of this package
+// (RerpcError's brand; undici: lib/core/errors.js).
 
 /** The pool's queue is full: the task was refused at once and never ran. */
-export class QueueFullError extends Error {
+export class QueueFullError extends RerpcError {
   override readonly name = 'QueueFullError';
   readonly code = 'RERPC_ERR_QUEUE_FULL';
 
@@ -26,15 +16,11 @@ export class QueueFullError extends Error {
       options,
     );
   }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return branded(value, QUEUE_FULL);
-  }
 }
-Object.defineProperty(QueueFullError.prototype, QUEUE_FULL, { value: true });
+brand(QueueFullError, 'RERPC_ERR_QUEUE_FULL');
 
 /** The pool is closed (or its close timeout passed): the task was refused or abandoned. */
-export class PoolClosedError extends Error {
+export class PoolClosedError extends RerpcError {
   override readonly name = 'PoolClosedError';
   readonly code = 'RERPC_ERR_POOL_CLOSED';
 
@@ -45,24 +31,16 @@ export class PoolClosedError extends Error {
       options,
     );
   }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return branded(value, POOL_CLOSED);
-  }
 }
-Object.defineProperty(PoolClosedError.prototype, POOL_CLOSED, { value: true });
+brand(PoolClosedError, 'RERPC_ERR_POOL_CLOSED');
 
 /** The caller's signal aborted the task; `cause` is the signal's `reason`. */
-export class AbortError extends Error {
+export class AbortError extends RerpcError {
   override readonly name = 'AbortError';
   readonly code = 'RERPC_ERR_ABORTED';
 
   constructor(reason: unknown) {
     super('The task was aborted by its signal; see cause for the reason', { cause: reason });
   }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return branded(value, ABORTED);
-  }
 }
-Object.defineProperty(AbortError.prototype, ABORTED, { value: true });
+brand(AbortError, 'RERPC_ERR_ABORTED');

@@ -1,23 +1,13 @@
 export { AbortError, PoolClosedError, QueueFullError } from './errors.js';
-export {
-  DEFAULTS,
-  THREAD_DEFAULTS,
-  type ThreadPoolOptions,
-  type WorkerPoolOptions,
-} from './options.js';
-export {
-  createThreadPool,
-  type ThreadPool,
-  type ThreadSubmitOptions,
-} from './thread-pool.js';
-export {
-  type CloseOptions,
-  createWorkerPool,
-  type PoolControl,
-  type SubmitOptions,
-  type Task,
-  type TaskCallback,
-  type TaskFn,
-  type WorkerPool,
-  type WorkerPoolStats,
-} from './worker-pool.js';
+export { DEFAULTS, type WorkerPoolOptions } from './options.js';
+export type {
+  CloseOptions,
+  PoolControl,
+  SubmitOptions,
+  Task,
+  TaskCallback,
+  TaskFn,
+  WorkerPool,
+  WorkerPoolStats,
+} from './types.js';
+export { createWorkerPool } from './worker-pool.js';

@@ -1,14 +1,10 @@
 import type { Transferable } from 'node:worker_threads';
 import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
 import { Piscina } from 'piscina';
-import {
-  resolveLimits,
-  THREAD_DEFAULTS,
-  THREAD_POOL_OPTIONS,
-  type ThreadPoolOptions,
-  taskSignal,
-} from './options.js';
-import { type CloseOptions, Pool, type PoolControl, type WorkerPoolStats } from './worker-pool.js';
+import { resolveLimits, taskSignal } from './options.js';
+import { Pool } from './pool.js';
+import { THREAD_DEFAULTS, THREAD_POOL_OPTIONS, type ThreadPoolOptions } from './thread-options.js';
+import type { CloseOptions, PoolControl, WorkerPoolStats } from './types.js';
 
 /** Per-call options of a thread pool's `submit`. */
 export interface ThreadSubmitOptions {

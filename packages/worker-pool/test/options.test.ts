@@ -1,12 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import {
-  createThreadPool,
-  createWorkerPool,
-  DEFAULTS,
-  THREAD_DEFAULTS,
-  type WorkerPoolOptions,
-} from '../src/index.js';
+import { createWorkerPool, DEFAULTS, type WorkerPoolOptions } from '../src/index.js';
+import { createThreadPool, THREAD_DEFAULTS } from '../src/threads.js';
 
 const fixture = new URL('./fixtures/cpu.mjs', import.meta.url);
 
@@ -31,11 +26,11 @@ describe('createWorkerPool option validation', () => {
     ],
     [
       { closeTimeout: -5 },
-      'closeTimeout must be a number of milliseconds >= 0 (Infinity waits forever), got -5',
+      'closeTimeout must be an integer number of milliseconds from 0 to 2147483647, or Infinity to wait forever, got -5',
     ],
     [
       { closeTimeout: Number.NaN },
-      'closeTimeout must be a number of milliseconds >= 0 (Infinity waits forever), got NaN',
+      'closeTimeout must be an integer number of milliseconds from 0 to 2147483647, or Infinity to wait forever, got NaN',
     ],
   ];
   for (const [options, message] of cases) {

@@ -1,12 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  AbortError,
-  DEFAULTS,
-  PoolClosedError,
-  QueueFullError,
-  THREAD_DEFAULTS,
-} from '../src/index.js';
+import { AbortError, DEFAULTS, PoolClosedError, QueueFullError } from '../src/index.js';
+import { THREAD_DEFAULTS } from '../src/threads.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 

@@ -7,7 +7,7 @@ import {
   QueueFullError,
   type ThreadPool,
   type ThreadPoolOptions,
-} from '../src/index.js';
+} from '../src/threads.js';
 import { state } from './helpers.js';
 
 const fixture = new URL('./fixtures/cpu.mjs', import.meta.url);

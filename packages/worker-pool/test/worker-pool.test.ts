@@ -386,7 +386,7 @@ describe('close', () => {
   it('rejects an invalid timeout without closing', async () => {
     const p = pool();
     await expect(p.close({ timeout: -1 })).rejects.toThrow(
-      'timeout must be a number of milliseconds >= 0 (Infinity waits forever), got -1',
+      'timeout must be an integer number of milliseconds from 0 to 2147483647, or Infinity to wait forever, got -1',
     );
     expect(p.closed).toBe(false);
   });

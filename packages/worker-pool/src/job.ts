@@ -1,0 +1,184 @@
+import type { SignalWatch, WatchNode } from '@rerpc/internal';
+import { reportLater } from './report-later.js';
+import type { TaskCallback } from './types.js';
+
+// Job states.
+export const QUEUED = 0;
+export const RUNNING = 1;
+/** Its caller got an answer (aborted, or abandoned by close) but the task itself still runs. */
+export const ABANDONED = 2;
+export const DONE = 3;
+
+// How a job calls its function.
+export const CALL_TASK = 0; // fn(signal)
+export const CALL_FN = 1; // fn(arg, signal)
+
+export type AnyFn = (a: unknown, b?: unknown) => unknown;
+type Settle = (value: unknown) => void;
+
+/**
+ * One task that did not finish synchronously. It is a node of exactly one intrusive doubly linked
+ * list at a time (the {@link JobQueue}, or the {@link RunningList}), so removal on abort is O(1)
+ * and nothing else is allocated per task; with a caller signal it is also a node of that
+ * signal's watch list.
+ */
+export class Job implements WatchNode<Job> {
+  kind: number;
+  fn: AnyFn;
+  arg: unknown;
+  signal: AbortSignal | null;
+  controller: AbortController | null;
+  done: TaskCallback<unknown, unknown> | null;
+  resolve: Settle | null;
+  reject: Settle | null;
+  state: number;
+  prev: Job | null;
+  next: Job | null;
+  watch: SignalWatch<Job> | null;
+  watchPrev: Job | null;
+  watchNext: Job | null;
+
+  constructor(
+    kind: number,
+    fn: AnyFn,
+    arg: unknown,
+    signal: AbortSignal | null,
+    done: TaskCallback<unknown, unknown> | null,
+  ) {
+    this.kind = kind;
+    this.fn = fn;
+    this.arg = arg;
+    this.signal = signal;
+    this.controller = null;
+    this.done = done;
+    this.resolve = null;
+    this.reject = null;
+    this.state = QUEUED;
+    this.prev = null;
+    this.next = null;
+    this.watch = null;
+    this.watchPrev = null;
+    this.watchNext = null;
+  }
+}
+
+// `new Promise(executor)` with one shared executor: no closure per promise.
+let pendingResolve: Settle | null = null;
+let pendingReject: Settle | null = null;
+function captureSettlers(resolve: Settle, reject: Settle): void {
+  pendingResolve = resolve;
+  pendingReject = reject;
+}
+
+/** A promise settled through `job.resolve` / `job.reject`. */
+export function promiseFor<T>(job: Job): Promise<T> {
+  const promise = new Promise<T>(captureSettlers as (r: (v: T) => void, j: Settle) => void);
+  job.resolve = pendingResolve;
+  job.reject = pendingReject;
+  return promise;
+}
+
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/** What a `tryRun` callback gets for a task that threw `null` or `undefined`: an Error. */
+export function asError(value: unknown): unknown {
+  return value === null || value === undefined
+    ? new Error(`The task threw ${String(value)}`, { cause: value })
+    : value;
+}
+
+/** Hands a settled job's outcome to its caller: its callback, or its promise. */
+export function deliver(job: Job, ok: boolean, value: unknown): void {
+  const done = job.done;
+  if (done !== null) {
+    if (ok) callBack(done, null, value, job.arg);
+    else callBack(done, asError(value), undefined, job.arg);
+  } else if (ok) {
+    job.resolve!(value);
+  } else {
+    job.reject!(value);
+  }
+}
+
+/** Calls a `tryRun` callback; a throw from it is the caller's bug, reported, never ours. */
+export function callBack(
+  done: TaskCallback<unknown, unknown>,
+  error: unknown,
+  value: unknown,
+  arg: unknown,
+): void {
+  try {
+    done(error, value, arg);
+  } catch (thrown) {
+    reportLater(thrown);
+  }
+}
+
+/** The FIFO of jobs waiting for a slot. */
+export class JobQueue {
+  head: Job | null = null;
+  private tail: Job | null = null;
+  size = 0;
+
+  push(job: Job): void {
+    job.state = QUEUED;
+    job.prev = this.tail;
+    job.next = null;
+    if (this.tail === null) this.head = job;
+    else this.tail.next = job;
+    this.tail = job;
+    this.size++;
+  }
+
+  remove(job: Job): void {
+    if (job.prev === null) this.head = job.next;
+    else job.prev.next = job.next;
+    if (job.next === null) this.tail = job.prev;
+    else job.next.prev = job.prev;
+    job.prev = null;
+    job.next = null;
+    this.size--;
+  }
+
+  /** Takes the oldest job out, or returns null. */
+  shift(): Job | null {
+    const job = this.head;
+    if (job !== null) this.remove(job);
+    return job;
+  }
+}
+
+/** Jobs started and not settled (RUNNING or ABANDONED); newest first. */
+export class RunningList {
+  private head: Job | null = null;
+
+  add(job: Job): void {
+    job.prev = null;
+    job.next = this.head;
+    if (this.head !== null) this.head.prev = job;
+    this.head = job;
+  }
+
+  remove(job: Job): void {
+    if (job.prev === null) this.head = job.next;
+    else job.prev.next = job.next;
+    if (job.next !== null) job.next.prev = job.prev;
+    job.prev = null;
+    job.next = null;
+  }
+
+  /** The jobs still RUNNING (not abandoned), as an array: the caller may settle them as it goes. */
+  running(): Job[] {
+    const jobs: Job[] = [];
+    for (let job = this.head; job !== null; job = job.next) {
+      if (job.state === RUNNING) jobs.push(job);
+    }
+    return jobs;
+  }
+}
