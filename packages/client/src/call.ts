@@ -1,6 +1,7 @@
-import type { RpcError } from '@rerpc/protocol';
+import type { SignalWatch, WatchNode } from '@rerpc/internal';
+import type { BatchState } from './batch.js';
 import type { Connection } from './connection.js';
-import type { SignalWatch } from './signal-watch.js';
+import type { CallSettings } from './request.js';
 
 /** What a {@link Call} record carries. */
 export const SINGLE = 0;
@@ -17,21 +18,6 @@ export const BACKOFF = 2;
 export const ON_CONNECTION = 3;
 export const DONE = 4;
 
-/** One item of {@link Client.batch}. */
-export interface BatchItem {
-  /** `Service.method`. */
-  method: string;
-  /** By position (an array) or by name (an object); omitted from the wire when undefined. */
-  params?: object | undefined;
-  /** Send it as a notification: no id, no answer; its result slot is `undefined`. */
-  notify?: boolean;
-}
-
-/** The outcome of one request in a batch: its result, or the error the server answered with. */
-export type BatchResult<T = unknown> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: RpcError };
-
 /** What the client does for its calls' timers; implemented by the client. */
 export interface CallHost {
   /** The call's deadline passed. */
@@ -46,7 +32,7 @@ export interface CallHost {
  * the shared timer and `close()` can reach it without a per-call timer or closure. With a signal
  * it is also a node of that signal's watch list.
  */
-export class Call {
+export class Call implements WatchNode<Call> {
   readonly host: CallHost;
   readonly kind: number;
   /** The method; `'batch'` for a batch. */
@@ -78,20 +64,14 @@ export class Call {
   lastError: unknown = null;
   /** A native timer for a timeout shorter than the shared timer's resolution. */
   timer: NodeJS.Timeout | null = null;
-  /** The timer of a retry's backoff. */
+  /** The timer of a retry's backoff (see Deadlines). */
   backoff: NodeJS.Timeout | null = null;
   prev: Call | null = null;
   next: Call | null = null;
-  /** Batch: the slot in the results of each request, by `id - this.id`. */
-  readonly slots: number[] | null;
-  /** Batch: the results, aligned with the items. */
-  readonly results: Array<BatchResult | undefined> | null;
-  /** Batch: requests not answered yet. */
-  remaining = 0;
-  /** Batch: requests of this attempt answered -32002 (the server is shutting down, not run). */
-  refusedItems = 0;
-  /** The watch on `signal` this call is linked into while unsettled (see SignalWatch). */
-  watch: SignalWatch | null = null;
+  /** A batch's answers; null for a single call or notification. */
+  readonly batch: BatchState | null;
+  /** The watch on `signal` this call is linked into while unsettled (see SignalWatches). */
+  watch: SignalWatch<Call> | null = null;
   watchPrev: Call | null = null;
   watchNext: Call | null = null;
 
@@ -101,25 +81,21 @@ export class Call {
     method: string,
     text: string,
     id: number,
-    idempotent: boolean,
-    timeout: number,
-    signal: AbortSignal | null,
+    settings: CallSettings,
     start: number,
-    slots: number[] | null,
-    results: Array<BatchResult | undefined> | null,
+    batch: BatchState | null,
   ) {
     this.host = host;
     this.kind = kind;
     this.method = method;
     this.text = text;
     this.id = id;
-    this.idempotent = idempotent;
-    this.timeout = timeout;
-    this.signal = signal;
+    this.idempotent = settings.idempotent;
+    this.timeout = settings.timeout;
+    this.signal = settings.signal;
     this.start = start;
-    this.slots = slots;
-    this.results = results;
-    this.ids = kind === SINGLE ? 1 : kind === BATCH ? slots!.length : 0;
+    this.batch = batch;
+    this.ids = kind === SINGLE ? 1 : kind === BATCH ? batch!.slots.length : 0;
   }
 
   /** `performance.now()` at which it times out; `Infinity` for none. */

@@ -16,10 +16,11 @@ export interface ConnectionHost {
   message(conn: Connection, value: unknown): void;
   /** A frame that could not be decoded (dropped, counted). */
   unreadable(conn: Connection): void;
-  /** The connection is unusable (`error` says why): fail or retry what is on it. */
-  lost(conn: Connection, error: Error): void;
-  /** The server half-closed the connection (its FIN arrived, after every byte it sent). */
-  ended(conn: Connection): void;
+  /**
+   * The connection is unusable (`error` says why): fail or retry what is on it. `notRun`: the
+   * server ran none of the calls still pending on it.
+   */
+  lost(conn: Connection, error: Error, notRun?: boolean): void;
   /** The write that carried `notes` (notifications) finished, with `error` if it failed. */
   written(conn: Connection, notes: Call[], error: Error | null | undefined): void;
   /** `performance.now()` for the responses of one chunk, read once per chunk. */
@@ -51,6 +52,7 @@ export class Connection {
   flushing = false;
   /** `write()` returned false: hold further frames until 'drain'. */
   blocked = false;
+  // The fields below, up to lastUse, are the connection set's (see ConnectionSet).
   dead = false;
   /**
    * The server behind it is shutting down (it, or another connection, answered -32002): no new
@@ -61,7 +63,7 @@ export class Connection {
   refusedSeen = false;
   /** The client's epoch when it was dialled: a -32002 anywhere makes older connections stale. */
   epoch = 0;
-  /** In the client's set of connections (true), or parked idle in the pool (false). */
+  /** In the set calls are sent on (true), or parked idle in the pool, or retired (false). */
   held = true;
   /** The client's tick at the last call handed to this connection. */
   lastUse = 0;
@@ -87,7 +89,7 @@ export class Connection {
       host.clock = performance.now();
       this.decoder.push(chunk);
     });
-    socket.on('end', () => host.ended(this));
+    socket.on('end', () => this.ended());
     socket.on('error', (error: Error) => host.lost(this, error));
     socket.on('close', () => host.lost(this, new Error('the connection closed')));
     socket.on('drain', () => {
@@ -96,13 +98,69 @@ export class Connection {
     });
   }
 
-  /** Queues one encoded message (without framing) for this tick's write. */
-  queue(json: string): void {
+  /** Queues one encoded message (without framing) for this tick's write; see carry(). */
+  private queue(json: string, note: Call | null): void {
+    if (note !== null) {
+      if (this.outNotes === null) this.outNotes = [note];
+      else this.outNotes.push(note);
+    }
     this.out.push(this.framing === 'ndjson' ? json : frame(this.framing, json));
     if (!this.flushing && !this.blocked) {
       this.flushing = true;
       process.nextTick(this.flush);
     }
+  }
+
+  /**
+   * Takes the call's request for this tick's write, and its ids (a batch has one per request)
+   * into `pending`. A notification, or a batch of them (nothing answers), is reported to
+   * `host.written()` with the write that carries it instead.
+   */
+  carry(call: Call): void {
+    const ids = call.ids;
+    if (ids === 1) this.pending.set(call.id, call);
+    else for (let k = 0; k < ids; k++) this.pending.set(call.id + k, call);
+    this.queue(call.text, ids === 0 ? call : null);
+  }
+
+  /** Forgets the call's ids: a late answer to it is then unknown here. */
+  forget(call: Call): void {
+    for (let k = 0; k < call.ids; k++) {
+      if (this.pending.get(call.id + k) === call) this.pending.take(call.id + k);
+    }
+  }
+
+  /**
+   * Whether the request of `call` (queued at its `gen`) was handed to the socket: then it may
+   * have reached the server. One compare, no bookkeeping per write.
+   */
+  wrote(call: Call): boolean {
+    return call.gen !== this.gen;
+  }
+
+  /**
+   * Empties the connection once it is lost: returns the calls it carried (awaiting an answer, a
+   * batch once per request, or a notification not yet written) and drops what was not written.
+   */
+  release(): Call[] {
+    const calls = this.pending.size > 0 ? this.pending.drain() : [];
+    const notes = this.outNotes;
+    if (notes !== null) for (const note of notes) calls.push(note);
+    this.outNotes = null;
+    this.out = [];
+    return calls;
+  }
+
+  /**
+   * The server half-closed the connection (its FIN arrived, after every byte it sent). After it
+   * answered -32002 on it, a graceful FIN from a rerpc server means every call it ran was
+   * answered: the calls still pending did not run. Otherwise (any other server, or a FIN with
+   * no -32002 before it) they may have.
+   */
+  private ended(): void {
+    const notRun = this.refusedSeen;
+    const what = notRun ? ' after answering -32002, shutting down' : '';
+    this.host.lost(this, new Error(`the server closed the connection${what}`), notRun);
   }
 
   /** Stops decoding: nothing more is delivered from this socket. */

@@ -1,27 +1,15 @@
-// Every error carries a stable `code` and a `Symbol.for` brand on its prototype, so `instanceof`
-// works across two installed copies (undici: lib/core/errors.js). The brands of
-// `PoolExhaustedError` and `AbortError` are the ones @rerpc/conn-pool uses for the same codes, so
-// `instanceof` matches either package's class.
+import { brand, RerpcError } from '@rerpc/internal';
+import { BACKOFF, type Call, ON_CONNECTION, WAITING } from './call.js';
 
-const TIMEOUT = Symbol.for('rerpc.error.RERPC_ERR_TIMEOUT');
-const CONNECTION = Symbol.for('rerpc.error.RERPC_ERR_CONNECTION');
-const POOL_EXHAUSTED = Symbol.for('rerpc.error.RERPC_ERR_POOL_EXHAUSTED');
-const CLIENT_CLOSED = Symbol.for('rerpc.error.RERPC_ERR_CLIENT_CLOSED');
-const ABORTED = Symbol.for('rerpc.error.RERPC_ERR_ABORTED');
-
-function branded(value: unknown, brand: symbol): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[brand] === true
-  );
-}
+// Each class has a stable `code` and is branded with it (see @rerpc/internal's `brand()`), so
+// `instanceof` works across two installed copies. `PoolExhaustedError` and `AbortError` share
+// their codes, hence their brands, with @rerpc/conn-pool's classes: `instanceof` matches either.
 
 /**
  * The call's deadline (`timeout`, retries included) passed after its request was handed to a
  * connection. The request may have run on the server; a late answer is dropped.
  */
-export class TimeoutError extends Error {
+export class TimeoutError extends RerpcError {
   override readonly name = 'TimeoutError';
   readonly code = 'RERPC_ERR_TIMEOUT';
   /** The timeout (ms) that passed. */
@@ -37,12 +25,8 @@ export class TimeoutError extends Error {
     this.timeout = timeout;
     this.method = method;
   }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return branded(value, TIMEOUT);
-  }
 }
-Object.defineProperty(TimeoutError.prototype, TIMEOUT, { value: true });
+brand(TimeoutError, 'RERPC_ERR_TIMEOUT');
 
 /**
  * Why a {@link ConnectionError} with `sent: false` happened: the server could not be reached
@@ -58,7 +42,7 @@ export type ConnectionFailure = 'unreachable' | 'lost' | 'shutdown';
  * so) and it was retried as far as `maxRetries` and its deadline allowed. With `sent` true the
  * request may have run on the server, so it was not retried (unless `idempotent`).
  */
-export class ConnectionError extends Error {
+export class ConnectionError extends RerpcError {
   override readonly name = 'ConnectionError';
   readonly code = 'RERPC_ERR_CONNECTION';
   /** `host:port` or the socket path. */
@@ -83,10 +67,6 @@ export class ConnectionError extends Error {
     this.address = address;
     this.sent = sent;
   }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return branded(value, CONNECTION);
-  }
 }
 
 function connectionMessage(
@@ -106,13 +86,13 @@ function connectionMessage(
   }
   return `Could not reach ${address} (${detail}), so the call did not run; check that the server is running and listening there, or raise maxRetries / timeout to wait for it longer`;
 }
-Object.defineProperty(ConnectionError.prototype, CONNECTION, { value: true });
+brand(ConnectionError, 'RERPC_ERR_CONNECTION');
 
 /**
  * The call's deadline passed while it waited for a connection (every connection being dialled
  * or none dialled yet): the request was never sent.
  */
-export class PoolExhaustedError extends Error {
+export class PoolExhaustedError extends RerpcError {
   override readonly name = 'PoolExhaustedError';
   readonly code = 'RERPC_ERR_POOL_EXHAUSTED';
   /** The client's `maxActive`. */
@@ -128,15 +108,11 @@ export class PoolExhaustedError extends Error {
     this.maxActive = maxActive;
     this.timeout = timeout;
   }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return branded(value, POOL_EXHAUSTED);
-  }
 }
-Object.defineProperty(PoolExhaustedError.prototype, POOL_EXHAUSTED, { value: true });
+brand(PoolExhaustedError, 'RERPC_ERR_POOL_EXHAUSTED');
 
 /** The client is closed (or closing): the call was refused, or was cut off by `close()`'s timeout. */
-export class ClientClosedError extends Error {
+export class ClientClosedError extends RerpcError {
   override readonly name = 'ClientClosedError';
   readonly code = 'RERPC_ERR_CLIENT_CLOSED';
 
@@ -147,15 +123,37 @@ export class ClientClosedError extends Error {
       options,
     );
   }
+}
+brand(ClientClosedError, 'RERPC_ERR_CLIENT_CLOSED');
 
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return branded(value, CLIENT_CLOSED);
+/**
+ * What a call whose deadline passed fails with, by where it is: `TimeoutError` on a connection
+ * (it may have run), `PoolExhaustedError` waiting for one (never sent), the last attempt's error
+ * while backing off; null when it is settled (or not started).
+ */
+export function expiryError(call: Call, address: string, maxActive: number): Error | null {
+  const cause = call.lastError ?? undefined;
+  switch (call.state) {
+    case ON_CONNECTION:
+      return new TimeoutError(call.method, call.timeout, { cause });
+    case WAITING:
+      return new PoolExhaustedError(address, maxActive, call.timeout, { cause });
+    case BACKOFF:
+      return (call.lastError as Error | null) ?? new TimeoutError(call.method, call.timeout);
+    default:
+      return null;
   }
 }
-Object.defineProperty(ClientClosedError.prototype, CLIENT_CLOSED, { value: true });
+
+/** The ClientClosedError of a call that close()'s `timeout` cut off. */
+export function cutOff(method: string, timeout: number): ClientClosedError {
+  return new ClientClosedError(
+    `close() gave up waiting for ${method} after ${timeout} ms (its timeout) and cut it off; it may still run on the server. Give close() a longer timeout to let calls finish`,
+  );
+}
 
 /** The call's `signal` aborted it; `cause` is `signal.reason`. A late answer is dropped. */
-export class AbortError extends Error {
+export class AbortError extends RerpcError {
   override readonly name = 'AbortError';
   readonly code = 'RERPC_ERR_ABORTED';
 
@@ -165,9 +163,28 @@ export class AbortError extends Error {
       { cause: reason },
     );
   }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return branded(value, ABORTED);
-  }
 }
-Object.defineProperty(AbortError.prototype, ABORTED, { value: true });
+brand(AbortError, 'RERPC_ERR_ABORTED');
+
+/**
+ * What failed, in a few words for a `ConnectionError` message (which names the address itself):
+ * the system error code (`ECONNREFUSED`), not conn-pool's `DialError` message around it, which
+ * repeats the address and its own advice.
+ */
+export function failureDetail(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const e = error as Error & { code?: unknown; timeout?: unknown; limit?: unknown };
+  switch (e.code) {
+    case 'RERPC_ERR_DIAL_TIMEOUT':
+      return `not connected within dialTimeout, ${String(e.timeout)} ms`;
+    case 'RERPC_ERR_DIAL':
+      return e.cause === undefined ? e.message : failureDetail(e.cause);
+    case 'RERPC_ERR_FRAME_TOO_LARGE':
+      return `an answer larger than maxMessageBytes, ${String(e.limit)} bytes`;
+    case 'RERPC_ERR_FRAMING':
+      return 'malformed Content-Length framing';
+  }
+  // Node's system errors: `connect ECONNREFUSED 127.0.0.1:4000` says no more than its code.
+  if (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) return e.code;
+  return e.message;
+}

@@ -1,6 +1,6 @@
 export { RpcError } from '@rerpc/protocol';
-export type { BatchItem, BatchResult } from './call.js';
-export type { Client, ClientStats, CloseOptions } from './client.js';
+export type { Client, CloseOptions } from './api.js';
+export type { BatchItem, BatchResult } from './batch.js';
 export { createClient } from './client.js';
 export type { ConnectionFailure } from './errors.js';
 export {
@@ -13,3 +13,4 @@ export {
 export type { ClientOptions, ClientTarget } from './options.js';
 export { DEFAULTS } from './options.js';
 export type { CallOptions, ProxyMethod, ServiceMethodNames, ServiceProxy } from './proxy.js';
+export type { ClientStats } from './stats.js';

@@ -1,5 +1,13 @@
 import type { Framing } from '@rerpc/codec';
-import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
+import {
+  checkInteger,
+  checkOptions,
+  checkTime,
+  describe,
+  optionError,
+  rejectUnknownOptions,
+} from '@rerpc/internal';
+import type { CloseOptions } from './api.js';
 
 /** Where to connect: a TCP host and port, or a Unix socket / Windows named pipe path. */
 export type ClientTarget = { host?: string; port: number } | { path: string };
@@ -56,7 +64,7 @@ export interface ClientOptions {
   maxRetries?: number;
   /**
    * Backoff before the first retry; it doubles for each further retry, up to `maxRetryDelay`,
-   * with jitter (each delay is drawn from [d/2, d]). Go rerpc's `RetryDelay`.
+   * with jitter (each delay is drawn from [d/2, d)). Go rerpc's `RetryDelay`.
    * @default 50
    */
   retryDelay?: number;
@@ -73,7 +81,11 @@ export interface ClientOptions {
    * @default 1048576
    */
   maxMessageBytes?: number;
-  /** How long `close()` waits for calls in flight before it rejects them. @default 30000 */
+  /**
+   * How long `close()` waits for calls in flight before it rejects them; `Infinity` waits
+   * however long they take.
+   * @default 30000
+   */
   closeTimeout?: number;
 }
 
@@ -109,74 +121,48 @@ export const DEFAULTS: ResolvedClientOptions = Object.freeze({
   closeTimeout: 30_000,
 });
 
-/** Node's timers take at most 2^31 - 1 ms. */
-export const MAX_TIMER = 2_147_483_647;
-
 /** The names {@link createClient} accepts as options. */
 const CLIENT_OPTIONS: readonly string[] = Object.keys(DEFAULTS);
 /** The keys a target may have. */
 const TARGET_KEYS: readonly string[] = ['host', 'port', 'path'];
-
-function integer(name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`;
-    throw optionError(`${name} must be an integer ${range}, got ${describe(value)}`);
-  }
-  return value;
-}
-
-/** The names a call's options (`call()`, `notify()`, `batch()`, proxy methods) may have. */
-export const CALL_OPTIONS: readonly string[] = ['timeout', 'signal', 'idempotent'];
 /** The names `close()` accepts. */
-export const CLOSE_OPTIONS: readonly string[] = ['timeout'];
+const CLOSE_OPTIONS: readonly string[] = ['timeout'];
 
 /**
- * Throws an option error when `options` has an own key other than a call option's. A `for...in`
- * with string compares, no array allocated: this runs on every call that passes options.
+ * The timeout of `close(options)`, `fallback` (closeTimeout) when not given: ms, or Infinity to
+ * wait forever; throws an option error.
  */
-export function checkCallOptionNames(options: object, what: string): void {
-  for (const key in options) {
-    if (key !== 'timeout' && key !== 'signal' && key !== 'idempotent') {
-      rejectUnknownOptions(options, CALL_OPTIONS, what);
-    }
-  }
-}
-
-/** A per-call or per-close timeout in ms: 0 disables (or, for close, rejects at once). */
-export function checkTimeout(name: string, value: unknown): number {
-  return integer(name, value, 0, MAX_TIMER);
+export function closeTimeout(options: CloseOptions | undefined, fallback: number): number {
+  const timeout = checkOptions(options, CLOSE_OPTIONS, 'close() options')?.timeout;
+  return timeout === undefined ? fallback : checkTime('timeout', timeout, true);
 }
 
 /**
  * Validates `options` and fills in the defaults; throws a TypeError (code
  * `RERPC_ERR_INVALID_OPTION`) naming option, rule and value, or the unknown option.
  */
-export function resolveClientOptions(options: ClientOptions | undefined): ResolvedClientOptions {
+export function resolveClientOptions(given: ClientOptions | undefined): ResolvedClientOptions {
+  const options = checkOptions(given, CLIENT_OPTIONS, 'createClient() options');
   if (options === undefined) return DEFAULTS;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw optionError(`createClient() options must be an object, got ${describe(options)}`);
-  }
-  rejectUnknownOptions(options, CLIENT_OPTIONS, 'createClient() options');
   const pick = <K extends keyof ResolvedClientOptions>(key: K): unknown =>
     options[key] ?? DEFAULTS[key];
   const framing = pick('framing');
   if (framing !== 'ndjson' && framing !== 'content-length') {
     throw optionError(`framing must be 'ndjson' or 'content-length', got ${describe(framing)}`);
   }
-  const big = Number.MAX_SAFE_INTEGER;
   const resolved: ResolvedClientOptions = {
-    maxIdle: integer('maxIdle', pick('maxIdle'), 0, big),
-    maxActive: integer('maxActive', pick('maxActive'), 1, big),
-    pipelineThreshold: integer('pipelineThreshold', pick('pipelineThreshold'), 1, big),
-    dialTimeout: integer('dialTimeout', pick('dialTimeout'), 0, MAX_TIMER),
-    idleTimeout: integer('idleTimeout', pick('idleTimeout'), 0, MAX_TIMER),
-    timeout: integer('timeout', pick('timeout'), 0, MAX_TIMER),
-    maxRetries: integer('maxRetries', pick('maxRetries'), 0, big),
-    retryDelay: integer('retryDelay', pick('retryDelay'), 0, MAX_TIMER),
-    maxRetryDelay: integer('maxRetryDelay', pick('maxRetryDelay'), 0, MAX_TIMER),
+    maxIdle: checkInteger('maxIdle', pick('maxIdle'), 0),
+    maxActive: checkInteger('maxActive', pick('maxActive'), 1),
+    pipelineThreshold: checkInteger('pipelineThreshold', pick('pipelineThreshold'), 1),
+    dialTimeout: checkTime('dialTimeout', pick('dialTimeout')),
+    idleTimeout: checkTime('idleTimeout', pick('idleTimeout')),
+    timeout: checkTime('timeout', pick('timeout')),
+    maxRetries: checkInteger('maxRetries', pick('maxRetries'), 0),
+    retryDelay: checkTime('retryDelay', pick('retryDelay')),
+    maxRetryDelay: checkTime('maxRetryDelay', pick('maxRetryDelay')),
     framing,
-    maxMessageBytes: integer('maxMessageBytes', pick('maxMessageBytes'), 1, big),
-    closeTimeout: integer('closeTimeout', pick('closeTimeout'), 0, MAX_TIMER),
+    maxMessageBytes: checkInteger('maxMessageBytes', pick('maxMessageBytes'), 1),
+    closeTimeout: checkTime('closeTimeout', pick('closeTimeout'), true),
   };
   if (resolved.maxRetryDelay < resolved.retryDelay) throw retryDelayError(options, resolved);
   return Object.freeze(resolved);
@@ -219,10 +205,7 @@ export function checkTarget(target: unknown): string {
     }
     return t['path'];
   }
-  const port = t['port'];
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw optionError(`port must be an integer between 1 and 65535, got ${describe(port)}`);
-  }
+  const port = checkInteger('port', t['port'], 1, 65535);
   const host = t['host'] ?? 'localhost';
   if (typeof host !== 'string' || host === '') {
     throw optionError(`host must be a non-empty string, got ${describe(host)}`);

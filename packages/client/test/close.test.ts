@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ClientClosedError, createClient } from '../src/index.js';
 import { startRawServer, until } from './fixtures/raw-server.js';
 import { gate, rejection, setup } from './helpers.js';
@@ -42,10 +42,64 @@ describe('close', () => {
 
   it('rejects an invalid timeout without closing', async () => {
     const { client } = await setup();
-    await expect(client.close({ timeout: -1 })).rejects.toThrow(
-      'timeout must be an integer between 0 and 2147483647, got -1',
-    );
+    const rule =
+      'timeout must be an integer number of milliseconds from 0 to 2147483647, or Infinity to wait forever, got';
+    for (const [timeout, got] of [
+      [-1, '-1'],
+      [1.5, '1.5'],
+      [2 ** 31, '2147483648'],
+      [Number.NaN, 'NaN'],
+      [Number.NEGATIVE_INFINITY, '-Infinity'],
+      ['5', '"5"'],
+    ] as const) {
+      await expect(client.close({ timeout: timeout as number })).rejects.toMatchObject({
+        name: 'TypeError',
+        code: 'RERPC_ERR_INVALID_OPTION',
+        message: `${rule} ${got}`,
+      });
+    }
     await expect(client.call('ArithService.Add', { a: 1, b: 1 })).resolves.toEqual({ result: 2 });
+  });
+
+  it('waits for calls in flight however long with timeout Infinity (issue 12)', async () => {
+    // Before: close({ timeout: Infinity }) rejected with a TypeError, while every other package
+    // accepts Infinity for a close timeout. Given to setTimeout it would fire after 1 ms (Node's
+    // TimeoutOverflowWarning), cutting the call off.
+    const warn = vi.spyOn(process, 'emitWarning');
+    onTestFinished(() => warn.mockRestore());
+    const g = gate();
+    const { client } = await setup({ handlers: { 'T.wait': g.handler } });
+    const call = client.call('T.wait', [1]);
+    await until(() => g.started === 1);
+    let closed = false;
+    const closing = client.close({ timeout: Number.POSITIVE_INFINITY }).then(() => {
+      closed = true;
+    });
+    expect(client.stats().pending).toBe(1);
+    // A second call on a second client to the same server: the first's close still waits.
+    const { client: other } = await setup();
+    await other.call('ArithService.Add', { a: 1, b: 1 });
+    expect(closed).toBe(false);
+    g.releaseAll();
+    await expect(call).resolves.toEqual([1]);
+    await closing;
+    expect(client.stats()).toMatchObject({ pending: 0, errors: { closed: 0 } });
+    expect(warn.mock.calls.map((args) => String(args[1]))).not.toContain('TimeoutOverflowWarning');
+  });
+
+  it('accepts closeTimeout Infinity and waits with it by default', async () => {
+    const g = gate();
+    const { client } = await setup(
+      { handlers: { 'T.wait': g.handler } },
+      { closeTimeout: Number.POSITIVE_INFINITY },
+    );
+    const call = client.call('T.wait', [2]);
+    await until(() => g.started === 1);
+    const closing = client.close();
+    g.releaseAll();
+    await expect(call).resolves.toEqual([2]);
+    await closing;
+    expect(client.stats().errors.closed).toBe(0);
   });
 
   it('is what Symbol.asyncDispose does', async () => {
@@ -60,10 +114,12 @@ describe('close', () => {
   it('leaves no timer or socket keeping the process alive', async () => {
     const before = liveHandles();
     const server = await startRawServer();
+    onTestFinished(() => server.close());
     const client = createClient(
       { host: '127.0.0.1', port: server.port },
       { maxActive: 3, pipelineThreshold: 5 },
     );
+    onTestFinished(() => client.close({ timeout: 0 }));
     // Connect first, so the 500 ms deadlines below do not cover dialling.
     await client.call('ArithService.Add', { a: 0, b: 0 });
     const calls = Array.from({ length: 100 }, (_, i) =>
@@ -80,6 +136,5 @@ describe('close', () => {
       const now = liveHandles();
       return now.tcp <= before.tcp && now.timers <= before.timers;
     });
-    await server.close();
   });
 });

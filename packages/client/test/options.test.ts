@@ -14,16 +14,46 @@ describe('option validation', () => {
     [{ maxActive: 0 }, 'maxActive must be an integer >= 1, got 0'],
     [{ maxActive: '10' }, 'maxActive must be an integer >= 1, got "10"'],
     [{ pipelineThreshold: 0 }, 'pipelineThreshold must be an integer >= 1, got 0'],
-    [{ dialTimeout: -1 }, 'dialTimeout must be an integer between 0 and 2147483647, got -1'],
-    [{ idleTimeout: 2 ** 31 }, 'idleTimeout must be an integer between 0 and 2147483647, got'],
-    [{ timeout: Number.NaN }, 'timeout must be an integer between 0 and 2147483647, got NaN'],
+    [
+      { dialTimeout: -1 },
+      'dialTimeout must be an integer number of milliseconds from 0 to 2147483647, got -1',
+    ],
+    [
+      { idleTimeout: 2 ** 31 },
+      'idleTimeout must be an integer number of milliseconds from 0 to 2147483647, got',
+    ],
+    [
+      { timeout: Number.NaN },
+      'timeout must be an integer number of milliseconds from 0 to 2147483647, got NaN',
+    ],
     [{ maxRetries: -1 }, 'maxRetries must be an integer >= 0, got -1'],
-    [{ retryDelay: 0.5 }, 'retryDelay must be an integer between 0 and 2147483647, got 0.5'],
-    [{ maxRetryDelay: -2 }, 'maxRetryDelay must be an integer between 0 and 2147483647, got -2'],
+    [
+      { retryDelay: 0.5 },
+      'retryDelay must be an integer number of milliseconds from 0 to 2147483647, got 0.5',
+    ],
+    [
+      { maxRetryDelay: -2 },
+      'maxRetryDelay must be an integer number of milliseconds from 0 to 2147483647, got -2',
+    ],
     [{ retryDelay: 100, maxRetryDelay: 50 }, 'maxRetryDelay must be >= retryDelay (100), got 50'],
     [{ framing: 'lsp' }, `framing must be 'ndjson' or 'content-length', got "lsp"`],
     [{ maxMessageBytes: 0 }, 'maxMessageBytes must be an integer >= 1, got 0'],
-    [{ closeTimeout: -1 }, 'closeTimeout must be an integer between 0 and 2147483647, got -1'],
+    [
+      { closeTimeout: -1 },
+      'closeTimeout must be an integer number of milliseconds from 0 to 2147483647, or Infinity to wait forever, got -1',
+    ],
+    [
+      { closeTimeout: 2 ** 31 },
+      'closeTimeout must be an integer number of milliseconds from 0 to 2147483647, or Infinity to wait forever, got 2147483648',
+    ],
+    [
+      { closeTimeout: Number.NEGATIVE_INFINITY },
+      'closeTimeout must be an integer number of milliseconds from 0 to 2147483647, or Infinity to wait forever, got -Infinity',
+    ],
+    [
+      { timeout: Number.POSITIVE_INFINITY },
+      'timeout must be an integer number of milliseconds from 0 to 2147483647, got Infinity',
+    ],
   ])('rejects %j with a coded TypeError', (options, message) => {
     expect(() => make(options)).toThrow(TypeError);
     expect(() => make(options)).toThrow(message);
@@ -88,8 +118,18 @@ describe('option validation', () => {
 
 describe('per-call options', () => {
   it.each([
-    [{ timeout: -1 }, 'timeout must be an integer between 0 and 2147483647, got -1'],
-    [{ timeout: 'x' }, 'timeout must be an integer between 0 and 2147483647, got "x"'],
+    [
+      { timeout: -1 },
+      'timeout must be an integer number of milliseconds from 0 to 2147483647, got -1',
+    ],
+    [
+      { timeout: 'x' },
+      'timeout must be an integer number of milliseconds from 0 to 2147483647, got "x"',
+    ],
+    [
+      { timeout: 2 ** 31 },
+      'timeout must be an integer number of milliseconds from 0 to 2147483647, got 2147483648',
+    ],
     [{ signal: {} }, 'signal must be an AbortSignal, got an object'],
     [{ idempotent: 1 }, 'idempotent must be a boolean, got 1'],
     [{ timeout: 5, retries: 1 }, 'call() options has no option "retries"'],

@@ -1,0 +1,52 @@
+import type { BatchItem, BatchResult } from './batch.js';
+import type { CallOptions, ServiceProxy } from './proxy.js';
+import type { ClientStats } from './stats.js';
+
+/** Options of {@link Client.close}. */
+export interface CloseOptions {
+  /**
+   * Milliseconds to wait for calls in flight; past it they reject with `ClientClosedError`.
+   * 0 rejects them at once; `Infinity` waits for them however long they take.
+   * @default the client's closeTimeout (30000)
+   */
+  timeout?: number;
+}
+
+/** A pooled, multiplexed JSON-RPC 2.0 client: see {@link createClient}. */
+export interface Client {
+  /**
+   * Calls `method` and resolves with the result. Rejects with `RpcError` (the server answered
+   * with an error), `TimeoutError`, `ConnectionError`, `PoolExhaustedError`, `AbortError`,
+   * `ClientClosedError`, or `TypeError` for a non-string method or params that are not an
+   * array or an object. Never throws synchronously.
+   */
+  call<T = unknown>(method: string, params?: object, options?: CallOptions): Promise<T>;
+  /**
+   * Sends a notification (no id, no answer); resolves once it was written to a socket. Rejects as
+   * `call()` does (never with `RpcError`).
+   */
+  notify(method: string, params?: object, options?: CallOptions): Promise<void>;
+  /**
+   * Sends the items as one JSON-RPC batch (one array on the wire) and resolves with their
+   * outcomes aligned with `items`: `{ ok: true, value }` or `{ ok: false, error: RpcError }` per
+   * request, `undefined` per notification. An all-notification batch resolves once written. The
+   * batch as a whole rejects like `call()` (timeout, connection...). An empty batch rejects with
+   * `TypeError`.
+   */
+  batch(
+    items: readonly BatchItem[],
+    options?: CallOptions,
+  ): Promise<Array<BatchResult | undefined>>;
+  /** A typed proxy: `client.service<Arith>('ArithService').Add({ a: 1, b: 2 })`. */
+  service<T>(name: string): ServiceProxy<T>;
+  /** Counters and gauges, as a new object. */
+  stats(): ClientStats;
+  /**
+   * Stops taking calls (they reject with `ClientClosedError`), waits for those in flight (up to
+   * `timeout`, then rejects them with `ClientClosedError`), then closes every connection. Never
+   * rejects (an invalid `timeout` rejects with `TypeError` and does not close). Idempotent.
+   */
+  close(options?: CloseOptions): Promise<void>;
+  /** Same as `close()`. */
+  [Symbol.asyncDispose](): Promise<void>;
+}

@@ -1,0 +1,120 @@
+import type { Call } from './call.js';
+
+/**
+ * The shared timer's period. Timeouts of at least FINE_BELOW ms are checked on its ticks, so they
+ * fire up to one period late, never early; shorter ones get a native timer each (as undici's
+ * fast timers do), where a quarter-second of slack would matter.
+ */
+export const TICK_MS = 250;
+const FINE_BELOW = 1_000;
+
+function onCallTimer(call: Call): void {
+  call.host.expire(call);
+}
+
+function onBackoffTimer(call: Call): void {
+  call.backoff = null;
+  call.host.retry(call);
+}
+
+/**
+ * Every unsettled call, and the timers that watch them: one shared coarse timer (the sweep) for
+ * deadlines, a native timer only for a timeout too short for it, and the backoff timer of a call
+ * waiting to be retried. Calls form a doubly linked list (through `Call.prev`/`next`), so adding
+ * and removing one allocates nothing.
+ *
+ * Process lifetime: the shared timer is ref'd exactly while a call is unsettled (it alone keeps
+ * the process alive: sockets and the other timers are unref'd); with none, nothing is.
+ */
+export class Deadlines {
+  private head: Call | null = null;
+  private tail: Call | null = null;
+  /** Unsettled calls. */
+  size = 0;
+  private ticker: NodeJS.Timeout | null = null;
+  private readonly onTick: () => void;
+
+  /** `onTick` runs every TICK_MS while the timer runs: it calls sweep() and acts on the result. */
+  constructor(onTick: () => void) {
+    this.onTick = onTick;
+  }
+
+  /** Tracks a new call until remove(); a timeout under a second gets its own timer. */
+  add(call: Call): void {
+    if (this.tail === null) {
+      this.head = call;
+    } else {
+      this.tail.next = call;
+      call.prev = this.tail;
+    }
+    this.tail = call;
+    if (this.size++ === 0) {
+      if (this.ticker === null) this.start();
+      else this.ticker.ref();
+    }
+    const timeout = call.timeout;
+    if (timeout > 0 && timeout < FINE_BELOW) {
+      call.timer = setTimeout(onCallTimer, timeout, call);
+      call.timer.unref();
+    }
+  }
+
+  /** Stops tracking a settled call and clears its timers. */
+  remove(call: Call): void {
+    if (call.backoff !== null) {
+      clearTimeout(call.backoff);
+      call.backoff = null;
+    }
+    if (call.timer !== null) {
+      clearTimeout(call.timer);
+      call.timer = null;
+    }
+    if (call.prev === null) this.head = call.next;
+    else call.prev.next = call.next;
+    if (call.next === null) this.tail = call.prev;
+    else call.next.prev = call.prev;
+    call.prev = call.next = null;
+    if (--this.size === 0 && this.ticker !== null) this.ticker.unref();
+  }
+
+  /** The call's retry is due in `delay` ms (`CallHost.retry`). */
+  backoff(call: Call, delay: number): void {
+    call.backoff = setTimeout(onBackoffTimer, delay, call);
+    call.backoff.unref();
+  }
+
+  /** The calls whose deadline is at or before `now`, or null for none. */
+  sweep(now: number): Call[] | null {
+    let expired: Call[] | null = null;
+    for (let call = this.head; call !== null; call = call.next) {
+      if (call.timeout > 0 && call.start + call.timeout <= now) {
+        if (expired === null) expired = [call];
+        else expired.push(call);
+      }
+    }
+    return expired;
+  }
+
+  /** The oldest unsettled call, or null. */
+  first(): Call | null {
+    return this.head;
+  }
+
+  /** Keeps the shared timer running with no call pending (it parks idle connections). */
+  keepTicking(): void {
+    if (this.ticker === null) this.start();
+  }
+
+  /** Stops the shared timer; the next add() or keepTicking() starts it again. */
+  stop(): void {
+    if (this.ticker !== null) {
+      clearInterval(this.ticker);
+      this.ticker = null;
+    }
+  }
+
+  private start(): void {
+    this.ticker = setInterval(this.onTick, TICK_MS);
+    if (this.size === 0) this.ticker.unref();
+  }
+}

@@ -1,0 +1,99 @@
+import { Histogram } from '@rerpc/internal';
+
+/** A snapshot of the client, from {@link Client.stats}. Latencies are in milliseconds. */
+export interface ClientStats {
+  /** Calls, notifications and batches not settled yet: in flight, waiting or backing off. */
+  pending: number;
+  connections: {
+    /** Open connections carrying calls. */
+    active: number;
+    /** Open connections parked in the pool, unused. */
+    idle: number;
+    /** Dials in progress. */
+    dialling: number;
+    /** Connections dialled since the client was made. */
+    dialled: number;
+    /** Dials that failed. */
+    dialErrors: number;
+  };
+  /** Calls, notifications and batches settled (either way) since the client was made. */
+  settled: number;
+  /** Attempts retried. */
+  retries: number;
+  /** Calls that failed, by the error they failed with. */
+  errors: {
+    /** `RpcError`: the server answered with an error (batch items not counted). */
+    rpc: number;
+    /** `TimeoutError`. */
+    timeout: number;
+    /** `ConnectionError`. */
+    connection: number;
+    /** `PoolExhaustedError`. */
+    poolExhausted: number;
+    /** `AbortError`. */
+    aborted: number;
+    /** `ClientClosedError`. */
+    closed: number;
+  };
+  /**
+   * Answers dropped: an unknown, null or non-number id (a late answer to a call that timed out
+   * or was aborted, a Go server's answer to a notification), or a frame that was not JSON.
+   */
+  dropped: number;
+  /** Round-trip time of answered calls and batches (from call() to the answer's arrival). */
+  latency: { count: number; p50: number; p90: number; p99: number };
+}
+
+/** The connections part of {@link ClientStats}. */
+export type ConnectionStats = ClientStats['connections'];
+
+/** The client's counters of settled calls; the connection set counts its own. */
+export class CallCounters {
+  settled = 0;
+  retries = 0;
+  dropped = 0;
+  private readonly errors = {
+    rpc: 0,
+    timeout: 0,
+    connection: 0,
+    poolExhausted: 0,
+    aborted: 0,
+    closed: 0,
+  };
+  private readonly histogram = new Histogram();
+
+  /** An answered call or batch took `ms` from call() to its answer. */
+  answered(ms: number): void {
+    this.histogram.record(ms * 1000);
+  }
+
+  /** A call failed with `error`: counted by its code (an `RpcError`'s is a number). */
+  failed(error: unknown): void {
+    const code = (error as { code?: unknown } | null)?.code;
+    const e = this.errors;
+    if (typeof code === 'number') e.rpc += 1;
+    else if (code === 'RERPC_ERR_TIMEOUT') e.timeout += 1;
+    else if (code === 'RERPC_ERR_CONNECTION') e.connection += 1;
+    else if (code === 'RERPC_ERR_POOL_EXHAUSTED') e.poolExhausted += 1;
+    else if (code === 'RERPC_ERR_ABORTED') e.aborted += 1;
+    else if (code === 'RERPC_ERR_CLIENT_CLOSED') e.closed += 1;
+  }
+
+  snapshot(pending: number, connections: ConnectionStats): ClientStats {
+    const h = this.histogram;
+    return {
+      pending,
+      connections,
+      settled: this.settled,
+      retries: this.retries,
+      errors: { ...this.errors },
+      dropped: this.dropped,
+      latency: {
+        count: h.count,
+        p50: h.quantile(0.5) / 1000,
+        p90: h.quantile(0.9) / 1000,
+        p99: h.quantile(0.99) / 1000,
+      },
+    };
+  }
+}
