@@ -1,7 +1,7 @@
 // Issue 11, client side: the close handshake with a shutting-down server (-32002 means "not
 // run"), and plain-JavaScript misuse failing loudly.
 import type { Socket } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConnectionError, createClient, RpcError } from '../src/index.js';
 import { until } from './fixtures/raw-server.js';
 import { gate, rejection, setup } from './helpers.js';
@@ -219,8 +219,8 @@ describe('plain-JavaScript misuse fails loudly', () => {
     const { freePort } = await import('./helpers.js');
     const port = await freePort();
     const client = createClient({ host: '127.0.0.1', port }, { maxRetries: 0 });
+    onTestFinished(() => client.close({ timeout: 0 }));
     const error = await rejection<ConnectionError>(client.call('A.b'));
-    await client.close();
     expect(error.message).toBe(
       `Could not reach 127.0.0.1:${port} (ECONNREFUSED), so the call did not run; check that the server is running and listening there, or raise maxRetries / timeout to wait for it longer`,
     );

@@ -109,21 +109,6 @@ describe('retries', () => {
     expect(client.stats()).toMatchObject({ retries: 2, connections: { dialErrors: 3 } });
   });
 
-  it('stops retrying when the next backoff would pass the deadline', async () => {
-    const port = await freePort();
-    const client = createClient(
-      { host: '127.0.0.1', port },
-      // The deadline leaves room for a slow first dial (a busy machine) and a few 20-40 ms backoffs.
-      { retryDelay: 40, maxRetryDelay: 40, maxRetries: 1000, timeout: 400 },
-    );
-    onTestFinished(() => client.close({ timeout: 0 }));
-    const error = await rejection<ConnectionError>(client.call('T.x'));
-    expect(error).toBeInstanceOf(ConnectionError);
-    const { retries } = client.stats();
-    expect(retries).toBeGreaterThanOrEqual(1);
-    expect(retries).toBeLessThan(20);
-  });
-
   it('never retries an error answer from the server, even for an idempotent call', async () => {
     const { client, server } = await setup();
     const error = await rejection<RpcError>(
@@ -136,6 +121,7 @@ describe('retries', () => {
 
   it('reconnects after the server restarts on the same port', async () => {
     const first = await startRawServer();
+    onTestFinished(() => first.close());
     const port = first.port;
     const client = createClient({ host: '127.0.0.1', port });
     onTestFinished(() => client.close({ timeout: 0 }));
