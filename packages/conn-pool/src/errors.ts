@@ -1,25 +1,14 @@
-// Every error carries a stable `code` and a `Symbol.for` brand on its prototype, so `instanceof`
-// works across two installed copies of this package (undici: lib/core/errors.js).
+import { brand, RerpcError } from '@rerpc/internal';
 
-const POOL_EXHAUSTED = Symbol.for('rerpc.error.RERPC_ERR_POOL_EXHAUSTED');
-const POOL_CLOSED = Symbol.for('rerpc.error.RERPC_ERR_POOL_CLOSED');
-const DIAL_TIMEOUT = Symbol.for('rerpc.error.RERPC_ERR_DIAL_TIMEOUT');
-const DIAL = Symbol.for('rerpc.error.RERPC_ERR_DIAL');
-const ABORTED = Symbol.for('rerpc.error.RERPC_ERR_ABORTED');
-
-function branded(value: unknown, brand: symbol): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[brand] === true
-  );
-}
+// Each error has a stable `code`; `instanceof` works across two installed copies of this package
+// (RerpcError's brand; undici: lib/core/errors.js). `PoolExhaustedError` and `AbortError` share
+// their codes, and so their brands, with @rerpc/client's classes of the same names.
 
 /**
  * `acquire()` waited `acquireTimeout` ms while all `maxActive` resources were in use and none was
  * released in time.
  */
-export class PoolExhaustedError extends Error {
+export class PoolExhaustedError extends RerpcError {
   override readonly name = 'PoolExhaustedError';
   readonly code = 'RERPC_ERR_POOL_EXHAUSTED';
   /** The pool's `maxActive`. */
@@ -35,15 +24,11 @@ export class PoolExhaustedError extends Error {
     this.maxActive = maxActive;
     this.timeout = timeout;
   }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return branded(value, POOL_EXHAUSTED);
-  }
 }
-Object.defineProperty(PoolExhaustedError.prototype, POOL_EXHAUSTED, { value: true });
+brand(PoolExhaustedError, 'RERPC_ERR_POOL_EXHAUSTED');
 
 /** The pool is closed (or closing): the acquire was refused, or was pending when `close()` ran. */
-export class PoolClosedError extends Error {
+export class PoolClosedError extends RerpcError {
   override readonly name = 'PoolClosedError';
   readonly code = 'RERPC_ERR_POOL_CLOSED';
 
@@ -54,19 +39,15 @@ export class PoolClosedError extends Error {
       options,
     );
   }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return branded(value, POOL_CLOSED);
-  }
 }
-Object.defineProperty(PoolClosedError.prototype, POOL_CLOSED, { value: true });
+brand(PoolClosedError, 'RERPC_ERR_POOL_CLOSED');
 
 /**
  * Creating a resource took too long: the TCP connector's `dialTimeout` passed before the socket
  * connected, or the pool's `acquireTimeout` passed while `create()` was still running (its signal
  * is then aborted).
  */
-export class DialTimeoutError extends Error {
+export class DialTimeoutError extends RerpcError {
   override readonly name = 'DialTimeoutError';
   readonly code = 'RERPC_ERR_DIAL_TIMEOUT';
   /** The timeout (ms) that passed. */
@@ -84,19 +65,15 @@ export class DialTimeoutError extends Error {
     this.timeout = timeout;
     this.address = address;
   }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return branded(value, DIAL_TIMEOUT);
-  }
 }
-Object.defineProperty(DialTimeoutError.prototype, DIAL_TIMEOUT, { value: true });
+brand(DialTimeoutError, 'RERPC_ERR_DIAL_TIMEOUT');
 
 /**
  * Creating a resource failed. From the TCP connector, `cause` is the socket error (its `code`
  * says why: `ECONNREFUSED`, `ENOTFOUND`, ...); from a generic pool, `cause` is what `create()`
  * threw.
  */
-export class DialError extends Error {
+export class DialError extends RerpcError {
   override readonly name = 'DialError';
   readonly code = 'RERPC_ERR_DIAL';
   /** What was dialled (`host:port` or a socket path), or `null` for a generic pool's `create()`. */
@@ -111,15 +88,11 @@ export class DialError extends Error {
     );
     this.address = address;
   }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return branded(value, DIAL);
-  }
 }
-Object.defineProperty(DialError.prototype, DIAL, { value: true });
+brand(DialError, 'RERPC_ERR_DIAL');
 
 /** The caller's signal aborted the acquire (or the dial); `cause` is the signal's `reason`. */
-export class AbortError extends Error {
+export class AbortError extends RerpcError {
   override readonly name = 'AbortError';
   readonly code = 'RERPC_ERR_ABORTED';
 
@@ -128,12 +101,8 @@ export class AbortError extends Error {
       cause: reason,
     });
   }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return branded(value, ABORTED);
-  }
 }
-Object.defineProperty(AbortError.prototype, ABORTED, { value: true });
+brand(AbortError, 'RERPC_ERR_ABORTED');
 
 function causeText(cause: unknown): string {
   if (cause instanceof Error) {
@@ -148,10 +117,10 @@ function causeText(cause: unknown): string {
 /** Errors of ours pass through `acquire()` untouched; anything else `create()` throws is wrapped. */
 export function isOwnError(value: unknown): boolean {
   return (
-    branded(value, DIAL) ||
-    branded(value, DIAL_TIMEOUT) ||
-    branded(value, ABORTED) ||
-    branded(value, POOL_CLOSED) ||
-    branded(value, POOL_EXHAUSTED)
+    value instanceof DialError ||
+    value instanceof DialTimeoutError ||
+    value instanceof AbortError ||
+    value instanceof PoolClosedError ||
+    value instanceof PoolExhaustedError
   );
 }

@@ -1,4 +1,13 @@
-import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
+import {
+  checkFunction,
+  checkInteger,
+  checkOptions,
+  checkSignal,
+  checkTime,
+  describe,
+  optionError,
+  rejectUnknownOptions,
+} from '@rerpc/internal';
 
 /** What the pool calls to make, check and dispose of resources. */
 export interface PoolFactory<T extends object> {
@@ -20,7 +29,10 @@ export interface PoolFactory<T extends object> {
   validate?(resource: T): boolean | PromiseLike<boolean>;
 }
 
-/** Options of {@link createPool}: the factory, then the limits. Times are in milliseconds. */
+/**
+ * Options of {@link createPool}: the factory, then the limits. Times are integer milliseconds up
+ * to 2^31 - 1 (what Node's timers honour).
+ */
 export interface PoolOptions<T extends object> extends PoolFactory<T> {
   /**
    * Idle resources kept for reuse; a resource released when this many are idle is destroyed.
@@ -79,9 +91,6 @@ export const DEFAULTS = Object.freeze({
   closeTimeout: 30_000,
 });
 
-/** The longest delay `setTimeout` honours (larger ones fire after 1 ms). */
-export const MAX_TIMER = 2_147_483_647;
-
 export interface ResolvedPoolOptions<T extends object> {
   readonly create: PoolFactory<T>['create'];
   readonly destroy: PoolFactory<T>['destroy'];
@@ -97,31 +106,6 @@ export interface ResolvedPoolOptions<T extends object> {
 
 /** Every name {@link createPool} accepts: the factory's, then the limits. */
 const POOL_OPTIONS: readonly string[] = ['create', 'destroy', 'validate', ...Object.keys(DEFAULTS)];
-
-/** "`name` must be an integer >= `min`, got `value`"; `Infinity` only where `infinite`. */
-export function checkInteger(
-  name: string,
-  value: unknown,
-  min: number,
-  max: number,
-  infinite: boolean,
-): number {
-  if (infinite && value === Number.POSITIVE_INFINITY) return value;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`;
-    throw optionError(
-      `${name} must be an integer ${range}${infinite ? ' or Infinity' : ''}, got ${describe(value)}`,
-    );
-  }
-  return value;
-}
-
-function checkFunction(name: string, value: unknown, required: boolean): void {
-  if (value === undefined && !required) return;
-  if (typeof value !== 'function') {
-    throw optionError(`${name} must be a function, got ${describe(value)}`);
-  }
-}
 
 /**
  * Validates once and freezes; the pool never re-checks. Throws a `TypeError` with code
@@ -141,28 +125,51 @@ export function resolvePoolOptions<T extends object>(
   if (proto === Object.prototype || proto === null) {
     rejectUnknownOptions(options, POOL_OPTIONS, 'createPool() options');
   }
-  checkFunction('create', options.create, true);
-  checkFunction('destroy', options.destroy, true);
-  checkFunction('validate', options.validate, false);
+  const create = checkFunction<PoolFactory<T>['create']>('create', options.create);
+  const destroy = checkFunction<PoolFactory<T>['destroy']>('destroy', options.destroy);
+  const validate =
+    options.validate === undefined
+      ? null
+      : checkFunction<(resource: T) => boolean | PromiseLike<boolean>>(
+          'validate',
+          options.validate,
+        );
   const pick = <K extends keyof typeof DEFAULTS>(key: K): unknown => options[key] ?? DEFAULTS[key];
+  const max = Number.MAX_SAFE_INTEGER;
   // Bound once, so a factory object whose methods use `this` (a class instance) keeps working.
-  const validate = options.validate;
   return Object.freeze({
-    create: options.create.bind(options),
-    destroy: options.destroy.bind(options),
-    validate: validate === undefined ? null : validate.bind(options),
-    maxIdle: checkInteger('maxIdle', pick('maxIdle'), 0, Number.MAX_SAFE_INTEGER, true),
-    maxActive: checkInteger('maxActive', pick('maxActive'), 1, Number.MAX_SAFE_INTEGER, true),
-    acquireTimeout: checkInteger('acquireTimeout', pick('acquireTimeout'), 0, MAX_TIMER, false),
-    idleTimeout: checkInteger('idleTimeout', pick('idleTimeout'), 0, MAX_TIMER, false),
-    maxLifetime: checkInteger('maxLifetime', pick('maxLifetime'), 0, MAX_TIMER, false),
-    healthCheckInterval: checkInteger(
-      'healthCheckInterval',
-      pick('healthCheckInterval'),
-      0,
-      MAX_TIMER,
-      false,
-    ),
-    closeTimeout: checkInteger('closeTimeout', pick('closeTimeout'), 0, MAX_TIMER, true),
+    create: create.bind(options),
+    destroy: destroy.bind(options),
+    validate: validate === null ? null : validate.bind(options),
+    maxIdle: checkInteger('maxIdle', pick('maxIdle'), 0, max, true),
+    maxActive: checkInteger('maxActive', pick('maxActive'), 1, max, true),
+    acquireTimeout: checkTime('acquireTimeout', pick('acquireTimeout')),
+    idleTimeout: checkTime('idleTimeout', pick('idleTimeout')),
+    maxLifetime: checkTime('maxLifetime', pick('maxLifetime')),
+    healthCheckInterval: checkTime('healthCheckInterval', pick('healthCheckInterval')),
+    closeTimeout: checkTime('closeTimeout', pick('closeTimeout'), true),
   });
+}
+
+/** The names {@link Pool.acquire} accepts. */
+const ACQUIRE_OPTIONS: readonly string[] = ['signal'];
+/** The names {@link Pool.close} and {@link Pool.drain} accept. */
+const CLOSE_OPTIONS: readonly string[] = ['timeout'];
+
+/** Checks `acquire()` options (off the fast path: only when some are given); returns the signal. */
+export function acquireSignal(options: object): AbortSignal | null {
+  checkOptions(options, ACQUIRE_OPTIONS, 'acquire() options');
+  return checkSignal((options as { signal?: unknown }).signal);
+}
+
+/** Reads `close()` / `drain()` options: the timeout, or `fallback` when none is given. */
+export function closeTimeout(
+  options: object | undefined,
+  fallback: number,
+  what: 'close()' | 'drain()',
+): number {
+  const timeout = (
+    checkOptions(options, CLOSE_OPTIONS, `${what} options`) as { timeout?: unknown } | undefined
+  )?.timeout;
+  return timeout === undefined ? fallback : checkTime('timeout', timeout, true);
 }

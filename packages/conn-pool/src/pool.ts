@@ -1,4 +1,6 @@
-import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
+import { optionError } from '@rerpc/internal';
+import { type Clock, realClock, TIMER_SLACK, type TimerHandle } from './clock.js';
+import { type CreateOp, Creates, ZOMBIE } from './creates.js';
 import {
   AbortError,
   DialError,
@@ -8,236 +10,63 @@ import {
   PoolExhaustedError,
 } from './errors.js';
 import {
-  checkInteger,
-  MAX_TIMER,
+  acquireSignal,
+  closeTimeout,
   type PoolOptions,
   type ResolvedPoolOptions,
   resolvePoolOptions,
 } from './options.js';
-
-/** Per-call options of {@link Pool.acquire}. */
-export interface AcquireOptions {
-  /**
-   * Aborts the wait: the acquire rejects with `AbortError` (`cause` = `signal.reason`) and leaves
-   * no trace. Use `AbortSignal.timeout(ms)` for a per-call deadline shorter than `acquireTimeout`.
-   */
-  signal?: AbortSignal;
-}
-
-/** Options of {@link Pool.close} and {@link Pool.drain}. */
-export interface CloseOptions {
-  /**
-   * Milliseconds to wait for resources in use (and, for `drain()`, queued acquires) before the
-   * rest are destroyed; `Infinity` waits forever, 0 destroys at once.
-   * @default the pool's closeTimeout (30000)
-   */
-  timeout?: number;
-}
-
-/** A snapshot of the pool, from {@link Pool.stats}. */
-export interface PoolStats {
-  /**
-   * Resources that exist or are on their way: `active + idle + creating + validating`. The pool
-   * never lets it pass `maxActive`, so `size < maxActive` means another resource may be created.
-   */
-  size: number;
-  /** The pool's `maxActive`. */
-  maxActive: number;
-  /** Handed out and not yet released or destroyed. */
-  active: number;
-  /** Waiting in the pool, ready to hand out. */
-  idle: number;
-  /** `create()` calls in flight. */
-  creating: number;
-  /** Idle resources being validated by an asynchronous `validate()`. */
-  validating: number;
-  /** `acquire()` calls waiting for a resource. */
-  pending: number;
-  /** Resources created since the pool was made. */
-  created: number;
-  /** Resources destroyed since the pool was made (by `destroy()`, validation, limits or close). */
-  destroyed: number;
-  /** Acquires that rejected because `acquireTimeout` passed. */
-  timeouts: number;
-  /** `create()` calls that failed (each failure reached the acquire that caused it). */
-  createErrors: number;
-  /** Resources destroyed because `validate()` said no. */
-  validationFailures: number;
-  /** `true` once `drain()` or `close()` has been called. */
-  closed: boolean;
-}
-
-/** A pool of resources: see {@link createPool}. */
-export interface Pool<T extends object> {
-  /**
-   * Hands out an idle resource (validated first) or a new one, waiting in FIFO order when
-   * `maxActive` are in use. Rejects with `PoolExhaustedError` or `DialTimeoutError` after
-   * `acquireTimeout`, `AbortError` when `signal` aborts, `PoolClosedError` once closed, or the
-   * error `create()` failed with (as `DialError` unless it is one of ours).
-   */
-  acquire(options?: AcquireOptions): Promise<T>;
-  /**
-   * Gives a resource back for reuse (or destroys it if `maxIdle` are idle, it outlived
-   * `maxLifetime`, or the pool is closed). Throws a `TypeError` with code
-   * `RERPC_ERR_INVALID_OPTION` if the resource is not in use from this pool (released twice?);
-   * after close it never throws.
-   */
-  release(resource: T): void;
-  /**
-   * Destroys a resource in use (or idle) that is broken, freeing its place so a waiting acquire
-   * can create another. Resolves once `destroy()` has finished; never rejects; a resource the pool
-   * no longer tracks is ignored.
-   */
-  destroy(resource: T): Promise<void>;
-  /**
-   * Graceful shutdown that lets work finish: new acquires reject with `PoolClosedError`, queued
-   * ones are still served, and once every resource is released the pool closes. Idempotent.
-   */
-  drain(options?: CloseOptions): Promise<void>;
-  /**
-   * Closes the pool: pending acquires reject with `PoolClosedError`, idle resources are destroyed,
-   * resources in use are destroyed when released (or when `timeout` passes). Resolves when all are
-   * destroyed; never rejects; calling it again returns the same promise.
-   */
-  close(options?: CloseOptions): Promise<void>;
-  /** Counters and gauges, as a new object. */
-  stats(): PoolStats;
-  /** Same as `close()`. */
-  [Symbol.asyncDispose](): Promise<void>;
-}
-
-const OPEN = 0;
-const DRAINING = 1;
-const CLOSED = 2;
-
-const IDLE = 0;
-const HELD = 1;
-const VALIDATING = 2;
-const DEAD = 3;
+import { Resources } from './resources.js';
+import { CLOSED, DRAINING, OPEN, Shutdown } from './shutdown.js';
+import { HELD, IDLE, IdleSlots, type Slot, sweepPeriod } from './slots.js';
+import type { AcquireOptions, CloseOptions, Pool, PoolStats } from './types.js';
+import { type Waiter, WaiterQueue } from './waiters.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
-const noop = (): void => {};
-const now = (): number => performance.now();
-// Node can fire a timer up to a millisecond before performance.now() says it is due.
-const TIMER_SLACK = 1;
-
-/** One resource the pool knows about. */
-class Slot<T extends object> {
-  readonly resource: T;
-  readonly createdAt: number;
-  state: number = HELD;
-  idleSince = 0;
-  /** The waiter an asynchronous validation is for, or null. */
-  owner: Waiter<T> | null = null;
-
-  constructor(resource: T, createdAt: number) {
-    this.resource = resource;
-    this.createdAt = createdAt;
-  }
-}
-
-/** One `create()` in flight; it always works for a waiter, or is aborted. */
-class CreateOp<T extends object> {
-  readonly controller = new AbortController();
-  owner: Waiter<T> | null;
-  aborted = false;
-
-  constructor(owner: Waiter<T>) {
-    this.owner = owner;
-  }
-}
-
-/** One queued acquire: a node of the FIFO doubly linked list, and its own abort listener. */
-class Waiter<T extends object> {
-  readonly pool: PoolImpl<T>;
-  readonly signal: AbortSignal | null;
-  readonly deadline: number;
-  readonly promise: Promise<T>;
-  resolve: (value: T) => void = noop;
-  reject: (reason: unknown) => void = noop;
-  create: CreateOp<T> | null = null;
-  validation: Slot<T> | null = null;
-  prev: Waiter<T> | null = null;
-  next: Waiter<T> | null = null;
-  queued = true;
-
-  constructor(pool: PoolImpl<T>, signal: AbortSignal | null, deadline: number) {
-    this.pool = pool;
-    this.signal = signal;
-    this.deadline = deadline;
-    this.promise = new Promise<T>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-  }
-
-  /** The signal's 'abort' listener: an object listener, so no closure per acquire. */
-  handleEvent(): void {
-    this.pool.abortWaiter(this);
-  }
-}
 
 const asyncDispose: typeof Symbol.asyncDispose =
   Symbol.asyncDispose ?? (Symbol.for('nodejs.asyncDispose') as typeof Symbol.asyncDispose);
 
-class PoolImpl<T extends object> implements Pool<T> {
+/**
+ * The pool: the life of an acquire, from the idle fast path or the waiter queue, through
+ * validation or a create, to the hand-out, the release and the shutdown. Each piece of state has
+ * one owner: the waiter queue (and its signal watch), the idle stack (and its sweep plan), the
+ * resources (slots, held and destroyed counts), the creates in flight, the shutdown state; this
+ * class decides and orders, and owns the timers.
+ */
+export class PoolImpl<T extends object> implements Pool<T> {
   private readonly o: ResolvedPoolOptions<T>;
-  private readonly slots = new Map<T, Slot<T>>();
-  /** Idle resources, a stack: the most recently released is reused first, so the rest can age out. */
-  private readonly idle: Slot<T>[] = [];
-  private head: Waiter<T> | null = null;
-  private tail: Waiter<T> | null = null;
-  private waiting = 0;
-  private active = 0;
-  private creating = 0;
-  private validating = 0;
-  /** Aborted creates not settled yet; close waits for them so nothing they make leaks. */
-  private zombies = 0;
-  /** destroy() calls whose promise has not settled. */
-  private destroying = 0;
-  private created = 0;
-  private destroyed = 0;
+  private readonly clock: Clock;
+  private readonly waiters = new WaiterQueue<T>((waiter) => this.abortWaiter(waiter));
+  private readonly idle: IdleSlots<T>;
+  private readonly resources: Resources<T>;
+  private readonly creates: Creates<T>;
+  private readonly shutdown: Shutdown;
   private timeouts = 0;
-  private createErrors = 0;
-  private validationFailures = 0;
-  private state = OPEN;
 
   /** One timer for every waiter: deadlines grow along the queue, so only the head's matters. */
-  private waitTimer: NodeJS.Timeout | null = null;
+  private waitTimer: TimerHandle | null = null;
   private readonly onWaitTimer = (): void => this.expireWaiters();
-  private sweepTimer: NodeJS.Timeout | null = null;
+  private sweepTimer: TimerHandle | null = null;
   private readonly sweepPeriod: number;
-  private lastHealthCheck = 0;
-  /**
-   * A coarse clock for idle times: set when the sweep starts and at each sweep, so releasing a
-   * resource reads a field instead of calling performance.now() (measured: ~15% of an
-   * acquire/release cycle). It lags by less than one sweep period; sweep() allows for that.
-   */
-  private clock = 0;
   private readonly onSweep = (): void => this.sweep();
-  private readonly onDestroyed = (): void => {
-    this.destroying -= 1;
-    if (this.state !== OPEN) this.checkShutdown();
-  };
+  private readonly onDrainTimeout = (): void => void this.close({ timeout: 0 });
+  private readonly onCloseTimeout = (): void => this.forceClose();
 
-  private closePromise: Promise<void> | null = null;
-  private closeResolve: (() => void) | null = null;
-  private closeTimer: NodeJS.Timeout | null = null;
-  private drainPromise: Promise<void> | null = null;
-  private drainResolve: (() => void) | null = null;
-  private drainTimer: NodeJS.Timeout | null = null;
-
-  constructor(options: ResolvedPoolOptions<T>) {
+  constructor(options: ResolvedPoolOptions<T>, clock: Clock) {
     this.o = options;
-    let period = 0;
-    for (const ms of [options.idleTimeout, options.healthCheckInterval, options.maxLifetime]) {
-      if (ms > 0 && (period === 0 || ms < period)) period = ms;
-    }
-    this.sweepPeriod = period;
+    this.clock = clock;
+    this.sweepPeriod = sweepPeriod(options);
+    this.idle = new IdleSlots(options, this.sweepPeriod, options.validate !== null);
+    this.resources = new Resources(options.destroy, options.validate, () => {
+      if (this.shutdown.state !== OPEN) this.checkShutdown();
+    });
+    this.creates = new Creates(options.create);
+    this.shutdown = new Shutdown(clock);
   }
 
   acquire(options?: AcquireOptions): Promise<T> {
-    if (this.state !== OPEN) return Promise.reject(new PoolClosedError());
+    if (this.shutdown.state !== OPEN) return Promise.reject(new PoolClosedError());
     let signal: AbortSignal | null = null;
     if (options !== undefined) {
       try {
@@ -247,18 +76,16 @@ class PoolImpl<T extends object> implements Pool<T> {
       }
     }
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
-    if (this.waiting === 0) {
+    if (this.waiters.size === 0) {
       // Fast path: nobody is queued ahead, so an idle resource can be handed out at once.
-      while (this.idle.length > 0) {
-        const slot = this.idle.pop()!;
-        if (this.o.maxLifetime > 0 && now() - slot.createdAt >= this.o.maxLifetime) {
-          this.destroySlot(slot);
+      for (let slot = this.idle.pop(); slot !== undefined; slot = this.idle.pop()) {
+        if (this.expired(slot)) {
+          this.resources.destroy(slot);
           continue;
         }
-        const verdict = this.o.validate === null ? true : this.check(slot);
+        const verdict = this.o.validate === null ? true : this.resources.check(slot);
         if (verdict === true) {
-          slot.state = HELD;
-          this.active += 1;
+          this.resources.hold(slot);
           return Promise.resolve(slot.resource);
         }
         if (verdict === false) continue;
@@ -273,108 +100,81 @@ class PoolImpl<T extends object> implements Pool<T> {
   }
 
   release(resource: T): void {
-    const slot = this.slots.get(resource);
+    const slot = this.resources.get(resource);
     if (slot === undefined || slot.state !== HELD) {
-      if (this.state === CLOSED) return;
+      if (this.shutdown.state === CLOSED) return;
       throw optionError(
         'release() got a resource this pool has not handed out (released twice, already destroyed, or from another pool)',
       );
     }
-    this.active -= 1;
-    if (this.state === CLOSED) {
-      this.destroySlot(slot);
+    this.resources.unhold();
+    if (this.shutdown.state === CLOSED) {
+      this.resources.destroy(slot);
       this.checkShutdown();
       return;
     }
-    if (this.o.maxLifetime > 0 && now() - slot.createdAt >= this.o.maxLifetime) {
-      this.destroySlot(slot);
-    } else if (this.waiting === 0) {
-      this.park(slot);
-    } else {
-      this.offer(slot, false);
-    }
+    if (this.expired(slot)) this.resources.destroy(slot);
+    else if (this.waiters.size === 0) this.park(slot);
+    else this.offer(slot, false);
     this.dispatch();
-    if (this.state !== OPEN) this.checkShutdown();
+    if (this.shutdown.state !== OPEN) this.checkShutdown();
   }
 
   destroy(resource: T): Promise<void> {
-    const slot = this.slots.get(resource);
+    const slot = this.resources.get(resource);
     if (slot === undefined) return RESOLVED;
     if (slot.state === HELD) {
-      this.active -= 1;
+      this.resources.unhold();
     } else if (slot.state === IDLE) {
-      this.idle.splice(this.idle.indexOf(slot), 1);
+      this.idle.remove(slot);
     } else {
       // Being validated: the validation's outcome decides; nothing to do here.
       return RESOLVED;
     }
-    const done = this.destroySlot(slot);
+    const done = this.resources.destroy(slot);
     this.dispatch();
-    if (this.state !== OPEN) this.checkShutdown();
+    if (this.shutdown.state !== OPEN) this.checkShutdown();
     return done;
   }
 
   drain(options?: CloseOptions): Promise<void> {
-    if (this.drainPromise !== null) return this.drainPromise;
-    if (this.closePromise !== null) return this.closePromise;
+    const started = this.shutdown.drainPromise;
+    if (started !== null) return started;
     let timeout: number;
     try {
       timeout = closeTimeout(options, this.o.closeTimeout, 'drain()');
     } catch (error) {
       return Promise.reject(error);
     }
-    this.state = DRAINING;
-    this.drainPromise = new Promise<void>((resolve) => {
-      this.drainResolve = resolve;
-    });
-    if (timeout !== Number.POSITIVE_INFINITY) {
-      this.drainTimer = setTimeout(() => this.finishDrain(true), timeout);
-      this.drainTimer.unref();
-    }
+    const drained = this.shutdown.drain(timeout, this.onDrainTimeout);
     this.checkShutdown();
-    return this.drainPromise;
+    return drained;
   }
 
   close(options?: CloseOptions): Promise<void> {
-    if (this.closePromise !== null) return this.closePromise;
+    const started = this.shutdown.closePromise;
+    if (started !== null) return started;
     let timeout: number;
     try {
       timeout = closeTimeout(options, this.o.closeTimeout, 'close()');
     } catch (error) {
       return Promise.reject(error);
     }
-    this.state = CLOSED;
-    const closed = new Promise<void>((resolve) => {
-      this.closeResolve = resolve;
-    });
-    this.closePromise = closed;
-    if (this.drainResolve !== null) {
-      // close() during drain(): the drain ends with the close.
-      closed.then(this.drainResolve);
-      this.drainResolve = null;
-    }
-    if (this.drainTimer !== null) clearTimeout(this.drainTimer);
-    if (this.waitTimer !== null) clearTimeout(this.waitTimer);
-    if (this.sweepTimer !== null) clearInterval(this.sweepTimer);
-    this.waitTimer = this.sweepTimer = this.drainTimer = null;
-    if (this.head !== null) {
+    const closed = this.shutdown.close(timeout, this.onCloseTimeout);
+    this.cancel(this.waitTimer);
+    this.cancel(this.sweepTimer);
+    this.waitTimer = this.sweepTimer = null;
+    if (this.waiters.head !== null) {
       const error = new PoolClosedError(
         'The pool was closed while this acquire was waiting; acquire before close(), or create a new pool',
       );
-      while (this.head !== null) {
-        const waiter = this.head;
+      for (let waiter = this.waiters.head; waiter !== null; waiter = this.waiters.head) {
         this.unlink(waiter, error);
         waiter.reject(error);
       }
     }
-    for (const slot of this.idle) this.destroySlot(slot);
-    this.idle.length = 0;
-    if (timeout === 0) {
-      this.forceClose();
-    } else if (timeout !== Number.POSITIVE_INFINITY) {
-      this.closeTimer = setTimeout(() => this.forceClose(), timeout);
-      this.closeTimer.unref();
-    }
+    for (const slot of this.idle.takeAll()) this.resources.destroy(slot);
+    if (timeout === 0) this.forceClose();
     this.checkShutdown();
     return closed;
   }
@@ -384,20 +184,21 @@ class PoolImpl<T extends object> implements Pool<T> {
   }
 
   stats(): PoolStats {
+    const r = this.resources;
     return {
       size: this.size(),
       maxActive: this.o.maxActive,
-      active: this.active,
+      active: r.active,
       idle: this.idle.length,
-      creating: this.creating,
-      validating: this.validating,
-      pending: this.waiting,
-      created: this.created,
-      destroyed: this.destroyed,
+      creating: this.creates.inFlight,
+      validating: r.validating,
+      pending: this.waiters.size,
+      created: this.creates.made,
+      destroyed: r.destroyed,
       timeouts: this.timeouts,
-      createErrors: this.createErrors,
-      validationFailures: this.validationFailures,
-      closed: this.state !== OPEN,
+      createErrors: this.creates.failed,
+      validationFailures: r.validationFailures,
+      closed: this.shutdown.state !== OPEN,
     };
   }
 
@@ -405,19 +206,9 @@ class PoolImpl<T extends object> implements Pool<T> {
 
   private enqueue(signal: AbortSignal | null): Waiter<T> {
     const timeout = this.o.acquireTimeout;
-    const waiter = new Waiter<T>(this, signal, timeout > 0 ? now() + timeout : 0);
-    if (this.tail === null) {
-      this.head = waiter;
-    } else {
-      this.tail.next = waiter;
-      waiter.prev = this.tail;
-    }
-    this.tail = waiter;
-    this.waiting += 1;
-    if (signal !== null) signal.addEventListener('abort', waiter, { once: true });
+    const waiter = this.waiters.push(signal, timeout > 0 ? this.clock.now() + timeout : 0);
     if (timeout > 0 && this.waitTimer === null) {
-      this.waitTimer = setTimeout(this.onWaitTimer, timeout);
-      this.waitTimer.unref();
+      this.waitTimer = this.clock.schedule(this.onWaitTimer, timeout, false);
     }
     return waiter;
   }
@@ -427,14 +218,7 @@ class PoolImpl<T extends object> implements Pool<T> {
    * aborted with `reason` if nobody needs it (so a timed-out or aborted acquire leaves no trace).
    */
   private unlink(waiter: Waiter<T>, reason: unknown): void {
-    if (waiter.prev === null) this.head = waiter.next;
-    else waiter.prev.next = waiter.next;
-    if (waiter.next === null) this.tail = waiter.prev;
-    else waiter.next.prev = waiter.prev;
-    waiter.prev = waiter.next = null;
-    waiter.queued = false;
-    this.waiting -= 1;
-    if (waiter.signal !== null) waiter.signal.removeEventListener('abort', waiter);
+    this.waiters.remove(waiter);
     if (waiter.validation !== null) {
       waiter.validation.owner = null;
       waiter.validation = null;
@@ -443,12 +227,12 @@ class PoolImpl<T extends object> implements Pool<T> {
     if (op !== null) {
       waiter.create = null;
       op.owner = null;
-      const heir = this.firstNeedy();
+      const heir = this.waiters.firstNeedy();
       if (heir !== null) {
         op.owner = heir;
         heir.create = op;
       } else {
-        this.abortCreate(
+        this.creates.abort(
           op,
           reason ?? new AbortError(undefined, 'No acquire is waiting for this resource any more'),
         );
@@ -456,21 +240,19 @@ class PoolImpl<T extends object> implements Pool<T> {
     }
   }
 
-  /** @internal The waiter's signal aborted. */
-  abortWaiter(waiter: Waiter<T>): void {
-    if (!waiter.queued) return;
+  /** A queued waiter's signal aborted (leaving the queue unwatches, so it is still queued). */
+  private abortWaiter(waiter: Waiter<T>): void {
     const error = new AbortError(waiter.signal!.reason);
     this.unlink(waiter, error);
     waiter.reject(error);
     this.dispatch();
-    if (this.state !== OPEN) this.checkShutdown();
+    if (this.shutdown.state !== OPEN) this.checkShutdown();
   }
 
   private expireWaiters(): void {
     this.waitTimer = null;
-    const t = now() + TIMER_SLACK;
-    while (this.head !== null && this.head.deadline <= t) {
-      const waiter = this.head;
+    const t = this.clock.now() + TIMER_SLACK;
+    for (let waiter = this.waiters.due(t); waiter !== null; waiter = this.waiters.due(t)) {
       this.timeouts += 1;
       const error =
         waiter.create !== null
@@ -479,51 +261,42 @@ class PoolImpl<T extends object> implements Pool<T> {
       this.unlink(waiter, error);
       waiter.reject(error);
     }
-    if (this.head !== null) {
-      this.waitTimer = setTimeout(this.onWaitTimer, Math.max(1, this.head.deadline - now()));
-      this.waitTimer.unref();
+    const head = this.waiters.head;
+    if (head !== null) {
+      const wait = Math.max(1, head.deadline - this.clock.now());
+      this.waitTimer = this.clock.schedule(this.onWaitTimer, wait, false);
     }
     this.dispatch();
-    if (this.state !== OPEN) this.checkShutdown();
-  }
-
-  /** The first waiter not already waiting on a validation (at most `validating` are skipped). */
-  private firstFree(): Waiter<T> | null {
-    let waiter = this.head;
-    while (waiter !== null && waiter.validation !== null) waiter = waiter.next;
-    return waiter;
-  }
-
-  /** The first waiter with neither a create nor a validation working for it. */
-  private firstNeedy(): Waiter<T> | null {
-    let waiter = this.head;
-    while (waiter !== null && (waiter.create !== null || waiter.validation !== null)) {
-      waiter = waiter.next;
-    }
-    return waiter;
+    if (this.shutdown.state !== OPEN) this.checkShutdown();
   }
 
   // --- handing out -----------------------------------------------------------------------------
 
   private size(): number {
-    return this.active + this.idle.length + this.creating + this.validating;
+    const r = this.resources;
+    return r.active + this.idle.length + this.creates.inFlight + r.validating;
+  }
+
+  /** Whether the slot outlived `maxLifetime`. */
+  private expired(slot: Slot<T>): boolean {
+    return this.o.maxLifetime > 0 && this.clock.now() - slot.createdAt >= this.o.maxLifetime;
   }
 
   /** Serves waiters from idle resources, then starts creates for waiters nothing works for. */
   private dispatch(): void {
-    if (this.waiting === 0 || this.state === CLOSED) return;
+    if (this.waiters.size === 0 || this.shutdown.state === CLOSED) return;
     while (this.idle.length > 0) {
-      const waiter = this.firstFree();
+      const waiter = this.waiters.firstFree();
       if (waiter === null) break;
       const slot = this.idle.pop()!;
-      if (this.o.maxLifetime > 0 && now() - slot.createdAt >= this.o.maxLifetime) {
-        this.destroySlot(slot);
+      if (this.expired(slot)) {
+        this.resources.destroy(slot);
         continue;
       }
       this.handOut(slot, waiter, false);
     }
     while (this.size() < this.o.maxActive) {
-      const waiter = this.firstNeedy();
+      const waiter = this.waiters.firstNeedy();
       if (waiter === null) break;
       this.startCreate(waiter);
     }
@@ -531,13 +304,13 @@ class PoolImpl<T extends object> implements Pool<T> {
 
   /** Gives a resource that is in no list to the first free waiter, or parks it idle. */
   private offer(slot: Slot<T>, validated: boolean): void {
-    const waiter = this.firstFree();
+    const waiter = this.waiters.firstFree();
     if (waiter === null) this.park(slot);
     else this.handOut(slot, waiter, validated);
   }
 
   private handOut(slot: Slot<T>, waiter: Waiter<T>, validated: boolean): void {
-    const verdict = validated || this.o.validate === null ? true : this.check(slot);
+    const verdict = validated || this.o.validate === null ? true : this.resources.check(slot);
     if (verdict === true) this.give(slot, waiter);
     else if (verdict !== false) this.startValidation(slot, waiter, verdict);
     // false: check() destroyed it; the caller's dispatch() finds the waiter another.
@@ -545,57 +318,30 @@ class PoolImpl<T extends object> implements Pool<T> {
 
   private give(slot: Slot<T>, waiter: Waiter<T>): void {
     this.unlink(waiter, null);
-    slot.state = HELD;
-    this.active += 1;
+    this.resources.hold(slot);
     waiter.resolve(slot.resource);
   }
 
   private park(slot: Slot<T>): void {
-    if (this.idle.length >= this.o.maxIdle || this.state === CLOSED) {
-      this.destroySlot(slot);
+    if (this.idle.length >= this.o.maxIdle || this.shutdown.state === CLOSED) {
+      this.resources.destroy(slot);
       return;
     }
-    slot.state = IDLE;
     if (this.sweepTimer === null && this.sweepPeriod > 0) {
-      this.clock = this.lastHealthCheck = now();
-      this.sweepTimer = setInterval(this.onSweep, this.sweepPeriod);
-      this.sweepTimer.unref();
+      this.idle.start(this.clock.now());
+      this.sweepTimer = this.clock.schedule(this.onSweep, this.sweepPeriod, true);
     }
-    slot.idleSince = this.clock;
     this.idle.push(slot);
   }
 
-  // --- validation ------------------------------------------------------------------------------
-
-  /**
-   * Runs `validate()`: `true` keeps the resource, `false` means it was destroyed, a thenable means
-   * the answer comes later.
-   */
-  private check(slot: Slot<T>): boolean | PromiseLike<boolean> {
-    let verdict: boolean | PromiseLike<boolean>;
-    try {
-      verdict = this.o.validate!(slot.resource);
-    } catch {
-      verdict = false;
-    }
-    if (verdict === true) return true;
-    if (verdict !== null && typeof verdict === 'object' && typeof verdict.then === 'function') {
-      return verdict;
-    }
-    this.validationFailures += 1;
-    this.destroySlot(slot);
-    return false;
-  }
+  // --- validation and creates ------------------------------------------------------------------
 
   private startValidation(
     slot: Slot<T>,
     waiter: Waiter<T> | null,
     verdict: PromiseLike<boolean>,
   ): void {
-    slot.state = VALIDATING;
-    slot.owner = waiter;
-    if (waiter !== null) waiter.validation = slot;
-    this.validating += 1;
+    this.resources.startValidation(slot, waiter);
     verdict.then(
       (ok) => this.validated(slot, ok === true),
       () => this.validated(slot, false),
@@ -603,251 +349,95 @@ class PoolImpl<T extends object> implements Pool<T> {
   }
 
   private validated(slot: Slot<T>, ok: boolean): void {
-    if (slot.state !== VALIDATING) return; // destroyed by a forced close meanwhile
-    this.validating -= 1;
     const waiter = slot.owner;
-    slot.owner = null;
-    if (waiter !== null) waiter.validation = null;
-    if (!ok) this.validationFailures += 1;
-    if (
-      !ok ||
-      this.state === CLOSED ||
-      (this.o.maxLifetime > 0 && now() - slot.createdAt >= this.o.maxLifetime)
-    ) {
-      this.destroySlot(slot);
-    } else if (waiter !== null) {
-      this.give(slot, waiter);
-    } else {
-      this.offer(slot, true);
-    }
+    if (!this.resources.endValidation(slot, ok)) return; // destroyed by a forced close meanwhile
+    if (!ok || this.shutdown.state === CLOSED || this.expired(slot)) this.resources.destroy(slot);
+    else if (waiter !== null) this.give(slot, waiter);
+    else this.offer(slot, true);
     this.dispatch();
-    if (this.state !== OPEN) this.checkShutdown();
+    if (this.shutdown.state !== OPEN) this.checkShutdown();
   }
 
-  // --- creating --------------------------------------------------------------------------------
-
   private startCreate(waiter: Waiter<T>): void {
-    const op = new CreateOp<T>(waiter);
-    waiter.create = op;
-    this.creating += 1;
-    let made: T | PromiseLike<T>;
-    try {
-      made = this.o.create(op.controller.signal);
-    } catch (error) {
-      made = Promise.reject(error);
-    }
-    Promise.resolve(made).then(
+    const op = this.creates.start(waiter);
+    op.result!.then(
       (resource) => this.onCreated(op, resource),
       (error: unknown) => this.onCreateFailed(op, error),
     );
   }
 
-  private abortCreate(op: CreateOp<T>, reason: unknown): void {
-    op.aborted = true;
-    op.owner = null;
-    this.creating -= 1;
-    this.zombies += 1;
-    op.controller.abort(reason);
-  }
-
   private onCreated(op: CreateOp<T>, resource: T): void {
-    this.created += 1;
-    if (op.aborted) {
+    if (this.creates.settle(op, true) === ZOMBIE) {
       // Nobody wants it any more; it was made anyway (create ignored its signal).
-      this.zombies -= 1;
-      this.destroyed += 1;
-      this.destroyResource(resource);
-      if (this.state !== OPEN) this.checkShutdown();
-      return;
+      this.resources.discard(resource);
+    } else {
+      // Fresh resources skip validation; the oldest free waiter gets it (FIFO), not necessarily
+      // the one that asked for it: that one inherits the served waiter's create, if it had one.
+      this.offer(this.resources.add(resource, this.clock.now()), true);
+      this.dispatch();
     }
-    this.creating -= 1;
-    const owner = op.owner;
-    op.owner = null;
-    if (owner !== null) owner.create = null;
-    const slot = new Slot(resource, now());
-    this.slots.set(resource, slot);
-    // Fresh resources skip validation; the oldest free waiter gets it (FIFO), not necessarily the
-    // one that asked for it: that one inherits the served waiter's create, if it had one.
-    this.offer(slot, true);
-    this.dispatch();
-    if (this.state !== OPEN) this.checkShutdown();
+    if (this.shutdown.state !== OPEN) this.checkShutdown();
   }
 
   private onCreateFailed(op: CreateOp<T>, error: unknown): void {
-    if (op.aborted) {
-      this.zombies -= 1;
-      if (this.state !== OPEN) this.checkShutdown();
-      return;
+    const owner = this.creates.settle(op, false);
+    if (owner !== ZOMBIE) {
+      if (owner !== null) {
+        const reason = isOwnError(error) ? error : new DialError(null, { cause: error });
+        this.unlink(owner, reason);
+        owner.reject(reason);
+      }
+      this.dispatch();
     }
-    this.creating -= 1;
-    this.createErrors += 1;
-    const owner = op.owner;
-    op.owner = null;
-    if (owner !== null) {
-      owner.create = null;
-      const reason = isOwnError(error) ? error : new DialError(null, { cause: error });
-      this.unlink(owner, reason);
-      owner.reject(reason);
-    }
-    this.dispatch();
-    if (this.state !== OPEN) this.checkShutdown();
+    if (this.shutdown.state !== OPEN) this.checkShutdown();
   }
 
-  // --- destroying ------------------------------------------------------------------------------
-
-  private destroySlot(slot: Slot<T>): Promise<void> {
-    slot.state = DEAD;
-    slot.owner = null;
-    this.slots.delete(slot.resource);
-    this.destroyed += 1;
-    return this.destroyResource(slot.resource);
-  }
-
-  private destroyResource(resource: T): Promise<void> {
-    let result: unknown;
-    try {
-      result = this.o.destroy(resource);
-    } catch {
-      return RESOLVED;
-    }
-    if (
-      result !== null &&
-      typeof result === 'object' &&
-      typeof (result as PromiseLike<unknown>).then === 'function'
-    ) {
-      this.destroying += 1;
-      return Promise.resolve(result).then(this.onDestroyed, this.onDestroyed);
-    }
-    return RESOLVED;
-  }
-
-  // --- sweeping --------------------------------------------------------------------------------
+  // --- sweeping and shutting down --------------------------------------------------------------
 
   /** Evicts idle resources past idleTimeout or maxLifetime; validates the rest when due. */
   private sweep(): void {
-    const t = now() + TIMER_SLACK;
-    this.clock = t - TIMER_SLACK;
-    const { idleTimeout, maxLifetime, healthCheckInterval } = this.o;
-    // idleSince is the coarse clock, up to one period before the real release: never evict early.
-    const idleLimit = idleTimeout + this.sweepPeriod;
-    const health =
-      healthCheckInterval > 0 &&
-      this.o.validate !== null &&
-      t - this.lastHealthCheck >= healthCheckInterval - this.sweepPeriod / 2;
-    if (health) this.lastHealthCheck = t;
-    const idle = this.idle;
-    let kept = 0;
-    for (let i = 0; i < idle.length; i++) {
-      const slot = idle[i]!;
-      if (
-        (idleTimeout > 0 && t - slot.idleSince >= idleLimit) ||
-        (maxLifetime > 0 && t - slot.createdAt >= maxLifetime)
-      ) {
-        this.destroySlot(slot);
-        continue;
-      }
-      if (health) {
-        const verdict = this.check(slot);
-        if (verdict === false) continue;
-        if (verdict !== true) {
-          this.startValidation(slot, null, verdict);
-          continue;
-        }
-      }
-      idle[kept++] = slot;
+    const { expired, check } = this.idle.sweep(this.clock.now());
+    for (const slot of expired) this.resources.destroy(slot);
+    for (const slot of check) {
+      const verdict = this.resources.check(slot);
+      if (verdict === true) this.idle.restore(slot);
+      else if (verdict !== false) this.startValidation(slot, null, verdict);
     }
-    idle.length = kept;
-    if (kept === 0 && this.sweepTimer !== null) {
-      clearInterval(this.sweepTimer);
+    if (this.idle.length === 0 && this.sweepTimer !== null) {
+      this.clock.cancel(this.sweepTimer);
       this.sweepTimer = null;
     }
     this.dispatch();
   }
 
-  // --- shutting down ---------------------------------------------------------------------------
-
-  private finishDrain(force: boolean): void {
-    if (this.drainTimer !== null) clearTimeout(this.drainTimer);
-    this.drainTimer = null;
-    this.close(force ? { timeout: 0 } : undefined);
+  private cancel(timer: TimerHandle | null): void {
+    if (timer !== null) this.clock.cancel(timer);
   }
 
   /** Past the close timeout: destroy what is still in use or being validated. */
   private forceClose(): void {
-    this.closeTimer = null;
-    for (const slot of this.slots.values()) {
-      if (slot.state === HELD) this.active -= 1;
-      else if (slot.state === VALIDATING) this.validating -= 1;
-      this.destroySlot(slot);
-    }
-    this.resolveClose();
+    this.resources.destroyAll();
+    this.shutdown.closed();
   }
 
+  /** Draining and nothing out: close. Closing and nothing left: resolve. */
   private checkShutdown(): void {
-    if (this.state === DRAINING) {
-      if (this.waiting === 0 && this.active === 0 && this.validating === 0) {
-        this.finishDrain(false);
-      }
+    const r = this.resources;
+    if (this.shutdown.state === DRAINING) {
+      if (this.waiters.size === 0 && r.active === 0 && r.validating === 0) this.close();
       return;
     }
     if (
-      this.closeResolve !== null &&
-      this.active === 0 &&
-      this.validating === 0 &&
-      this.creating === 0 &&
-      this.zombies === 0 &&
-      this.destroying === 0
+      this.shutdown.closeWaiting &&
+      r.active === 0 &&
+      r.validating === 0 &&
+      this.creates.inFlight === 0 &&
+      this.creates.zombies === 0 &&
+      r.destroying === 0
     ) {
-      this.resolveClose();
+      this.shutdown.closed();
     }
   }
-
-  private resolveClose(): void {
-    if (this.closeTimer !== null) clearTimeout(this.closeTimer);
-    this.closeTimer = null;
-    const resolve = this.closeResolve;
-    this.closeResolve = null;
-    if (resolve !== null) resolve();
-  }
-}
-
-/** The names {@link Pool.acquire} accepts. */
-const ACQUIRE_OPTIONS: readonly string[] = ['signal'];
-/** The names {@link Pool.close} and {@link Pool.drain} accept. */
-const CLOSE_OPTIONS: readonly string[] = ['timeout'];
-
-/** Checks `acquire()` options (off the fast path: only when some are given); returns the signal. */
-function acquireSignal(options: AcquireOptions): AbortSignal | null {
-  if (typeof options !== 'object' || options === null) {
-    throw optionError(`acquire() options must be an object, got ${describe(options)}`);
-  }
-  rejectUnknownOptions(options, ACQUIRE_OPTIONS, 'acquire() options');
-  const signal: unknown = options.signal;
-  if (signal === undefined || signal === null) return null;
-  // Duck-typed, as the pool uses it: a signal from another realm or a polyfill works too.
-  const s = signal as Partial<AbortSignal>;
-  if (
-    typeof signal !== 'object' ||
-    typeof s.aborted !== 'boolean' ||
-    typeof s.addEventListener !== 'function'
-  ) {
-    throw optionError(`signal must be an AbortSignal, got ${describe(signal)}`);
-  }
-  return signal as AbortSignal;
-}
-
-function closeTimeout(
-  options: CloseOptions | undefined,
-  fallback: number,
-  what: 'close()' | 'drain()',
-): number {
-  if (options === undefined) return fallback;
-  if (typeof options !== 'object' || options === null) {
-    throw optionError(`${what} options must be an object, got ${describe(options)}`);
-  }
-  rejectUnknownOptions(options, CLOSE_OPTIONS, `${what} options`);
-  const timeout = options.timeout;
-  return timeout === undefined ? fallback : checkInteger('timeout', timeout, 0, MAX_TIMER, true);
 }
 
 /**
@@ -862,5 +452,5 @@ function closeTimeout(
  * try { socket.write('ping\n'); } finally { pool.release(socket); }
  */
 export function createPool<T extends object>(options: PoolOptions<T>): Pool<T> {
-  return new PoolImpl(resolvePoolOptions(options));
+  return new PoolImpl(resolvePoolOptions(options), realClock);
 }

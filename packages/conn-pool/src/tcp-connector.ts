@@ -1,7 +1,14 @@
 import { connect, type LookupFunction, type NetConnectOpts, type Socket } from 'node:net';
-import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
+import {
+  checkBoolean,
+  checkFunction,
+  checkInteger,
+  checkTime,
+  describe,
+  optionError,
+  rejectUnknownOptions,
+} from '@rerpc/internal';
 import { AbortError, DialError, DialTimeoutError } from './errors.js';
-import { checkInteger, MAX_TIMER } from './options.js';
 
 /** Where to connect: a TCP host and port, or a Unix socket / Windows named pipe path. */
 export type TcpTarget = { host?: string; port: number } | { path: string };
@@ -105,27 +112,13 @@ export function createTcpConnector(
   rejectUnknownOptions(options, CONNECTOR_OPTIONS, 'createTcpConnector() options');
   let address: string;
   let connectOptions: NetConnectOpts;
-  const keepAlive = checkInteger(
-    'keepAlive',
-    options.keepAlive ?? CONNECTOR_DEFAULTS.keepAlive,
-    0,
-    MAX_TIMER,
-    false,
-  );
-  const dialTimeout = checkInteger(
+  const keepAlive = checkTime('keepAlive', options.keepAlive ?? CONNECTOR_DEFAULTS.keepAlive);
+  const dialTimeout = checkTime(
     'dialTimeout',
     options.dialTimeout ?? CONNECTOR_DEFAULTS.dialTimeout,
-    0,
-    MAX_TIMER,
-    false,
   );
-  const noDelay = options.noDelay ?? CONNECTOR_DEFAULTS.noDelay;
-  if (typeof noDelay !== 'boolean') {
-    throw optionError(`noDelay must be a boolean, got ${describe(noDelay)}`);
-  }
-  if (options.lookup !== undefined && typeof options.lookup !== 'function') {
-    throw optionError(`lookup must be a function, got ${describe(options.lookup)}`);
-  }
+  const noDelay = checkBoolean('noDelay', options.noDelay ?? CONNECTOR_DEFAULTS.noDelay);
+  if (options.lookup !== undefined) checkFunction('lookup', options.lookup);
   if ('path' in target) {
     const t = target as { host?: unknown; port?: unknown };
     if (t.port !== undefined || t.host !== undefined) {
@@ -144,7 +137,7 @@ export function createTcpConnector(
       ...(keepAlive > 0 ? { keepAliveInitialDelay: keepAlive } : {}),
     };
   } else {
-    const port = checkInteger('port', target.port, 1, 65_535, false);
+    const port = checkInteger('port', target.port, 1, 65_535);
     const host = target.host ?? CONNECTOR_DEFAULTS.host;
     if (typeof host !== 'string' || host === '') {
       throw optionError(`host must be a non-empty string, got ${describe(host)}`);

@@ -1,5 +1,8 @@
 import { onTestFinished } from 'vitest';
+import type { Clock, TimerHandle } from '../src/clock.js';
 import { createPool, type Pool, type PoolOptions } from '../src/index.js';
+import { resolvePoolOptions } from '../src/options.js';
+import { PoolImpl } from '../src/pool.js';
 
 export interface Deferred<T> {
   promise: Promise<T>;
@@ -72,6 +75,59 @@ export function things() {
 /** A pool closed (at once) when the test finishes. */
 export function pool<T extends object>(options: PoolOptions<T>): Pool<T> {
   const p = createPool(options);
+  onTestFinished(() => p.close({ timeout: 0 }));
+  return p;
+}
+
+/**
+ * A clock that moves only when told (undici: lib/util/timers.js `tick()`): `advance(ms)` runs the
+ * timers due by then, in time order, synchronously.
+ */
+export class FakeClock implements Clock {
+  time = 1000;
+  private readonly timers = new Map<number, { at: number; fn: () => void; every: number }>();
+  private nextId = 1;
+
+  now(): number {
+    return this.time;
+  }
+
+  schedule(fn: () => void, ms: number, repeat: boolean): TimerHandle {
+    const id = this.nextId++;
+    this.timers.set(id, { at: this.time + ms, fn, every: repeat ? ms : 0 });
+    return id;
+  }
+
+  cancel(handle: TimerHandle): void {
+    this.timers.delete(handle as number);
+  }
+
+  /** Timers scheduled and not yet fired or cancelled. */
+  get pending(): number {
+    return this.timers.size;
+  }
+
+  advance(ms: number): void {
+    const end = this.time + ms;
+    for (let fired = 0; fired < 10_000; fired++) {
+      let next: [number, { at: number; fn: () => void; every: number }] | null = null;
+      for (const entry of this.timers) {
+        if (entry[1].at <= end && (next === null || entry[1].at < next[1].at)) next = entry;
+      }
+      if (next === null) break;
+      const [id, timer] = next;
+      this.time = timer.at;
+      if (timer.every > 0) timer.at += timer.every;
+      else this.timers.delete(id);
+      timer.fn();
+    }
+    this.time = end;
+  }
+}
+
+/** A pool on `clock` (the pool's internal constructor parameter), closed when the test finishes. */
+export function clockedPool<T extends object>(options: PoolOptions<T>, clock: Clock): Pool<T> {
+  const p = new PoolImpl(resolvePoolOptions(options), clock);
   onTestFinished(() => p.close({ timeout: 0 }));
   return p;
 }

@@ -15,12 +15,30 @@ describe('option validation', () => {
     [{ maxIdle: 1.5 }, 'maxIdle must be an integer >= 0 or Infinity, got 1.5'],
     [{ maxActive: 0 }, 'maxActive must be an integer >= 1 or Infinity, got 0'],
     [{ maxActive: '10' }, 'maxActive must be an integer >= 1 or Infinity, got "10"'],
-    [{ acquireTimeout: -5 }, 'acquireTimeout must be an integer between 0 and 2147483647, got -5'],
-    [{ acquireTimeout: Infinity }, 'acquireTimeout must be an integer between 0 and 2147483647'],
-    [{ idleTimeout: 2 ** 31 }, 'idleTimeout must be an integer between 0 and 2147483647'],
-    [{ maxLifetime: Number.NaN }, 'maxLifetime must be an integer between 0 and 2147483647'],
-    [{ healthCheckInterval: -1 }, 'healthCheckInterval must be an integer between 0 and'],
-    [{ closeTimeout: -1 }, 'closeTimeout must be an integer between 0 and 2147483647 or Infinity'],
+    [
+      { acquireTimeout: -5 },
+      'acquireTimeout must be an integer number of milliseconds from 0 to 2147483647, got -5',
+    ],
+    [
+      { acquireTimeout: Infinity },
+      'acquireTimeout must be an integer number of milliseconds from 0 to 2147483647, got Infinity',
+    ],
+    [
+      { idleTimeout: 2 ** 31 },
+      'idleTimeout must be an integer number of milliseconds from 0 to 2147483647, got 2147483648',
+    ],
+    [
+      { maxLifetime: Number.NaN },
+      'maxLifetime must be an integer number of milliseconds from 0 to 2147483647, got NaN',
+    ],
+    [
+      { healthCheckInterval: -1 },
+      'healthCheckInterval must be an integer number of milliseconds from 0 to 2147483647, got -1',
+    ],
+    [
+      { closeTimeout: -1 },
+      'closeTimeout must be an integer number of milliseconds from 0 to 2147483647, or Infinity to wait forever, got -1',
+    ],
   ])('rejects %j', (extra, message) => {
     expect(() => make(extra)).toThrow(TypeError);
     expect(() => make(extra)).toThrow(message);

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import {
   AbortError,
@@ -8,7 +7,17 @@ import {
   PoolClosedError,
   PoolExhaustedError,
 } from '../src/index.js';
-import { type Deferred, deferred, pool, settle, type Thing, things, tick } from './helpers.js';
+import {
+  clockedPool,
+  type Deferred,
+  deferred,
+  FakeClock,
+  pool,
+  settle,
+  type Thing,
+  things,
+  tick,
+} from './helpers.js';
 
 describe('acquire and release', () => {
   it('creates a resource on first acquire and reuses it after release', async () => {
@@ -153,10 +162,12 @@ describe('maxActive and waiters', () => {
   });
 
   it('waits without limit when acquireTimeout is 0', async () => {
-    const p = pool({ ...things(), maxActive: 1, acquireTimeout: 0 });
+    const clock = new FakeClock();
+    const p = clockedPool({ ...things(), maxActive: 1, acquireTimeout: 0, idleTimeout: 0 }, clock);
     const held = await p.acquire();
     const waiting = p.acquire();
-    await sleep(30);
+    expect(clock.pending).toBe(0); // no timer at all, so nothing can time it out
+    clock.advance(2 ** 31);
     expect(p.stats()).toMatchObject({ pending: 1, timeouts: 0 });
     p.release(held);
     expect(await waiting).toBe(held);
@@ -451,9 +462,14 @@ describe('idle limits and health check', () => {
 
   it('destroys a resource released after maxLifetime instead of keeping it', async () => {
     const f = things();
-    const p = pool({ ...f, maxLifetime: 20 });
+    const clock = new FakeClock();
+    const p = clockedPool({ ...f, maxLifetime: 20 }, clock);
     const a = await p.acquire();
-    await sleep(30); // the behaviour under test is the lifetime passing while it is held
+    clock.advance(19);
+    p.release(a);
+    expect(f.destroyed).toEqual([]); // not yet 20 ms old: kept idle
+    expect(await p.acquire()).toBe(a);
+    clock.advance(1); // the lifetime passes while it is held
     p.release(a);
     expect(f.destroyed).toEqual([a]);
     expect(await p.acquire()).not.toBe(a);
@@ -669,7 +685,7 @@ describe('close', () => {
   it('rejects an invalid timeout without closing', async () => {
     const p = pool(things());
     await expect(p.close({ timeout: -1 })).rejects.toThrow(
-      'timeout must be an integer between 0 and 2147483647 or Infinity, got -1',
+      'timeout must be an integer number of milliseconds from 0 to 2147483647, or Infinity to wait forever, got -1',
     );
     expect(p.stats().closed).toBe(false);
   });

@@ -207,9 +207,17 @@ describe('createTcpConnector', () => {
     [{ host: '127.0.0.1', port: 70000 }, {}, 'port must be an integer between 1 and 65535'],
     [{ host: '', port: 1 }, {}, 'host must be a non-empty string, got ""'],
     [{ path: '' }, {}, 'path must be a non-empty string, got ""'],
-    [{ port: 1 }, { dialTimeout: -1 }, 'dialTimeout must be an integer between 0 and'],
+    [
+      { port: 1 },
+      { dialTimeout: -1 },
+      'dialTimeout must be an integer number of milliseconds from 0 to 2147483647, got -1',
+    ],
     [{ port: 1 }, { dialTimeout: 1.5 }, 'dialTimeout must be an integer'],
-    [{ port: 1 }, { keepAlive: true }, 'keepAlive must be an integer between 0 and'],
+    [
+      { port: 1 },
+      { keepAlive: true },
+      'keepAlive must be an integer number of milliseconds from 0 to 2147483647, got true',
+    ],
     [{ port: 1 }, { noDelay: 'yes' }, 'noDelay must be a boolean, got "yes"'],
     [{ port: 1 }, { lookup: 'dns' }, 'lookup must be a function, got "dns"'],
   ])('rejects invalid target or options %j %j', (target, options, message) => {

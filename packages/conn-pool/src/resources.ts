@@ -1,0 +1,136 @@
+import { DEAD, HELD, Slot, VALIDATING } from './slots.js';
+import type { Waiter } from './waiters.js';
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/**
+ * Every resource the pool knows (its slot), how many are held or being validated, and the
+ * destroying of them: `destroy()` calls and their async completions, counted.
+ */
+export class Resources<T extends object> {
+  private readonly slots = new Map<T, Slot<T>>();
+  /** Handed out and not yet released or destroyed. */
+  active = 0;
+  /** Idle resources being validated by an asynchronous `validate()`. */
+  validating = 0;
+  /** destroy() calls whose promise has not settled. */
+  destroying = 0;
+  destroyed = 0;
+  validationFailures = 0;
+  private readonly destroyFn: (resource: T) => unknown;
+  private readonly validateFn: ((resource: T) => boolean | PromiseLike<boolean>) | null;
+  private readonly onDestroyed: () => void;
+
+  /** @param onDestroyed called when an asynchronous `destroy()` settles */
+  constructor(
+    destroy: (resource: T) => unknown,
+    validate: ((resource: T) => boolean | PromiseLike<boolean>) | null,
+    onDestroyed: () => void,
+  ) {
+    this.destroyFn = destroy;
+    this.validateFn = validate;
+    this.onDestroyed = () => {
+      this.destroying -= 1;
+      onDestroyed();
+    };
+  }
+
+  get(resource: T): Slot<T> | undefined {
+    return this.slots.get(resource);
+  }
+
+  /** A resource `create()` made; not counted as held until {@link hold}. */
+  add(resource: T, createdAt: number): Slot<T> {
+    const slot = new Slot(resource, createdAt);
+    this.slots.set(resource, slot);
+    return slot;
+  }
+
+  hold(slot: Slot<T>): void {
+    slot.state = HELD;
+    this.active += 1;
+  }
+
+  /** A held slot came back (released or destroyed). */
+  unhold(): void {
+    this.active -= 1;
+  }
+
+  /**
+   * Runs `validate()`: `true` keeps the resource, `false` means it was destroyed, a thenable means
+   * the answer comes later (see {@link startValidation}).
+   */
+  check(slot: Slot<T>): boolean | PromiseLike<boolean> {
+    let verdict: boolean | PromiseLike<boolean>;
+    try {
+      verdict = this.validateFn!(slot.resource);
+    } catch {
+      verdict = false;
+    }
+    if (verdict === true) return true;
+    if (verdict !== null && typeof verdict === 'object' && typeof verdict.then === 'function') {
+      return verdict;
+    }
+    this.validationFailures += 1;
+    this.destroy(slot);
+    return false;
+  }
+
+  /** An asynchronous validation starts, for `waiter` (or for the health check: null). */
+  startValidation(slot: Slot<T>, waiter: Waiter<T> | null): void {
+    slot.state = VALIDATING;
+    slot.owner = waiter;
+    if (waiter !== null) waiter.validation = slot;
+    this.validating += 1;
+  }
+
+  /**
+   * An asynchronous validation ended. Returns false if the slot is no longer being validated (a
+   * forced close destroyed it); else detaches its waiter (the caller read `slot.owner` first).
+   */
+  endValidation(slot: Slot<T>, ok: boolean): boolean {
+    if (slot.state !== VALIDATING) return false;
+    this.validating -= 1;
+    const waiter = slot.owner;
+    slot.owner = null;
+    if (waiter !== null) waiter.validation = null;
+    if (!ok) this.validationFailures += 1;
+    return true;
+  }
+
+  destroy(slot: Slot<T>): Promise<void> {
+    slot.state = DEAD;
+    slot.owner = null;
+    this.slots.delete(slot.resource);
+    return this.discard(slot.resource);
+  }
+
+  /** Destroys a resource the pool never tracked (a zombie create's); never throws or rejects. */
+  discard(resource: T): Promise<void> {
+    this.destroyed += 1;
+    let result: unknown;
+    try {
+      result = this.destroyFn(resource);
+    } catch {
+      return RESOLVED;
+    }
+    if (
+      result !== null &&
+      typeof result === 'object' &&
+      typeof (result as PromiseLike<unknown>).then === 'function'
+    ) {
+      this.destroying += 1;
+      return Promise.resolve(result).then(this.onDestroyed, this.onDestroyed);
+    }
+    return RESOLVED;
+  }
+
+  /** Past the close timeout: destroys every slot, held or being validated too. */
+  destroyAll(): void {
+    for (const slot of this.slots.values()) {
+      if (slot.state === HELD) this.active -= 1;
+      else if (slot.state === VALIDATING) this.validating -= 1;
+      this.destroy(slot);
+    }
+  }
+}
