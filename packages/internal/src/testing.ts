@@ -1,6 +1,51 @@
 // Helpers for the packages' tests only (`@rerpc/internal/testing`); never bundled into a build.
 import { createRequire } from 'node:module';
 
+/** A promise with its settle functions, for gating work without timers. */
+export interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(reason: unknown): void;
+}
+
+export function deferred<T = void>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/**
+ * What a second installed copy of a package would construct for an error with `code`: a
+ * different object whose prototype chain carries the same global brand. `instanceof` the local
+ * class must be true for it.
+ */
+export function errorFromAnotherCopy(code: string): Error {
+  const error = Object.create(Error.prototype) as Error & Record<symbol, unknown>;
+  error[Symbol.for(`rerpc.error.${code}`)] = true;
+  return error;
+}
+
+/**
+ * The options table that follows `heading` in a README (`| \`name\` | type | default | meaning |`
+ * rows): option name → its default cell, backticks removed. Empty if the heading is missing.
+ */
+export function readmeDefaults(readme: string, heading: string): Map<string, string> {
+  const rows = new Map<string, string>();
+  const start = readme.indexOf(heading);
+  if (start < 0) return rows;
+  for (const line of readme.slice(start).split('\n').slice(1)) {
+    if (rows.size > 0 && !line.startsWith('|')) break;
+    const cells = line.split(/(?<!\\)\|/).map((c) => c.trim());
+    const option = /^`(\w+)`$/.exec(cells[1] ?? '')?.[1];
+    if (option !== undefined) rows.set(option, (cells[3] ?? '').replace(/`/g, ''));
+  }
+  return rows;
+}
+
 /** The error `fn` throws; throws itself if `fn` returns. */
 export function thrown(fn: () => unknown): Error & { code?: unknown } {
   try {

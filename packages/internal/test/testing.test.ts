@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it, onTestFinished, describe as suite } from 'vitest';
-import { builtErrorNameProblems, thrown } from '../src/testing.js';
+import {
+  builtErrorNameProblems,
+  deferred,
+  errorFromAnotherCopy,
+  readmeDefaults,
+  thrown,
+} from '../src/testing.js';
 
 suite('testing helpers', () => {
   it('thrown() returns the error, and throws when nothing is thrown', () => {
@@ -26,5 +32,44 @@ suite('testing helpers', () => {
     writeFileSync(join(dir, 'index.cjs'), 'module.exports = { other: 1 };\n');
     const problems = await builtErrorNameProblems(pathToFileURL(`${dir}/`));
     expect(problems).toEqual(['ESM: BadError.name is _BadError', 'CJS: no *Error export']);
+  });
+});
+
+suite('more testing helpers', () => {
+  it('deferred() settles from outside', async () => {
+    const d = deferred<number>();
+    d.resolve(1);
+    expect(await d.promise).toBe(1);
+    const e = deferred();
+    e.reject(new Error('no'));
+    await expect(e.promise).rejects.toThrow('no');
+  });
+
+  it('errorFromAnotherCopy() carries the brand only', () => {
+    const error = errorFromAnotherCopy('RERPC_ERR_X');
+    expect(error).toBeInstanceOf(Error);
+    expect(
+      (error as unknown as Record<symbol, unknown>)[Symbol.for('rerpc.error.RERPC_ERR_X')],
+    ).toBe(true);
+  });
+
+  it('readmeDefaults() reads the table after a heading, escaped pipes included', () => {
+    const readme = [
+      '## Other',
+      '| `x` | t | `9` | m |',
+      '### Options',
+      '',
+      '| option | type | default | meaning |',
+      '|---|---|---|---|',
+      '| `max` | integer | `10` | most |',
+      "| `name` | string \\| URL | `'a'` | which |",
+      '',
+      '| `after` | t | `1` | not this table |',
+    ].join('\n');
+    expect([...readmeDefaults(readme, '### Options')]).toEqual([
+      ['max', '10'],
+      ['name', "'a'"],
+    ]);
+    expect(readmeDefaults(readme, '### Missing').size).toBe(0);
   });
 });
