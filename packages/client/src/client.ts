@@ -1,9 +1,10 @@
 // The life of a call, top-down: start (validate, encode once, track) → send (on the connection
 // the connection set picks, or wait for one) → answer (match by id) → settle; and the ways an
-// attempt fails: a lost connection, a -32002 refusal, a deadline, an abort, close(). Connection
-// choice, deadlines, the retry policy, batches and counters are pieces of their own, each
-// answering the client with a decision: see connection-set.ts, deadlines.ts, retry.ts, batch.ts,
-// stats.ts.
+// attempt fails: a lost connection, a -32002 refusal, a deadline, an abort, close(). The pieces
+// answer with decisions and report events through interfaces they declare, so none imports
+// this file: connection-set.ts (choice, dialling, waiters, parking, retiring), deadlines.ts
+// (live calls, the shared timer's sweep), retry.ts (the pure policy), request.ts (validation,
+// ids, encoding), response.ts and batch.ts (answers), stats.ts (counters).
 import { describe, SignalWatches } from '@rerpc/internal';
 import type { RpcError } from '@rerpc/protocol';
 import type { Client, CloseOptions } from './api.js';
