@@ -1,6 +1,7 @@
 import type { Id } from '@rerpc/protocol';
 import type { MethodEntry } from '@rerpc/registry';
 import type { ServerChannel } from './channel.js';
+import type { Lane } from './scheduler.js';
 
 /** What a handler gets as its second argument. */
 export interface CallContext {
@@ -32,37 +33,43 @@ export const PENDING = 0;
 export const DONE = 1;
 
 /**
- * One dispatched call: one object per call, every field set in the constructor (one shape). Calls
- * that do not finish synchronously are also nodes of two intrusive lists (their channel's, for
- * disconnects; the server's, in arrival order, for timeouts) and, while waiting for a handler
- * slot, of their channel's queue. Handlers never see it: they get `ctx`, a `HandlerContext` that
- * can only read it, so nothing a handler does (in plain JavaScript too) can corrupt the server.
+ * One dispatched call: one object per call, every field set in the constructor (one shape).
+ *
+ * A call is a node of up to three intrusive lists, and each list's links belong to that list's
+ * owner alone: `cPrev`/`cNext`/`linked` to its channel (calls not finished synchronously, for
+ * disconnects), `tPrev`/`tNext` to the core's `DeadlineList` (arrival order, for timeouts),
+ * `qNext` to the `Scheduler` (its lane's queue while it waits for a handler slot). `state` is
+ * written by the channel only. Handlers never see it: they get `ctx`, a `HandlerContext` that can
+ * only read it, so nothing a handler does (in plain JavaScript too) can corrupt the server.
  */
 export class Call {
   readonly id: Id | undefined;
   readonly channel: ServerChannel;
+  /** Its channel's place in the scheduler's fair queue. */
+  readonly lane: Lane;
   readonly entry: MethodEntry;
   readonly params: unknown;
   readonly batch: Batch | null;
   readonly index: number;
-  /** `performance.now()` (coarse: see Core.now) when the call arrived. */
+  /** Clock time (ms, coarse: see CallStats.now) when the call arrived. */
   readonly start: number;
   state: number;
   private controller: AbortController | null;
   private abortReason: unknown;
-  /** In the channel's list (and the timeout list when handlerTimeout > 0). */
+  /** In the channel's list (and the deadline list when handlerTimeout > 0). */
   linked: boolean;
   cPrev: Call | null;
   cNext: Call | null;
   tPrev: Call | null;
   tNext: Call | null;
-  /** Next in its channel's queue of calls waiting for a handler slot. */
+  /** Next in its lane's queue of calls waiting for a handler slot. */
   qNext: Call | null;
   /** What the handler gets. */
   readonly ctx: HandlerContext;
 
   constructor(
     channel: ServerChannel,
+    lane: Lane,
     entry: MethodEntry,
     params: unknown,
     id: Id | undefined,
@@ -72,6 +79,7 @@ export class Call {
   ) {
     this.id = id;
     this.channel = channel;
+    this.lane = lane;
     this.entry = entry;
     this.params = params;
     this.batch = batch;
@@ -90,8 +98,7 @@ export class Call {
   }
 
   get deadline(): number {
-    const timeout = this.channel.core.options.handlerTimeout;
-    return timeout === 0 ? Number.POSITIVE_INFINITY : performance.timeOrigin + this.start + timeout;
+    return this.channel.deadlineOf(this.start);
   }
 
   get signal(): AbortSignal {
@@ -186,18 +193,4 @@ export class Batch {
     this.parts = new Array<string | null>(length).fill(null);
     this.pending = 1;
   }
-}
-
-/** The worker-pool task: one shared function, so no closure per call (and one parameter, so the pool makes no signal for it). */
-export function runCall(call: Call): unknown {
-  // Answered already (timed out while queued, or its peer left): never start it.
-  if (call.state !== PENDING) return undefined;
-  return call.entry.handler(call.params, call.ctx);
-}
-
-/** The worker-pool callback, shared by every call. */
-export function callDone(error: unknown, value: unknown, call: Call): void {
-  const channel = call.channel;
-  channel.complete(call, error, value);
-  channel.core.slotFreed(channel);
 }

@@ -1,59 +1,47 @@
 import { encodeBatch, encodeError } from '@rerpc/codec';
 import {
-  type ClassifiedSingle,
-  classify,
-  ErrorCode,
   type ErrorObject,
   type Id,
+  invalidMessage,
+  type MessageKind,
+  messageKind,
 } from '@rerpc/protocol';
+import type { MethodEntry, Registry } from '@rerpc/registry';
 import { Batch, Call, DONE, PENDING } from './call.js';
-import type { Core } from './core.js';
-import { methodNotFound, PARAMS_UNCHECKABLE, SHUTTING_DOWN } from './wire.js';
+import type { HandlerErrors } from './handler-errors.js';
+import type { ResolvedServerOptions } from './options.js';
+import type { Lane, Scheduler } from './scheduler.js';
+import type { CallStats } from './stats.js';
+import type { Channel, ChannelTransport } from './transport.js';
+import { batchTooLong, methodNotFound, PARAMS_UNCHECKABLE, SHUTTING_DOWN } from './wire.js';
 
 /**
- * What a transport gives the core for one connection (or one exchange): where answers go and how
- * to stop reading. TCP is one such transport; HTTP and WebSocket adapters are others.
+ * What a channel asks of the server (the core implements it). The channel owns its own calls and
+ * counters; everything shared (calls in flight over all channels, the fair queue, the deadline
+ * timer, the set of open channels) belongs to the core, which a channel only asks.
  */
-export interface ChannelTransport {
-  /** The peer's address for `ctx.remoteAddress`, or `null`. */
-  readonly remoteAddress: string | null;
-  /**
-   * One answer: a response or a batch array, as JSON text without framing. The transport frames
-   * it and writes it; it should coalesce the answers of one tick into one write.
-   */
-  send(text: string): void;
-  /** Stop delivering messages (too many calls in flight, or the server is saturated). */
-  pause(): void;
-  /** Deliver messages again. */
-  resume(): void;
-  /**
-   * The channel is ending and has nothing left in flight: every later request is only refused
-   * (-32002, "not run"), and refusals may still be sent. Close gracefully; a persistent transport
-   * should keep reading (and sending refusals) for a short grace period first, so requests already
-   * on their way are answered "not run" rather than lost in its close.
-   */
-  end(): void;
-}
-
-/** The core's side of one connection: feed it parsed messages; answers go to its transport. */
-export interface Channel {
-  /**
-   * Dispatches one parsed JSON value (a message or a batch). Returns `true` when an answer will be
-   * sent (now or later) and `false` when none will (a notification, an all-notification batch, a
-   * response-shaped message, or the channel is ending).
-   */
-  receive(value: unknown): boolean;
-  /** Sends an error with id `null`: for input the transport could not decode (e.g. -32700). */
-  sendError(error: ErrorObject): void;
-  /**
-   * Stops taking calls: calls in flight are answered, later requests get -32002 "Server is shutting
-   * down" (they are not run), and once nothing is in flight the transport's `end()` is called.
-   */
-  end(): void;
-  /** The peer is gone: in-flight calls are aborted (`ctx.signal`) and nothing more is sent. */
-  destroy(reason?: unknown): void;
-  /** Calls received and not answered yet. */
-  readonly inFlight: number;
+export interface ChannelHost {
+  readonly options: ResolvedServerOptions;
+  readonly registry: Registry;
+  readonly stats: CallStats;
+  readonly handlerErrors: HandlerErrors;
+  /** Runs calls now or queues them (the fair queue's owner). */
+  readonly scheduler: Scheduler;
+  /** `close()` has begun: requests are refused with -32002. */
+  readonly closing: boolean;
+  /** The scheduler's queue filled up or drained: every channel is told to pause or resume. */
+  saturationChanged(): void;
+  /** A call was accepted (it is now in flight). */
+  callAdded(): void;
+  /** Watches `call`'s deadline (it did not finish synchronously). */
+  watch(call: Call): void;
+  unwatch(call: Call): void;
+  /** A call of `channel` was answered (or dropped, for a notification). */
+  callSettled(channel: ServerChannel): void;
+  /** `channel` was destroyed and its `dropped` calls in flight with it. */
+  channelDestroyed(channel: ServerChannel, dropped: number): void;
+  /** A call's deadline (`Date.now()` ms) from its start time. */
+  deadlineOf(start: number): number;
 }
 
 // Channel states.
@@ -64,23 +52,34 @@ const DESTROYED = 3;
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
+/**
+ * The life of a request, top-down (as fastify's lib/handle-request.js), one stage per section:
+ *
+ *   1 receive    a message or a batch, from the transport (already decoded by the codec)
+ *   2 classify   protocol's messageKind(): request, notification, response or invalid
+ *   3 look up    the registry's entry for the method
+ *   4 validate   its params schema, compiled at registration
+ *   5 queue/run  the core's scheduler starts the handler (runCall) now or when a slot frees up
+ *   6 answer     the handler's value or error, encoded; a batch is sent once complete
+ *   7 release    counters, reading resumed, the channel ended when it was ending
+ *
+ * then the channel's own life (end, destroy, pause). One channel per connection (TCP) or per
+ * `handle()` exchange (ephemeral).
+ */
 export class ServerChannel implements Channel {
-  readonly core: Core;
+  readonly host: ChannelHost;
   readonly transport: ChannelTransport;
   readonly remoteAddress: string | null;
   /** A `handle()` exchange: tracked by the core only while it has calls in flight. */
   readonly ephemeral: boolean;
+  /** Its place in the core's fair queue. */
+  readonly lane: Lane;
   inFlight: number;
-  /** Its handlers running now (pool slots held, counting handlers still running after a timeout). */
-  running: number;
-  /** Its calls waiting for a handler slot, oldest first (linked through `qNext`). */
-  qHead: Call | null;
-  private qTail: Call | null;
-  private qLength: number;
-  /** In the core's round-robin of connections that may start a queued call. */
-  inRing: boolean;
-  rNext: ServerChannel | null;
-  /** Calls that did not finish synchronously, newest first. */
+  readonly scheduler: Scheduler;
+  private readonly registry: Registry;
+  private readonly stats: CallStats;
+  private readonly maxInFlight: number;
+  /** Calls that did not finish synchronously, newest first (linked through `cPrev`/`cNext`). */
   private head: Call | null;
   private state: number;
   /** In flight reached maxInFlightPerConnection. */
@@ -88,188 +87,115 @@ export class ServerChannel implements Channel {
   /** What the transport was last told. */
   private paused: boolean;
 
-  constructor(core: Core, transport: ChannelTransport, ephemeral: boolean) {
-    this.core = core;
+  constructor(host: ChannelHost, transport: ChannelTransport, ephemeral: boolean, lane: Lane) {
+    this.host = host;
     this.transport = transport;
     this.remoteAddress = transport.remoteAddress ?? null;
     this.ephemeral = ephemeral;
+    this.lane = lane;
     this.inFlight = 0;
-    this.running = 0;
-    this.qHead = null;
-    this.qTail = null;
-    this.qLength = 0;
-    this.inRing = false;
-    this.rNext = null;
+    this.registry = host.registry;
+    this.stats = host.stats;
+    this.scheduler = host.scheduler;
+    this.maxInFlight = host.options.maxInFlightPerConnection;
     this.head = null;
     this.state = OPEN;
     this.limitPaused = false;
     this.paused = false;
   }
 
+  // 1. Receive ------------------------------------------------------------------------------
+
   receive(value: unknown): boolean {
-    if (this.state !== OPEN || this.core.closing) return this.refuse(value);
-    if (Array.isArray(value)) return this.receiveBatch(value);
-    return this.receiveOne(value, null, 0);
+    if (this.state === DESTROYED) return false;
+    // While ending (also after transport.end(), during its grace period) requests are refused
+    // with -32002 and nothing runs.
+    const refusing = this.state !== OPEN || this.host.closing;
+    if (Array.isArray(value)) return this.receiveBatch(value, refusing);
+    return this.receiveOne(value, null, 0, refusing);
+  }
+
+  private receiveBatch(items: unknown[], refusing: boolean): boolean {
+    const length = items.length;
+    if (length === 0) {
+      this.fail(invalidMessage(items, false)!.error, null, null, 0);
+      return true;
+    }
+    const max = this.host.options.maxBatchLength;
+    if (!refusing && length > max) {
+      this.fail(batchTooLong(length, max), null, null, 0);
+      return true;
+    }
+    const batch = new Batch(length);
+    let answers = 0;
+    for (let i = 0; i < length; i++) {
+      if (this.receiveOne(items[i], batch, i, refusing)) answers++;
+    }
+    if (--batch.pending === 0) this.sendBatch(batch);
+    return answers > 0;
+  }
+
+  // 2. Classify -----------------------------------------------------------------------------
+
+  /** One message, alone (`batch` null) or as member `index` of `batch`; true when it is answered. */
+  private receiveOne(
+    value: unknown,
+    batch: Batch | null,
+    index: number,
+    refusing: boolean,
+  ): boolean {
+    const kind = messageKind(value);
+    if (kind === 'request' && !refusing) {
+      // messageKind() checked these own members: method a string, params absent or structured,
+      // id valid.
+      const m = value as Record<string, unknown>;
+      const params = hasOwn.call(m, 'params') ? m['params'] : undefined;
+      this.dispatch(m['method'] as string, params, m['id'] as Id, batch, index);
+      return true;
+    }
+    return this.receiveOther(value, kind, batch, index, refusing);
   }
 
   /**
-   * One message, alone (`batch` null) or as member `index` of `batch`. The usual well-formed
-   * request is checked inline: protocol's classify() allocates two objects per message. Anything
-   * else takes classify() for the exact spec error. Own properties only.
+   * Anything but a request to run: a notification, a request while refusing, a response, an
+   * invalid message. Apart from the usual request, so that stays small enough to inline whole.
    */
-  private receiveOne(value: unknown, batch: Batch | null, index: number): boolean {
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      const m = value as Record<string, unknown>;
-      const method = m['method'];
-      if (
-        m['jsonrpc'] === '2.0' &&
-        typeof method === 'string' &&
-        hasOwn.call(m, 'jsonrpc') &&
-        hasOwn.call(m, 'method')
-      ) {
-        const params = hasOwn.call(m, 'params') ? m['params'] : undefined;
-        if (params === undefined || (typeof params === 'object' && params !== null)) {
-          if (!hasOwn.call(m, 'id')) {
-            // Notifications in a batch run but are not waited for: they add nothing to its answer.
-            this.dispatch(method, params, undefined, null, 0);
-            return false;
-          }
-          const id = m['id'];
-          if (
-            id === null ||
-            typeof id === 'string' ||
-            (typeof id === 'number' && Number.isFinite(id))
-          ) {
-            this.dispatch(method, params, id, batch, index);
-            return true;
-          }
-        }
+  private receiveOther(
+    value: unknown,
+    kind: MessageKind,
+    batch: Batch | null,
+    index: number,
+    refusing: boolean,
+  ): boolean {
+    const m = value as Record<string, unknown>;
+    if (kind === 'notification') {
+      // Notifications in a batch run but are not waited for: they add nothing to its answer.
+      if (!refusing) {
+        this.dispatch(
+          m['method'] as string,
+          hasOwn.call(m, 'params') ? m['params'] : undefined,
+          undefined,
+          null,
+          0,
+        );
       }
+      return false;
     }
-    // classify() of a one-member array classifies the member by batch rules.
-    const c = batch === null ? classify(value) : classify([value]);
-    const single = c.kind === 'batch' ? c.items[0]! : c;
-    return this.receiveOther(single, batch, index);
-  }
-
-  sendError(error: ErrorObject): void {
-    if (this.state === DESTROYED) return;
-    this.core.countError(error.code);
-    this.transport.send(encodeError(null, error));
-  }
-
-  end(): void {
-    if (this.state !== OPEN) return;
-    this.state = ENDING;
-    this.updatePause();
-    if (this.inFlight === 0) this.finish();
-  }
-
-  destroy(reason?: unknown): void {
-    if (this.state === DESTROYED) return;
-    this.state = DESTROYED;
-    const core = this.core;
-    let call = this.head;
-    this.head = null;
-    while (call !== null) {
-      const next = call.cNext;
-      call.cPrev = null;
-      call.cNext = null;
-      call.linked = false;
-      call.state = DONE;
-      core.unlinkTimeout(call);
-      call.abort(reason);
-      this.inFlight--;
-      core.inFlight--;
-      call = next;
+    if (kind === 'request') {
+      this.fail(SHUTTING_DOWN, m['id'] as Id, batch, index);
+      return true;
     }
-    if (this.qLength > 0) {
-      // Every queued call was aborted above: drop them now rather than when their turn comes.
-      const count = this.qLength;
-      this.qHead = null;
-      this.qTail = null;
-      this.qLength = 0;
-      core.forgetQueued(count);
+    if (kind === 'response') {
+      // A response sent to the server: nobody asked; never answer it.
+      this.stats.countIgnoredResponse();
+      return false;
     }
-    core.channels.delete(this);
-    core.afterCall();
+    const invalid = invalidMessage(value, batch !== null)!;
+    this.fail(invalid.error, invalid.id, batch, index);
+    return true;
   }
 
-  enqueue(call: Call): void {
-    if (this.qTail === null) this.qHead = call;
-    else this.qTail.qNext = call;
-    this.qTail = call;
-    this.qLength++;
-  }
-
-  dequeue(): Call | null {
-    const call = this.qHead;
-    if (call === null) return null;
-    this.qHead = call.qNext;
-    if (this.qHead === null) this.qTail = null;
-    call.qNext = null;
-    this.qLength--;
-    return call;
-  }
-
-  /** Puts back the call `dequeue()` returned: no slot was free after all. */
-  requeue(call: Call): void {
-    call.qNext = this.qHead;
-    this.qHead = call;
-    if (this.qTail === null) this.qTail = call;
-    this.qLength++;
-  }
-
-  /** Called by the core when its saturation changes. */
-  updatePause(): void {
-    const pause = this.state === OPEN && (this.limitPaused || this.core.saturated);
-    if (pause === this.paused) return;
-    this.paused = pause;
-    if (pause) this.transport.pause();
-    else this.transport.resume();
-  }
-
-  /** A pool callback: the handler returned or threw. */
-  complete(call: Call, error: unknown, value: unknown): void {
-    if (call.state !== PENDING) return;
-    call.state = DONE;
-    if (call.linked) this.unlink(call);
-    const core = this.core;
-    core.recordLatency(call.start);
-    const id = call.id;
-    if (id === undefined) {
-      // A notification: never answered, but its failure is counted and reported.
-      if (error !== null) core.errorObject(error, call);
-    } else {
-      let text: string;
-      if (error === null) {
-        try {
-          text = call.entry.encoder.success(id, value);
-        } catch (cause) {
-          text = encodeError(id, core.unserialisable(cause, call));
-        }
-      } else {
-        text = encodeError(id, core.errorObject(error, call));
-      }
-      this.answer(call.batch, call.index, text);
-      if (call.batch !== null && --call.batch.pending === 0) this.sendBatch(call.batch);
-    }
-    this.release();
-  }
-
-  /** The server's sweep found `call` past handlerTimeout (it is already off the timeout list). */
-  expire(call: Call, error: ErrorObject, reason: unknown): void {
-    if (call.state !== PENDING) return;
-    call.state = DONE;
-    if (call.linked) this.unlink(call);
-    call.abort(reason);
-    this.core.countError(error.code);
-    if (call.id !== undefined) {
-      this.answer(call.batch, call.index, encodeError(call.id, error));
-      if (call.batch !== null && --call.batch.pending === 0) this.sendBatch(call.batch);
-    }
-    this.release();
-  }
+  // 3. Look up, 4. validate, 5. queue or run ----------------------------------------------------
 
   private dispatch(
     method: string,
@@ -278,97 +204,112 @@ export class ServerChannel implements Channel {
     batch: Batch | null,
     index: number,
   ): void {
-    const core = this.core;
-    const entry = core.registry.get(method);
+    const entry = this.registry.get(method);
     if (entry === undefined) {
       this.fail(methodNotFound(method), id, batch, index);
       return;
     }
-    if (entry.validate !== null) {
-      let invalid: ErrorObject | null;
-      try {
-        invalid = entry.validate(params);
-      } catch {
-        // A validator can only throw on pathological input (a recursive schema meeting very deep
-        // params exhausts the stack): refuse the params rather than fail the connection.
-        invalid = PARAMS_UNCHECKABLE;
-      }
-      if (invalid !== null) {
-        this.fail(invalid, id, batch, index);
-        return;
-      }
-    }
-    const call = new Call(this, entry, params, id, batch, index, core.callStart());
+    if (entry.validate !== null && !this.validParams(entry, params, id, batch, index)) return;
+    const call = new Call(this, this.lane, entry, params, id, batch, index, this.stats.callStart());
     if (batch !== null) batch.pending++;
-    this.inFlight++;
-    core.inFlight++;
-    if (this.inFlight >= core.options.maxInFlightPerConnection && !this.limitPaused) {
-      this.limitPaused = true;
-      this.updatePause();
-    }
-    core.submit(call);
-    if (call.state === PENDING) {
-      // Not finished synchronously: track it for disconnects and timeouts.
-      call.linked = true;
-      call.cNext = this.head;
-      if (this.head !== null) this.head.cPrev = call;
-      this.head = call;
-      core.linkTimeout(call);
-    }
+    if (++this.inFlight >= this.maxInFlight) this.limitReached();
+    this.host.callAdded();
+    this.stats.countCall();
+    if (this.scheduler.submit(call)) this.host.saturationChanged();
+    if (call.state === PENDING) this.track(call);
   }
 
-  /** Anything but a well-formed single request or notification. */
-  private receiveOther(c: ClassifiedSingle, batch: Batch | null, index: number): boolean {
-    switch (c.kind) {
-      case 'request':
-        this.dispatch(c.message.method, c.message.params, c.message.id, batch, index);
-        return true;
-      case 'notification':
-        this.dispatch(c.message.method, c.message.params, undefined, null, 0);
-        return false;
-      case 'invalid':
-        this.fail(c.error, c.id, batch, index);
-        return true;
-      default:
-        // A response sent to the server: nobody asked; never answer it.
-        this.core.ignoredResponses++;
-        return false;
+  /** Checks params against the method's schema; answers -32602 and returns false when they fail. */
+  private validParams(
+    entry: MethodEntry,
+    params: unknown,
+    id: Id | undefined,
+    batch: Batch | null,
+    index: number,
+  ): boolean {
+    let invalid: ErrorObject | null;
+    try {
+      invalid = entry.validate!(params);
+    } catch {
+      // A validator can only throw on pathological input (a recursive schema meeting very deep
+      // params exhausts the stack): refuse the params rather than fail the connection.
+      invalid = PARAMS_UNCHECKABLE;
     }
+    if (invalid === null) return true;
+    this.fail(invalid, id, batch, index);
+    return false;
   }
 
-  private receiveBatch(items: unknown[]): boolean {
-    const core = this.core;
-    const length = items.length;
-    if (length === 0) {
-      return this.receiveOther(classify(items) as ClassifiedSingle, null, 0);
+  /** In flight reached maxInFlightPerConnection: stop reading until it is down to half. */
+  private limitReached(): void {
+    if (this.limitPaused) return;
+    this.limitPaused = true;
+    this.updatePause();
+  }
+
+  /** A call not finished synchronously: tracked for disconnects and timeouts. */
+  private track(call: Call): void {
+    call.linked = true;
+    call.cNext = this.head;
+    if (this.head !== null) this.head.cPrev = call;
+    this.head = call;
+    this.host.watch(call);
+  }
+
+  // 6. Answer ---------------------------------------------------------------------------------
+
+  /** The handler returned or threw (through callDone, below). */
+  complete(call: Call, error: unknown, value: unknown): void {
+    if (call.state !== PENDING) return;
+    call.state = DONE;
+    if (call.linked) this.unlink(call);
+    this.stats.recordLatency(call.start);
+    const id = call.id;
+    if (id === undefined) {
+      // A notification: never answered, but its failure is counted and reported.
+      if (error !== null)
+        this.stats.countError(this.host.handlerErrors.thrown(error, call.ctx).code);
+    } else {
+      let text: string;
+      if (error === null) {
+        try {
+          text = call.entry.encoder.success(id, value);
+        } catch (cause) {
+          text = this.errorText(id, this.host.handlerErrors.unserialisable(cause, call.ctx));
+        }
+      } else {
+        text = this.errorText(id, this.host.handlerErrors.thrown(error, call.ctx));
+      }
+      this.answer(call.batch, call.index, text);
+      if (call.batch !== null && --call.batch.pending === 0) this.sendBatch(call.batch);
     }
-    if (length > core.options.maxBatchLength) {
-      this.fail(
-        {
-          code: ErrorCode.InvalidRequest,
-          message: 'Invalid Request',
-          data: `batch of ${length} members exceeds maxBatchLength (${core.options.maxBatchLength}); split it`,
-        },
-        null,
-        null,
-        0,
-      );
-      return true;
+    this.release();
+  }
+
+  /** The core found `call` past handlerTimeout (it is already off the deadline list). */
+  expire(call: Call, error: ErrorObject, reason: unknown): void {
+    if (call.state !== PENDING) return;
+    call.state = DONE;
+    if (call.linked) this.unlink(call);
+    call.abort(reason);
+    this.stats.countError(error.code);
+    if (call.id !== undefined) {
+      this.answer(call.batch, call.index, encodeError(call.id, error));
+      if (call.batch !== null && --call.batch.pending === 0) this.sendBatch(call.batch);
     }
-    const batch = new Batch(length);
-    let answers = 0;
-    for (let i = 0; i < length; i++) {
-      if (this.receiveOne(items[i], batch, i)) answers++;
-    }
-    if (--batch.pending === 0) this.sendBatch(batch);
-    return answers > 0;
+    this.release();
   }
 
   /** An answer that needs no handler: an invalid message, an unknown method, invalid params. */
   private fail(error: ErrorObject, id: Id | undefined, batch: Batch | null, index: number): void {
-    this.core.countError(error.code);
+    this.stats.countError(error.code);
     if (id === undefined) return;
     this.answer(batch, index, encodeError(id, error));
+  }
+
+  private errorText(id: Id, error: ErrorObject): string {
+    this.stats.countError(error.code);
+    return encodeError(id, error);
   }
 
   private answer(batch: Batch | null, index: number, text: string): void {
@@ -385,20 +326,17 @@ export class ServerChannel implements Channel {
     if (parts.length > 0 && this.state !== DESTROYED) this.transport.send(encodeBatch(parts));
   }
 
-  /** After a call was answered: counters, batch completion, resume, end. */
+  // 7. Release --------------------------------------------------------------------------------
+
+  /** After a call was answered: counters, resume reading, end. */
   private release(): void {
     this.inFlight--;
-    const core = this.core;
-    core.inFlight--;
-    if (this.limitPaused && this.inFlight <= core.options.maxInFlightPerConnection >>> 1) {
+    if (this.limitPaused && this.inFlight <= this.maxInFlight >>> 1) {
       this.limitPaused = false;
       this.updatePause();
     }
-    if (this.inFlight === 0) {
-      if (this.state === ENDING) this.finish();
-      if (this.ephemeral) core.channels.delete(this);
-    }
-    core.afterCall();
+    if (this.inFlight === 0 && this.state === ENDING) this.finish();
+    this.host.callSettled(this);
   }
 
   private unlink(call: Call): void {
@@ -408,41 +346,89 @@ export class ServerChannel implements Channel {
     if (call.cNext !== null) call.cNext.cPrev = call.cPrev;
     call.cPrev = null;
     call.cNext = null;
-    this.core.unlinkTimeout(call);
+    this.host.unwatch(call);
+  }
+
+  // The channel's own life ------------------------------------------------------------------
+
+  sendError(error: ErrorObject): void {
+    if (this.state === DESTROYED) return;
+    this.stats.countError(error.code);
+    this.transport.send(encodeError(null, error));
+  }
+
+  end(): void {
+    if (this.state !== OPEN) return;
+    this.state = ENDING;
+    this.updatePause();
+    if (this.inFlight === 0) this.finish();
+  }
+
+  destroy(reason?: unknown): void {
+    if (this.state === DESTROYED) return;
+    this.state = DESTROYED;
+    // Every call in flight is in the list (queued ones too): abort them all.
+    let dropped = 0;
+    let call = this.head;
+    this.head = null;
+    while (call !== null) {
+      const next = call.cNext;
+      call.cPrev = null;
+      call.cNext = null;
+      call.linked = false;
+      call.state = DONE;
+      this.host.unwatch(call);
+      call.abort(reason);
+      dropped++;
+      call = next;
+    }
+    this.inFlight -= dropped;
+    this.host.channelDestroyed(this, dropped);
+  }
+
+  /**
+   * The server destroys the channel (`close()` gave up): as `destroy()`, and the transport is
+   * told through its `destroyed` hook so it can drop the connection or fail the exchange.
+   */
+  abandon(reason: unknown): void {
+    if (this.state === DESTROYED) return;
+    this.destroy(reason);
+    this.transport.destroyed?.(reason);
+  }
+
+  /** Tells the transport to pause or resume reading; called again when the core's saturation changes. */
+  updatePause(): void {
+    const pause = this.state === OPEN && (this.limitPaused || this.scheduler.saturated);
+    if (pause === this.paused) return;
+    this.paused = pause;
+    if (pause) this.transport.pause();
+    else this.transport.resume();
+  }
+
+  /** A call's deadline, for its `ctx`. */
+  deadlineOf(start: number): number {
+    return this.host.deadlineOf(start);
   }
 
   private finish(): void {
     this.state = ENDED;
     this.transport.end();
   }
+}
 
-  /**
-   * A message received while ending (also after `transport.end()`, during its grace period):
-   * requests get -32002, nothing runs.
-   */
-  private refuse(value: unknown): boolean {
-    if (this.state === DESTROYED) return false;
-    const c = classify(value);
-    if (c.kind !== 'batch') return this.refuseOne(c, null, 0);
-    const batch = new Batch(c.items.length);
-    let answers = 0;
-    for (let i = 0; i < c.items.length; i++) {
-      if (this.refuseOne(c.items[i]!, batch, i)) answers++;
-    }
-    if (--batch.pending === 0) this.sendBatch(batch);
-    return answers > 0;
-  }
+/**
+ * 5. Run: the worker pool's task, one shared function, so no closure per call (and one
+ * parameter, so the pool makes no signal for it).
+ */
+export function runCall(call: Call): unknown {
+  // Answered already (timed out while queued, or its peer left): never start it.
+  if (call.state !== PENDING) return undefined;
+  return call.entry.handler(call.params, call.ctx);
+}
 
-  private refuseOne(c: ClassifiedSingle, batch: Batch | null, index: number): boolean {
-    if (c.kind === 'request') {
-      this.fail(SHUTTING_DOWN, c.message.id, batch, index);
-      return true;
-    }
-    if (c.kind === 'invalid') {
-      this.fail(c.error, c.id, batch, index);
-      return true;
-    }
-    if (c.kind === 'response') this.core.ignoredResponses++;
-    return false;
-  }
+/** 6. The worker pool's callback, shared by every call: answer, then give the slot back. */
+export function callDone(error: unknown, value: unknown, call: Call): void {
+  const channel = call.channel;
+  channel.complete(call, error, value);
+  if (channel.scheduler.release(call.lane)) channel.host.saturationChanged();
 }

@@ -1,24 +1,14 @@
-// Every error carries a stable `code` and a `Symbol.for` brand on its prototype, so `instanceof`
-// works across two installed copies of this package (undici: lib/core/errors.js).
+import { brand, RerpcError } from '@rerpc/internal';
 
-const SERVER_CLOSED = Symbol.for('rerpc.error.RERPC_ERR_SERVER_CLOSED');
-const LISTEN = Symbol.for('rerpc.error.RERPC_ERR_LISTEN');
-const HANDLER_TIMEOUT = Symbol.for('rerpc.error.RERPC_ERR_HANDLER_TIMEOUT');
-const DISCONNECTED = Symbol.for('rerpc.error.RERPC_ERR_DISCONNECTED');
-
-function branded(value: unknown, brand: symbol): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[brand] === true
-  );
-}
+// Each error has a stable `code`; `instanceof` works across two installed copies of this package
+// (RerpcError's brand; undici: lib/core/errors.js).
 
 /**
- * The server is closed: `listen()` after `close()` rejects with it, and it is the `ctx.signal`
- * reason of a handler still running when `close()` gave up waiting.
+ * The server is closed: `listen()` after `close()` rejects with it; it is the `ctx.signal`
+ * reason of a handler still running when `close()` gave up waiting, and what `handle()` rejects
+ * with then.
  */
-export class ServerClosedError extends Error {
+export class ServerClosedError extends RerpcError {
   override readonly name = 'ServerClosedError';
   readonly code = 'RERPC_ERR_SERVER_CLOSED';
 
@@ -29,33 +19,25 @@ export class ServerClosedError extends Error {
       options,
     );
   }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return branded(value, SERVER_CLOSED);
-  }
 }
-Object.defineProperty(ServerClosedError.prototype, SERVER_CLOSED, { value: true });
+brand(ServerClosedError, 'RERPC_ERR_SERVER_CLOSED');
 
 /** `listen()` failed: the server is already listening, or the socket could not be bound (see `cause`). */
-export class ListenError extends Error {
+export class ListenError extends RerpcError {
   override readonly name = 'ListenError';
   readonly code = 'RERPC_ERR_LISTEN';
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return branded(value, LISTEN);
-  }
 }
-Object.defineProperty(ListenError.prototype, LISTEN, { value: true });
+brand(ListenError, 'RERPC_ERR_LISTEN');
 
 /**
  * The `ctx.signal` reason of a handler that ran past `handlerTimeout`: the caller was already
  * answered with -32001 "Handler timed out"; stop the work.
  */
-export class HandlerTimeoutError extends Error {
+export class HandlerTimeoutError extends RerpcError {
   override readonly name = 'HandlerTimeoutError';
   readonly code = 'RERPC_ERR_HANDLER_TIMEOUT';
   /** The `handlerTimeout` in force, in milliseconds. */
@@ -68,18 +50,14 @@ export class HandlerTimeoutError extends Error {
     );
     this.timeout = timeout;
   }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return branded(value, HANDLER_TIMEOUT);
-  }
 }
-Object.defineProperty(HandlerTimeoutError.prototype, HANDLER_TIMEOUT, { value: true });
+brand(HandlerTimeoutError, 'RERPC_ERR_HANDLER_TIMEOUT');
 
 /**
  * The `ctx.signal` reason of a handler whose peer went away (the connection closed or failed, or
  * the `signal` given to `handle()` aborted): nobody will read the answer; stop the work.
  */
-export class DisconnectedError extends Error {
+export class DisconnectedError extends RerpcError {
   override readonly name = 'DisconnectedError';
   readonly code = 'RERPC_ERR_DISCONNECTED';
 
@@ -90,9 +68,23 @@ export class DisconnectedError extends Error {
       options,
     );
   }
+}
+brand(DisconnectedError, 'RERPC_ERR_DISCONNECTED');
 
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return branded(value, DISCONNECTED);
+/**
+ * What `handle()` rejects with when the `signal` given to it aborts before the answer: the
+ * exchange is over, and its handlers' `ctx.signal` aborted (reason `DisconnectedError`). `cause`
+ * is the signal's reason. Same code (and so `instanceof`) as worker-pool's `AbortError`.
+ */
+export class AbortError extends RerpcError {
+  override readonly name = 'AbortError';
+  readonly code = 'RERPC_ERR_ABORTED';
+
+  constructor(reason: unknown) {
+    super(
+      'handle() was abandoned: the signal given to it aborted before the answer was ready (see cause); its handlers were told to stop through ctx.signal',
+      { cause: reason },
+    );
   }
 }
-Object.defineProperty(DisconnectedError.prototype, DISCONNECTED, { value: true });
+brand(AbortError, 'RERPC_ERR_ABORTED');

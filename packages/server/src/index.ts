@@ -2,11 +2,10 @@ export type { ErrorObject, Id } from '@rerpc/protocol';
 export { ErrorCode, RpcError } from '@rerpc/protocol';
 export type { JsonSchema, MethodOptions, RegisterOptions } from '@rerpc/registry';
 export { RegistrationError } from '@rerpc/registry';
-export { AbortError } from '@rerpc/worker-pool';
 export type { CallContext } from './call.js';
-export type { Channel, ChannelTransport } from './channel.js';
-export type { CoreStats, HandleOptions } from './core.js';
+export type { HandleOptions } from './core.js';
 export {
+  AbortError,
   DisconnectedError,
   HandlerTimeoutError,
   ListenError,
@@ -21,4 +20,6 @@ export {
   type ServerAddress,
   type ServerStats,
 } from './server.js';
+export type { CoreStats } from './stats.js';
+export type { Channel, ChannelTransport } from './transport.js';
 export { ServerErrorCode } from './wire.js';

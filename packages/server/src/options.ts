@@ -1,9 +1,14 @@
 import type { Framing } from '@rerpc/codec';
-import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
+import {
+  checkBoolean,
+  checkInteger,
+  checkOptions,
+  checkTime,
+  describe,
+  optionError,
+} from '@rerpc/internal';
 import type { StringFormat } from '@rerpc/registry';
 import type { CallContext } from './call.js';
-
-export { describe };
 
 /** What `onHandlerError` takes: a listener, `'log'` (the default) or `null` (silence). */
 export type HandlerErrorListener = (error: unknown, ctx: CallContext) => void;
@@ -90,7 +95,11 @@ export interface ServerOptions {
    * @default false
    */
   allowHalfOpen?: boolean;
-  /** Milliseconds `close()` waits before it aborts handlers and destroys sockets. @default 30000 */
+  /**
+   * Milliseconds `close()` waits before it aborts handlers and destroys sockets: an integer from 0
+   * (at once) to 2^31 - 1, or `Infinity` to wait forever.
+   * @default 30000
+   */
   closeTimeout?: number;
   /**
    * More JSON Schema string formats for params schemas (`{ 'order-id': /^ord_\w+$/ }` or a
@@ -161,58 +170,19 @@ export const DEFAULTS: ResolvedServerOptions = Object.freeze({
 
 const KNOWN = Object.keys(DEFAULTS);
 
-/** Node's timers take at most 2^31 - 1 ms. */
-const MAX_TIMER = 2_147_483_647;
-
-function integerAtLeast(name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw optionError(`${name} must be an integer >= ${min}, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function boolean(name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean')
-    throw optionError(`${name} must be a boolean, got ${describe(value)}`);
-  return value;
-}
-
-function milliseconds(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_TIMER) {
-    throw optionError(
-      `${name} must be an integer number of milliseconds from 0 (disabled) to ${MAX_TIMER}, got ${describe(value)}`,
-    );
-  }
-  return value;
-}
-
-/** A close timeout: an integer >= 0 or Infinity (wait forever). */
-export function checkCloseTimeout(name: string, value: unknown): number {
-  if (
-    typeof value !== 'number' ||
-    !(Number.isInteger(value) || value === Number.POSITIVE_INFINITY) ||
-    value < 0
-  ) {
-    throw optionError(
-      `${name} must be an integer number of milliseconds >= 0 or Infinity, got ${describe(value)}`,
-    );
-  }
-  return value;
-}
-
 /** Validates `options` and fills in the defaults; throws a TypeError naming option, rule and value. */
 export function resolveServerOptions(options: ServerOptions | undefined): ResolvedServerOptions {
   if (options === undefined) return DEFAULTS;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw optionError(`options must be an object, got ${describe(options)}`);
-  }
-  rejectUnknownOptions(options, KNOWN, 'createServer() options');
+  checkOptions(options, KNOWN, 'createServer() options');
   const framing = options.framing ?? DEFAULTS.framing;
   if (framing !== 'ndjson' && framing !== 'content-length') {
     throw optionError(`framing must be 'ndjson' or 'content-length', got ${describe(framing)}`);
   }
-  const exposeErrors = boolean('exposeErrors', options.exposeErrors ?? DEFAULTS.exposeErrors);
-  const allowHalfOpen = boolean('allowHalfOpen', options.allowHalfOpen ?? DEFAULTS.allowHalfOpen);
+  const exposeErrors = checkBoolean('exposeErrors', options.exposeErrors ?? DEFAULTS.exposeErrors);
+  const allowHalfOpen = checkBoolean(
+    'allowHalfOpen',
+    options.allowHalfOpen ?? DEFAULTS.allowHalfOpen,
+  );
   const onHandlerError =
     options.onHandlerError === undefined ? DEFAULTS.onHandlerError : options.onHandlerError;
   if (onHandlerError !== null && onHandlerError !== 'log' && typeof onHandlerError !== 'function') {
@@ -220,11 +190,11 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
       `onHandlerError must be a function, 'log' or null, got ${describe(onHandlerError)}`,
     );
   }
-  const concurrency = integerAtLeast('concurrency', options.concurrency ?? DEFAULTS.concurrency, 1);
+  const concurrency = checkInteger('concurrency', options.concurrency ?? DEFAULTS.concurrency, 1);
   const maxRunningPerConnection =
     options.maxRunningPerConnection === undefined
       ? Math.max(1, concurrency >>> 1)
-      : integerAtLeast('maxRunningPerConnection', options.maxRunningPerConnection, 1);
+      : checkInteger('maxRunningPerConnection', options.maxRunningPerConnection, 1);
   if (maxRunningPerConnection > concurrency) {
     throw optionError(
       `maxRunningPerConnection must be <= concurrency (${concurrency}${options.concurrency === undefined ? ', the default' : ''}), got ${maxRunningPerConnection}; raise concurrency too`,
@@ -232,43 +202,40 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
   }
   return Object.freeze({
     framing,
-    maxMessageBytes: integerAtLeast(
+    maxMessageBytes: checkInteger(
       'maxMessageBytes',
       options.maxMessageBytes ?? DEFAULTS.maxMessageBytes,
       1,
     ),
-    maxBatchLength: integerAtLeast(
+    maxBatchLength: checkInteger(
       'maxBatchLength',
       options.maxBatchLength ?? DEFAULTS.maxBatchLength,
       1,
     ),
-    maxConnections: integerAtLeast(
+    maxConnections: checkInteger(
       'maxConnections',
       options.maxConnections ?? DEFAULTS.maxConnections,
       1,
     ),
-    maxInFlightPerConnection: integerAtLeast(
+    maxInFlightPerConnection: checkInteger(
       'maxInFlightPerConnection',
       options.maxInFlightPerConnection ?? DEFAULTS.maxInFlightPerConnection,
       1,
     ),
-    idleTimeout: milliseconds('idleTimeout', options.idleTimeout ?? DEFAULTS.idleTimeout),
-    handlerTimeout: milliseconds(
-      'handlerTimeout',
-      options.handlerTimeout ?? DEFAULTS.handlerTimeout,
-    ),
-    maxWriteBufferBytes: integerAtLeast(
+    idleTimeout: checkTime('idleTimeout', options.idleTimeout ?? DEFAULTS.idleTimeout),
+    handlerTimeout: checkTime('handlerTimeout', options.handlerTimeout ?? DEFAULTS.handlerTimeout),
+    maxWriteBufferBytes: checkInteger(
       'maxWriteBufferBytes',
       options.maxWriteBufferBytes ?? DEFAULTS.maxWriteBufferBytes,
       1,
     ),
     concurrency,
     maxRunningPerConnection,
-    maxDepth: integerAtLeast('maxDepth', options.maxDepth ?? DEFAULTS.maxDepth, 1),
-    maxQueue: integerAtLeast('maxQueue', options.maxQueue ?? DEFAULTS.maxQueue, 0),
+    maxDepth: checkInteger('maxDepth', options.maxDepth ?? DEFAULTS.maxDepth, 1),
+    maxQueue: checkInteger('maxQueue', options.maxQueue ?? DEFAULTS.maxQueue, 0),
     allowHalfOpen,
-    closeTimeout: checkCloseTimeout('closeTimeout', options.closeTimeout ?? DEFAULTS.closeTimeout),
-    closeGrace: milliseconds('closeGrace', options.closeGrace ?? DEFAULTS.closeGrace),
+    closeTimeout: checkTime('closeTimeout', options.closeTimeout ?? DEFAULTS.closeTimeout, true),
+    closeGrace: checkTime('closeGrace', options.closeGrace ?? DEFAULTS.closeGrace),
     // Checked by createRegistry() when the server is made.
     formats: options.formats ?? DEFAULTS.formats,
     exposeErrors,

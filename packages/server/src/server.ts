@@ -1,18 +1,13 @@
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
-import { optionError, rejectUnknownOptions } from '@rerpc/internal';
+import { checkInteger, checkOptions, checkTime, describe, optionError } from '@rerpc/internal';
 import type { MethodOptions, RegisterOptions } from '@rerpc/registry';
 import type { CallContext } from './call.js';
-import type { Channel, ChannelTransport } from './channel.js';
-import { Core, type CoreStats, type HandleOptions } from './core.js';
+import { Core, type HandleOptions } from './core.js';
 import { ListenError, ServerClosedError } from './errors.js';
-import {
-  checkCloseTimeout,
-  describe,
-  type ResolvedServerOptions,
-  resolveServerOptions,
-  type ServerOptions,
-} from './options.js';
+import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './options.js';
+import type { Clock, CoreStats } from './stats.js';
 import { Connection, type ConnectionOwner, resetSocket } from './tcp.js';
+import type { Channel, ChannelTransport } from './transport.js';
 
 /** Where to listen: a TCP port (0 picks a free one) on a host, or a Unix socket / Windows pipe path. */
 export type ListenOptions =
@@ -35,9 +30,15 @@ export type ServerAddress = { host: string; port: number; family: string } | { p
 
 /** Options of `close()`. */
 export interface CloseOptions {
-  /** Milliseconds to wait before aborting handlers and destroying sockets; default: the server's `closeTimeout`. */
+  /**
+   * Milliseconds to wait before aborting handlers and destroying sockets: an integer from 0 to
+   * 2^31 - 1, or `Infinity` to wait forever; default: the server's `closeTimeout`.
+   */
   timeout?: number;
 }
+
+const CLOSE_OPTIONS: readonly string[] = ['timeout'];
+const LISTEN_OPTIONS: readonly string[] = ['port', 'host', 'backlog', 'path'];
 
 /** A snapshot of the server's counters (each call returns a new object). */
 export interface ServerStats extends CoreStats {
@@ -85,7 +86,9 @@ export interface Server extends AsyncDisposable {
   /**
    * The transport-free core: answers one JSON-RPC message or batch (text or UTF-8 bytes) with
    * the response text, or `null` when nothing is to be sent back (notifications, responses).
-   * Rejects with `AbortError` when `options.signal` aborts first; never rejects otherwise.
+   * Rejects with `AbortError` when `options.signal` aborts first, with `ServerClosedError` when
+   * `close()` gives up before the answer, and with a `TypeError` for invalid arguments; never for
+   * bad input (that is answered).
    */
   handle(message: string | Uint8Array, options?: HandleOptions): Promise<string | null>;
   /**
@@ -116,6 +119,11 @@ export function createServer(options?: ServerOptions): Server {
   return new RpcServer(resolveServerOptions(options));
 }
 
+/** `createServer` reading time from `clock`: for tests, not exported from the package. */
+export function createServerWithClock(options: ServerOptions | undefined, clock: Clock): Server {
+  return new RpcServer(resolveServerOptions(options), clock);
+}
+
 class RpcServer implements Server, ConnectionOwner {
   readonly options: ResolvedServerOptions;
   private readonly core: Core;
@@ -131,9 +139,9 @@ class RpcServer implements Server, ConnectionOwner {
   private closeTimer: NodeJS.Timeout | null = null;
   private listenerClosed = false;
 
-  constructor(options: ResolvedServerOptions) {
+  constructor(options: ResolvedServerOptions, clock?: Clock) {
     this.options = options;
-    this.core = new Core(options);
+    this.core = new Core(options, clock);
   }
 
   register(instance: object, options?: RegisterOptions): string[] {
@@ -207,21 +215,14 @@ class RpcServer implements Server, ConnectionOwner {
     if (this.closing !== null) return this.closing;
     let timeout: number;
     try {
-      if (options !== undefined) {
-        if (typeof options !== 'object' || options === null) {
-          throw optionError(`close options must be an object, got ${describe(options)}`);
-        }
-        rejectUnknownOptions(options, ['timeout'], 'close() options');
-      }
+      checkOptions(options, CLOSE_OPTIONS, 'close() options');
       timeout =
         options?.timeout === undefined
           ? this.options.closeTimeout
-          : checkCloseTimeout('timeout', options.timeout);
+          : checkTime('timeout', options.timeout, true);
     } catch (error) {
       return Promise.reject(error);
     }
-    const core = this.core;
-    core.closing = true;
     this.closing = new Promise<void>((resolve) => {
       this.closeResolve = resolve;
     });
@@ -233,8 +234,7 @@ class RpcServer implements Server, ConnectionOwner {
     } else {
       this.listenerClosed = true;
     }
-    core.idleListener = () => this.checkClosed();
-    for (const channel of [...core.channels]) channel.end();
+    this.core.beginClose(() => this.checkClosed());
     if (timeout === 0) {
       this.forceClose();
     } else if (timeout !== Number.POSITIVE_INFINITY) {
@@ -255,7 +255,7 @@ class RpcServer implements Server, ConnectionOwner {
       bytesIn += connection.socket.bytesRead;
       bytesOut += connection.socket.bytesWritten;
     }
-    const core = this.core.stats();
+    const core = this.core.snapshot();
     return {
       connections: {
         open: this.connections.size,
@@ -294,8 +294,10 @@ class RpcServer implements Server, ConnectionOwner {
     const reason = new ServerClosedError(
       'The server closed before this call finished (close() timed out); stop the work',
     );
-    for (const channel of [...this.core.channels]) channel.destroy(reason);
-    // A reset, not a FIN: calls were abandoned, and a FIN from us means "all I ran is answered".
+    // Each transport is told (TCP resets its socket; a handle() call rejects with the reason).
+    this.core.abandon(reason);
+    // Connections whose channel was already gone (a peer that left, still flushing) too: a reset,
+    // not a FIN, since calls were abandoned and a FIN from us means "all I ran is answered".
     for (const connection of this.connections) resetSocket(connection.socket);
     this.checkClosed();
   }
@@ -307,10 +309,7 @@ class RpcServer implements Server, ConnectionOwner {
     this.closeResolve = null;
     if (this.closeTimer !== null) clearTimeout(this.closeTimer);
     this.closeTimer = null;
-    this.core.idleListener = null;
-    this.core.stopTimer();
-    // Nothing of ours is left in flight; handlers that ignored their signal are let go.
-    void this.core.pool.close({ timeout: 0 });
+    this.core.shutDown();
     resolve();
   }
 }
@@ -321,14 +320,8 @@ function listenArgs(options: ListenOptions): {
   args: { port?: number; host?: string; path?: string; backlog?: number };
   where: string;
 } {
-  if (typeof options !== 'object' || options === null) {
-    throw optionError(`listen options must be an object, got ${describe(options)}`);
-  }
-  rejectUnknownOptions(options, ['port', 'host', 'backlog', 'path'], 'listen() options');
-  const backlog = options.backlog ?? 511;
-  if (!Number.isInteger(backlog) || backlog < 1) {
-    throw optionError(`backlog must be an integer >= 1, got ${describe(backlog)}`);
-  }
+  checkOptions(options, LISTEN_OPTIONS, 'listen() options');
+  const backlog = checkInteger('backlog', options.backlog ?? 511, 1);
   if ('path' in options && options.path !== undefined) {
     if (typeof options.path !== 'string' || options.path.length === 0) {
       throw optionError(`path must be a non-empty string, got ${describe(options.path)}`);
@@ -336,10 +329,7 @@ function listenArgs(options: ListenOptions): {
     return { args: { path: options.path, backlog }, where: options.path };
   }
   const o = options as { port?: number; host?: string };
-  const port = o.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw optionError(`port must be an integer from 0 to 65535, got ${describe(port)}`);
-  }
+  const port = checkInteger('port', o.port ?? 0, 0, 65535);
   const host = o.host ?? '127.0.0.1';
   if (typeof host !== 'string' || host.length === 0) {
     throw optionError(`host must be a non-empty string, got ${describe(host)}`);

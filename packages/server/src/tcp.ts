@@ -7,10 +7,10 @@ import {
   type FramingError,
   frame,
 } from '@rerpc/codec';
-import type { Channel, ChannelTransport } from './channel.js';
 import type { Core } from './core.js';
 import { DisconnectedError } from './errors.js';
-import { messageTooLarge, parseError, tooDeep } from './wire.js';
+import type { Channel, ChannelTransport } from './transport.js';
+import { messageTooLarge, parseError, undecodable } from './wire.js';
 
 /**
  * After the server half-closes a connection and its last byte is flushed, how long it waits for
@@ -111,17 +111,7 @@ export class Connection implements ChannelTransport, DecoderHandlers {
   }
 
   onParseError(error: FrameParseError): void {
-    if (error.reason === 'depth') {
-      this.channel.sendError(tooDeep(this.core.options.maxDepth));
-      return;
-    }
-    this.channel.sendError(
-      parseError(
-        error.reason === 'utf8'
-          ? 'the message is not valid UTF-8'
-          : `invalid JSON: ${(error.cause as Error | undefined)?.message ?? 'syntax error'}`,
-      ),
-    );
+    this.channel.sendError(undecodable(error, this.core.options.maxDepth));
   }
 
   onOversize(): void {
@@ -175,6 +165,11 @@ export class Connection implements ChannelTransport, DecoderHandlers {
    * not be told from one that ran, while one answered -32002 is known not to have run, and a
    * rerpc client that has seen a -32002 knows that nothing unanswered at our FIN ran either.
    */
+  /** The server abandoned the channel (`close()` timed out): reset, never FIN (see `resetSocket`). */
+  destroyed(): void {
+    if (!this.socket.destroyed) resetSocket(this.socket);
+  }
+
   end(): void {
     if (this.ending) return;
     this.ending = true;
@@ -298,12 +293,12 @@ export class Connection implements ChannelTransport, DecoderHandlers {
   }
 
   private onData(chunk: Buffer): void {
-    const core = this.core;
-    core.beginBurst();
+    const stats = this.core.stats;
+    stats.beginBurst();
     try {
       this.decoder.push(chunk);
     } finally {
-      core.endBurst();
+      stats.endBurst();
     }
   }
 
@@ -314,11 +309,11 @@ export class Connection implements ChannelTransport, DecoderHandlers {
    */
   private onEnd(): void {
     const core = this.core;
-    core.beginBurst();
+    core.stats.beginBurst();
     try {
       this.decoder.end();
     } finally {
-      core.endBurst();
+      core.stats.endBurst();
     }
     if (core.options.allowHalfOpen) {
       this.channel.end();

@@ -1,3 +1,4 @@
+import type { FrameParseError } from '@rerpc/codec';
 import { ErrorCode, type ErrorObject } from '@rerpc/protocol';
 
 /**
@@ -71,4 +72,23 @@ export function messageTooLarge(limit: number, closing: boolean): ErrorObject {
     message: 'Invalid Request',
     data: `message exceeds maxMessageBytes (${limit} bytes)${closing ? '; the connection is closed' : ''}`,
   };
+}
+
+/** -32600 for a batch over maxBatchLength: nothing in it runs. */
+export function batchTooLong(length: number, limit: number): ErrorObject {
+  return {
+    code: ErrorCode.InvalidRequest,
+    message: 'Invalid Request',
+    data: `batch of ${length} members exceeds maxBatchLength (${limit}); split it`,
+  };
+}
+
+/** The answer (id null) to a message the codec could not decode; every transport uses it. */
+export function undecodable(error: FrameParseError, maxDepth: number): ErrorObject {
+  if (error.reason === 'depth') return tooDeep(maxDepth);
+  return parseError(
+    error.reason === 'utf8'
+      ? 'the message is not valid UTF-8'
+      : `invalid JSON: ${(error.cause as Error | undefined)?.message ?? 'syntax error'}`,
+  );
 }

@@ -191,7 +191,7 @@ describe('close()', () => {
   it('rejects an invalid timeout', async () => {
     const server = makeServer();
     await expect(server.close({ timeout: -1 })).rejects.toThrow(
-      'timeout must be an integer number of milliseconds >= 0 or Infinity, got -1',
+      'timeout must be an integer number of milliseconds from 0 to 2147483647, or Infinity to wait forever, got -1',
     );
   });
 
@@ -257,13 +257,13 @@ describe('listen()', () => {
   });
 
   const invalid: Array<[unknown, string]> = [
-    [{ port: -1 }, 'port must be an integer from 0 to 65535, got -1'],
-    [{ port: 70000 }, 'port must be an integer from 0 to 65535, got 70000'],
-    [{ port: '80' }, 'port must be an integer from 0 to 65535, got "80"'],
+    [{ port: -1 }, 'port must be an integer between 0 and 65535, got -1'],
+    [{ port: 70000 }, 'port must be an integer between 0 and 65535, got 70000'],
+    [{ port: '80' }, 'port must be an integer between 0 and 65535, got "80"'],
     [{ host: '' }, 'host must be a non-empty string, got ""'],
     [{ path: '' }, 'path must be a non-empty string, got ""'],
     [{ backlog: 0 }, 'backlog must be an integer >= 1, got 0'],
-    [null, 'listen options must be an object, got null'],
+    [null, 'listen() options must be an object, got null'],
   ];
   for (const [options, message] of invalid) {
     it(`rejects "${message}"`, async () => {

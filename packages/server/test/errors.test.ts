@@ -21,6 +21,7 @@ const errors = [
   ],
   [HandlerTimeoutError, new HandlerTimeoutError('m', 10, { cause }), 'RERPC_ERR_HANDLER_TIMEOUT'],
   [DisconnectedError, new DisconnectedError(undefined, { cause }), 'RERPC_ERR_DISCONNECTED'],
+  [AbortError, new AbortError(cause), 'RERPC_ERR_ABORTED'],
 ] as const;
 
 describe('errors', () => {
@@ -53,6 +54,7 @@ describe('errors', () => {
     );
     expect(new HandlerTimeoutError('Svc.m', 250).timeout).toBe(250);
     expect(new DisconnectedError().message).toMatch(/stop the work/);
+    expect(new AbortError('gone').message).toMatch(/^handle\(\) was abandoned/);
   });
 
   it('uses server error codes in the implementation-defined range', () => {
@@ -70,7 +72,6 @@ describe('README', () => {
     const all = [
       ...errors.map(([Class, error]) => [Class.name, error.code]),
       ['RegistrationError', new RegistrationError('x').code],
-      ['AbortError', new AbortError(null).code],
       ['RpcError', 'RpcError'],
     ];
     for (const [name, code] of all) {

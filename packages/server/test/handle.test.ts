@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   AbortError,
   type CallContext,
@@ -6,6 +6,7 @@ import {
   HandlerTimeoutError,
   RpcError,
 } from '../src/index.js';
+import { createServerWithClock } from '../src/server.js';
 import { specExamples } from './fixtures/spec-examples.js';
 import { answer, byId, deferred, makeServer } from './helpers.js';
 
@@ -348,21 +349,22 @@ describe('handle(): batches', () => {
 });
 
 describe('handle(): ctx', () => {
-  it('gives the handler id, method, remoteAddress and a finite deadline', async () => {
-    const server = makeServer({ handlerTimeout: 5000 });
+  it('gives the handler id, method, remoteAddress and a deadline of arrival + handlerTimeout', async () => {
+    // The server clock: monotonic ms since `origin`, a Date.now() time.
+    const clock = { now: () => 250.5, origin: 1_700_000_000_000 };
+    const server = createServerWithClock({ handlerTimeout: 5000 }, clock);
+    onTestFinished(() => server.close({ timeout: 0 }));
     let seen: CallContext | null = null;
     server.method('inspect', (_params: unknown, ctx: CallContext) => {
       seen = ctx;
       return null;
     });
-    const before = Date.now();
     await server.handle(req('inspect', undefined, 'x'), { remoteAddress: '10.0.0.1' });
     const ctx = seen as CallContext | null;
     expect(ctx?.id).toBe('x');
     expect(ctx?.method).toBe('inspect');
     expect(ctx?.remoteAddress).toBe('10.0.0.1');
-    expect(ctx?.deadline).toBeGreaterThanOrEqual(before + 4900);
-    expect(ctx?.deadline).toBeLessThanOrEqual(Date.now() + 5100);
+    expect(ctx?.deadline).toBe(1_700_000_000_000 + 250.5 + 5000);
     expect(ctx?.signal.aborted).toBe(false);
   });
 

@@ -15,19 +15,19 @@ describe('createServer option validation', () => {
     ],
     [
       { idleTimeout: -1 },
-      'idleTimeout must be an integer number of milliseconds from 0 (disabled) to 2147483647, got -1',
+      'idleTimeout must be an integer number of milliseconds from 0 to 2147483647, got -1',
     ],
     [
       { idleTimeout: 2 ** 31 },
-      'idleTimeout must be an integer number of milliseconds from 0 (disabled) to 2147483647, got 2147483648',
+      'idleTimeout must be an integer number of milliseconds from 0 to 2147483647, got 2147483648',
     ],
     [
       { handlerTimeout: 0.5 },
-      'handlerTimeout must be an integer number of milliseconds from 0 (disabled) to 2147483647, got 0.5',
+      'handlerTimeout must be an integer number of milliseconds from 0 to 2147483647, got 0.5',
     ],
     [
       { handlerTimeout: Number.POSITIVE_INFINITY },
-      'handlerTimeout must be an integer number of milliseconds from 0 (disabled) to 2147483647, got Infinity',
+      'handlerTimeout must be an integer number of milliseconds from 0 to 2147483647, got Infinity',
     ],
     [{ maxWriteBufferBytes: 0 }, 'maxWriteBufferBytes must be an integer >= 1, got 0'],
     [{ concurrency: 0 }, 'concurrency must be an integer >= 1, got 0'],
@@ -36,11 +36,11 @@ describe('createServer option validation', () => {
     [{ allowHalfOpen: 1 as never }, 'allowHalfOpen must be a boolean, got 1'],
     [
       { closeTimeout: -5 },
-      'closeTimeout must be an integer number of milliseconds >= 0 or Infinity, got -5',
+      'closeTimeout must be an integer number of milliseconds from 0 to 2147483647, or Infinity to wait forever, got -5',
     ],
     [
       { closeTimeout: Number.NaN },
-      'closeTimeout must be an integer number of milliseconds >= 0 or Infinity, got NaN',
+      'closeTimeout must be an integer number of milliseconds from 0 to 2147483647, or Infinity to wait forever, got NaN',
     ],
     [{ exposeErrors: 'yes' as never }, 'exposeErrors must be a boolean, got "yes"'],
     [{ onHandlerError: 5 as never }, `onHandlerError must be a function, 'log' or null, got 5`],
@@ -56,7 +56,7 @@ describe('createServer option validation', () => {
     ],
     [
       { closeGrace: -1 },
-      'closeGrace must be an integer number of milliseconds from 0 (disabled) to 2147483647, got -1',
+      'closeGrace must be an integer number of milliseconds from 0 to 2147483647, got -1',
     ],
   ];
   for (const [options, message] of cases) {

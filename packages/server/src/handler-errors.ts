@@ -1,0 +1,108 @@
+import { ErrorCode, type ErrorObject, RpcError } from '@rerpc/protocol';
+import type { CallContext } from './call.js';
+import type { HandlerErrorListener } from './options.js';
+import { INTERNAL_ERROR } from './wire.js';
+
+/** Distinct (method, error class) pairs the default log remembers; past it nothing more is logged. */
+const MAX_SEEN = 1000;
+
+/**
+ * Turns what a handler threw (or a result that could not be encoded) into the error to answer
+ * with, and reports what is not an `RpcError` to `onHandlerError`. Returns the answer; counting
+ * it is the caller's.
+ */
+export class HandlerErrors {
+  private readonly expose: boolean;
+  private readonly listener: HandlerErrorListener | 'log' | null;
+  /** The default log's (method, error class) pairs already written. */
+  private readonly seen = new Set<string>();
+
+  constructor(exposeErrors: boolean, onHandlerError: HandlerErrorListener | 'log' | null) {
+    this.expose = exposeErrors;
+    this.listener = onHandlerError;
+  }
+
+  /** The answer to a handler's throw: an `RpcError` keeps its code, anything else is -32603. */
+  thrown(error: unknown, ctx: CallContext): ErrorObject {
+    try {
+      if (error instanceof RpcError) {
+        const e = error as RpcError;
+        return e.data === undefined
+          ? { code: e.code, message: e.message }
+          : { code: e.code, message: e.message, data: e.data };
+      }
+    } catch {
+      // A hostile thrown value (a Proxy, a throwing getter) is an internal error, not a crash.
+    }
+    this.report(error, ctx);
+    if (!this.expose) return INTERNAL_ERROR;
+    return { code: ErrorCode.InternalError, message: 'Internal error', data: messageOf(error) };
+  }
+
+  /** The answer when a result cannot be encoded (a BigInt, a cycle, a schema mismatch). */
+  unserialisable(cause: unknown, ctx: CallContext): ErrorObject {
+    this.report(cause, ctx);
+    if (!this.expose) return INTERNAL_ERROR;
+    return {
+      code: ErrorCode.InternalError,
+      message: 'Internal error',
+      data: `the result could not be serialised: ${messageOf(cause)}`,
+    };
+  }
+
+  private report(error: unknown, ctx: CallContext): void {
+    const listener = this.listener;
+    if (listener === null) return;
+    try {
+      if (listener === 'log') this.log(error, ctx);
+      else listener(error, ctx);
+    } catch (thrown) {
+      // Like an EventEmitter listener that throws: surface it, outside our call path.
+      process.nextTick(rethrow, thrown);
+    }
+  }
+
+  /**
+   * The default `onHandlerError`: writes each distinct method and error class once to stderr, so
+   * a bug in a handler is seen without a flood (a handler failing on every call logs once).
+   */
+  private log(error: unknown, ctx: CallContext): void {
+    const kind = className(error);
+    const key = `${ctx.method}\u0000${kind}`;
+    if (this.seen.has(key) || this.seen.size > MAX_SEEN) return;
+    this.seen.add(key);
+    const what = ctx.id === undefined ? 'notification' : 'call';
+    const more =
+      this.seen.size > MAX_SEEN
+        ? 'no further handler errors will be logged'
+        : 'logged once per method and error class';
+    console.error(
+      `@rerpc/server: a ${what} of ${ctx.method} failed with ${kind}; the caller got -32603 "Internal error" (${more}; set onHandlerError to log your own way, or null to silence):`,
+      error,
+    );
+  }
+}
+
+function rethrow(error: unknown): never {
+  throw error;
+}
+
+function messageOf(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    return 'unknown error';
+  }
+}
+
+function className(error: unknown): string {
+  try {
+    if (typeof error === 'object' && error !== null) {
+      const name = (error as { constructor?: { name?: unknown } }).constructor?.name;
+      return typeof name === 'string' && name.length > 0 ? name : 'an object';
+    }
+    return `a thrown ${typeof error}`;
+  } catch {
+    return 'a hostile value';
+  }
+}

@@ -1,0 +1,54 @@
+import type { ErrorObject } from '@rerpc/protocol';
+
+/**
+ * What a transport gives the core for one connection (or one exchange): where answers go and how
+ * to stop reading. TCP is one such transport; HTTP and WebSocket adapters are others.
+ */
+export interface ChannelTransport {
+  /** The peer's address for `ctx.remoteAddress`, or `null`. */
+  readonly remoteAddress: string | null;
+  /**
+   * One answer: a response or a batch array, as JSON text without framing. The transport frames
+   * it and writes it; it should coalesce the answers of one tick into one write.
+   */
+  send(text: string): void;
+  /** Stop delivering messages (too many calls in flight, or the server is saturated). */
+  pause(): void;
+  /** Deliver messages again. */
+  resume(): void;
+  /**
+   * The channel is ending and has nothing left in flight: every later request is only refused
+   * (-32002, "not run"), and refusals may still be sent. Close gracefully; a persistent transport
+   * should keep reading (and sending refusals) for a short grace period first, so requests already
+   * on their way are answered "not run" rather than lost in its close.
+   */
+  end(): void;
+  /**
+   * Optional. The server destroyed the channel (`close()` gave up waiting; `reason` is a
+   * `ServerClosedError`): its calls in flight were aborted and will never be answered, and
+   * nothing more will be sent. Drop the connection without a graceful close (TCP resets it), or
+   * fail the exchange. Not called when the transport destroys the channel itself.
+   */
+  destroyed?(reason: unknown): void;
+}
+
+/** The core's side of one connection: feed it parsed messages; answers go to its transport. */
+export interface Channel {
+  /**
+   * Dispatches one parsed JSON value (a message or a batch). Returns `true` when an answer will be
+   * sent (now or later) and `false` when none will (a notification, an all-notification batch, a
+   * response-shaped message, or the channel is ending).
+   */
+  receive(value: unknown): boolean;
+  /** Sends an error with id `null`: for input the transport could not decode (e.g. -32700). */
+  sendError(error: ErrorObject): void;
+  /**
+   * Stops taking calls: calls in flight are answered, later requests get -32002 "Server is shutting
+   * down" (they are not run), and once nothing is in flight the transport's `end()` is called.
+   */
+  end(): void;
+  /** The peer is gone: in-flight calls are aborted (`ctx.signal`) and nothing more is sent. */
+  destroy(reason?: unknown): void;
+  /** Calls received and not answered yet. */
+  readonly inFlight: number;
+}
