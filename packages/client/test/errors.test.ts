@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { PoolExhaustedError as PoolPoolExhaustedError } from '@rerpc/conn-pool';
+import { builtErrorNameProblems, errorFromAnotherCopy } from '@rerpc/internal/testing';
 import { describe, expect, it } from 'vitest';
 import {
   AbortError,
@@ -36,14 +37,15 @@ describe('errors', () => {
 
   it('recognises an error from another installed copy by its brand, and nothing else', () => {
     for (const [Class, , code] of errors) {
-      const foreign = Object.create(Error.prototype, {
-        [Symbol.for(`rerpc.error.${code}`)]: { value: true },
-      });
-      expect(foreign).toBeInstanceOf(Class);
+      expect(errorFromAnotherCopy(code)).toBeInstanceOf(Class);
       expect(new Error('plain')).not.toBeInstanceOf(Class);
       expect(null).not.toBeInstanceOf(Class);
     }
     expect(new TimeoutError('A.b', 1)).not.toBeInstanceOf(ConnectionError);
+  });
+
+  it('keeps every error class name in the build (ESM and CJS)', async () => {
+    expect(await builtErrorNameProblems(new URL('../dist/', import.meta.url))).toEqual([]);
   });
 
   it("shares conn-pool's brand for PoolExhaustedError", () => {

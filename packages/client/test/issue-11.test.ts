@@ -1,6 +1,7 @@
 // Issue 11, client side: the close handshake with a shutting-down server (-32002 means "not
 // run"), and plain-JavaScript misuse failing loudly.
 import type { Socket } from 'node:net';
+import { thrown } from '@rerpc/internal/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConnectionError, createClient, RpcError } from '../src/index.js';
 import { until } from './fixtures/raw-server.js';
@@ -147,14 +148,6 @@ describe('plain-JavaScript misuse fails loudly', () => {
           ? expect.stringContaining(message)
           : expect.stringMatching(message),
     });
-  const thrown = (fn: () => unknown): unknown => {
-    try {
-      fn();
-    } catch (error) {
-      return error;
-    }
-    throw new Error('expected a throw');
-  };
 
   it('rejects an unknown createClient() option, with a did-you-mean', () => {
     expect(thrown(() => createClient(target, { retries: 2 } as never))).toEqual(

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readmeDefaults } from '@rerpc/internal/testing';
 import { describe, expect, it } from 'vitest';
 import { createClient, DEFAULTS } from '../src/index.js';
 import { setup } from './helpers.js';
@@ -170,20 +171,10 @@ describe('README', () => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
   it('documents every default as DEFAULTS has it', () => {
-    const start = readme.indexOf('## Options');
-    expect(start).toBeGreaterThanOrEqual(0);
-    const rows: Record<string, string> = {};
-    for (const line of readme.slice(start).split('\n').slice(1)) {
-      if (line.startsWith('## ')) break;
-      const cells = line.split(/(?<!\\)\|/).map((c) => c.trim());
-      const name = /^`(\w+)`$/.exec(cells[1] ?? '')?.[1];
-      if (name !== undefined) rows[name] = cells[3]!;
-    }
-    const show = (value: unknown) =>
-      typeof value === 'string' ? `\`'${value}'\`` : `\`${String(value)}\``;
+    const rows = readmeDefaults(readme, '## Options');
     for (const [key, value] of Object.entries(DEFAULTS)) {
-      expect(rows[key], key).toBe(show(value));
+      expect(rows.get(key), key).toBe(typeof value === 'string' ? `'${value}'` : String(value));
     }
-    expect(Object.keys(rows).sort()).toEqual(Object.keys(DEFAULTS).sort());
+    expect([...rows.keys()].sort()).toEqual(Object.keys(DEFAULTS).sort());
   });
 });
