@@ -5,6 +5,8 @@
 const ANY = Symbol.for('rerpc.error');
 /** Where `brand()` keeps a class's own brand symbol (a static, non-enumerable property). */
 const CLASS_BRAND = Symbol('rerpc.classBrand');
+/** Where `brand()` keeps a class's default message, if it gave one. */
+const DEFAULT_MESSAGE = Symbol('rerpc.defaultMessage');
 
 // A subclass sets `name` and `code` as fields and is branded once, after its declaration:
 //
@@ -13,6 +15,9 @@ const CLASS_BRAND = Symbol('rerpc.classBrand');
 //     readonly code = 'RERPC_ERR_QUEUE_FULL';
 //   }
 //   brand(QueueFullError, 'RERPC_ERR_QUEUE_FULL');
+//
+// A class whose only constructor logic is a default message needs no constructor: give the
+// message to brand() and `new PoolClosedError()` / `new PoolClosedError(message, { cause })` work.
 
 /**
  * The base of every rerpc error class: a stable `RERPC_ERR_*` `code`, `{ cause }` passed to
@@ -22,6 +27,11 @@ const CLASS_BRAND = Symbol('rerpc.classBrand');
 export abstract class RerpcError extends Error {
   /** A stable `RERPC_ERR_*` code: match on it rather than on the message. */
   abstract readonly code: string;
+
+  /** @param message what happened and what to do; defaults to the class's default message */
+  constructor(message?: string, options?: { cause?: unknown }) {
+    super(message ?? (new.target as { [DEFAULT_MESSAGE]?: string })[DEFAULT_MESSAGE], options);
+  }
 
   /**
    * `value instanceof SomeError` is true when `value` carries `SomeError`'s brand
@@ -40,15 +50,19 @@ Object.defineProperty(RerpcError.prototype, ANY, { value: true });
  * Brands an error class with its code: `Symbol.for('rerpc.error.<code>')` on its prototype, so
  * `instanceof` matches instances made by any copy of a class with the same code (two packages'
  * `AbortError`s with `RERPC_ERR_ABORTED` match each other). The compiler checks that `code` is
- * the class's own.
+ * the class's own. `defaultMessage` is the message when the constructor gets none.
  */
 export function brand<K extends string>(
   Class: abstract new (...args: never[]) => RerpcError & { readonly code: NoInfer<K> },
   code: K,
+  defaultMessage?: string,
 ): void {
   const symbol = Symbol.for(`rerpc.error.${code}`);
   Object.defineProperty(Class.prototype, symbol, { value: true });
   Object.defineProperty(Class, CLASS_BRAND, { value: symbol });
+  if (defaultMessage !== undefined) {
+    Object.defineProperty(Class, DEFAULT_MESSAGE, { value: defaultMessage });
+  }
 }
 
 /** Whether `value` is an error from any rerpc package (any copy), by its brand. */

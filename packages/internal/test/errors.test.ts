@@ -100,6 +100,29 @@ suite('RerpcError and brand()', () => {
   });
 });
 
+suite('a default message given to brand()', () => {
+  class ClosedError extends RerpcError {
+    override readonly name = 'ClosedError';
+    readonly code = 'RERPC_ERR_TEST_CLOSED';
+  }
+  brand(ClosedError, 'RERPC_ERR_TEST_CLOSED', 'It is closed; make a new one');
+
+  it('is the message when the constructor gets none; a given message and cause win', () => {
+    expect(new ClosedError().message).toBe('It is closed; make a new one');
+    const cause = new Error('why');
+    const error = new ClosedError('Closed while waiting', { cause });
+    expect(error.message).toBe('Closed while waiting');
+    expect(error.cause).toBe(cause);
+    expect(new ClosedError(undefined, { cause }).message).toBe('It is closed; make a new one');
+  });
+
+  it('is inherited by a subclass, and a class without one has an empty message', () => {
+    class Sub extends ClosedError {}
+    expect(new Sub().message).toBe('It is closed; make a new one');
+    expect(new AbortError().message).toBe('');
+  });
+});
+
 suite('isRerpcError', () => {
   it('is true for any rerpc error, from any copy, and for option errors', () => {
     expect(isRerpcError(new QueueFullError(1))).toBe(true);
