@@ -31,16 +31,12 @@ brand(PoolExhaustedError, 'RERPC_ERR_POOL_EXHAUSTED');
 export class PoolClosedError extends RerpcError {
   override readonly name = 'PoolClosedError';
   readonly code = 'RERPC_ERR_POOL_CLOSED';
-
-  constructor(message?: string, options?: { cause?: unknown }) {
-    super(
-      message ??
-        'The pool is closed and hands out no more resources; acquire before close(), or create a new pool',
-      options,
-    );
-  }
 }
-brand(PoolClosedError, 'RERPC_ERR_POOL_CLOSED');
+brand(
+  PoolClosedError,
+  'RERPC_ERR_POOL_CLOSED',
+  'The pool is closed and hands out no more resources; acquire before close(), or create a new pool',
+);
 
 /**
  * Creating a resource took too long: the TCP connector's `dialTimeout` passed before the socket

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { errorFromAnotherCopy } from '@rerpc/internal/testing';
 import { describe, expect, it } from 'vitest';
 import {
   AbortError,
@@ -30,10 +31,7 @@ describe('errors', () => {
 
   it('recognises an error from another installed copy by its brand, and nothing else', () => {
     for (const [Class, , code] of errors) {
-      const foreign = Object.create(Error.prototype, {
-        [Symbol.for(`rerpc.error.${code}`)]: { value: true },
-      });
-      expect(foreign).toBeInstanceOf(Class);
+      expect(errorFromAnotherCopy(code)).toBeInstanceOf(Class);
       expect(new Error('plain')).not.toBeInstanceOf(Class);
       expect(null).not.toBeInstanceOf(Class);
     }

@@ -4,21 +4,7 @@ import { createPool, type Pool, type PoolOptions } from '../src/index.js';
 import { resolvePoolOptions } from '../src/options.js';
 import { PoolImpl } from '../src/pool.js';
 
-export interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(reason: unknown): void;
-}
-
-export function deferred<T = void>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+export { type Deferred, deferred } from '@rerpc/internal/testing';
 
 /** A trivial resource with an id and a flag the tests flip to make validation fail. */
 export interface Thing {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readmeDefaults } from '@rerpc/internal/testing';
 import { describe, expect, it } from 'vitest';
 import { CONNECTOR_DEFAULTS, createPool, DEFAULTS, type PoolOptions } from '../src/index.js';
 
@@ -69,34 +70,19 @@ describe('option validation', () => {
 describe('README', () => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
-  /** Rows `| \`name\` | type | default | meaning |` of the table under a heading. */
-  function tableDefaults(heading: string): Record<string, string> {
-    const start = readme.indexOf(heading);
-    expect(start, `README has "${heading}"`).toBeGreaterThanOrEqual(0);
-    const rows: Record<string, string> = {};
-    for (const line of readme.slice(start).split('\n').slice(1)) {
-      if (line.startsWith('#')) break;
-      const cells = line.split('|').map((c) => c.trim());
-      const name = /^`(\w+)`$/.exec(cells[1] ?? '')?.[1];
-      if (name !== undefined) rows[name] = cells[3]!;
-    }
-    return rows;
-  }
-
-  const show = (value: unknown) =>
-    typeof value === 'string' ? `\`'${value}'\`` : `\`${String(value)}\``;
+  const show = (value: unknown) => (typeof value === 'string' ? `'${value}'` : String(value));
 
   it('documents every pool default as DEFAULTS has it', () => {
-    const rows = tableDefaults('### Pool options');
+    const rows = readmeDefaults(readme, '### Pool options');
     for (const [key, value] of Object.entries(DEFAULTS)) {
-      expect(rows[key], key).toBe(show(value));
+      expect(rows.get(key), key).toBe(show(value));
     }
   });
 
   it('documents every connector default as CONNECTOR_DEFAULTS has it', () => {
-    const rows = tableDefaults('### Connector options');
+    const rows = readmeDefaults(readme, '### Connector options');
     for (const [key, value] of Object.entries(CONNECTOR_DEFAULTS)) {
-      expect(rows[key], key).toBe(show(value));
+      expect(rows.get(key), key).toBe(show(value));
     }
   });
 });

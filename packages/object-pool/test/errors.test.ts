@@ -1,3 +1,4 @@
+import { errorFromAnotherCopy } from '@rerpc/internal/testing';
 import { describe, expect, it } from 'vitest';
 import { DoubleReleaseError, ForeignObjectError } from '../src/index.js';
 
@@ -15,9 +16,7 @@ describe('errors', () => {
     });
 
     it(`${name} is recognised by instanceof across copies through its Symbol.for brand`, () => {
-      const foreign = Object.create(Error.prototype) as Record<symbol, unknown>;
-      foreign[Symbol.for(`rerpc.error.${code}`)] = true;
-      expect(foreign).toBeInstanceOf(error.constructor);
+      expect(errorFromAnotherCopy(code)).toBeInstanceOf(error.constructor);
       expect(new Error('plain')).not.toBeInstanceOf(error.constructor);
     });
   }

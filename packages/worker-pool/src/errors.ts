@@ -23,16 +23,12 @@ brand(QueueFullError, 'RERPC_ERR_QUEUE_FULL');
 export class PoolClosedError extends RerpcError {
   override readonly name = 'PoolClosedError';
   readonly code = 'RERPC_ERR_POOL_CLOSED';
-
-  constructor(message?: string, options?: { cause?: unknown }) {
-    super(
-      message ??
-        'The pool is closed and takes no more tasks; submit before close(), or create a new pool',
-      options,
-    );
-  }
 }
-brand(PoolClosedError, 'RERPC_ERR_POOL_CLOSED');
+brand(
+  PoolClosedError,
+  'RERPC_ERR_POOL_CLOSED',
+  'The pool is closed and takes no more tasks; submit before close(), or create a new pool',
+);
 
 /** The caller's signal aborted the task; `cause` is the signal's `reason`. */
 export class AbortError extends RerpcError {

@@ -91,27 +91,11 @@ export class Pool implements WorkerPool {
   }
 
   submit<T>(task: Task<T>, options?: SubmitOptions): Promise<T> {
-    let signal: AbortSignal | null = null;
-    if (options !== undefined) {
-      try {
-        signal = taskSignal(options, SUBMIT_OPTIONS, 'submit()');
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
-    return this.enter(CALL_TASK, task as AnyFn, undefined, signal);
+    return this.enter(CALL_TASK, task as AnyFn, undefined, options, 'submit()');
   }
 
   run<A, T>(fn: TaskFn<A, T>, arg: A, options?: SubmitOptions): Promise<T> {
-    let signal: AbortSignal | null = null;
-    if (options !== undefined) {
-      try {
-        signal = taskSignal(options, SUBMIT_OPTIONS, 'run()');
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
-    return this.enter(CALL_FN, fn as AnyFn, arg, signal);
+    return this.enter(CALL_FN, fn as AnyFn, arg, options, 'run()');
   }
 
   tryRun<A, T>(fn: TaskFn<A, T>, arg: A, done: TaskCallback<A, T>): boolean {
@@ -209,8 +193,22 @@ export class Pool implements WorkerPool {
 
   // --- admission ------------------------------------------------------------------------------
 
-  /** The promise-returning entry (`submit`, `run`). */
-  private enter<T>(kind: number, fn: AnyFn, arg: unknown, signal: AbortSignal | null): Promise<T> {
+  /** The promise-returning entry (`submit`, `run`): never throws. */
+  private enter<T>(
+    kind: number,
+    fn: AnyFn,
+    arg: unknown,
+    options: SubmitOptions | undefined,
+    what: string,
+  ): Promise<T> {
+    let signal: AbortSignal | null = null;
+    if (options !== undefined) {
+      try {
+        signal = taskSignal(options, SUBMIT_OPTIONS, what);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     if (this.isClosed) {
       this.rejectedCount++;
       return Promise.reject(new PoolClosedError());

@@ -1,3 +1,4 @@
+import { errorFromAnotherCopy } from '@rerpc/internal/testing';
 import { describe, expect, it } from 'vitest';
 import { AbortError, PoolClosedError, QueueFullError } from '../src/index.js';
 
@@ -17,11 +18,7 @@ describe('errors', () => {
     });
 
     it(`${name} is recognised by instanceof across copies through its Symbol.for brand`, () => {
-      // What a second installed copy of this package would construct: a different class whose
-      // prototype carries the same global brand.
-      const foreign = Object.create(Error.prototype) as Record<symbol, unknown>;
-      foreign[Symbol.for(`rerpc.error.${code}`)] = true;
-      expect(foreign).toBeInstanceOf(error.constructor);
+      expect(errorFromAnotherCopy(code)).toBeInstanceOf(error.constructor);
       expect(new Error('plain')).not.toBeInstanceOf(error.constructor);
     });
   }

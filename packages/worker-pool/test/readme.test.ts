@@ -1,23 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { readmeDefaults } from '@rerpc/internal/testing';
 import { describe, expect, it } from 'vitest';
 import { AbortError, DEFAULTS, PoolClosedError, QueueFullError } from '../src/index.js';
 import { THREAD_DEFAULTS } from '../src/threads.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
-/** The rows of the first table after `heading`: option name → default cell, backticks removed. */
-function defaultsTable(heading: string): Map<string, string> {
-  const start = readme.indexOf(heading);
-  expect(start).toBeGreaterThan(-1);
-  const rows = new Map<string, string>();
-  for (const line of readme.slice(start).split('\n').slice(1)) {
-    if (rows.size > 0 && !line.startsWith('|')) break;
-    const cells = line.split(/(?<!\\)\|/).map((c) => c.trim());
-    const option = /^`(\w+)`$/.exec(cells[1] ?? '')?.[1];
-    if (option !== undefined) rows.set(option, (cells[3] ?? '').replace(/`/g, ''));
-  }
-  return rows;
-}
+const defaultsTable = (heading: string) => readmeDefaults(readme, heading);
 
 describe('README', () => {
   it('documents every error code', () => {
