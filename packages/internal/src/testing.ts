@@ -46,6 +46,38 @@ export function readmeDefaults(readme: string, heading: string): Map<string, str
   return rows;
 }
 
+/**
+ * What is wrong with one error class and an instance of it, as a list (empty: nothing): it must
+ * be an `Error` and an instance of `Class`, named as the class, carry `code`, have a message
+ * that says something (over 20 characters) and a stack that names the class, and `instanceof`
+ * must accept an error from another installed copy with the same code and refuse a plain `Error`
+ * and `null`. With `cause`, the instance must carry it.
+ */
+export function errorClassProblems(
+  Class: abstract new (...args: never[]) => Error,
+  error: Error & { code?: unknown },
+  code: string,
+  cause?: unknown,
+): string[] {
+  const problems: string[] = [];
+  const name = Class.name;
+  if (!(error instanceof Error)) problems.push(`${name}: not an Error`);
+  if (!(error instanceof Class)) problems.push(`${name}: not instanceof its class`);
+  if (error.name !== name) problems.push(`${name}: name is ${String(error.name)}`);
+  if (error.code !== code) problems.push(`${name}: code is ${String(error.code)}, not ${code}`);
+  if (cause !== undefined && error.cause !== cause) problems.push(`${name}: cause not kept`);
+  if (error.message.length <= 20) problems.push(`${name}: message too short: ${error.message}`);
+  if (!String(error.stack).includes(`${name}: `)) problems.push(`${name}: stack lacks its name`);
+  if (!(errorFromAnotherCopy(code) instanceof Class)) {
+    problems.push(`${name}: instanceof refuses another copy's error`);
+  }
+  const others: unknown[] = [new Error('plain'), null];
+  if (others.some((other) => other instanceof Class)) {
+    problems.push(`${name}: instanceof accepts a plain Error or null`);
+  }
+  return problems;
+}
+
 /** The error `fn` throws; throws itself if `fn` returns. */
 export function thrown(fn: () => unknown): Error & { code?: unknown } {
   try {

@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it, onTestFinished, describe as suite } from 'vitest';
+import { brand, RerpcError } from '../src/index.js';
 import {
   builtErrorNameProblems,
   deferred,
+  errorClassProblems,
   errorFromAnotherCopy,
   readmeDefaults,
   thrown,
@@ -71,5 +73,37 @@ suite('more testing helpers', () => {
       ['name', "'a'"],
     ]);
     expect(readmeDefaults(readme, '### Missing').size).toBe(0);
+  });
+});
+
+suite('errorClassProblems', () => {
+  class GoodError extends RerpcError {
+    override readonly name = 'GoodError';
+    readonly code = 'RERPC_ERR_TEST_GOOD';
+  }
+  brand(GoodError, 'RERPC_ERR_TEST_GOOD', 'Something good happened; nothing to do');
+
+  it('finds nothing wrong with a well-made class', () => {
+    const cause = new Error('why');
+    expect(
+      errorClassProblems(
+        GoodError,
+        new GoodError(undefined, { cause }),
+        'RERPC_ERR_TEST_GOOD',
+        cause,
+      ),
+    ).toEqual([]);
+  });
+
+  it('lists what is wrong', () => {
+    class Plain extends Error {}
+    expect(errorClassProblems(Plain, new Plain('short'), 'RERPC_ERR_X', 1)).toEqual([
+      'Plain: name is Error',
+      'Plain: code is undefined, not RERPC_ERR_X',
+      'Plain: cause not kept',
+      'Plain: message too short: short',
+      'Plain: stack lacks its name',
+      "Plain: instanceof refuses another copy's error",
+    ]);
   });
 });
