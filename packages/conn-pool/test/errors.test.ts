@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { errorFromAnotherCopy } from '@rerpc/internal/testing';
+import { errorClassProblems } from '@rerpc/internal/testing';
 import { describe, expect, it } from 'vitest';
 import {
   AbortError,
@@ -19,22 +19,14 @@ const errors = [
 ] as const;
 
 describe('errors', () => {
-  it.each(errors)('%o has its class name, a stable code and the cause', (Class, error, code) => {
-    expect(error).toBeInstanceOf(Error);
-    expect(error).toBeInstanceOf(Class);
-    expect(error.name).toBe(Class.name);
-    expect(error.code).toBe(code);
-    expect(error.cause).toBe(cause);
-    expect(error.message.length).toBeGreaterThan(20);
-    expect(String(error.stack)).toContain(`${Class.name}: `);
-  });
+  it.each(errors)(
+    '%o: name, code, cause, message, stack, instanceof across copies',
+    (Class, error, code) => {
+      expect(errorClassProblems(Class, error, code, cause)).toEqual([]);
+    },
+  );
 
-  it('recognises an error from another installed copy by its brand, and nothing else', () => {
-    for (const [Class, , code] of errors) {
-      expect(errorFromAnotherCopy(code)).toBeInstanceOf(Class);
-      expect(new Error('plain')).not.toBeInstanceOf(Class);
-      expect(null).not.toBeInstanceOf(Class);
-    }
+  it('an error of one class is no instance of another', () => {
     expect(new DialError(null, { cause })).not.toBeInstanceOf(DialTimeoutError);
   });
 
