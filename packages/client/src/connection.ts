@@ -83,7 +83,9 @@ export class Connection {
         onOversize: (error: FrameTooLargeError) => host.lost(this, error),
         onFramingError: (error: FramingError) => host.lost(this, error),
       },
-      { maxMessageBytes },
+      // No nesting limit on answers (the codec's 128 guards servers from peers): a deep result
+      // from the server the caller chose is data, and a refused frame could only time its call out.
+      { maxMessageBytes, maxDepth: Number.MAX_SAFE_INTEGER },
     );
     socket.on('data', (chunk: Buffer) => {
       host.clock = performance.now();

@@ -239,3 +239,11 @@ describe('plain-JavaScript misuse fails loudly', () => {
     expect(server.lines).toEqual([]);
   });
 });
+
+describe('answers nested deeper than a server accepts', () => {
+  it('reads a result nested 1,000 deep (the codec limit guards servers, not the client)', async () => {
+    const deep = JSON.parse(`${'['.repeat(1000)}${']'.repeat(1000)}`) as unknown;
+    const { client } = await setup({ handlers: { 'T.deep': () => deep } });
+    await expect(client.call('T.deep', [])).resolves.toEqual(deep);
+  });
+});
