@@ -16,16 +16,11 @@ import {
   type ResolvedPoolOptions,
   resolvePoolOptions,
 } from './options.js';
-import { Resources } from './resources.js';
-import { CLOSED, DRAINING, OPEN, Shutdown } from './shutdown.js';
+import { RESOLVED, Resources } from './resources.js';
+import { asyncDispose, CLOSED, DRAINING, OPEN, Shutdown } from './shutdown.js';
 import { HELD, IDLE, IdleSlots, type Slot, sweepPeriod } from './slots.js';
 import type { AcquireOptions, CloseOptions, Pool, PoolStats } from './types.js';
 import { type Waiter, WaiterQueue } from './waiters.js';
-
-const RESOLVED: Promise<void> = Promise.resolve();
-
-const asyncDispose: typeof Symbol.asyncDispose =
-  Symbol.asyncDispose ?? (Symbol.for('nodejs.asyncDispose') as typeof Symbol.asyncDispose);
 
 /**
  * The pool: the life of an acquire, from the idle fast path or the waiter queue, through

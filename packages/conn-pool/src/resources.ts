@@ -1,7 +1,7 @@
 import { DEAD, HELD, Slot, VALIDATING } from './slots.js';
 import type { Waiter } from './waiters.js';
 
-const RESOLVED: Promise<void> = Promise.resolve();
+export const RESOLVED: Promise<void> = Promise.resolve();
 
 /**
  * Every resource the pool knows (its slot), how many are held or being validated, and the
