@@ -61,23 +61,23 @@ export function isValidId(value: unknown): value is Id {
  * if (messageKind(value) === 'request') run(value.method, value.params, value.id);
  */
 export function messageKind(value: unknown): MessageKind {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const m = value as Record<string, unknown>;
-    if (
-      m['jsonrpc'] === '2.0' &&
-      typeof m['method'] === 'string' &&
-      hasOwn.call(m, 'jsonrpc') &&
-      hasOwn.call(m, 'method')
-    ) {
-      let paramsOk = true;
-      if (hasOwn.call(m, 'params')) {
-        const params = m['params'];
-        paramsOk = typeof params === 'object' && params !== null;
-      }
-      if (paramsOk) {
-        if (!hasOwn.call(m, 'id')) return 'notification';
-        if (isValidId(m['id'])) return 'request';
-      }
+  // The fast path only has to be sound (never a wrong kind): whatever it does not settle, the
+  // full verdict does. Kept small so that a dispatcher can inline it.
+  const m = value as Record<string, unknown>;
+  if (
+    typeof m === 'object' &&
+    m !== null &&
+    m['jsonrpc'] === '2.0' &&
+    typeof m['method'] === 'string' &&
+    hasOwn.call(m, 'jsonrpc') &&
+    hasOwn.call(m, 'method') &&
+    !Array.isArray(m)
+  ) {
+    // Params absent, or an array or an object (an inherited value is not read for its type).
+    const params = m['params'];
+    if (typeof params === 'object' ? params !== null : !hasOwn.call(m, 'params')) {
+      if (!hasOwn.call(m, 'id')) return 'notification';
+      if (isValidId(m['id'])) return 'request';
     }
   }
   return KINDS[verdict(value)]!;

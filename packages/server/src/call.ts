@@ -1,7 +1,6 @@
-import type { Id } from '@rerpc/protocol';
+import type { ErrorObject, Id } from '@rerpc/protocol';
 import type { MethodEntry } from '@rerpc/registry';
-import type { ServerChannel } from './channel.js';
-import type { Lane } from './scheduler.js';
+import type { Lane } from './lane.js';
 
 /** What a handler gets as its second argument. */
 export interface CallContext {
@@ -27,6 +26,17 @@ export interface CallContext {
   state: Record<string, unknown>;
 }
 
+/** What a call needs of the channel it arrived on (`ServerChannel` is the one implementation). */
+export interface CallChannel {
+  readonly remoteAddress: string | null;
+  /** A call's deadline (`Date.now()` ms) from its start time. */
+  deadlineOf(start: number): number;
+  /** The handler returned (`error` null) or threw: answer, then give its slot back. */
+  finished(call: Call, error: unknown, value: unknown): void;
+  /** The call ran past `handlerTimeout`: answer `error`, abort its handler with `reason`. */
+  expire(call: Call, error: ErrorObject, reason: unknown): void;
+}
+
 // Call states.
 export const PENDING = 0;
 /** Answered (or dropped); a late result from its handler is ignored. */
@@ -44,9 +54,9 @@ export const DONE = 1;
  */
 export class Call {
   readonly id: Id | undefined;
-  readonly channel: ServerChannel;
+  readonly channel: CallChannel;
   /** Its channel's place in the scheduler's fair queue. */
-  readonly lane: Lane;
+  readonly lane: Lane<Call>;
   readonly entry: MethodEntry;
   readonly params: unknown;
   readonly batch: Batch | null;
@@ -68,8 +78,8 @@ export class Call {
   readonly ctx: HandlerContext;
 
   constructor(
-    channel: ServerChannel,
-    lane: Lane,
+    channel: CallChannel,
+    lane: Lane<Call>,
     entry: MethodEntry,
     params: unknown,
     id: Id | undefined,

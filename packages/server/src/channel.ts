@@ -7,10 +7,11 @@ import {
   messageKind,
 } from '@rerpc/protocol';
 import type { MethodEntry, Registry } from '@rerpc/registry';
-import { Batch, Call, DONE, PENDING } from './call.js';
+import { Batch, Call, type CallChannel, DONE, PENDING } from './call.js';
 import type { HandlerErrors } from './handler-errors.js';
+import type { Lane } from './lane.js';
 import type { ResolvedServerOptions } from './options.js';
-import type { Lane, Scheduler } from './scheduler.js';
+import type { Scheduler } from './scheduler.js';
 import type { CallStats } from './stats.js';
 import type { Channel, ChannelTransport } from './transport.js';
 import { batchTooLong, methodNotFound, PARAMS_UNCHECKABLE, SHUTTING_DOWN } from './wire.js';
@@ -31,7 +32,7 @@ export interface ChannelHost {
   readonly closing: boolean;
   /** The scheduler's queue filled up or drained: every channel is told to pause or resume. */
   saturationChanged(): void;
-  /** A call was accepted (it is now in flight). */
+  /** A call was accepted (it is now in flight, and counted). */
   callAdded(): void;
   /** Watches `call`'s deadline (it did not finish synchronously). */
   watch(call: Call): void;
@@ -66,16 +67,16 @@ const hasOwn = Object.prototype.hasOwnProperty;
  * then the channel's own life (end, destroy, pause). One channel per connection (TCP) or per
  * `handle()` exchange (ephemeral).
  */
-export class ServerChannel implements Channel {
+export class ServerChannel implements Channel, CallChannel {
   readonly host: ChannelHost;
   readonly transport: ChannelTransport;
   readonly remoteAddress: string | null;
   /** A `handle()` exchange: tracked by the core only while it has calls in flight. */
   readonly ephemeral: boolean;
   /** Its place in the core's fair queue. */
-  readonly lane: Lane;
+  readonly lane: Lane<Call>;
   inFlight: number;
-  readonly scheduler: Scheduler;
+  private readonly scheduler: Scheduler;
   private readonly registry: Registry;
   private readonly stats: CallStats;
   private readonly maxInFlight: number;
@@ -87,7 +88,12 @@ export class ServerChannel implements Channel {
   /** What the transport was last told. */
   private paused: boolean;
 
-  constructor(host: ChannelHost, transport: ChannelTransport, ephemeral: boolean, lane: Lane) {
+  constructor(
+    host: ChannelHost,
+    transport: ChannelTransport,
+    ephemeral: boolean,
+    lane: Lane<Call>,
+  ) {
     this.host = host;
     this.transport = transport;
     this.remoteAddress = transport.remoteAddress ?? null;
@@ -214,7 +220,6 @@ export class ServerChannel implements Channel {
     if (batch !== null) batch.pending++;
     if (++this.inFlight >= this.maxInFlight) this.limitReached();
     this.host.callAdded();
-    this.stats.countCall();
     if (this.scheduler.submit(call)) this.host.saturationChanged();
     if (call.state === PENDING) this.track(call);
   }
@@ -258,32 +263,51 @@ export class ServerChannel implements Channel {
 
   // 6. Answer ---------------------------------------------------------------------------------
 
-  /** The handler returned or threw (through callDone, below). */
-  complete(call: Call, error: unknown, value: unknown): void {
-    if (call.state !== PENDING) return;
-    call.state = DONE;
-    if (call.linked) this.unlink(call);
-    this.stats.recordLatency(call.start);
-    const id = call.id;
-    if (id === undefined) {
-      // A notification: never answered, but its failure is counted and reported.
-      if (error !== null)
-        this.stats.countError(this.host.handlerErrors.thrown(error, call.ctx).code);
-    } else {
-      let text: string;
-      if (error === null) {
+  /**
+   * The handler returned (`error` null) or threw; the pool called callDone (below). Answers the
+   * call unless it was answered already (timed out, peer gone), then gives its slot back.
+   */
+  finished(call: Call, error: unknown, value: unknown): void {
+    if (call.state === PENDING) {
+      call.state = DONE;
+      if (call.linked) this.unlink(call);
+      this.stats.recordLatency(call.start);
+      const id = call.id;
+      if (error !== null) {
+        this.failed(call, error);
+      } else if (id !== undefined) {
+        let text: string;
         try {
           text = call.entry.encoder.success(id, value);
         } catch (cause) {
           text = this.errorText(id, this.host.handlerErrors.unserialisable(cause, call.ctx));
         }
-      } else {
-        text = this.errorText(id, this.host.handlerErrors.thrown(error, call.ctx));
+        this.settle(call, text);
       }
-      this.answer(call.batch, call.index, text);
-      if (call.batch !== null && --call.batch.pending === 0) this.sendBatch(call.batch);
+      this.release();
     }
-    this.release();
+    if (this.scheduler.release(call.lane)) this.host.saturationChanged();
+  }
+
+  /**
+   * The handler threw: answer the error (a notification's is only counted and reported). Apart
+   * from `complete`, like every branch the usual call does not take, to keep that one small.
+   */
+  private failed(call: Call, error: unknown): void {
+    const answer = this.host.handlerErrors.thrown(error, call.ctx);
+    if (call.id === undefined) this.stats.countError(answer.code);
+    else this.settle(call, this.errorText(call.id, answer));
+  }
+
+  /** `call`'s answer is `text`: sent, or kept for its batch (sent with its last member's). */
+  private settle(call: Call, text: string): void {
+    const batch = call.batch;
+    if (batch === null) {
+      if (this.state !== DESTROYED) this.transport.send(text);
+      return;
+    }
+    batch.parts[call.index] = text;
+    if (--batch.pending === 0) this.sendBatch(batch);
   }
 
   /** The core found `call` past handlerTimeout (it is already off the deadline list). */
@@ -293,10 +317,7 @@ export class ServerChannel implements Channel {
     if (call.linked) this.unlink(call);
     call.abort(reason);
     this.stats.countError(error.code);
-    if (call.id !== undefined) {
-      this.answer(call.batch, call.index, encodeError(call.id, error));
-      if (call.batch !== null && --call.batch.pending === 0) this.sendBatch(call.batch);
-    }
+    if (call.id !== undefined) this.settle(call, encodeError(call.id, error));
     this.release();
   }
 
@@ -426,9 +447,7 @@ export function runCall(call: Call): unknown {
   return call.entry.handler(call.params, call.ctx);
 }
 
-/** 6. The worker pool's callback, shared by every call: answer, then give the slot back. */
+/** 6. The worker pool's callback, shared by every call. */
 export function callDone(error: unknown, value: unknown, call: Call): void {
-  const channel = call.channel;
-  channel.complete(call, error, value);
-  if (channel.scheduler.release(call.lane)) channel.host.saturationChanged();
+  call.channel.finished(call, error, value);
 }

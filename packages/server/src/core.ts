@@ -129,6 +129,7 @@ export class Core implements ChannelHost, ExchangeHost {
 
   callAdded(): void {
     this.inFlightCount++;
+    this.stats.countCall();
   }
 
   saturationChanged(): void {

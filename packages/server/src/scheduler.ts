@@ -1,21 +1,6 @@
 import { createWorkerPool, type WorkerPool } from '@rerpc/worker-pool';
 import { type Call, PENDING } from './call.js';
-
-/**
- * One channel's place in the fair queue: its handlers running and its calls waiting for a slot.
- * Only the `Scheduler` reads or writes it; the channel just carries it.
- */
-export class Lane {
-  /** Handlers of this lane running now (pool slots held, counting those past their timeout). */
-  running = 0;
-  /** Its calls waiting for a slot, oldest first, linked through `Call.qNext`. */
-  head: Call | null = null;
-  tail: Call | null = null;
-  length = 0;
-  /** In the ring of lanes that may start a queued call. */
-  inRing = false;
-  next: Lane | null = null;
-}
+import { Lane } from './lane.js';
 
 /** What the pool runs for a call, and what it calls back with the outcome; shared by every call. */
 export type RunCall = (call: Call) => unknown;
@@ -42,8 +27,8 @@ export class Scheduler {
   private readonly perLane: number;
   private readonly maxQueue: number;
   /** Lanes with queued calls that may start one now, in turn order. */
-  private ringHead: Lane | null = null;
-  private ringTail: Lane | null = null;
+  private ringHead: Lane<Call> | null = null;
+  private ringTail: Lane<Call> | null = null;
   /** Calls queued in every lane (some may have been answered while queued). */
   private length = 0;
   private full = false;
@@ -59,8 +44,8 @@ export class Scheduler {
   }
 
   /** A new channel's lane. */
-  lane(): Lane {
-    return new Lane();
+  lane(): Lane<Call> {
+    return new Lane<Call>();
   }
 
   /** The queue is full: the server stops reading every channel until it is down to half. */
@@ -82,6 +67,11 @@ export class Scheduler {
   submit(call: Call): boolean {
     const lane = call.lane;
     if (lane.head === null && lane.running < this.perLane && this.start(call)) return false;
+    return this.queue(lane, call);
+  }
+
+  /** `call` waits in its lane's queue; true when this filled the queue. */
+  private queue(lane: Lane<Call>, call: Call): boolean {
     this.enqueue(lane, call);
     this.length++;
     if (!lane.inRing && lane.running < this.perLane) this.ringAdd(lane);
@@ -93,7 +83,7 @@ export class Scheduler {
   }
 
   /** A handler slot held by one of `lane`'s calls was given back; true when saturation ended. */
-  release(lane: Lane): boolean {
+  release(lane: Lane<Call>): boolean {
     lane.running--;
     if (lane.head !== null && !lane.inRing && lane.running < this.perLane) this.ringAdd(lane);
     if (this.ringHead !== null && !this.pumping) this.pump();
@@ -101,7 +91,7 @@ export class Scheduler {
   }
 
   /** A destroyed channel's queued calls (all answered already) are dropped; true when saturation ended. */
-  drop(lane: Lane): boolean {
+  drop(lane: Lane<Call>): boolean {
     if (lane.length === 0) return false;
     this.length -= lane.length;
     lane.head = null;
@@ -129,7 +119,7 @@ export class Scheduler {
     // A call may finish synchronously inside tryRun and free its slot again: no re-entry.
     this.pumping = true;
     try {
-      let lane: Lane | null;
+      let lane: Lane<Call> | null;
       while ((lane = this.ringHead) !== null) {
         const call = this.dequeue(lane);
         if (call === null) {
@@ -157,14 +147,14 @@ export class Scheduler {
     return true;
   }
 
-  private enqueue(lane: Lane, call: Call): void {
+  private enqueue(lane: Lane<Call>, call: Call): void {
     if (lane.tail === null) lane.head = call;
     else lane.tail.qNext = call;
     lane.tail = call;
     lane.length++;
   }
 
-  private dequeue(lane: Lane): Call | null {
+  private dequeue(lane: Lane<Call>): Call | null {
     const call = lane.head;
     if (call === null) return null;
     lane.head = call.qNext;
@@ -175,14 +165,14 @@ export class Scheduler {
   }
 
   /** Puts back the call `dequeue()` returned: no slot was free after all. */
-  private requeue(lane: Lane, call: Call): void {
+  private requeue(lane: Lane<Call>, call: Call): void {
     call.qNext = lane.head;
     lane.head = call;
     if (lane.tail === null) lane.tail = call;
     lane.length++;
   }
 
-  private ringAdd(lane: Lane): void {
+  private ringAdd(lane: Lane<Call>): void {
     lane.inRing = true;
     lane.next = null;
     if (this.ringTail === null) this.ringHead = lane;

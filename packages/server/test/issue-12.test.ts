@@ -26,8 +26,8 @@ describe('one time rule: integer ms from 0 to 2^31 - 1, Infinity where waiting f
     expect(() => createServer({ closeTimeout: 2 ** 31 })).toThrow(
       /^closeTimeout must be .*2147483647.*got 2147483648$/,
     );
-    expect(createServer({ closeTimeout: 2 ** 31 - 1 }).options.closeTimeout).toBe(2 ** 31 - 1);
-    expect(createServer({ closeTimeout: Number.POSITIVE_INFINITY }).options.closeTimeout).toBe(
+    expect(makeServer({ closeTimeout: 2 ** 31 - 1 }).options.closeTimeout).toBe(2 ** 31 - 1);
+    expect(makeServer({ closeTimeout: Number.POSITIVE_INFINITY }).options.closeTimeout).toBe(
       Number.POSITIVE_INFINITY,
     );
   });

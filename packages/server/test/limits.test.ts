@@ -1,11 +1,12 @@
 import type { Framing } from '@rerpc/codec';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   type CallContext,
   type ChannelTransport,
   DisconnectedError,
   HandlerTimeoutError,
 } from '../src/index.js';
+import { createServerWithClock } from '../src/server.js';
 import { deferred, listening, makeServer, Peer } from './helpers.js';
 
 const req = (method: string, params?: unknown, id: unknown = 1) =>
@@ -268,11 +269,20 @@ describe('handlerTimeout over TCP', () => {
   });
 
   it('times out a call that waited in the queue without ever starting it', async () => {
-    const server = makeServer({ handlerTimeout: 30, concurrency: 1 });
+    // Both calls arrive at clock time 0 and are past their deadline at the first sweep. (On the
+    // real clock they arrive a few µs apart, and a sweep between their deadlines let the first
+    // one's abort free the slot for the second: the test failed 1 run in 3 under load.)
+    let now = 0;
+    const server = createServerWithClock(
+      { handlerTimeout: 30, concurrency: 1 },
+      { now: () => now, origin: 0 },
+    );
+    onTestFinished(() => server.close({ timeout: 0 }));
     const g = gate();
     server.method('gate', g.handler);
     const first = server.handle(req('gate', [], 1));
     const second = server.handle(req('gate', [], 2));
+    now = 30;
     expect(JSON.parse((await second)!)).toMatchObject({ error: { code: -32001 }, id: 2 });
     expect(JSON.parse((await first)!)).toMatchObject({ error: { code: -32001 }, id: 1 });
     expect(g.started).toBe(1);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createServer, DEFAULTS, type ServerOptions } from '../src/index.js';
+import { makeServer } from './helpers.js';
 
 describe('createServer option validation', () => {
   const cases: Array<[ServerOptions, string]> = [
@@ -72,8 +73,8 @@ describe('createServer option validation', () => {
   });
 
   it('resolves omitted options to DEFAULTS and freezes the result', () => {
-    expect(createServer().options).toBe(DEFAULTS);
-    const server = createServer({ maxQueue: 0, closeTimeout: Number.POSITIVE_INFINITY });
+    expect(makeServer(undefined, false).options).toBe(DEFAULTS);
+    const server = makeServer({ maxQueue: 0, closeTimeout: Number.POSITIVE_INFINITY }, false);
     expect(server.options).toEqual({
       ...DEFAULTS,
       maxQueue: 0,
@@ -107,9 +108,9 @@ describe('createServer option validation', () => {
   });
 
   it('derives maxRunningPerConnection from concurrency when not given', () => {
-    expect(createServer({ concurrency: 10 }).options.maxRunningPerConnection).toBe(5);
-    expect(createServer({ concurrency: 1 }).options.maxRunningPerConnection).toBe(1);
-    expect(createServer({ concurrency: 3 }).options.maxRunningPerConnection).toBe(1);
+    expect(makeServer({ concurrency: 10 }, false).options.maxRunningPerConnection).toBe(5);
+    expect(makeServer({ concurrency: 1 }, false).options.maxRunningPerConnection).toBe(1);
+    expect(makeServer({ concurrency: 3 }, false).options.maxRunningPerConnection).toBe(1);
   });
 
   it('rejects unknown option names with a coded TypeError and a did-you-mean', () => {
@@ -136,13 +137,18 @@ describe('createServer option validation', () => {
 
 describe('openChannel validation', () => {
   it('throws for a transport without its functions', () => {
-    const server = createServer();
+    const server = makeServer(undefined, false);
     expect(() => server.openChannel(null as never)).toThrow(
       'transport must be an object, got null',
     );
     expect(() =>
       server.openChannel({ remoteAddress: null, send() {}, pause() {}, resume() {} } as never),
     ).toThrow('transport.end must be a function, got undefined');
+    const base = { remoteAddress: null, send() {}, pause() {}, resume() {}, end() {} };
+    expect(() => server.openChannel({ ...base, destroyed: 1 } as never)).toThrow(
+      'transport.destroyed must be a function when present, got 1',
+    );
+    expect(server.openChannel({ ...base, destroyed() {} }).inFlight).toBe(0);
   });
 });
 
