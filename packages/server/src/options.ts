@@ -170,6 +170,16 @@ export const DEFAULTS: ResolvedServerOptions = Object.freeze({
 
 const KNOWN = Object.keys(DEFAULTS);
 
+type IntegerOption =
+  | 'maxMessageBytes'
+  | 'maxBatchLength'
+  | 'maxConnections'
+  | 'maxInFlightPerConnection'
+  | 'maxWriteBufferBytes'
+  | 'maxDepth'
+  | 'maxQueue';
+type TimeOption = 'idleTimeout' | 'handlerTimeout' | 'closeTimeout' | 'closeGrace';
+
 /** Validates `options` and fills in the defaults; throws a TypeError naming option, rule and value. */
 export function resolveServerOptions(options: ServerOptions | undefined): ResolvedServerOptions {
   if (options === undefined) return DEFAULTS;
@@ -200,42 +210,26 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
       `maxRunningPerConnection must be <= concurrency (${concurrency}${options.concurrency === undefined ? ', the default' : ''}), got ${maxRunningPerConnection}; raise concurrency too`,
     );
   }
+  const integer = (name: IntegerOption, min: number): number =>
+    checkInteger(name, options[name] ?? DEFAULTS[name], min);
+  const time = (name: TimeOption, forever = false): number =>
+    checkTime(name, options[name] ?? DEFAULTS[name], forever);
   return Object.freeze({
     framing,
-    maxMessageBytes: checkInteger(
-      'maxMessageBytes',
-      options.maxMessageBytes ?? DEFAULTS.maxMessageBytes,
-      1,
-    ),
-    maxBatchLength: checkInteger(
-      'maxBatchLength',
-      options.maxBatchLength ?? DEFAULTS.maxBatchLength,
-      1,
-    ),
-    maxConnections: checkInteger(
-      'maxConnections',
-      options.maxConnections ?? DEFAULTS.maxConnections,
-      1,
-    ),
-    maxInFlightPerConnection: checkInteger(
-      'maxInFlightPerConnection',
-      options.maxInFlightPerConnection ?? DEFAULTS.maxInFlightPerConnection,
-      1,
-    ),
-    idleTimeout: checkTime('idleTimeout', options.idleTimeout ?? DEFAULTS.idleTimeout),
-    handlerTimeout: checkTime('handlerTimeout', options.handlerTimeout ?? DEFAULTS.handlerTimeout),
-    maxWriteBufferBytes: checkInteger(
-      'maxWriteBufferBytes',
-      options.maxWriteBufferBytes ?? DEFAULTS.maxWriteBufferBytes,
-      1,
-    ),
+    maxMessageBytes: integer('maxMessageBytes', 1),
+    maxBatchLength: integer('maxBatchLength', 1),
+    maxConnections: integer('maxConnections', 1),
+    maxInFlightPerConnection: integer('maxInFlightPerConnection', 1),
+    idleTimeout: time('idleTimeout'),
+    handlerTimeout: time('handlerTimeout'),
+    maxWriteBufferBytes: integer('maxWriteBufferBytes', 1),
     concurrency,
     maxRunningPerConnection,
-    maxDepth: checkInteger('maxDepth', options.maxDepth ?? DEFAULTS.maxDepth, 1),
-    maxQueue: checkInteger('maxQueue', options.maxQueue ?? DEFAULTS.maxQueue, 0),
+    maxDepth: integer('maxDepth', 1),
+    maxQueue: integer('maxQueue', 0),
     allowHalfOpen,
-    closeTimeout: checkTime('closeTimeout', options.closeTimeout ?? DEFAULTS.closeTimeout, true),
-    closeGrace: checkTime('closeGrace', options.closeGrace ?? DEFAULTS.closeGrace),
+    closeTimeout: time('closeTimeout', true),
+    closeGrace: time('closeGrace'),
     // Checked by createRegistry() when the server is made.
     formats: options.formats ?? DEFAULTS.formats,
     exposeErrors,

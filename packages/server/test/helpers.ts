@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import type { Framing } from '@rerpc/codec';
+import { type Deferred, deferred } from '@rerpc/internal/testing';
 import { onTestFinished } from 'vitest';
 import {
   type CallContext,
@@ -9,21 +10,7 @@ import {
   type ServerOptions,
 } from '../src/index.js';
 
-export interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(reason: unknown): void;
-}
-
-export function deferred<T = void>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+export { type Deferred, deferred };
 
 /** The Go rerpc example service. */
 export class ArithService {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readmeDefaults } from '@rerpc/internal/testing';
 import { describe, expect, it } from 'vitest';
 import { createServer, DEFAULTS, type ServerOptions } from '../src/index.js';
 import { makeServer } from './helpers.js';
@@ -162,12 +163,9 @@ describe('README options table', () => {
         : String(value);
 
   it('lists every option with the default DEFAULTS holds', () => {
-    const rows = readme.split('\n').filter((line) => line.startsWith('| `'));
-    for (const [key, value] of Object.entries(DEFAULTS)) {
-      const row = rows.find((line) => line.startsWith(`| \`${key}\` |`));
-      expect(row, `README has no row for ${key}`).toBeDefined();
-      const cells = row!.split(/(?<!\\)\|/).map((cell) => cell.trim());
-      expect(/`([^`]*)`/.exec(cells[3]!)?.[1], key).toBe(format(value));
-    }
+    const rows = readmeDefaults(readme, '## Options');
+    expect([...rows.keys()].sort()).toEqual(Object.keys(DEFAULTS).sort());
+    for (const [key, value] of Object.entries(DEFAULTS))
+      expect(rows.get(key), key).toBe(format(value));
   });
 });
