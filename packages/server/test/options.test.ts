@@ -85,29 +85,6 @@ describe('createServer option validation', () => {
     expect(Object.isFrozen(DEFAULTS)).toBe(true);
   });
 
-  it('has the documented defaults', () => {
-    expect(DEFAULTS).toEqual({
-      framing: 'ndjson',
-      maxMessageBytes: 1_048_576,
-      maxBatchLength: 1000,
-      maxConnections: 10_000,
-      maxInFlightPerConnection: 1000,
-      idleTimeout: 300_000,
-      handlerTimeout: 30_000,
-      maxWriteBufferBytes: 16_777_216,
-      concurrency: 100,
-      maxRunningPerConnection: 50,
-      maxDepth: 128,
-      maxQueue: 10_000,
-      allowHalfOpen: false,
-      closeTimeout: 30_000,
-      closeGrace: 250,
-      formats: {},
-      exposeErrors: false,
-      onHandlerError: 'log',
-    });
-  });
-
   it('derives maxRunningPerConnection from concurrency when not given', () => {
     expect(makeServer({ concurrency: 10 }, false).options.maxRunningPerConnection).toBe(5);
     expect(makeServer({ concurrency: 1 }, false).options.maxRunningPerConnection).toBe(1);
