@@ -112,3 +112,16 @@ export function checkOptions<T extends object>(
   }
   return options;
 }
+
+const CLOSE_OPTIONS: readonly string[] = ['timeout'];
+
+/**
+ * The `timeout` of `close(options)` (or `drain(options)`: `what` names the method), on the time
+ * rule with `Infinity` ("wait forever"); `fallback` (the `closeTimeout` option) when not given.
+ * Throws an option error for anything else, or an unknown key.
+ */
+export function closeTimeout(options: unknown, fallback: number, what = 'close()'): number {
+  const o = checkOptions(options as object | undefined, CLOSE_OPTIONS, `${what} options`);
+  const timeout = (o as { timeout?: unknown } | undefined)?.timeout;
+  return timeout === undefined ? fallback : checkTime('timeout', timeout, true);
+}

@@ -1,3 +1,11 @@
+/** {@link Histogram.summary}: quantiles in milliseconds. */
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+}
+
 /**
  * The latency histogram of every rerpc package's `stats()`, in microseconds: log-linear like
  * HdrHistogram, exact below 64 µs, then 32 buckets per power of two up to 2^31 µs (~36 min;
@@ -49,6 +57,19 @@ export class Histogram {
       if (seen >= rank) return Math.min(upperBound(i), this.maxValue);
     }
     return this.maxValue;
+  }
+
+  /**
+   * What a `stats()` snapshot reports: the sample count and the p50, p90 and p99 quantiles in
+   * milliseconds (the samples are microseconds).
+   */
+  summary(): LatencySummary {
+    return {
+      count: this.total,
+      p50: this.quantile(0.5) / 1000,
+      p90: this.quantile(0.9) / 1000,
+      p99: this.quantile(0.99) / 1000,
+    };
   }
 
   /** Forgets every sample. */

@@ -6,11 +6,12 @@ export {
   checkOptions,
   checkSignal,
   checkTime,
+  closeTimeout,
   MAX_TIMER,
 } from './checks.js';
 export { describe } from './describe.js';
 export { brand, brandInstance, isRerpcError, RerpcError } from './errors.js';
-export { Histogram } from './histogram.js';
+export { Histogram, type LatencySummary } from './histogram.js';
 export {
   didYouMean,
   INVALID_OPTION,

@@ -1,5 +1,6 @@
 // Helpers for the packages' tests only (`@rerpc/internal/testing`); never bundled into a build.
 import { createRequire } from 'node:module';
+import { expect } from 'vitest';
 
 /** A promise with its settle functions, for gating work without timers. */
 export interface Deferred<T> {
@@ -76,6 +77,24 @@ export function errorClassProblems(
     problems.push(`${name}: instanceof accepts a plain Error or null`);
   }
   return problems;
+}
+
+/**
+ * Matches an option error (a `TypeError` coded `RERPC_ERR_INVALID_OPTION`) whose message contains
+ * `message` (a string) or matches it (a RegExp); any message when none is given. For
+ * `toThrow()`, `rejects.toThrow()`, `toEqual()` and `toMatchObject()`.
+ */
+export function optionErrorLike(message?: string | RegExp): unknown {
+  return expect.objectContaining({
+    name: 'TypeError',
+    code: 'RERPC_ERR_INVALID_OPTION',
+    message:
+      message === undefined
+        ? expect.any(String)
+        : typeof message === 'string'
+          ? expect.stringContaining(message)
+          : expect.stringMatching(message),
+  });
 }
 
 /** The error `fn` throws; throws itself if `fn` returns. */

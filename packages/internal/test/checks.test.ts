@@ -7,6 +7,7 @@ import {
   checkOptions,
   checkSignal,
   checkTime,
+  closeTimeout,
   INVALID_OPTION,
   MAX_TIMER,
 } from '../src/index.js';
@@ -134,6 +135,26 @@ suite('checkOptions', () => {
     );
     expect(message(() => checkOptions({ timout: 1 }, ['timeout'], 'close() options'))).toMatch(
       /close\(\) options has no option "timout"; did you mean "timeout"\?/,
+    );
+  });
+});
+
+suite('closeTimeout: the timeout of close(options) and drain(options)', () => {
+  it('is the fallback when none is given, and takes 0 to 2^31 - 1 or Infinity', () => {
+    expect(closeTimeout(undefined, 30_000)).toBe(30_000);
+    expect(closeTimeout({}, 30_000)).toBe(30_000);
+    for (const ms of [0, 5, MAX_TIMER, Number.POSITIVE_INFINITY]) {
+      expect(closeTimeout({ timeout: ms }, 30_000)).toBe(ms);
+    }
+  });
+
+  it('refuses anything else and unknown keys, naming the method', () => {
+    expect(message(() => closeTimeout({ timeout: 2 ** 31 }, 1))).toBe(
+      'timeout must be an integer number of milliseconds from 0 to 2147483647, or Infinity to wait forever, got 2147483648',
+    );
+    expect(message(() => closeTimeout(5, 1))).toBe('close() options must be an object, got 5');
+    expect(message(() => closeTimeout({ timout: 1 }, 1, 'drain()'))).toMatch(
+      /^drain\(\) options has no option "timout"; did you mean "timeout"\?/,
     );
   });
 });

@@ -1,5 +1,6 @@
 import { expect, it, describe as suite } from 'vitest';
 import { brand, INVALID_OPTION, isRerpcError, optionError, RerpcError } from '../src/index.js';
+import { ClosedError } from './fixtures.js';
 
 class QueueFullError extends RerpcError {
   override readonly name = 'QueueFullError';
@@ -101,12 +102,6 @@ suite('RerpcError and brand()', () => {
 });
 
 suite('a default message given to brand()', () => {
-  class ClosedError extends RerpcError {
-    override readonly name = 'ClosedError';
-    readonly code = 'RERPC_ERR_TEST_CLOSED';
-  }
-  brand(ClosedError, 'RERPC_ERR_TEST_CLOSED', 'It is closed; make a new one');
-
   it('is the message when the constructor gets none; a given message and cause win', () => {
     expect(new ClosedError().message).toBe('It is closed; make a new one');
     const cause = new Error('why');

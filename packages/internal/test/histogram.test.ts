@@ -18,6 +18,27 @@ suite('Histogram', () => {
     expect(h.quantile(0)).toBe(0);
   });
 
+  it('summary() gives the count and p50, p90 and p99 in milliseconds', () => {
+    const h = new Histogram();
+    expect(h.summary()).toEqual({ count: 0, p50: 0, p90: 0, p99: 0 });
+    for (let ms = 1; ms <= 100; ms++) h.record(ms * 1000);
+    const s = h.summary();
+    expect(s).toEqual({
+      count: 100,
+      p50: h.quantile(0.5) / 1000,
+      p90: h.quantile(0.9) / 1000,
+      p99: h.quantile(0.99) / 1000,
+    });
+    for (const [value, ms] of [
+      [s.p50, 50],
+      [s.p90, 90],
+      [s.p99, 99],
+    ] as const) {
+      expect(value).toBeGreaterThanOrEqual(ms);
+      expect(value).toBeLessThanOrEqual(ms * (1 + 1 / 32));
+    }
+  });
+
   it('records counts, clamps below 1 and above 2^31 - 1, and resets', () => {
     const h = new Histogram();
     h.record(0.4, 3);

@@ -3,15 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it, onTestFinished, describe as suite } from 'vitest';
-import { brand, RerpcError } from '../src/index.js';
+import { optionError } from '../src/index.js';
 import {
   builtErrorNameProblems,
   deferred,
   errorClassProblems,
   errorFromAnotherCopy,
+  optionErrorLike,
   readmeDefaults,
   thrown,
 } from '../src/testing.js';
+import { ClosedError } from './fixtures.js';
 
 suite('testing helpers', () => {
   it('thrown() returns the error, and throws when nothing is thrown', () => {
@@ -22,6 +24,18 @@ suite('testing helpers', () => {
       }),
     ).toBe(error);
     expect(() => thrown(() => 1)).toThrow('expected a throw');
+  });
+
+  it('optionErrorLike() matches a coded TypeError by part of its message, or a RegExp', () => {
+    const error = optionError('maxIdle must be an integer >= 0, got -1');
+    expect(error).toEqual(optionErrorLike());
+    expect(error).toEqual(optionErrorLike('must be an integer >= 0'));
+    expect(error).toEqual(optionErrorLike(/^maxIdle must/));
+    expect(error).not.toEqual(optionErrorLike('maxActive'));
+    expect(new TypeError('maxIdle must be')).not.toEqual(optionErrorLike());
+    expect(() => {
+      throw error;
+    }).toThrow(optionErrorLike(/got -1$/));
   });
 
   it('builtErrorNameProblems() reports renamed classes and builds without errors', async () => {
@@ -77,22 +91,10 @@ suite('more testing helpers', () => {
 });
 
 suite('errorClassProblems', () => {
-  class GoodError extends RerpcError {
-    override readonly name = 'GoodError';
-    readonly code = 'RERPC_ERR_TEST_GOOD';
-  }
-  brand(GoodError, 'RERPC_ERR_TEST_GOOD', 'Something good happened; nothing to do');
-
   it('finds nothing wrong with a well-made class', () => {
     const cause = new Error('why');
-    expect(
-      errorClassProblems(
-        GoodError,
-        new GoodError(undefined, { cause }),
-        'RERPC_ERR_TEST_GOOD',
-        cause,
-      ),
-    ).toEqual([]);
+    const error = new ClosedError(undefined, { cause });
+    expect(errorClassProblems(ClosedError, error, 'RERPC_ERR_TEST_CLOSED', cause)).toEqual([]);
   });
 
   it('lists what is wrong', () => {
