@@ -5,7 +5,7 @@
 // this file: connection-set.ts (choice, dialling, waiters, parking, retiring), deadlines.ts
 // (live calls, the shared timer's sweep), retry.ts (the pure policy), request.ts (validation,
 // ids, encoding), response.ts and batch.ts (answers), stats.ts (counters).
-import { describe, SignalWatches } from '@rerpc/internal';
+import { closeTimeout, describe, SignalWatches } from '@rerpc/internal';
 import type { RpcError } from '@rerpc/protocol';
 import type { Client, CloseOptions } from './api.js';
 import {
@@ -44,7 +44,6 @@ import {
   type ClientOptions,
   type ClientTarget,
   checkTarget,
-  closeTimeout,
   type ResolvedClientOptions,
   resolveClientOptions,
 } from './options.js';

@@ -115,16 +115,12 @@ brand(PoolExhaustedError, 'RERPC_ERR_POOL_EXHAUSTED');
 export class ClientClosedError extends RerpcError {
   override readonly name = 'ClientClosedError';
   readonly code = 'RERPC_ERR_CLIENT_CLOSED';
-
-  constructor(message?: string, options?: { cause?: unknown }) {
-    super(
-      message ??
-        'The client is closed and sends no more calls; make calls before close(), or create a new client',
-      options,
-    );
-  }
 }
-brand(ClientClosedError, 'RERPC_ERR_CLIENT_CLOSED');
+brand(
+  ClientClosedError,
+  'RERPC_ERR_CLIENT_CLOSED',
+  'The client is closed and sends no more calls; make calls before close(), or create a new client',
+);
 
 /**
  * What a call whose deadline passed fails with, by where it is: `TimeoutError` on a connection

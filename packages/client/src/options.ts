@@ -7,7 +7,6 @@ import {
   optionError,
   rejectUnknownOptions,
 } from '@rerpc/internal';
-import type { CloseOptions } from './api.js';
 
 /** Where to connect: a TCP host and port, or a Unix socket / Windows named pipe path. */
 export type ClientTarget = { host?: string; port: number } | { path: string };
@@ -125,18 +124,6 @@ export const DEFAULTS: ResolvedClientOptions = Object.freeze({
 const CLIENT_OPTIONS: readonly string[] = Object.keys(DEFAULTS);
 /** The keys a target may have. */
 const TARGET_KEYS: readonly string[] = ['host', 'port', 'path'];
-/** The names `close()` accepts. */
-const CLOSE_OPTIONS: readonly string[] = ['timeout'];
-
-/**
- * The timeout of `close(options)`, `fallback` (closeTimeout) when not given: ms, or Infinity to
- * wait forever; throws an option error.
- */
-export function closeTimeout(options: CloseOptions | undefined, fallback: number): number {
-  const timeout = checkOptions(options, CLOSE_OPTIONS, 'close() options')?.timeout;
-  return timeout === undefined ? fallback : checkTime('timeout', timeout, true);
-}
-
 /**
  * Validates `options` and fills in the defaults; throws a TypeError (code
  * `RERPC_ERR_INVALID_OPTION`) naming option, rule and value, or the unknown option.

@@ -80,7 +80,6 @@ export class CallCounters {
   }
 
   snapshot(pending: number, connections: ConnectionStats): ClientStats {
-    const h = this.histogram;
     return {
       pending,
       connections,
@@ -88,12 +87,7 @@ export class CallCounters {
       retries: this.retries,
       errors: { ...this.errors },
       dropped: this.dropped,
-      latency: {
-        count: h.count,
-        p50: h.quantile(0.5) / 1000,
-        p90: h.quantile(0.9) / 1000,
-        p99: h.quantile(0.99) / 1000,
-      },
+      latency: this.histogram.summary(),
     };
   }
 }

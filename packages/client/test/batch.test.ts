@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createClient, RpcError, TimeoutError } from '../src/index.js';
-import { rejection, setup } from './helpers.js';
+import { RpcError, TimeoutError } from '../src/index.js';
+import { connect, rejection, setup } from './helpers.js';
 
 describe('batch', () => {
   it('sends one array and aligns results, errors and notifications with the items', async () => {
@@ -87,8 +87,7 @@ describe('batch', () => {
     await once(server, 'listening');
     onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const port = (server.address() as { port: number }).port;
-    const client = createClient({ host: '127.0.0.1', port });
-    onTestFinished(() => client.close({ timeout: 0 }));
+    const client = connect(port);
     const results = await client.batch([{ method: 'A.a' }, { method: 'A.b' }]);
     expect(results[0]).toEqual({ ok: true, value: 'first' });
     expect(results[1]).toMatchObject({ ok: false, error: { code: -32603 } });

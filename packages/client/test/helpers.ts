@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { onTestFinished } from 'vitest';
-import { type Client, type ClientOptions, createClient } from '../src/index.js';
+import { type Client, type ClientOptions, type ClientTarget, createClient } from '../src/index.js';
 import { type RawServer, type RawServerOptions, startRawServer } from './fixtures/raw-server.js';
 
 /** A raw fixture server and a client for it, both closed when the test finishes. */
@@ -11,9 +11,20 @@ export async function setup(
 ): Promise<{ server: RawServer; client: Client }> {
   const server = await startRawServer(serverOptions);
   onTestFinished(() => server.close());
-  const client = createClient({ host: '127.0.0.1', port: server.port }, clientOptions);
+  return { server, client: connect(server.port, clientOptions) };
+}
+
+/**
+ * A client of `127.0.0.1:port` (or of `target`), closed when the test finishes. It dials on its
+ * first call.
+ */
+export function connect(target: number | ClientTarget, options: ClientOptions = {}): Client {
+  const client = createClient(
+    typeof target === 'number' ? { host: '127.0.0.1', port: target } : target,
+    options,
+  );
   onTestFinished(() => client.close({ timeout: 0 }));
-  return { server, client };
+  return client;
 }
 
 /** A handler that never answers until `releaseAll()`; `started` counts the calls it got. */

@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { readmeDefaults } from '@rerpc/internal/testing';
+import { optionErrorLike, readmeDefaults } from '@rerpc/internal/testing';
 import { describe, expect, it } from 'vitest';
 import { createClient, DEFAULTS } from '../src/index.js';
 import { setup } from './helpers.js';
 
 const target = { host: '127.0.0.1', port: 1 };
-const INVALID_OPTION = 'RERPC_ERR_INVALID_OPTION';
 const make = (options: Record<string, unknown>) => createClient(target, options as never);
+
+/** The one rule of every time option. */
+const MS = 'must be an integer number of milliseconds from 0 to 2147483647';
+const FOREVER = `${MS}, or Infinity to wait forever`;
 
 describe('option validation', () => {
   it.each([
@@ -15,67 +18,32 @@ describe('option validation', () => {
     [{ maxActive: 0 }, 'maxActive must be an integer >= 1, got 0'],
     [{ maxActive: '10' }, 'maxActive must be an integer >= 1, got "10"'],
     [{ pipelineThreshold: 0 }, 'pipelineThreshold must be an integer >= 1, got 0'],
-    [
-      { dialTimeout: -1 },
-      'dialTimeout must be an integer number of milliseconds from 0 to 2147483647, got -1',
-    ],
-    [
-      { idleTimeout: 2 ** 31 },
-      'idleTimeout must be an integer number of milliseconds from 0 to 2147483647, got',
-    ],
-    [
-      { timeout: Number.NaN },
-      'timeout must be an integer number of milliseconds from 0 to 2147483647, got NaN',
-    ],
+    [{ dialTimeout: -1 }, `dialTimeout ${MS}, got -1`],
+    [{ idleTimeout: 2 ** 31 }, `idleTimeout ${MS}, got 2147483648`],
+    [{ timeout: Number.NaN }, `timeout ${MS}, got NaN`],
     [{ maxRetries: -1 }, 'maxRetries must be an integer >= 0, got -1'],
-    [
-      { retryDelay: 0.5 },
-      'retryDelay must be an integer number of milliseconds from 0 to 2147483647, got 0.5',
-    ],
-    [
-      { maxRetryDelay: -2 },
-      'maxRetryDelay must be an integer number of milliseconds from 0 to 2147483647, got -2',
-    ],
+    [{ retryDelay: 0.5 }, `retryDelay ${MS}, got 0.5`],
+    [{ maxRetryDelay: -2 }, `maxRetryDelay ${MS}, got -2`],
     [{ retryDelay: 100, maxRetryDelay: 50 }, 'maxRetryDelay must be >= retryDelay (100), got 50'],
     [{ framing: 'lsp' }, `framing must be 'ndjson' or 'content-length', got "lsp"`],
     [{ maxMessageBytes: 0 }, 'maxMessageBytes must be an integer >= 1, got 0'],
-    [
-      { closeTimeout: -1 },
-      'closeTimeout must be an integer number of milliseconds from 0 to 2147483647, or Infinity to wait forever, got -1',
-    ],
-    [
-      { closeTimeout: 2 ** 31 },
-      'closeTimeout must be an integer number of milliseconds from 0 to 2147483647, or Infinity to wait forever, got 2147483648',
-    ],
-    [
-      { closeTimeout: Number.NEGATIVE_INFINITY },
-      'closeTimeout must be an integer number of milliseconds from 0 to 2147483647, or Infinity to wait forever, got -Infinity',
-    ],
-    [
-      { timeout: Number.POSITIVE_INFINITY },
-      'timeout must be an integer number of milliseconds from 0 to 2147483647, got Infinity',
-    ],
+    [{ closeTimeout: -1 }, `closeTimeout ${FOREVER}, got -1`],
+    [{ closeTimeout: 2 ** 31 }, `closeTimeout ${FOREVER}, got 2147483648`],
+    [{ closeTimeout: Number.NEGATIVE_INFINITY }, `closeTimeout ${FOREVER}, got -Infinity`],
+    [{ timeout: Number.POSITIVE_INFINITY }, `timeout ${MS}, got Infinity`],
   ])('rejects %j with a coded TypeError', (options, message) => {
-    expect(() => make(options)).toThrow(TypeError);
-    expect(() => make(options)).toThrow(message);
-    expect(() => make(options)).toThrow(expect.objectContaining({ code: INVALID_OPTION }));
+    expect(() => make(options)).toThrow(optionErrorLike(message));
   });
 
   it('rejects options that are not an object', () => {
     expect(() => createClient(target, 5 as never)).toThrow(
-      expect.objectContaining({
-        code: INVALID_OPTION,
-        message: 'createClient() options must be an object, got 5',
-      }),
+      optionErrorLike('createClient() options must be an object, got 5'),
     );
   });
 
   it('rejects an unknown option name', () => {
     expect(() => make({ maxIdel: 1 })).toThrow(
-      expect.objectContaining({
-        code: INVALID_OPTION,
-        message: expect.stringContaining('has no option "maxIdel"; did you mean "maxIdle"?'),
-      }),
+      optionErrorLike('has no option "maxIdel"; did you mean "maxIdle"?'),
     );
   });
 
@@ -88,10 +56,7 @@ describe('option validation', () => {
     [{ host: 'h', port: 80, hots: 'x' }, 'createClient() target has no option "hots"'],
     [{ path: '/x', host: 'h' }, 'target must be { host, port } or { path }, not both'],
   ])('rejects the target %j', (bad, message) => {
-    expect(() => createClient(bad as never)).toThrow(message);
-    expect(() => createClient(bad as never)).toThrow(
-      expect.objectContaining({ code: INVALID_OPTION }),
-    );
+    expect(() => createClient(bad as never)).toThrow(optionErrorLike(message));
   });
 
   it('accepts the edge values and makes no connection until the first call', async () => {
@@ -119,41 +84,28 @@ describe('option validation', () => {
 
 describe('per-call options', () => {
   it.each([
-    [
-      { timeout: -1 },
-      'timeout must be an integer number of milliseconds from 0 to 2147483647, got -1',
-    ],
-    [
-      { timeout: 'x' },
-      'timeout must be an integer number of milliseconds from 0 to 2147483647, got "x"',
-    ],
-    [
-      { timeout: 2 ** 31 },
-      'timeout must be an integer number of milliseconds from 0 to 2147483647, got 2147483648',
-    ],
+    [{ timeout: -1 }, `timeout ${MS}, got -1`],
+    [{ timeout: 'x' }, `timeout ${MS}, got "x"`],
+    [{ timeout: 2 ** 31 }, `timeout ${MS}, got 2147483648`],
     [{ signal: {} }, 'signal must be an AbortSignal, got an object'],
     [{ idempotent: 1 }, 'idempotent must be a boolean, got 1'],
     [{ timeout: 5, retries: 1 }, 'call() options has no option "retries"'],
   ])('rejects %j without sending', async (options, message) => {
     const { client, server } = await setup();
-    await expect(client.call('A.b', [], options as never)).rejects.toThrow(message);
-    await expect(client.call('A.b', [], options as never)).rejects.toMatchObject({
-      name: 'TypeError',
-      code: INVALID_OPTION,
-    });
+    await expect(client.call('A.b', [], options as never)).rejects.toThrow(
+      optionErrorLike(message),
+    );
     expect(server.lines).toEqual([]);
   });
 
   it('rejects options that are not an object', async () => {
     const { client } = await setup();
-    await expect(client.call('A.b', [], 3 as never)).rejects.toMatchObject({
-      code: INVALID_OPTION,
-      message: 'call() options must be an object, got 3',
-    });
-    await expect(client.close(3 as never)).rejects.toMatchObject({
-      code: INVALID_OPTION,
-      message: 'close() options must be an object, got 3',
-    });
+    await expect(client.call('A.b', [], 3 as never)).rejects.toThrow(
+      optionErrorLike('call() options must be an object, got 3'),
+    );
+    await expect(client.close(3 as never)).rejects.toThrow(
+      optionErrorLike('close() options must be an object, got 3'),
+    );
   });
 
   it('accepts an options object with inherited or undefined members', async () => {

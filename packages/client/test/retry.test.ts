@@ -1,8 +1,8 @@
 import { Socket } from 'node:net';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { ConnectionError, createClient, RpcError } from '../src/index.js';
+import { ConnectionError, RpcError } from '../src/index.js';
 import { startRawServer, until } from './fixtures/raw-server.js';
-import { freePort, gate, rejection, setup } from './helpers.js';
+import { connect, freePort, gate, rejection, setup } from './helpers.js';
 
 describe('retries', () => {
   it('does not retry calls in flight when the server dies: they fail fast with ConnectionError', async () => {
@@ -80,11 +80,12 @@ describe('retries', () => {
 
   it('retries a refused connection until the server appears, within the deadline', async () => {
     const port = await freePort();
-    const client = createClient(
-      { host: '127.0.0.1', port },
-      { retryDelay: 20, maxRetryDelay: 100, maxRetries: 50, timeout: 10_000 },
-    );
-    onTestFinished(() => client.close({ timeout: 0 }));
+    const client = connect(port, {
+      retryDelay: 20,
+      maxRetryDelay: 100,
+      maxRetries: 50,
+      timeout: 10_000,
+    });
     const call = client.call('ArithService.Add', { a: 2, b: 3 });
     await until(() => client.stats().connections.dialErrors >= 1);
     const server = await startRawServer({ port });
@@ -96,11 +97,7 @@ describe('retries', () => {
 
   it('gives up with ConnectionError (cause: the dial error) once retries are spent', async () => {
     const port = await freePort();
-    const client = createClient(
-      { host: '127.0.0.1', port },
-      { retryDelay: 1, maxRetryDelay: 2, maxRetries: 2 },
-    );
-    onTestFinished(() => client.close({ timeout: 0 }));
+    const client = connect(port, { retryDelay: 1, maxRetryDelay: 2, maxRetries: 2 });
     const error = await rejection<ConnectionError>(client.call('T.x'));
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error.sent).toBe(false);
@@ -123,8 +120,7 @@ describe('retries', () => {
     const first = await startRawServer();
     onTestFinished(() => first.close());
     const port = first.port;
-    const client = createClient({ host: '127.0.0.1', port });
-    onTestFinished(() => client.close({ timeout: 0 }));
+    const client = connect(port);
     await expect(client.call('ArithService.Add', { a: 1, b: 1 })).resolves.toEqual({ result: 2 });
     await first.close();
     await until(() => client.stats().connections.active === 0);

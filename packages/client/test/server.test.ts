@@ -4,16 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from '@rerpc/server';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import {
-  type Client,
-  type ClientOptions,
-  ConnectionError,
-  createClient,
-  RpcError,
-  TimeoutError,
-} from '../src/index.js';
+import { ConnectionError, RpcError, TimeoutError } from '../src/index.js';
 import { until } from './fixtures/raw-server.js';
-import { freePort, rejection } from './helpers.js';
+import { connect, freePort, rejection } from './helpers.js';
 
 class ArithService {
   executions = 0;
@@ -57,12 +50,6 @@ async function serve(port = 0): Promise<{ server: Server; arith: ArithService; p
   const address = (await server.listen({ port, host: '127.0.0.1' })) as { port: number };
   onTestFinished(() => server.close({ timeout: 0 }));
   return { server, arith, port: address.port };
-}
-
-function connect(port: number, options: ClientOptions = {}): Client {
-  const client = createClient({ host: '127.0.0.1', port }, options);
-  onTestFinished(() => client.close({ timeout: 0 }));
-  return client;
 }
 
 describe('against @rerpc/server', () => {
@@ -228,8 +215,7 @@ describe('Unix socket target', () => {
     server.register(new ArithService(), { name: 'ArithService' });
     await server.listen({ path });
     onTestFinished(() => server.close({ timeout: 0 }));
-    const client = createClient({ path });
-    onTestFinished(() => client.close({ timeout: 0 }));
+    const client = connect({ path });
     await expect(client.call('ArithService.Add', { a: 20, b: 22 })).resolves.toEqual({
       result: 42,
     });

@@ -2,9 +2,9 @@
 import { getEventListeners } from 'node:events';
 import { createServer } from '@rerpc/server';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { AbortError, type Client, createClient } from '../src/index.js';
+import { AbortError, type Client } from '../src/index.js';
 import { until } from './fixtures/raw-server.js';
-import { rejection } from './helpers.js';
+import { connect, rejection } from './helpers.js';
 
 /** `Hold` answers only once `open()` is called; calls after that answer at once. */
 class HoldService {
@@ -39,8 +39,7 @@ async function serve(): Promise<{ hold: HoldService; client: Client }> {
   server.register(hold, { name: 'HoldService' });
   const address = (await server.listen({ port: 0, host: '127.0.0.1' })) as { port: number };
   onTestFinished(() => server.close({ timeout: 0 }));
-  const client = createClient({ host: '127.0.0.1', port: address.port });
-  onTestFinished(() => client.close({ timeout: 0 }));
+  const client = connect(address.port);
   return { hold, client };
 }
 

@@ -1,13 +1,7 @@
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import {
-  AbortError,
-  ConnectionError,
-  createClient,
-  PoolExhaustedError,
-  TimeoutError,
-} from '../src/index.js';
+import { AbortError, ConnectionError, PoolExhaustedError, TimeoutError } from '../src/index.js';
 import { startBlackhole, until } from './fixtures/raw-server.js';
-import { gate, rejection, setup } from './helpers.js';
+import { connect, gate, rejection, setup } from './helpers.js';
 
 describe('timeouts', () => {
   it('rejects with TimeoutError and leaves the connection usable; the late answer is dropped', async () => {
@@ -63,8 +57,7 @@ describe('timeouts', () => {
   it('rejects with PoolExhaustedError when no connection is dialled before the deadline', async () => {
     const blackhole = await startBlackhole();
     onTestFinished(() => blackhole.close());
-    const client = createClient({ host: '127.0.0.1', port: blackhole.port });
-    onTestFinished(() => client.close({ timeout: 0 }));
+    const client = connect(blackhole.port);
     const error = await rejection<PoolExhaustedError>(client.call('T.x', [], { timeout: 50 }));
     expect(error).toBeInstanceOf(PoolExhaustedError);
     expect(error).toMatchObject({ code: 'RERPC_ERR_POOL_EXHAUSTED', timeout: 50 });
@@ -74,11 +67,7 @@ describe('timeouts', () => {
   it('fails a dial after dialTimeout with ConnectionError (not sent)', async () => {
     const blackhole = await startBlackhole();
     onTestFinished(() => blackhole.close());
-    const client = createClient(
-      { host: '127.0.0.1', port: blackhole.port },
-      { dialTimeout: 30, maxRetries: 0 },
-    );
-    onTestFinished(() => client.close({ timeout: 0 }));
+    const client = connect(blackhole.port, { dialTimeout: 30, maxRetries: 0 });
     const error = await rejection<ConnectionError>(client.call('T.x'));
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error.sent).toBe(false);
