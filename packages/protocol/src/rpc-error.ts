@@ -23,7 +23,6 @@ export class RpcError extends Error {
     super(message ?? standardMessage(code) ?? 'Error', options);
     this.code = code;
     this.data = data;
-    Object.defineProperty(this, BRAND, { value: true });
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
@@ -71,3 +70,5 @@ export class RpcError extends Error {
     return new RpcError(-32603, 'Internal error', data);
   }
 }
+// On the prototype, not each instance: a handler may throw one per call.
+Object.defineProperty(RpcError.prototype, BRAND, { value: true });
