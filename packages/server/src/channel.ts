@@ -291,7 +291,7 @@ export class ServerChannel implements Channel, CallChannel {
 
   /**
    * The handler threw: answer the error (a notification's is only counted and reported). Apart
-   * from `complete`, like every branch the usual call does not take, to keep that one small.
+   * from `finished`, like every branch the usual call does not take, to keep that one small.
    */
   private failed(call: Call, error: unknown): void {
     const answer = this.host.handlerErrors.thrown(error, call.ctx);
@@ -302,12 +302,8 @@ export class ServerChannel implements Channel, CallChannel {
   /** `call`'s answer is `text`: sent, or kept for its batch (sent with its last member's). */
   private settle(call: Call, text: string): void {
     const batch = call.batch;
-    if (batch === null) {
-      if (this.state !== DESTROYED) this.transport.send(text);
-      return;
-    }
-    batch.parts[call.index] = text;
-    if (--batch.pending === 0) this.sendBatch(batch);
+    this.answer(batch, call.index, text);
+    if (batch !== null && --batch.pending === 0) this.sendBatch(batch);
   }
 
   /** The core found `call` past handlerTimeout (it is already off the deadline list). */
