@@ -1,14 +1,5 @@
 import { isAscii } from 'node:buffer';
-import {
-  type DecoderHandlers,
-  type DecoderOptions,
-  decodeFrame,
-  type FrameDecoder,
-  parseText,
-  type ResolvedDecoderOptions,
-  resolveDecoderOptions,
-  validateHandlers,
-} from './decoder.js';
+import { decodeFrame, parseText, StreamDecoder } from './decoder.js';
 import { FrameParseError, FrameTooLargeError, FramingError } from './errors.js';
 import { HeldBytes } from './hold.js';
 
@@ -33,10 +24,7 @@ const SKIP = 2;
  * is copied into one owned buffer of at most 8 KiB. A malformed header cannot be skipped (nothing
  * tells where the next frame starts), so the decoder reports it and stops.
  */
-class ContentLengthDecoder implements FrameDecoder {
-  private readonly handlers: DecoderHandlers;
-  private readonly max: number;
-  private readonly maxDepth: number;
+export class ContentLengthDecoder extends StreamDecoder {
   private state = HEADER;
   /**
    * Unfinished header bytes, copied into an owned buffer grown by doubling (headers are tiny; the
@@ -47,15 +35,8 @@ class ContentLengthDecoder implements FrameDecoder {
   /** Body length declared by the current header, or bytes left to skip in SKIP. */
   private need = 0;
   private readonly body = new HeldBytes();
-  private stopped = false;
   /** Out-value of `fastHeader`. */
   private fastLength = 0;
-
-  constructor(handlers: DecoderHandlers, options: ResolvedDecoderOptions) {
-    this.handlers = handlers;
-    this.max = options.maxMessageBytes;
-    this.maxDepth = options.maxDepth;
-  }
 
   get bufferedBytes(): number {
     return this.headerBytes + this.body.bytes;
@@ -280,28 +261,4 @@ function parseContentLength(text: string): number | string {
   }
   if (length === -1) return 'no Content-Length header';
   return length;
-}
-
-/**
- * Creates a streaming Content-Length (LSP-style) decoder.
- * @throws TypeError (code `RERPC_ERR_INVALID_OPTION`) for a missing handler or an unknown or
- * invalid option.
- */
-export function createContentLengthDecoder(
-  handlers: DecoderHandlers,
-  options?: DecoderOptions,
-): FrameDecoder {
-  validateHandlers(handlers);
-  return new ContentLengthDecoder(
-    handlers,
-    resolveDecoderOptions(options, 'createContentLengthDecoder()'),
-  );
-}
-
-/** For `createDecoder`, which checks its arguments itself. */
-export function newContentLengthDecoder(
-  handlers: DecoderHandlers,
-  options: ResolvedDecoderOptions,
-): FrameDecoder {
-  return new ContentLengthDecoder(handlers, options);
 }

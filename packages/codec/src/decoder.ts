@@ -83,6 +83,52 @@ export interface FrameDecoder {
 }
 
 /**
+ * What the NDJSON and Content-Length decoders share: the handlers, the resolved limits and the
+ * stopped flag. Each subclass is the only class its `push()` sees, so field access stays
+ * monomorphic.
+ */
+export abstract class StreamDecoder implements FrameDecoder {
+  protected readonly handlers: DecoderHandlers;
+  /** `maxMessageBytes`. */
+  protected readonly max: number;
+  protected readonly maxDepth: number;
+  protected stopped = false;
+
+  constructor(handlers: DecoderHandlers, options: ResolvedDecoderOptions) {
+    this.handlers = handlers;
+    this.max = options.maxMessageBytes;
+    this.maxDepth = options.maxDepth;
+  }
+
+  abstract get bufferedBytes(): number;
+  abstract push(chunk: Buffer): void;
+  abstract end(): void;
+  abstract stop(): void;
+}
+
+/** A decoder class, made with handlers and options already checked. */
+export type DecoderClass = new (
+  handlers: DecoderHandlers,
+  options: ResolvedDecoderOptions,
+) => FrameDecoder;
+
+/**
+ * Checks `handlers` and `options`, then makes a `Decoder`: the body of every decoder factory
+ * (`what` names it in messages).
+ * @throws TypeError (code `RERPC_ERR_INVALID_OPTION`) for a missing handler or an unknown or
+ * invalid option.
+ */
+export function checkedDecoder(
+  Decoder: DecoderClass,
+  handlers: DecoderHandlers,
+  options: DecoderOptions | undefined,
+  what: string,
+): FrameDecoder {
+  validateHandlers(handlers);
+  return new Decoder(handlers, resolveDecoderOptions(options, what));
+}
+
+/**
  * Validates and resolves decoder options once (`what` names the factory in messages).
  * @throws TypeError (code `RERPC_ERR_INVALID_OPTION`) for an unknown or invalid option.
  */

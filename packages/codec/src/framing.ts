@@ -1,14 +1,13 @@
 import { describe, optionError } from '@rerpc/internal';
-import { newContentLengthDecoder } from './content-length.js';
+import { ContentLengthDecoder } from './content-length.js';
 import {
+  checkedDecoder,
   type DecoderHandlers,
   type DecoderOptions,
   type FrameDecoder,
   type Framing,
-  resolveDecoderOptions,
-  validateHandlers,
 } from './decoder.js';
-import { newNdjsonDecoder } from './ndjson.js';
+import { NdjsonDecoder } from './ndjson.js';
 
 /**
  * Creates the streaming decoder for `framing`.
@@ -21,11 +20,33 @@ export function createDecoder(
   options?: DecoderOptions,
 ): FrameDecoder {
   if (framing !== 'ndjson' && framing !== 'content-length') throw unknownFraming(framing);
-  validateHandlers(handlers);
-  const resolved = resolveDecoderOptions(options, 'createDecoder()');
-  return framing === 'ndjson'
-    ? newNdjsonDecoder(handlers, resolved)
-    : newContentLengthDecoder(handlers, resolved);
+  const Decoder = framing === 'ndjson' ? NdjsonDecoder : ContentLengthDecoder;
+  return checkedDecoder(Decoder, handlers, options, 'createDecoder()');
+}
+
+/**
+ * Creates a streaming NDJSON decoder: one JSON text per line, `\n` terminated, `\r\n` accepted,
+ * blank lines skipped.
+ * @throws TypeError (code `RERPC_ERR_INVALID_OPTION`) for a missing handler or an unknown or
+ * invalid option.
+ */
+export function createNdjsonDecoder(
+  handlers: DecoderHandlers,
+  options?: DecoderOptions,
+): FrameDecoder {
+  return checkedDecoder(NdjsonDecoder, handlers, options, 'createNdjsonDecoder()');
+}
+
+/**
+ * Creates a streaming Content-Length (LSP-style) decoder.
+ * @throws TypeError (code `RERPC_ERR_INVALID_OPTION`) for a missing handler or an unknown or
+ * invalid option.
+ */
+export function createContentLengthDecoder(
+  handlers: DecoderHandlers,
+  options?: DecoderOptions,
+): FrameDecoder {
+  return checkedDecoder(ContentLengthDecoder, handlers, options, 'createContentLengthDecoder()');
 }
 
 /**

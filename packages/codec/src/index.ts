@@ -1,4 +1,3 @@
-export { createContentLengthDecoder } from './content-length.js';
 export type {
   DecoderHandlers,
   DecoderOptions,
@@ -24,10 +23,14 @@ export {
 } from './encode.js';
 export type { FrameParseReason } from './errors.js';
 export { FrameParseError, FrameTooLargeError, FramingError } from './errors.js';
-export { createDecoder, frame } from './framing.js';
+export {
+  createContentLengthDecoder,
+  createDecoder,
+  createNdjsonDecoder,
+  frame,
+} from './framing.js';
 export {
   createMessageDecoder,
   type MessageDecoder,
   type MessageHandlers,
 } from './message.js';
-export { createNdjsonDecoder } from './ndjson.js';

@@ -1,15 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import {
-  type DecoderHandlers,
-  type DecoderOptions,
-  decodeFrame,
-  type FrameDecoder,
-  parseText,
-  type ResolvedDecoderOptions,
-  resolveDecoderOptions,
-  utf8Exceeds,
-  validateHandlers,
-} from './decoder.js';
+import { decodeFrame, parseText, StreamDecoder, utf8Exceeds } from './decoder.js';
 import { FrameTooLargeError } from './errors.js';
 import { HeldBytes } from './hold.js';
 
@@ -27,21 +17,11 @@ const CR = 13;
  * the next chunk may show to be a line end); past that the line is reported once and every byte up
  * to the next newline is dropped.
  */
-class NdjsonDecoder implements FrameDecoder {
-  private readonly handlers: DecoderHandlers;
-  private readonly max: number;
-  private readonly maxDepth: number;
+export class NdjsonDecoder extends StreamDecoder {
   /** The unterminated line. */
   private readonly pending = new HeldBytes();
   /** Dropping the rest of an oversize line until its newline. */
   private discarding = false;
-  private stopped = false;
-
-  constructor(handlers: DecoderHandlers, options: ResolvedDecoderOptions) {
-    this.handlers = handlers;
-    this.max = options.maxMessageBytes;
-    this.maxDepth = options.maxDepth;
-  }
 
   get bufferedBytes(): number {
     return this.pending.bytes;
@@ -174,26 +154,4 @@ class NdjsonDecoder implements FrameDecoder {
     const joined = this.pending.take(chunk, nl);
     this.line(joined, 0, joined.length);
   }
-}
-
-/**
- * Creates a streaming NDJSON decoder: one JSON text per line, `\n` terminated, `\r\n` accepted,
- * blank lines skipped.
- * @throws TypeError (code `RERPC_ERR_INVALID_OPTION`) for a missing handler or an unknown or
- * invalid option.
- */
-export function createNdjsonDecoder(
-  handlers: DecoderHandlers,
-  options?: DecoderOptions,
-): FrameDecoder {
-  validateHandlers(handlers);
-  return new NdjsonDecoder(handlers, resolveDecoderOptions(options, 'createNdjsonDecoder()'));
-}
-
-/** For `createDecoder`, which checks its arguments itself. */
-export function newNdjsonDecoder(
-  handlers: DecoderHandlers,
-  options: ResolvedDecoderOptions,
-): FrameDecoder {
-  return new NdjsonDecoder(handlers, options);
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { exceedsDepth, type Framing, frame } from '../src/index.js';
-import { record, split, viaJson } from './helpers.js';
+import { record, viaJson } from './helpers.js';
 
 // Strings made to fool a scanner: brackets, quotes, backslashes (so `\"` and `\\` escapes), and
 // long enough (up to 80) to take the scanner's jump through long strings.
@@ -68,14 +68,8 @@ describe.each(FRAMINGS)('%s decoder maxDepth properties', (framing) => {
         (values, maxDepth, at) => {
           const bytes = Buffer.from(values.map((v) => frame(framing, JSON.stringify(v))).join(''));
           const r = record(framing, { maxDepth });
-          for (const chunk of split(
-            bytes,
-            at.map((c) => c % (bytes.length + 1)),
-          ))
-            r.push(chunk);
-          expect(r.events.map((e) => (e.kind === 'parse' ? e.reason : e.kind))).toEqual(
-            values.map((v) => (depth(v) > maxDepth ? 'depth' : 'message')),
-          );
+          r.pushSplit(bytes, at);
+          expect(r.kinds()).toEqual(values.map((v) => (depth(v) > maxDepth ? 'depth' : 'message')));
           expect(r.messages()).toEqual(values.filter((v) => depth(v) <= maxDepth).map(viaJson));
           expect(r.decoder.bufferedBytes).toBe(0);
         },

@@ -8,7 +8,7 @@ import {
   encodeId,
   frame,
 } from '../src/index.js';
-import { record, split } from './helpers.js';
+import { record } from './helpers.js';
 
 // Ids a peer may send: strings full of quotes, backslashes, control characters, line
 // separators, lone surrogates and astral characters; any number (non-finite ones included); null.
@@ -317,11 +317,7 @@ describe('encoders and decoders together', () => {
               .join('');
             const bytes = Buffer.from(wire, 'utf8');
             const r = record(framing);
-            for (const chunk of split(
-              bytes,
-              cuts.map((c) => c % (bytes.length + 1)),
-            ))
-              r.push(chunk);
+            r.pushSplit(bytes, cuts);
             expect(r.messages()).toEqual(
               pairs.map(([i, res], n) =>
                 JSON.parse(

@@ -19,9 +19,13 @@ export interface Recorder {
   decoder: FrameDecoder;
   events: Event[];
   messages(): unknown[];
+  /** Each event's kind, a parse error's as its reason (`'json'`, `'utf8'`, `'depth'`). */
+  kinds(): string[];
   /** Largest `bufferedBytes` seen after any push. */
   maxBuffered: number;
   push(chunk: Buffer): void;
+  /** Pushes `bytes` as the chunks {@link split} cuts it into at `cuts`. */
+  pushSplit(bytes: Buffer, cuts: readonly number[]): void;
 }
 
 /** A decoder whose handlers record every event in order. */
@@ -43,17 +47,25 @@ export function record(framing: Framing, options?: DecoderOptions): Recorder {
     events,
     maxBuffered: 0,
     messages: () => events.filter((e) => e.kind === 'message').map((e) => e.value),
+    kinds: () => events.map((e) => (e.kind === 'parse' ? e.reason : e.kind)),
     push(chunk) {
       decoder.push(chunk);
       if (decoder.bufferedBytes > rec.maxBuffered) rec.maxBuffered = decoder.bufferedBytes;
+    },
+    pushSplit(bytes, cuts) {
+      for (const chunk of split(bytes, cuts)) rec.push(chunk);
     },
   };
   return rec;
 }
 
-/** Splits `bytes` at the given offsets (any order, duplicates and out-of-range ones ignored). */
+/**
+ * Splits `bytes` at the given offsets, each taken modulo `bytes.length + 1` (so any naturals a
+ * property generates will do; any order, duplicates and the ends ignored).
+ */
 export function split(bytes: Buffer, cuts: readonly number[]): Buffer[] {
-  const points = [...new Set(cuts.filter((c) => c > 0 && c < bytes.length))].sort((a, b) => a - b);
+  const inRange = cuts.map((c) => c % (bytes.length + 1)).filter((c) => c > 0 && c < bytes.length);
+  const points = [...new Set(inRange)].sort((a, b) => a - b);
   const parts: Buffer[] = [];
   let from = 0;
   for (const p of points) {

@@ -1,3 +1,4 @@
+import { optionErrorLike } from '@rerpc/internal/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -70,10 +71,7 @@ describe('createMessageDecoder', () => {
     const decoder = createMessageDecoder();
     const handlers = { onMessage() {}, onParseError() {}, onOversize() {} };
     expect(() => decoder.decode(5 as never, handlers)).toThrow(
-      expect.objectContaining({
-        code: 'RERPC_ERR_INVALID_OPTION',
-        message: 'message must be a string or a Uint8Array, got 5',
-      }),
+      optionErrorLike('message must be a string or a Uint8Array, got 5'),
     );
   });
 

@@ -1,4 +1,7 @@
+// Option and argument validation of every factory: each rule once, each error a TypeError coded
+// RERPC_ERR_INVALID_OPTION (issue 11: plain-JS mistakes fail loudly, naming option, rule and value).
 import { readFileSync } from 'node:fs';
+import { optionErrorLike } from '@rerpc/internal/testing';
 import { describe, expect, it } from 'vitest';
 import {
   compileRequestEncoder,
@@ -7,12 +10,19 @@ import {
   createDecoder,
   createNdjsonDecoder,
   DEFAULTS,
+  type DecoderHandlers,
+  type DecoderOptions,
   frame,
 } from '../src/index.js';
 
 const noop = () => {};
 const handlers = { onMessage: noop, onParseError: noop, onOversize: noop };
-const factories = [createNdjsonDecoder, createContentLengthDecoder] as const;
+/** Every decoder factory, as `(handlers, options)`. */
+const factories = [
+  createNdjsonDecoder,
+  createContentLengthDecoder,
+  (h: DecoderHandlers, o?: DecoderOptions) => createDecoder('ndjson', h, o),
+] as const;
 
 describe('decoder options', () => {
   it('DEFAULTS is frozen and holds maxMessageBytes = 1 MiB, maxDepth = 128', () => {
@@ -29,16 +39,17 @@ describe('decoder options', () => {
     }
   });
 
-  it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '10', null])(
-    'rejects maxMessageBytes %s with a message naming the rule',
-    (value) => {
-      for (const create of factories) {
-        expect(() => create(handlers, { maxMessageBytes: value as number })).toThrow(
-          /^maxMessageBytes must be an integer >= 1, got /,
-        );
-      }
-    },
-  );
+  it.each(
+    ['maxMessageBytes', 'maxDepth'].flatMap((name) =>
+      [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '10', null].map((value) => [name, value]),
+    ),
+  )('rejects %s %s, naming the rule', (name, value) => {
+    for (const create of factories) {
+      expect(() => create(handlers, { [name as string]: value })).toThrow(
+        optionErrorLike(new RegExp(`^${name} must be an integer >= 1, got `)),
+      );
+    }
+  });
 
   it('accepts maxMessageBytes 1 and uses it', () => {
     const seen: unknown[] = [];
@@ -50,19 +61,35 @@ describe('decoder options', () => {
     expect(seen).toEqual([1, 3]);
   });
 
-  it('rejects options that are not an object', () => {
-    expect(() => createNdjsonDecoder(handlers, 5 as never)).toThrow(
-      'options must be an object, got 5',
+  it('every decoder factory rejects an unknown option, with a did-you-mean', () => {
+    expect(() => createDecoder('ndjson', handlers, { maxDept: 3 } as never)).toThrow(
+      optionErrorLike('createDecoder() options has no option "maxDept"; did you mean "maxDepth"?'),
+    );
+    expect(() => createNdjsonDecoder(handlers, { maxMessageSize: 3 } as never)).toThrow(
+      optionErrorLike('createNdjsonDecoder() options has no option "maxMessageSize"'),
+    );
+    expect(() => createContentLengthDecoder(handlers, { maxdepth: 3 } as never)).toThrow(
+      optionErrorLike('did you mean "maxDepth"?'),
     );
   });
 
+  it('rejects options that are not an object', () => {
+    for (const create of factories) {
+      expect(() => create(handlers, 5 as never)).toThrow(
+        optionErrorLike('options must be an object, got 5'),
+      );
+    }
+  });
+
   it.each(['onMessage', 'onParseError', 'onOversize'] as const)(
-    'rejects handlers without %s',
+    'rejects handlers without %s, or with a %s that is not a function',
     (name) => {
-      const partial = { ...handlers, [name]: undefined };
       for (const create of factories) {
-        expect(() => create(partial as never)).toThrow(
-          `handlers.${name} must be a function, got undefined`,
+        expect(() => create({ ...handlers, [name]: undefined } as never)).toThrow(
+          optionErrorLike(`handlers.${name} must be a function, got undefined`),
+        );
+        expect(() => create({ ...handlers, [name]: 1 } as never)).toThrow(
+          optionErrorLike(`handlers.${name} must be a function, got 1`),
         );
       }
     },
@@ -70,13 +97,13 @@ describe('decoder options', () => {
 
   it('rejects an onFramingError that is not a function', () => {
     expect(() => createContentLengthDecoder({ ...handlers, onFramingError: 1 as never })).toThrow(
-      'handlers.onFramingError must be a function when present, got 1',
+      optionErrorLike('handlers.onFramingError must be a function when present, got 1'),
     );
   });
 
   it('rejects handlers that are not an object', () => {
     expect(() => createNdjsonDecoder(null as never)).toThrow(
-      'handlers must be an object, got null',
+      optionErrorLike('handlers must be an object, got null'),
     );
   });
 });
@@ -91,26 +118,36 @@ describe('createDecoder and frame', () => {
   });
 
   it('rejects an unknown framing', () => {
-    expect(() => createDecoder('lines' as never, handlers)).toThrow(
-      `framing must be 'ndjson' or 'content-length', got "lines"`,
-    );
-    expect(() => frame('lines' as never, '1')).toThrow(
-      `framing must be 'ndjson' or 'content-length', got "lines"`,
-    );
+    const unknown = optionErrorLike(`framing must be 'ndjson' or 'content-length', got "lines"`);
+    expect(() => createDecoder('lines' as never, handlers)).toThrow(unknown);
+    expect(() => frame('lines' as never, '1')).toThrow(unknown);
   });
 });
 
 describe('encoder options', () => {
   it('rejects options that are not an object', () => {
     expect(() => compileResponseEncoder(null as never)).toThrow(
-      'options must be an object, got null',
+      optionErrorLike('options must be an object, got null'),
     );
-    expect(() => compileRequestEncoder(1 as never)).toThrow('options must be an object, got 1');
+    expect(() => compileRequestEncoder(1 as never)).toThrow(
+      optionErrorLike('options must be an object, got 1'),
+    );
+  });
+
+  it('rejects unknown options, with a did-you-mean', () => {
+    expect(() => compileResponseEncoder({ results: {} } as never)).toThrow(
+      optionErrorLike(
+        'compileResponseEncoder() options has no option "results"; did you mean "result"?',
+      ),
+    );
+    expect(() => compileRequestEncoder({ param: {} } as never)).toThrow(
+      optionErrorLike('did you mean "params"?'),
+    );
   });
 
   it('rejects a params schema that is not an object', () => {
     expect(() => compileRequestEncoder({ params: [] as never })).toThrow(
-      'params must be a JSON Schema object, got an array',
+      optionErrorLike('params must be a JSON Schema object, got an array'),
     );
   });
 });
