@@ -47,16 +47,6 @@ export const DEFAULTS = Object.freeze({
 /** Every option name of {@link createWorkerPool}. */
 const WORKER_POOL_OPTIONS: readonly string[] = Object.keys(DEFAULTS);
 
-/** The names `close()` accepts. */
-const CLOSE_OPTIONS: readonly string[] = ['timeout'];
-
-/** Reads `close()` options: the timeout, or `fallback` when none is given. */
-export function closeTimeout(options: unknown, fallback: number): number {
-  const o = checkOptions(options as object | undefined, CLOSE_OPTIONS, 'close() options');
-  const timeout = (o as { timeout?: unknown } | undefined)?.timeout;
-  return timeout === undefined ? fallback : checkTime('timeout', timeout, true);
-}
-
 /**
  * Reads per-task options (`{ signal }`, plus `known` extras): the signal, or null. Allocation-free
  * when every key is known, since it runs per task.

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { describe, optionError, SignalWatches } from '@rerpc/internal';
+import { closeTimeout, describe, optionError, SignalWatches } from '@rerpc/internal';
 import { AbortError, PoolClosedError, QueueFullError } from './errors.js';
 import {
   ABANDONED,
@@ -19,7 +19,7 @@ import {
   RunningList,
 } from './job.js';
 import { Listeners } from './listeners.js';
-import { closeTimeout, type ResolvedLimits, taskSignal } from './options.js';
+import { type ResolvedLimits, taskSignal } from './options.js';
 import type {
   CloseOptions,
   SubmitOptions,
