@@ -7,22 +7,25 @@ import {
   standardMessage,
 } from '../src/index.js';
 
+/** JSON-RPC 2.0 §5.1 as the spec prints it: the name ErrorCode gives it, code and message. */
+const SPEC_ERRORS: Array<[keyof typeof ErrorCode, number, string]> = [
+  ['ParseError', -32700, 'Parse error'],
+  ['InvalidRequest', -32600, 'Invalid Request'],
+  ['MethodNotFound', -32601, 'Method not found'],
+  ['InvalidParams', -32602, 'Invalid params'],
+  ['InternalError', -32603, 'Internal error'],
+  ['ServerErrorStart', -32099, 'Server error'],
+  ['ServerErrorEnd', -32000, 'Server error'],
+];
+
 describe('ErrorCode', () => {
-  it('has the spec values and messages', () => {
-    expect(ErrorCode).toMatchObject({
-      ParseError: -32700,
-      InvalidRequest: -32600,
-      MethodNotFound: -32601,
-      InvalidParams: -32602,
-      InternalError: -32603,
-      ServerErrorStart: -32099,
-      ServerErrorEnd: -32000,
-    });
-    expect(standardMessage(-32700)).toBe('Parse error');
-    expect(standardMessage(-32600)).toBe('Invalid Request');
-    expect(standardMessage(-32601)).toBe('Method not found');
-    expect(standardMessage(-32602)).toBe('Invalid params');
-    expect(standardMessage(-32603)).toBe('Internal error');
+  it.each(SPEC_ERRORS)('%s is %i, "%s"', (name, code, message) => {
+    expect(ErrorCode[name]).toBe(code);
+    expect(standardMessage(code)).toBe(message);
+  });
+
+  it('has no other codes; a code inside the server range is a "Server error", others none', () => {
+    expect(Object.keys(ErrorCode).sort()).toEqual(SPEC_ERRORS.map(([name]) => name).sort());
     expect(standardMessage(-32050)).toBe('Server error');
     expect(standardMessage(42)).toBeUndefined();
   });
