@@ -1,8 +1,16 @@
 import { onTestFinished } from 'vitest';
 import type { Clock, TimerHandle } from '../src/clock.js';
-import { createPool, type Pool, type PoolOptions } from '../src/index.js';
+import {
+  createPool,
+  type Pool,
+  type PoolOptions,
+  type SharedPool,
+  type SharedPoolOptions,
+} from '../src/index.js';
 import { resolvePoolOptions } from '../src/options.js';
 import { PoolImpl } from '../src/pool.js';
+import { resolveSharedOptions } from '../src/shared-options.js';
+import { SharedPoolImpl } from '../src/shared-pool.js';
 
 export { type Deferred, deferred } from '@rerpc/internal/testing';
 
@@ -114,6 +122,16 @@ export class FakeClock implements Clock {
 /** A pool on `clock` (the pool's internal constructor parameter), closed when the test finishes. */
 export function clockedPool<T extends object>(options: PoolOptions<T>, clock: Clock): Pool<T> {
   const p = new PoolImpl(resolvePoolOptions(options), clock);
+  onTestFinished(() => p.close({ timeout: 0 }));
+  return p;
+}
+
+/** A shared pool on `clock` (its internal constructor parameter), closed when the test finishes. */
+export function sharedPool<T extends object>(
+  options: SharedPoolOptions<T>,
+  clock: Clock = new FakeClock(),
+): SharedPool<T> {
+  const p = new SharedPoolImpl(resolveSharedOptions(options), clock);
   onTestFinished(() => p.close({ timeout: 0 }));
   return p;
 }

@@ -2,8 +2,9 @@
 // the same trivial resources (empty objects) and the same limits (maxActive 10), so what is
 // measured is each pool's own bookkeeping. Three shapes: one caller cycling sequentially (the idle
 // fast path), 100 callers contending for 10 resources (the waiter queue), and the sequential cycle
-// with a validate() run before every hand-out.
-import { createPool } from '@rerpc/conn-pool';
+// with a validate() run before every hand-out. Then shared mode (createSharedPool): a lease/unlease
+// pair, the per-call cost of a multiplexing client, against an exclusive acquire/release.
+import { createPool, createSharedPool, type SharedPool } from '@rerpc/conn-pool';
 import * as genericPool from 'generic-pool';
 import { Pool as TarnPool } from 'tarn';
 import { type MicroCase, runMicroSuite } from '../lib/micro.js';
@@ -112,6 +113,90 @@ function floor(): Contender {
   };
 }
 
+/**
+ * A shared pool with `open` resources open: it leases in waves of `loadThreshold` (each wave at
+ * the threshold dials one more in the background) until that many are, then unleases everything.
+ */
+async function sharedWith(
+  open: number,
+  load?: (resource: object, leases: number) => number,
+): Promise<SharedPool<object>> {
+  const threshold = 100;
+  const pool = createSharedPool<object>({
+    create: () => ({ blocked: false }),
+    destroy: () => {},
+    ...(load === undefined ? {} : { load }),
+    maxActive: open,
+    loadThreshold: threshold,
+  });
+  const held: object[] = [];
+  for (let round = 0; round < 1000 && pool.stats().active < open; round++) {
+    for (let i = 0; i < threshold + 1; i++) {
+      const r = pool.lease();
+      if (r !== null) held.push(r);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  for (const r of held) pool.unlease(r);
+  return pool;
+}
+
+/** Shared mode against the exclusive acquire/release cycle (the baseline). */
+async function sharedCases(): Promise<{ cases: MicroCase[]; close(): Promise<void> }> {
+  const exclusive = createPool<object>({ create: () => ({}), destroy: () => {}, maxActive: MAX });
+  const one = await sharedWith(1);
+  const ten = await sharedWith(MAX);
+  // A load function as a client would pass: calls in flight plus a penalty while its socket is
+  // blocked (a field of the resource).
+  const weighed = await sharedWith(MAX, (r, leases) =>
+    (r as { blocked?: boolean }).blocked === true ? leases + 2 ** 30 : leases,
+  );
+  const held: object[] = new Array(100);
+  const wave = (pool: SharedPool<object>) => () => {
+    // 100 in flight over 10 resources: every lease scans all 10 for the least-loaded.
+    for (let round = 0; round < N / 100; round++) {
+      for (let i = 0; i < 100; i++) held[i] = pool.lease()!;
+      for (let i = 0; i < 100; i++) pool.unlease(held[i]!);
+    }
+  };
+  const cases: MicroCase[] = [
+    {
+      name: 'exclusive acquire → release',
+      baseline: true,
+      opsPerCall: N,
+      async fn() {
+        for (let i = 0; i < N; i++) exclusive.release(await exclusive.acquire());
+      },
+    },
+    {
+      name: 'shared lease → unlease, 1 open',
+      opsPerCall: N,
+      fn() {
+        for (let i = 0; i < N; i++) one.unlease(one.lease()!);
+      },
+    },
+    { name: 'shared lease → unlease, 10 open, 100 held', opsPerCall: N, fn: wave(ten) },
+    {
+      name: 'shared, 10 open, 100 held, load function',
+      opsPerCall: N,
+      fn: wave(weighed),
+    },
+    {
+      name: 'shared acquire() (promise) → unlease, 1 open',
+      opsPerCall: N,
+      async fn() {
+        for (let i = 0; i < N; i++) one.unlease(await one.acquire());
+      },
+    },
+  ];
+  return {
+    cases,
+    close: async () => {
+      await Promise.all([exclusive.close(), one.close(), ten.close(), weighed.close()]);
+    },
+  };
+}
+
 export async function run(): Promise<void> {
   const plain = contenders(false);
   const checked = contenders(true);
@@ -128,4 +213,7 @@ export async function run(): Promise<void> {
     checked.map((c, i) => sequential(c, i === 0)),
   );
   await Promise.all([...plain, ...checked].map((c) => c.close()));
+  const shared = await sharedCases();
+  await runMicroSuite('conn-pool-shared', shared.cases);
+  await shared.close();
 }
