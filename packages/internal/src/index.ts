@@ -12,6 +12,7 @@ export {
 export { describe } from './describe.js';
 export { brand, brandInstance, isRerpcError, RerpcError } from './errors.js';
 export { Histogram, type LatencySummary } from './histogram.js';
+export { LinkedList, type ListNode } from './linked-list.js';
 export {
   didYouMean,
   INVALID_OPTION,
