@@ -1,3 +1,4 @@
+import { LinkedList } from '@rerpc/internal';
 import type { Call } from './call.js';
 
 /**
@@ -20,17 +21,14 @@ function onBackoffTimer(call: Call): void {
 /**
  * Every unsettled call, and the timers that watch them: one shared coarse timer (the sweep) for
  * deadlines, a native timer only for a timeout too short for it, and the backoff timer of a call
- * waiting to be retried. Calls form a doubly linked list (through `Call.prev`/`next`), so adding
- * and removing one allocates nothing.
+ * waiting to be retried. Calls form a linked list (through `Call.prev`/`next`), so adding and
+ * removing one allocates nothing.
  *
  * Process lifetime: the shared timer is ref'd exactly while a call is unsettled (it alone keeps
  * the process alive: sockets and the other timers are unref'd); with none, nothing is.
  */
 export class Deadlines {
-  private head: Call | null = null;
-  private tail: Call | null = null;
-  /** Unsettled calls. */
-  size = 0;
+  private readonly calls = new LinkedList<Call>();
   private ticker: NodeJS.Timeout | null = null;
   private readonly onTick: () => void;
 
@@ -39,16 +37,15 @@ export class Deadlines {
     this.onTick = onTick;
   }
 
+  /** Unsettled calls. */
+  get size(): number {
+    return this.calls.size;
+  }
+
   /** Tracks a new call until remove(); a timeout under a second gets its own timer. */
   add(call: Call): void {
-    if (this.tail === null) {
-      this.head = call;
-    } else {
-      this.tail.next = call;
-      call.prev = this.tail;
-    }
-    this.tail = call;
-    if (this.size++ === 0) {
+    this.calls.push(call);
+    if (this.calls.size === 1) {
       if (this.ticker === null) this.start();
       else this.ticker.ref();
     }
@@ -69,12 +66,8 @@ export class Deadlines {
       clearTimeout(call.timer);
       call.timer = null;
     }
-    if (call.prev === null) this.head = call.next;
-    else call.prev.next = call.next;
-    if (call.next === null) this.tail = call.prev;
-    else call.next.prev = call.prev;
-    call.prev = call.next = null;
-    if (--this.size === 0 && this.ticker !== null) this.ticker.unref();
+    this.calls.remove(call);
+    if (this.calls.size === 0 && this.ticker !== null) this.ticker.unref();
   }
 
   /** The call's retry is due in `delay` ms (`CallHost.retry`). */
@@ -86,7 +79,7 @@ export class Deadlines {
   /** The calls whose deadline is at or before `now`, or null for none. */
   sweep(now: number): Call[] | null {
     let expired: Call[] | null = null;
-    for (let call = this.head; call !== null; call = call.next) {
+    for (let call = this.calls.head; call !== null; call = call.next) {
       if (call.timeout > 0 && call.start + call.timeout <= now) {
         if (expired === null) expired = [call];
         else expired.push(call);
@@ -97,7 +90,7 @@ export class Deadlines {
 
   /** The oldest unsettled call, or null. */
   first(): Call | null {
-    return this.head;
+    return this.calls.head;
   }
 
   /** Keeps the shared timer running with no call pending (it parks idle connections). */
