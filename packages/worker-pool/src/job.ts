@@ -1,4 +1,4 @@
-import type { SignalWatch, WatchNode } from '@rerpc/internal';
+import { LinkedList, type SignalWatch, type WatchNode } from '@rerpc/internal';
 import { reportLater } from './report-later.js';
 import type { TaskCallback } from './types.js';
 
@@ -17,10 +17,9 @@ export type AnyFn = (a: unknown, b?: unknown) => unknown;
 type Settle = (value: unknown) => void;
 
 /**
- * One task that did not finish synchronously. It is a node of exactly one intrusive doubly linked
- * list at a time (the {@link JobQueue}, or the {@link RunningList}), so removal on abort is O(1)
- * and nothing else is allocated per task; with a caller signal it is also a node of that
- * signal's watch list.
+ * One task that did not finish synchronously. It is a node of exactly one linked list at a time
+ * (the {@link JobQueue}, or the {@link RunningList}), so removal on abort is O(1) and nothing else
+ * is allocated per task; with a caller signal it is also a node of that signal's watch list.
  */
 export class Job implements WatchNode<Job> {
   kind: number;
@@ -121,62 +120,22 @@ export function callBack(
 }
 
 /** The FIFO of jobs waiting for a slot. */
-export class JobQueue {
-  head: Job | null = null;
-  private tail: Job | null = null;
-  size = 0;
-
-  push(job: Job): void {
+export class JobQueue extends LinkedList<Job> {
+  override push(job: Job): void {
     job.state = QUEUED;
-    job.prev = this.tail;
-    job.next = null;
-    if (this.tail === null) this.head = job;
-    else this.tail.next = job;
-    this.tail = job;
-    this.size++;
-  }
-
-  remove(job: Job): void {
-    if (job.prev === null) this.head = job.next;
-    else job.prev.next = job.next;
-    if (job.next === null) this.tail = job.prev;
-    else job.next.prev = job.prev;
-    job.prev = null;
-    job.next = null;
-    this.size--;
-  }
-
-  /** Takes the oldest job out, or returns null. */
-  shift(): Job | null {
-    const job = this.head;
-    if (job !== null) this.remove(job);
-    return job;
+    super.push(job);
   }
 }
 
-/** Jobs started and not settled (RUNNING or ABANDONED); newest first. */
-export class RunningList {
-  private head: Job | null = null;
-
-  add(job: Job): void {
-    job.prev = null;
-    job.next = this.head;
-    if (this.head !== null) this.head.prev = job;
-    this.head = job;
-  }
-
-  remove(job: Job): void {
-    if (job.prev === null) this.head = job.next;
-    else job.prev.next = job.next;
-    if (job.next !== null) job.next.prev = job.prev;
-    job.prev = null;
-    job.next = null;
-  }
-
-  /** The jobs still RUNNING (not abandoned), as an array: the caller may settle them as it goes. */
+/** Jobs started and not settled (RUNNING or ABANDONED), oldest first. */
+export class RunningList extends LinkedList<Job> {
+  /**
+   * The jobs still RUNNING (not abandoned), newest first, as an array: the caller may settle them
+   * as it goes.
+   */
   running(): Job[] {
     const jobs: Job[] = [];
-    for (let job = this.head; job !== null; job = job.next) {
+    for (let job = this.tail; job !== null; job = job.prev) {
       if (job.state === RUNNING) jobs.push(job);
     }
     return jobs;

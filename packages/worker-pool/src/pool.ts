@@ -327,7 +327,7 @@ export class Pool implements WorkerPool {
   private track(job: Job, thenable: PromiseLike<unknown>, listening: boolean): void {
     const abandoned = job.state === ABANDONED;
     job.state = abandoned ? ABANDONED : RUNNING;
-    this.runningJobs.add(job);
+    this.runningJobs.push(job);
     if (this.runningCount >= this.concurrency && this.queue.size >= this.maxQueue) {
       this.listeners.saturated();
     }
