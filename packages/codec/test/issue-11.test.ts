@@ -50,33 +50,27 @@ async function alive(refs: WeakRef<object>[]): Promise<number> {
 }
 
 describe('drip-fed frames (issue 11): held bytes do not pin the buffers they came from', () => {
-  it.each([
-    [1, '1-byte sources (one per read, as net gives)'],
-    [65_536, '64 KiB sources (a 1-byte view of a large read buffer)'],
-  ])(
-    'NDJSON: an unterminated line fed from %i-byte buffers keeps none of them (%s)',
-    async (size) => {
-      const r = record('ndjson');
-      r.push(Buffer.from('{"jsonrpc":"2.0","params":"'));
-      const refs = dripFrom((c) => r.push(c), Buffer.alloc(200, 'a'), size);
-      expect(r.decoder.bufferedBytes).toBe(227);
-      expect(await alive(refs)).toBe(0);
-      r.push(Buffer.from('"}\n'));
-      expect(r.messages()).toEqual([{ jsonrpc: '2.0', params: 'a'.repeat(200) }]);
-      expect(r.decoder.bufferedBytes).toBe(0);
-    },
-  );
+  // 1-byte sources (one per read, as net gives) and 64 KiB ones (a 1-byte view of a large read
+  // buffer): the frame's 200 'a's arrive one byte per source.
+  const dripped = {
+    ndjson: { head: '{"jsonrpc":"2.0","params":"', held: 227, tail: '"}\n' },
+    'content-length': { head: 'Content-Length: 202\r\n\r\n"', held: 201, tail: '"' },
+  } as const;
+  const message = (framing: Framing) =>
+    framing === 'ndjson' ? { jsonrpc: '2.0', params: 'a'.repeat(200) } : 'a'.repeat(200);
 
-  it.each([1, 65_536])(
-    'Content-Length: a split body fed from %i-byte buffers keeps none of them',
-    async (size) => {
-      const r = record('content-length');
-      r.push(Buffer.from('Content-Length: 202\r\n\r\n"'));
+  it.each(FRAMINGS.flatMap((framing) => [1, 65_536].map((size) => [framing, size] as const)))(
+    '%s: a split frame fed from %i-byte buffers keeps none of them',
+    async (framing, size) => {
+      const { head, held, tail } = dripped[framing];
+      const r = record(framing);
+      r.push(Buffer.from(head));
       const refs = dripFrom((c) => r.push(c), Buffer.alloc(200, 'a'), size);
-      expect(r.decoder.bufferedBytes).toBe(201);
+      expect(r.decoder.bufferedBytes).toBe(held);
       expect(await alive(refs)).toBe(0);
-      r.push(Buffer.from('"'));
-      expect(r.messages()).toEqual(['a'.repeat(200)]);
+      r.push(Buffer.from(tail));
+      expect(r.messages()).toEqual([message(framing)]);
+      expect(r.decoder.bufferedBytes).toBe(0);
     },
   );
 

@@ -8,24 +8,25 @@ import { createBufferPool, createObjectPool, type ObjectPoolOptions } from '../s
 const create = () => ({ id: 0 });
 
 describe('unknown option names', () => {
-  it('createObjectPool refuses an unknown option, suggesting the close one', () => {
-    expect(() =>
-      createObjectPool({ create, maxSize: 10 } as unknown as ObjectPoolOptions<{ id: number }>),
-    ).toThrow(optionErrorLike(/^createObjectPool\(\) options has no option "maxSize"/));
-  });
-
-  it('createObjectPool suggests reset for resets', () => {
-    expect(() => createObjectPool({ create, resets: () => {} } as never)).toThrow(
-      optionErrorLike('did you mean "reset"?'),
-    );
-  });
-
-  it('createBufferPool refuses an unknown option, suggesting the close one', () => {
-    expect(() => createBufferPool({ maxbytes: 10 } as never)).toThrow(
-      optionErrorLike(
-        /^createBufferPool\(\) options has no option "maxbytes"; did you mean "maxBytes"\?/,
-      ),
-    );
+  it.each<[string, () => unknown, string | RegExp]>([
+    [
+      'createObjectPool',
+      () =>
+        createObjectPool({ create, maxSize: 10 } as unknown as ObjectPoolOptions<{ id: number }>),
+      /^createObjectPool\(\) options has no option "maxSize"/,
+    ],
+    [
+      'createObjectPool (resets)',
+      () => createObjectPool({ create, resets: () => {} } as never),
+      'did you mean "reset"?',
+    ],
+    [
+      'createBufferPool',
+      () => createBufferPool({ maxbytes: 10 } as never),
+      /^createBufferPool\(\) options has no option "maxbytes"; did you mean "maxBytes"\?/,
+    ],
+  ])('%s refuses an unknown option, suggesting the close one', (_, create, message) => {
+    expect(create).toThrow(optionErrorLike(message));
   });
 
   it('every known option is still accepted', () => {

@@ -15,22 +15,19 @@ function workerPool(): WorkerPool {
 }
 
 describe('unknown option names are refused', () => {
-  it('createWorkerPool, with a did-you-mean', () => {
-    expect(() => createWorkerPool({ concurency: 4 } as never)).toThrow(
-      optionErrorLike(
-        /^createWorkerPool\(\) options has no option "concurency"; did you mean "concurrency"\?/,
-      ),
-    );
-  });
-
-  it('createThreadPool, with a did-you-mean, before any thread starts', () => {
-    expect(() =>
-      createThreadPool({ filename: fixture, thread: 1 } as unknown as ThreadPoolOptions),
-    ).toThrow(
-      optionErrorLike(
-        /^createThreadPool\(\) options has no option "thread"; did you mean "threads"\?/,
-      ),
-    );
+  it.each<[string, () => unknown, RegExp]>([
+    [
+      'createWorkerPool',
+      () => createWorkerPool({ concurency: 4 } as never),
+      /^createWorkerPool\(\) options has no option "concurency"; did you mean "concurrency"\?/,
+    ],
+    [
+      'createThreadPool, before any thread starts',
+      () => createThreadPool({ filename: fixture, thread: 1 } as unknown as ThreadPoolOptions),
+      /^createThreadPool\(\) options has no option "thread"; did you mean "threads"\?/,
+    ],
+  ])('%s, with a did-you-mean', (_, create, message) => {
+    expect(create).toThrow(optionErrorLike(message));
   });
 
   it('submit() and run() reject (never throw) an unknown per-task option; the task never runs', async () => {
