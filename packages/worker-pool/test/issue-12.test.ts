@@ -5,11 +5,11 @@ import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
-import { optionErrorLike } from '@rerpc/internal/testing';
+import { deferred, optionErrorLike } from '@rerpc/internal/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createWorkerPool, type WorkerPoolOptions } from '../src/index.js';
 import { createThreadPool } from '../src/threads.js';
-import { gate, state } from './helpers.js';
+import { state } from './helpers.js';
 
 const fixture = new URL('./fixtures/cpu.mjs', import.meta.url);
 const run = promisify(execFile);
@@ -40,21 +40,21 @@ describe('time options follow one rule: integer ms from 0 to 2^31 - 1, Infinity 
   it('close({ timeout: 2^31 }) rejects and leaves a running task alone', async () => {
     const pool = createWorkerPool({ concurrency: 1 });
     onTestFinished(() => pool.close({ timeout: 0 }));
-    const release = gate();
+    const release = deferred();
     const task = pool.submit(() => release.promise.then(() => 'done'));
     await expect(pool.close({ timeout: 2 ** 31 })).rejects.toThrow(optionErrorLike());
     expect(pool.closed).toBe(false);
-    release.open();
+    release.resolve();
     await expect(task).resolves.toBe('done');
   });
 
   it('close({ timeout: Infinity }) waits for the running task however long it takes', async () => {
     const pool = createWorkerPool({ concurrency: 1 });
-    const release = gate();
+    const release = deferred();
     const task = pool.submit(() => release.promise.then(() => 'done'));
     const closed = pool.close({ timeout: Number.POSITIVE_INFINITY });
     expect(await state(closed)).toBe('pending');
-    release.open();
+    release.resolve();
     await expect(task).resolves.toBe('done');
     await closed;
   });

@@ -1,4 +1,5 @@
 import { getEventListeners } from 'node:events';
+import { deferred } from '@rerpc/internal/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   AbortError,
@@ -8,7 +9,7 @@ import {
   type WorkerPool,
   type WorkerPoolOptions,
 } from '../src/index.js';
-import { gate, state } from './helpers.js';
+import { state } from './helpers.js';
 
 function pool(options?: WorkerPoolOptions): WorkerPool {
   const p = createWorkerPool(options);
@@ -21,7 +22,7 @@ describe('concurrency and queue bounds', () => {
     const p = pool({ concurrency: 100, maxQueue: 10_000 });
     let now = 0;
     let peak = 0;
-    const release = gate();
+    const release = deferred();
     const results: Promise<number>[] = [];
     for (let i = 0; i < 10_000; i++) {
       results.push(
@@ -36,7 +37,7 @@ describe('concurrency and queue bounds', () => {
     }
     expect(p.running).toBe(100);
     expect(p.queued).toBe(9_900);
-    release.open();
+    release.resolve();
     const values = await Promise.all(results);
     expect(peak).toBe(100);
     expect(values[9_999]).toBe(9_999);
@@ -45,7 +46,7 @@ describe('concurrency and queue bounds', () => {
 
   it('rejects the task past maxQueue at once with QueueFullError and never runs it', async () => {
     const p = pool({ concurrency: 1, maxQueue: 2 });
-    const release = gate();
+    const release = deferred();
     const accepted = [0, 1, 2].map(() => p.submit(() => release.promise));
     expect(p.isSaturated).toBe(true);
     let ran = false;
@@ -55,7 +56,7 @@ describe('concurrency and queue bounds', () => {
     await expect(refused).rejects.toBeInstanceOf(QueueFullError);
     await expect(refused).rejects.toMatchObject({ code: 'RERPC_ERR_QUEUE_FULL' });
     expect(await state(accepted[0]!)).toBe('pending');
-    release.open();
+    release.resolve();
     await Promise.all(accepted);
     expect(ran).toBe(false);
     expect(p.stats()).toMatchObject({ completed: 3, rejected: 1 });
@@ -63,11 +64,11 @@ describe('concurrency and queue bounds', () => {
 
   it('with maxQueue 0 refuses a task whenever every slot is busy', async () => {
     const p = pool({ concurrency: 2, maxQueue: 0 });
-    const release = gate();
+    const release = deferred();
     const accepted = [p.submit(() => release.promise), p.submit(() => release.promise)];
     expect(p.isSaturated).toBe(true);
     await expect(p.submit(() => 1)).rejects.toBeInstanceOf(QueueFullError);
-    release.open();
+    release.resolve();
     await Promise.all(accepted);
     await expect(p.submit(() => 1)).resolves.toBe(1);
   });
@@ -77,14 +78,14 @@ describe('order', () => {
   it('starts queued tasks in submission order (FIFO)', async () => {
     const p = pool({ concurrency: 3, maxQueue: 100 });
     const started: number[] = [];
-    const release = gate();
+    const release = deferred();
     const all = Array.from({ length: 60 }, (_, i) =>
       p.submit(async () => {
         started.push(i);
         await release.promise;
       }),
     );
-    release.open();
+    release.resolve();
     await Promise.all(all);
     expect(started).toEqual(Array.from({ length: 60 }, (_, i) => i));
   });
@@ -92,7 +93,7 @@ describe('order', () => {
   it('queues a task submitted from a finishing task behind those already waiting', async () => {
     const p = pool({ concurrency: 1, maxQueue: 10 });
     const started: string[] = [];
-    const release = gate();
+    const release = deferred();
     const late: Promise<unknown>[] = [];
     const first = p.submit(async () => {
       started.push('first');
@@ -102,7 +103,7 @@ describe('order', () => {
       started.push('waiting');
     });
     first.then(() => late.push(p.submit(() => started.push('late'))));
-    release.open();
+    release.resolve();
     await first;
     await waiting;
     await Promise.all(late);
@@ -165,7 +166,7 @@ describe('synchronous fast path', () => {
       1,
       (error) => errors.push(error),
     );
-    const done = gate();
+    const done = deferred();
     p.tryRun(
       async () => {
         throw new Error('async');
@@ -173,7 +174,7 @@ describe('synchronous fast path', () => {
       2,
       (error) => {
         errors.push(error);
-        done.open();
+        done.resolve();
       },
     );
     await done.promise;
@@ -184,13 +185,13 @@ describe('synchronous fast path', () => {
 
   it('tryRun returns false without calling done when the queue is full or the pool is closed', async () => {
     const p = pool({ concurrency: 1, maxQueue: 1 });
-    const release = gate();
+    const release = deferred();
     const calls: unknown[] = [];
     const record = (error: unknown, value: unknown) => calls.push(error ?? value);
     expect(p.tryRun(() => release.promise.then(() => 'a'), 0, record)).toBe(true);
     expect(p.tryRun(() => 'b', 0, record)).toBe(true);
     expect(p.tryRun(() => 'c', 0, record)).toBe(false);
-    release.open();
+    release.resolve();
     await p.onIdle();
     expect(calls).toEqual(['a', 'b']);
     void p.close();
@@ -203,7 +204,7 @@ describe('synchronous fast path', () => {
 describe('abort', () => {
   it('removes an aborted queued task at once with AbortError (cause = reason); it never runs', async () => {
     const p = pool({ concurrency: 1 });
-    const release = gate();
+    const release = deferred();
     const blocker = p.submit(() => release.promise);
     const controller = new AbortController();
     let ran = false;
@@ -221,7 +222,7 @@ describe('abort', () => {
     expect(error).toBeInstanceOf(AbortError);
     expect(error).toMatchObject({ name: 'AbortError', code: 'RERPC_ERR_ABORTED', cause: reason });
     expect(await state(blocker)).toBe('pending');
-    release.open();
+    release.resolve();
     await blocker;
     await p.onIdle();
     expect(ran).toBe(false);
@@ -246,11 +247,11 @@ describe('abort', () => {
   it('aborts a running task cooperatively: its signal fires, the caller is rejected at once, the slot frees when the task ends', async () => {
     const p = pool({ concurrency: 1 });
     const controller = new AbortController();
-    const taskSeen = gate<unknown>();
-    const finish = gate();
+    const taskSeen = deferred<unknown>();
+    const finish = deferred();
     const running = p.submit(
       (signal) => {
-        signal.addEventListener('abort', () => taskSeen.open(signal.reason), { once: true });
+        signal.addEventListener('abort', () => taskSeen.resolve(signal.reason), { once: true });
         return finish.promise.then(() => 'late result');
       },
       { signal: controller.signal },
@@ -259,7 +260,7 @@ describe('abort', () => {
     await expect(running).rejects.toMatchObject({ code: 'RERPC_ERR_ABORTED', cause: 'stop' });
     expect(await taskSeen.promise).toBe('stop');
     expect(p.running).toBe(1);
-    finish.open();
+    finish.resolve();
     await p.onIdle();
     expect(p.stats()).toMatchObject({ running: 0, failed: 1, completed: 0 });
   });
@@ -267,11 +268,11 @@ describe('abort', () => {
   it('passes the caller signal to a task that does not declare its own, so it still sees the abort', async () => {
     const p = pool({ concurrency: 1 });
     const controller = new AbortController();
-    const seen = gate<AbortSignal>();
+    const seen = deferred<AbortSignal>();
     const running = p.submit(
       // A forwarding wrapper declares no parameter (length 0) yet passes the signal on.
       (...args: AbortSignal[]) => {
-        seen.open(args[0]!);
+        seen.resolve(args[0]!);
         return new Promise(() => {});
       },
       { signal: controller.signal },
@@ -283,12 +284,12 @@ describe('abort', () => {
   it('keeps one abort listener on a signal many pending tasks share, and removes it when they finish', async () => {
     const p = pool({ concurrency: 10, maxQueue: 100 });
     const shared = new AbortController();
-    const release = gate();
+    const release = deferred();
     const all = Array.from({ length: 50 }, (_, i) =>
       p.submit(() => release.promise.then(() => i), { signal: shared.signal }),
     );
     expect(getEventListeners(shared.signal, 'abort')).toHaveLength(1);
-    release.open();
+    release.resolve();
     await Promise.all(all);
     expect(getEventListeners(shared.signal, 'abort')).toHaveLength(0);
   });
@@ -296,7 +297,7 @@ describe('abort', () => {
   it('aborting a shared signal rejects every queued and running task that uses it, and only those', async () => {
     const p = pool({ concurrency: 2, maxQueue: 100 });
     const shared = new AbortController();
-    const release = gate();
+    const release = deferred();
     const sharing = Array.from({ length: 6 }, () =>
       p.submit(() => release.promise, { signal: shared.signal }).catch((e: unknown) => e),
     );
@@ -304,7 +305,7 @@ describe('abort', () => {
     shared.abort('gone');
     const errors = await Promise.all(sharing);
     expect(errors.every((e) => e instanceof AbortError && e.cause === 'gone')).toBe(true);
-    release.open();
+    release.resolve();
     await expect(other).resolves.toBe('kept');
     await p.onIdle();
     expect(p.stats()).toMatchObject({ completed: 1, failed: 2, rejected: 4 });
@@ -315,7 +316,7 @@ describe('abort', () => {
 describe('close', () => {
   it('finishes running and queued tasks, refuses new ones, and returns the same promise twice', async () => {
     const p = pool({ concurrency: 2, maxQueue: 100 });
-    const release = gate();
+    const release = deferred();
     const accepted = Array.from({ length: 10 }, (_, i) =>
       p.submit(() => release.promise.then(() => i)),
     );
@@ -325,7 +326,7 @@ describe('close', () => {
     await expect(p.submit(() => 1)).rejects.toBeInstanceOf(PoolClosedError);
     await expect(p.submit(() => 1)).rejects.toMatchObject({ code: 'RERPC_ERR_POOL_CLOSED' });
     expect(await state(closing)).toBe('pending');
-    release.open();
+    release.resolve();
     await expect(Promise.all(accepted)).resolves.toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     await closing;
     expect(p.stats()).toMatchObject({ completed: 10, failed: 0, rejected: 2 });
@@ -368,11 +369,11 @@ describe('close', () => {
 
   it('aborts the shared signal a task without a caller signal reads, when the timeout passes', async () => {
     const p = pool({ concurrency: 1 });
-    const seen = gate<AbortSignal>();
+    const seen = deferred<AbortSignal>();
     const running = p.submit(
       // A forwarding wrapper declares no parameter (length 0) yet passes the signal on.
       (...args: AbortSignal[]) => {
-        seen.open(args[0]!);
+        seen.resolve(args[0]!);
         return new Promise(() => {});
       },
     );
@@ -401,7 +402,7 @@ describe('close', () => {
 describe('backpressure signals', () => {
   it('calls onDrain once when a saturated queue gets down to drainThreshold', async () => {
     const p = pool({ concurrency: 1, maxQueue: 4, drainThreshold: 1 });
-    const gates = Array.from({ length: 5 }, () => gate());
+    const gates = Array.from({ length: 5 }, () => deferred());
     let drains = 0;
     const queuedAtDrain: number[] = [];
     p.onDrain(() => {
@@ -411,7 +412,7 @@ describe('backpressure signals', () => {
     const all = gates.map((g) => p.submit(() => g.promise));
     expect(p.isSaturated).toBe(true);
     for (const [i, g] of gates.entries()) {
-      g.open();
+      g.resolve();
       await all[i];
     }
     expect(drains).toBe(1);
@@ -423,27 +424,27 @@ describe('backpressure signals', () => {
     const p = pool({ concurrency: 1, maxQueue: 0 });
     let drains = 0;
     const off = p.onDrain(() => drains++);
-    const first = gate();
+    const first = deferred();
     const a = p.submit(() => first.promise);
-    first.open();
+    first.resolve();
     await a;
     expect(drains).toBe(1);
     off();
-    const second = gate();
+    const second = deferred();
     const b = p.submit(() => second.promise);
-    second.open();
+    second.resolve();
     await b;
     expect(drains).toBe(1);
   });
 
   it('onIdle resolves once nothing runs or waits', async () => {
     const p = pool({ concurrency: 1 });
-    const release = gate();
+    const release = deferred();
     void p.submit(() => release.promise);
     void p.submit(() => undefined);
     const idle = p.onIdle();
     expect(await state(idle)).toBe('pending');
-    release.open();
+    release.resolve();
     await idle;
     expect(p.stats()).toMatchObject({ running: 0, queued: 0, completed: 2 });
   });
@@ -452,7 +453,7 @@ describe('backpressure signals', () => {
 describe('stats', () => {
   it('accounts for every submit once: completed + failed + rejected', async () => {
     const p = pool({ concurrency: 2, maxQueue: 3 });
-    const release = gate();
+    const release = deferred();
     const outcomes = Array.from({ length: 8 }, (_, i) =>
       p
         .submit(() =>
@@ -463,7 +464,7 @@ describe('stats', () => {
         )
         .catch(() => 'x'),
     );
-    release.open();
+    release.resolve();
     await Promise.all(outcomes);
     const s = p.stats();
     expect(s.completed + s.failed + s.rejected).toBe(8);
