@@ -11,16 +11,12 @@ import { brand, RerpcError } from '@rerpc/internal';
 export class ServerClosedError extends RerpcError {
   override readonly name = 'ServerClosedError';
   readonly code = 'RERPC_ERR_SERVER_CLOSED';
-
-  constructor(message?: string, options?: { cause?: unknown }) {
-    super(
-      message ??
-        'The server is closed and cannot listen again; create a new server with createServer()',
-      options,
-    );
-  }
 }
-brand(ServerClosedError, 'RERPC_ERR_SERVER_CLOSED');
+brand(
+  ServerClosedError,
+  'RERPC_ERR_SERVER_CLOSED',
+  'The server is closed and cannot listen again; create a new server with createServer()',
+);
 
 /** `listen()` failed: the server is already listening, or the socket could not be bound (see `cause`). */
 export class ListenError extends RerpcError {
@@ -60,16 +56,12 @@ brand(HandlerTimeoutError, 'RERPC_ERR_HANDLER_TIMEOUT');
 export class DisconnectedError extends RerpcError {
   override readonly name = 'DisconnectedError';
   readonly code = 'RERPC_ERR_DISCONNECTED';
-
-  constructor(message?: string, options?: { cause?: unknown }) {
-    super(
-      message ??
-        'The peer disconnected before this call was answered; nobody will read the answer, so stop the work',
-      options,
-    );
-  }
 }
-brand(DisconnectedError, 'RERPC_ERR_DISCONNECTED');
+brand(
+  DisconnectedError,
+  'RERPC_ERR_DISCONNECTED',
+  'The peer disconnected before this call was answered; nobody will read the answer, so stop the work',
+);
 
 /**
  * What `handle()` rejects with when the `signal` given to it aborts before the answer: the

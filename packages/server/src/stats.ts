@@ -131,13 +131,7 @@ export class CallStats {
       calls: { total: this.calls, inFlight, running, queued, timedOut: this.timedOut },
       errors,
       ignoredResponses: this.ignoredResponses,
-      latency: {
-        count: h.count,
-        p50: h.quantile(0.5) / 1000,
-        p90: h.quantile(0.9) / 1000,
-        p99: h.quantile(0.99) / 1000,
-        max: h.max / 1000,
-      },
+      latency: { ...h.summary(), max: h.max / 1000 },
     };
   }
 }
