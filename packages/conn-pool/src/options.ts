@@ -153,23 +153,8 @@ export function resolvePoolOptions<T extends object>(
 
 /** The names {@link Pool.acquire} accepts. */
 const ACQUIRE_OPTIONS: readonly string[] = ['signal'];
-/** The names {@link Pool.close} and {@link Pool.drain} accept. */
-const CLOSE_OPTIONS: readonly string[] = ['timeout'];
-
 /** Checks `acquire()` options (off the fast path: only when some are given); returns the signal. */
 export function acquireSignal(options: object): AbortSignal | null {
   checkOptions(options, ACQUIRE_OPTIONS, 'acquire() options');
   return checkSignal((options as { signal?: unknown }).signal);
-}
-
-/** Reads `close()` / `drain()` options: the timeout, or `fallback` when none is given. */
-export function closeTimeout(
-  options: object | undefined,
-  fallback: number,
-  what: 'close()' | 'drain()',
-): number {
-  const timeout = (
-    checkOptions(options, CLOSE_OPTIONS, `${what} options`) as { timeout?: unknown } | undefined
-  )?.timeout;
-  return timeout === undefined ? fallback : checkTime('timeout', timeout, true);
 }

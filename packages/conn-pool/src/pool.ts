@@ -1,4 +1,4 @@
-import { optionError } from '@rerpc/internal';
+import { closeTimeout, optionError } from '@rerpc/internal';
 import { type Clock, realClock, TIMER_SLACK, type TimerHandle } from './clock.js';
 import { type CreateOp, Creates, ZOMBIE } from './creates.js';
 import {
@@ -11,7 +11,6 @@ import {
 } from './errors.js';
 import {
   acquireSignal,
-  closeTimeout,
   type PoolOptions,
   type ResolvedPoolOptions,
   resolvePoolOptions,

@@ -1,8 +1,8 @@
-import { optionError } from '@rerpc/internal';
+import { closeTimeout, optionError } from '@rerpc/internal';
 import { type Clock, realClock, type TimerHandle } from './clock.js';
 import { AbortError, DialError, isOwnError, PoolClosedError } from './errors.js';
 import { LeaseQueue } from './lease-waiters.js';
-import { acquireSignal, closeTimeout } from './options.js';
+import { acquireSignal } from './options.js';
 import { RESOLVED } from './resources.js';
 import {
   type ResolvedSharedOptions,
