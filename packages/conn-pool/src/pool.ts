@@ -1,6 +1,7 @@
 import { closeTimeout, optionError } from '@rerpc/internal';
 import { type Clock, realClock, TIMER_SLACK, type TimerHandle } from './clock.js';
 import { type CreateOp, Creates, ZOMBIE } from './creates.js';
+import { RESOLVED } from './disposer.js';
 import {
   AbortError,
   DialError,
@@ -15,7 +16,7 @@ import {
   type ResolvedPoolOptions,
   resolvePoolOptions,
 } from './options.js';
-import { RESOLVED, Resources } from './resources.js';
+import { Resources } from './resources.js';
 import { asyncDispose, CLOSED, DRAINING, OPEN, Shutdown } from './shutdown.js';
 import { HELD, IDLE, IdleSlots, type Slot, sweepPeriod } from './slots.js';
 import type { AcquireOptions, CloseOptions, Pool, PoolStats } from './types.js';

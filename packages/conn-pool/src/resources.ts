@@ -1,7 +1,6 @@
+import { Disposer } from './disposer.js';
 import { DEAD, HELD, Slot, VALIDATING } from './slots.js';
 import type { Waiter } from './waiters.js';
-
-export const RESOLVED: Promise<void> = Promise.resolve();
 
 /**
  * Every resource the pool knows (its slot), how many are held or being validated, and the
@@ -13,13 +12,9 @@ export class Resources<T extends object> {
   active = 0;
   /** Idle resources being validated by an asynchronous `validate()`. */
   validating = 0;
-  /** destroy() calls whose promise has not settled. */
-  destroying = 0;
-  destroyed = 0;
   validationFailures = 0;
-  private readonly destroyFn: (resource: T) => unknown;
+  private readonly disposer: Disposer<T>;
   private readonly validateFn: ((resource: T) => boolean | PromiseLike<boolean>) | null;
-  private readonly onDestroyed: () => void;
 
   /** @param onDestroyed called when an asynchronous `destroy()` settles */
   constructor(
@@ -27,12 +22,8 @@ export class Resources<T extends object> {
     validate: ((resource: T) => boolean | PromiseLike<boolean>) | null,
     onDestroyed: () => void,
   ) {
-    this.destroyFn = destroy;
+    this.disposer = new Disposer(destroy, onDestroyed);
     this.validateFn = validate;
-    this.onDestroyed = () => {
-      this.destroying -= 1;
-      onDestroyed();
-    };
   }
 
   get(resource: T): Slot<T> | undefined {
@@ -107,22 +98,16 @@ export class Resources<T extends object> {
 
   /** Destroys a resource the pool never tracked (a zombie create's); never throws or rejects. */
   discard(resource: T): Promise<void> {
-    this.destroyed += 1;
-    let result: unknown;
-    try {
-      result = this.destroyFn(resource);
-    } catch {
-      return RESOLVED;
-    }
-    if (
-      result !== null &&
-      typeof result === 'object' &&
-      typeof (result as PromiseLike<unknown>).then === 'function'
-    ) {
-      this.destroying += 1;
-      return Promise.resolve(result).then(this.onDestroyed, this.onDestroyed);
-    }
-    return RESOLVED;
+    return this.disposer.discard(resource);
+  }
+
+  /** destroy() calls whose promise has not settled. */
+  get destroying(): number {
+    return this.disposer.destroying;
+  }
+
+  get destroyed(): number {
+    return this.disposer.destroyed;
   }
 
   /** Past the close timeout: destroys every slot, held or being validated too. */

@@ -1,9 +1,9 @@
 import { closeTimeout, optionError } from '@rerpc/internal';
 import { type Clock, realClock, type TimerHandle } from './clock.js';
+import { RESOLVED } from './disposer.js';
 import { AbortError, DialError, isOwnError, PoolClosedError } from './errors.js';
 import { LeaseQueue } from './lease-waiters.js';
 import { acquireSignal } from './options.js';
-import { RESOLVED } from './resources.js';
 import {
   type ResolvedSharedOptions,
   resolveSharedOptions,

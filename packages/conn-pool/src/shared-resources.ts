@@ -1,5 +1,5 @@
 import { TIMER_SLACK } from './clock.js';
-import { RESOLVED } from './resources.js';
+import { Disposer, RESOLVED } from './disposer.js';
 
 // Entry states.
 export const ACTIVE = 0;
@@ -58,12 +58,8 @@ export class SharedResources<T extends object> {
   leases = 0;
   /** The load of the entry {@link pick} returned last. */
   bestLoad = 0;
-  /** destroy() calls whose promise has not settled. */
-  destroying = 0;
-  destroyed = 0;
   private readonly load: ((resource: T, leases: number) => number) | null;
-  private readonly destroyFn: (resource: T) => unknown;
-  private readonly onDestroyed: () => void;
+  private readonly disposer: Disposer<T>;
 
   /** @param onDestroyed called when an asynchronous `destroy()` settles */
   constructor(
@@ -72,11 +68,7 @@ export class SharedResources<T extends object> {
     onDestroyed: () => void,
   ) {
     this.load = load;
-    this.destroyFn = destroy;
-    this.onDestroyed = () => {
-      this.destroying -= 1;
-      onDestroyed();
-    };
+    this.disposer = new Disposer(destroy, onDestroyed);
   }
 
   get(resource: T): Entry<T> | undefined {
@@ -193,22 +185,16 @@ export class SharedResources<T extends object> {
 
   /** Destroys a resource the pool does not track (a create's that finished after close). */
   discard(resource: T): Promise<void> {
-    this.destroyed += 1;
-    let result: unknown;
-    try {
-      result = this.destroyFn(resource);
-    } catch {
-      return RESOLVED;
-    }
-    if (
-      result !== null &&
-      typeof result === 'object' &&
-      typeof (result as PromiseLike<unknown>).then === 'function'
-    ) {
-      this.destroying += 1;
-      return Promise.resolve(result).then(this.onDestroyed, this.onDestroyed);
-    }
-    return RESOLVED;
+    return this.disposer.discard(resource);
+  }
+
+  /** destroy() calls whose promise has not settled. */
+  get destroying(): number {
+    return this.disposer.destroying;
+  }
+
+  get destroyed(): number {
+    return this.disposer.destroyed;
   }
 
   /** Destroys every entry, leased or not. */
