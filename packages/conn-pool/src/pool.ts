@@ -189,7 +189,7 @@ export class PoolImpl<T extends object> implements Pool<T> {
       validating: r.validating,
       pending: this.waiters.size,
       created: this.creates.made,
-      destroyed: r.destroyed,
+      destroyed: r.disposer.destroyed,
       timeouts: this.timeouts,
       createErrors: this.creates.failed,
       validationFailures: r.validationFailures,
@@ -364,7 +364,7 @@ export class PoolImpl<T extends object> implements Pool<T> {
   private onCreated(op: CreateOp<T>, resource: T): void {
     if (this.creates.settle(op, true) === ZOMBIE) {
       // Nobody wants it any more; it was made anyway (create ignored its signal).
-      this.resources.discard(resource);
+      this.resources.disposer.discard(resource);
     } else {
       // Fresh resources skip validation; the oldest free waiter gets it (FIFO), not necessarily
       // the one that asked for it: that one inherits the served waiter's create, if it had one.
@@ -428,7 +428,7 @@ export class PoolImpl<T extends object> implements Pool<T> {
       r.validating === 0 &&
       this.creates.inFlight === 0 &&
       this.creates.zombies === 0 &&
-      r.destroying === 0
+      r.disposer.destroying === 0
     ) {
       this.shutdown.closed();
     }

@@ -13,7 +13,8 @@ export class Resources<T extends object> {
   /** Idle resources being validated by an asynchronous `validate()`. */
   validating = 0;
   validationFailures = 0;
-  private readonly disposer: Disposer<T>;
+  /** Destroys resources (a tracked one through `destroy()`, an untracked one directly) and counts it. */
+  readonly disposer: Disposer<T>;
   private readonly validateFn: ((resource: T) => boolean | PromiseLike<boolean>) | null;
 
   /** @param onDestroyed called when an asynchronous `destroy()` settles */
@@ -93,21 +94,7 @@ export class Resources<T extends object> {
     slot.state = DEAD;
     slot.owner = null;
     this.slots.delete(slot.resource);
-    return this.discard(slot.resource);
-  }
-
-  /** Destroys a resource the pool never tracked (a zombie create's); never throws or rejects. */
-  discard(resource: T): Promise<void> {
-    return this.disposer.discard(resource);
-  }
-
-  /** destroy() calls whose promise has not settled. */
-  get destroying(): number {
-    return this.disposer.destroying;
-  }
-
-  get destroyed(): number {
-    return this.disposer.destroyed;
+    return this.disposer.discard(slot.resource);
   }
 
   /** Past the close timeout: destroys every slot, held or being validated too. */

@@ -243,7 +243,7 @@ export class SharedPoolImpl<T extends object> implements SharedPool<T> {
     if (op !== this.creating) {
       // Aborted by close(); made anyway (create ignored its signal).
       this.zombies -= 1;
-      void this.resources.discard(resource);
+      void this.resources.disposer.discard(resource);
       this.checkShutdown();
       return;
     }
@@ -307,7 +307,7 @@ export class SharedPoolImpl<T extends object> implements SharedPool<T> {
       leases: r.leases,
       pending: this.waiters.size,
       created: this.created,
-      destroyed: r.destroyed,
+      destroyed: r.disposer.destroyed,
       createErrors: this.createErrors,
       closed: this.shutdown.state !== OPEN,
     };
@@ -358,7 +358,12 @@ export class SharedPoolImpl<T extends object> implements SharedPool<T> {
   /** Closing, and nothing left (destroyed, and no create or destroy still running): resolve. */
   private checkShutdown(): void {
     const r = this.resources;
-    if (this.shutdown.closeWaiting && r.size === 0 && this.zombies === 0 && r.destroying === 0) {
+    if (
+      this.shutdown.closeWaiting &&
+      r.size === 0 &&
+      this.zombies === 0 &&
+      r.disposer.destroying === 0
+    ) {
       this.shutdown.closed();
     }
   }

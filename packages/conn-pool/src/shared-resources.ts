@@ -59,7 +59,8 @@ export class SharedResources<T extends object> {
   /** The load of the entry {@link pick} returned last. */
   bestLoad = 0;
   private readonly load: ((resource: T, leases: number) => number) | null;
-  private readonly disposer: Disposer<T>;
+  /** Destroys resources (a tracked one through `destroy()`, an untracked one directly) and counts it. */
+  readonly disposer: Disposer<T>;
 
   /** @param onDestroyed called when an asynchronous `destroy()` settles */
   constructor(
@@ -180,21 +181,7 @@ export class SharedResources<T extends object> {
     this.leases -= entry.leases;
     entry.leases = 0;
     this.entries.delete(entry.resource);
-    return this.discard(entry.resource);
-  }
-
-  /** Destroys a resource the pool does not track (a create's that finished after close). */
-  discard(resource: T): Promise<void> {
-    return this.disposer.discard(resource);
-  }
-
-  /** destroy() calls whose promise has not settled. */
-  get destroying(): number {
-    return this.disposer.destroying;
-  }
-
-  get destroyed(): number {
-    return this.disposer.destroyed;
+    return this.disposer.discard(entry.resource);
   }
 
   /** Destroys every entry, leased or not. */
