@@ -8,6 +8,7 @@ import {
   optionError,
   rejectUnknownOptions,
 } from '@rerpc/internal';
+import { AbortError, PoolClosedError } from './errors.js';
 
 /** What the pool calls to make, check and dispose of resources. */
 export interface PoolFactory<T extends object> {
@@ -153,8 +154,23 @@ export function resolvePoolOptions<T extends object>(
 
 /** The names {@link Pool.acquire} accepts. */
 const ACQUIRE_OPTIONS: readonly string[] = ['signal'];
-/** Checks `acquire()` options (off the fast path: only when some are given); returns the signal. */
-export function acquireSignal(options: object): AbortSignal | null {
-  checkOptions(options, ACQUIRE_OPTIONS, 'acquire() options');
-  return checkSignal((options as { signal?: unknown }).signal);
+/**
+ * The start of `acquire()`, in both pool modes: the signal to watch (or null), or the error it
+ * must reject with at once (closed, a bad option, an aborted signal). Options are read only when
+ * given, so the common call allocates nothing.
+ */
+export function acquireStart(
+  open: boolean,
+  options: object | undefined,
+): AbortSignal | null | Error {
+  if (!open) return new PoolClosedError();
+  if (options === undefined) return null;
+  let signal: AbortSignal | null;
+  try {
+    checkOptions(options, ACQUIRE_OPTIONS, 'acquire() options');
+    signal = checkSignal((options as { signal?: unknown }).signal);
+  } catch (error) {
+    return error as Error;
+  }
+  return signal?.aborted ? new AbortError(signal.reason) : signal;
 }

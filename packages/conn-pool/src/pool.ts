@@ -11,7 +11,7 @@ import {
   PoolExhaustedError,
 } from './errors.js';
 import {
-  acquireSignal,
+  acquireStart,
   type PoolOptions,
   type ResolvedPoolOptions,
   resolvePoolOptions,
@@ -61,16 +61,8 @@ export class PoolImpl<T extends object> implements Pool<T> {
   }
 
   acquire(options?: AcquireOptions): Promise<T> {
-    if (this.shutdown.state !== OPEN) return Promise.reject(new PoolClosedError());
-    let signal: AbortSignal | null = null;
-    if (options !== undefined) {
-      try {
-        signal = acquireSignal(options);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
-    if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
+    const signal = acquireStart(this.shutdown.state === OPEN, options);
+    if (signal instanceof Error) return Promise.reject(signal);
     if (this.waiters.size === 0) {
       // Fast path: nobody is queued ahead, so an idle resource can be handed out at once.
       for (let slot = this.idle.pop(); slot !== undefined; slot = this.idle.pop()) {

@@ -1,9 +1,9 @@
 import { closeTimeout, optionError } from '@rerpc/internal';
 import { type Clock, realClock, type TimerHandle } from './clock.js';
 import { RESOLVED } from './disposer.js';
-import { AbortError, DialError, isOwnError, PoolClosedError } from './errors.js';
+import { DialError, isOwnError, PoolClosedError } from './errors.js';
 import { LeaseQueue } from './lease-waiters.js';
-import { acquireSignal } from './options.js';
+import { acquireStart } from './options.js';
 import {
   type ResolvedSharedOptions,
   resolveSharedOptions,
@@ -107,16 +107,8 @@ export class SharedPoolImpl<T extends object> implements SharedPool<T> {
   }
 
   acquire(options?: AcquireOptions): Promise<T> {
-    if (this.shutdown.state !== OPEN) return Promise.reject(new PoolClosedError());
-    let signal: AbortSignal | null = null;
-    if (options !== undefined) {
-      try {
-        signal = acquireSignal(options);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
-    if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
+    const signal = acquireStart(this.shutdown.state === OPEN, options);
+    if (signal instanceof Error) return Promise.reject(signal);
     const resource = this.lease();
     if (resource !== null) return Promise.resolve(resource);
     return this.waiters.acquire(signal);
