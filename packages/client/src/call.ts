@@ -1,4 +1,3 @@
-import type { LeaseWaiter } from '@rerpc/conn-pool';
 import type { SignalWatch, WatchNode } from '@rerpc/internal';
 import type { BatchState } from './batch.js';
 import type { Connection } from './connection.js';
@@ -11,7 +10,7 @@ export const NOTIFY = 2;
 
 /** Where a call is. */
 export const NEW = 0;
-/** In the connection pool's queue, waiting for a connection to be dialled. */
+/** In the client's queue, waiting for a connection to be dialled. */
 export const WAITING = 1;
 /** Waiting out a retry's backoff. */
 export const BACKOFF = 2;
@@ -25,10 +24,6 @@ export interface CallHost {
   expire(call: Call): void;
   /** The call's retry backoff ended. */
   retry(call: Call): void;
-  /** A connection opened for the waiting call, leased to it: send it there. */
-  send(conn: Connection, call: Call): void;
-  /** No connection could be opened for the waiting call (`error` says why). */
-  unreachable(call: Call, error: unknown): void;
 }
 
 /**
@@ -37,7 +32,7 @@ export interface CallHost {
  * the shared timer and `close()` can reach it without a per-call timer or closure. With a signal
  * it is also a node of that signal's watch list.
  */
-export class Call implements WatchNode<Call>, LeaseWaiter<Connection> {
+export class Call implements WatchNode<Call> {
   readonly host: CallHost;
   readonly kind: number;
   /** The method; `'batch'` for a batch. */
@@ -106,21 +101,6 @@ export class Call implements WatchNode<Call>, LeaseWaiter<Connection> {
   /** `performance.now()` at which it times out; `Infinity` for none. */
   get deadline(): number {
     return this.timeout > 0 ? this.start + this.timeout : Number.POSITIVE_INFINITY;
-  }
-
-  /**
-   * The connection pool leased `conn` to this waiting call (LeaseWaiter): it is sent there, unless
-   * it gave up meanwhile (deadline, abort, close), which declines the lease.
-   */
-  leased(conn: Connection): boolean {
-    if (this.state !== WAITING) return false;
-    this.host.send(conn, this);
-    return true;
-  }
-
-  /** The pool could open no connection for this waiting call (LeaseWaiter). */
-  failed(error: unknown): void {
-    if (this.state === WAITING) this.host.unreachable(this, error);
   }
 
   /**

@@ -1,13 +1,10 @@
 // The life of a call, top-down: start (validate, encode once, track) → send (on the connection
-// the connection pool leases, or wait for one) → answer (match by id) → settle; and the ways an
+// the connection set picks, or wait for one) → answer (match by id) → settle; and the ways an
 // attempt fails: a lost connection, a -32002 refusal, a deadline, an abort, close(). The pieces
 // answer with decisions and report events through interfaces they declare, so none imports
-// this file: connection-set.ts (conn-pool's shared pool: choice, dialling, waiters, parking,
-// retiring; each call on a connection holds one lease), deadlines.ts
+// this file: connection-set.ts (choice, dialling, waiters, parking, retiring), deadlines.ts
 // (live calls, the shared timer's sweep), retry.ts (the pure policy), request.ts (validation,
 // ids, encoding), response.ts and batch.ts (answers), stats.ts (counters).
-
-import type { SharedPool } from '@rerpc/conn-pool';
 import { closeTimeout, describe, SignalWatches } from '@rerpc/internal';
 import type { RpcError } from '@rerpc/protocol';
 import type { Client, CloseOptions } from './api.js';
@@ -31,8 +28,8 @@ import {
   SINGLE,
   WAITING,
 } from './call.js';
-import type { Connection, ConnectionHost } from './connection.js';
-import { connectionStats, createConnectionSet } from './connection-set.js';
+import type { Connection } from './connection.js';
+import { ConnectionSet, type ConnectionSetHost } from './connection-set.js';
 import { Deadlines } from './deadlines.js';
 import {
   AbortError,
@@ -66,13 +63,12 @@ const NONE: readonly Call[] = [];
 const asyncDispose: typeof Symbol.asyncDispose =
   Symbol.asyncDispose ?? (Symbol.for('nodejs.asyncDispose') as typeof Symbol.asyncDispose);
 
-class ClientImpl implements Client, CallHost, ConnectionHost {
+class ClientImpl implements Client, CallHost, ConnectionSetHost {
   private readonly o: ResolvedClientOptions;
   private readonly address: string;
   /** Ids and request texts. */
   private readonly requests = new Requests();
-  /** The connections: a shared pool, one lease per call on a connection. */
-  private readonly conns: SharedPool<Connection>;
+  private readonly conns: ConnectionSet;
   /** Every unsettled call, and its timers. */
   private readonly deadlines: Deadlines;
   /** The one abort listener per caller signal that unsettled calls use. */
@@ -89,7 +85,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
   constructor(target: ClientTarget, options: ResolvedClientOptions, address: string) {
     this.o = options;
     this.address = address;
-    this.conns = createConnectionSet(this, target, options);
+    this.conns = new ConnectionSet(this, target, options);
     this.deadlines = new Deadlines(() => this.tick());
   }
 
@@ -151,9 +147,9 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
 
   // --- send ------------------------------------------------------------------------------------
 
-  /** Sends the call on the connection the pool leases, or queues it until one is dialled. */
+  /** Sends the call on the connection the set picks, or queues it until one is dialled. */
   private assign(call: Call): void {
-    const conn = this.conns.lease();
+    const conn = this.conns.pick();
     if (conn === null) {
       call.state = WAITING;
       this.conns.wait(call);
@@ -165,10 +161,9 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
   /**
    * Hands the call's request (encoded once, in start()) to the connection. A retry resends the
    * same text with the same id: the connection it was sent on is gone, so no answer to the first
-   * attempt can arrive on the new one. The call holds one lease on `conn` (see leave()).
-   * @internal Also how a waiting call is sent once the pool leases it a connection (CallHost).
+   * attempt can arrive on the new one.
    */
-  send(conn: Connection, call: Call): void {
+  private send(conn: Connection, call: Call): void {
     if (call.batch !== null) call.batch.begin();
     call.conn = conn;
     call.gen = conn.gen;
@@ -176,17 +171,22 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
     conn.carry(call);
   }
 
-  /** @internal A dial failed with no connection open, for a waiting call (CallHost). */
-  unreachable(call: Call, error: unknown): void {
-    this.attemptFailed(call, this.connectionError(false, error), false);
+  /** @internal A connection opened (ConnectionSetHost): the calls waiting for one go out. */
+  connected(): void {
+    this.deadlines.keepTicking();
+    let call = this.conns.takeWaiter();
+    while (call !== null) {
+      this.send(this.conns.pick()!, call);
+      call = this.conns.takeWaiter();
+    }
   }
 
-  /** The call leaves its connection (settled, cancelled, retried): its one lease ends. */
-  private leave(call: Call): void {
-    const conn = call.conn;
-    if (conn === null) return;
-    call.conn = null;
-    this.conns.unlease(conn);
+  /** @internal A dial failed with no connection open (ConnectionSetHost). */
+  unreachable(waiters: Call[], error: unknown): void {
+    const detail = failureDetail(error);
+    for (const call of waiters) {
+      this.attemptFailed(call, this.connectionError(false, error, 'unreachable', detail), false);
+    }
   }
 
   // --- answer (ConnectionHost) -----------------------------------------------------------------
@@ -210,6 +210,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
         this.finishBatch(conn, call);
       }
     }
+    if (conn.retired) this.conns.closeIfSettled(conn);
   }
 
   unreadable(_conn: Connection): void {
@@ -255,7 +256,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
       this.refused(conn, call, batch.refusal());
       return;
     }
-    if (outcome === PARTLY_REFUSED) this.shuttingDown(conn);
+    if (outcome === PARTLY_REFUSED) this.conns.shuttingDown(conn);
     else if (outcome !== ANSWERED) return;
     this.counters.answered(this.clock - call.start);
     this.settle(call);
@@ -272,6 +273,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
         call.resolve(call.batch === null ? undefined : call.batch.results);
       }
     }
+    if (conn.retired) this.conns.closeIfSettled(conn);
   }
 
   // --- failed attempts -------------------------------------------------------------------------
@@ -282,8 +284,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
    */
   lost(conn: Connection, error: Error, notRun = false): void {
     if (conn.dead) return;
-    conn.dead = true;
-    void this.conns.destroy(conn); // its calls' leases are forgotten: their unlease is ignored
+    this.conns.drop(conn);
     const detail = failureDetail(error);
     const failure = notRun ? 'shutdown' : 'lost';
     for (const call of conn.release()) {
@@ -300,21 +301,10 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
    * is retired.
    */
   private refused(conn: Connection, call: Call, error: RpcError): void {
-    this.shuttingDown(conn);
+    this.conns.shuttingDown(conn);
     const detail = `it answered -32002 "${error.message}"`;
     const failed = this.connectionError(false, error, 'shutdown', detail);
     this.attemptFailed(call, failed, false, SHUTTING_DOWN);
-  }
-
-  /**
-   * `conn` answered -32002: the server behind it is shutting down. Every connection dialled so
-   * far most likely leads to that same server, so all are retired (parked ones closed at once,
-   * the others once their last call leaves them): a call sent on one of them could cross the
-   * server's FIN (after its grace period), and could then not be told from a call that ran.
-   */
-  private shuttingDown(conn: Connection): void {
-    conn.refusedSeen = true;
-    this.conns.retireAll();
   }
 
   /** A ConnectionError for this client's server (`detail`: a few words on what failed). */
@@ -337,7 +327,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
     sent: boolean,
     answered: number | null = null,
   ): void {
-    this.leave(call);
+    call.conn = null;
     call.lastError = error;
     const delay =
       this.state === CLOSED
@@ -367,7 +357,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
   /** @internal The call's deadline passed (CallHost). */
   expire(call: Call): void {
     const error = expiryError(call, this.address, this.o.maxActive);
-    // A WAITING call is left in the pool's waiters: it declines the lease (Call.leased).
+    // A WAITING call is left in the set's waiters, which skip it.
     if (error !== null) this.cancel(call, error);
   }
 
@@ -384,7 +374,8 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
     const conn = call.conn;
     if (call.state === ON_CONNECTION && conn !== null) {
       conn.forget(call);
-      this.leave(call);
+      call.conn = null;
+      if (conn.retired) this.conns.closeIfSettled(conn);
     }
     this.fail(call, error);
   }
@@ -401,24 +392,25 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
   /** Marks the call done and releases everything it held (timers, signal listener, list node). */
   private settle(call: Call): void {
     call.state = DONE;
-    this.leave(call);
+    call.conn = null;
     this.deadlines.remove(call);
     if (call.watch !== null) this.watches.remove(call);
     this.counters.settled += 1;
     if (this.deadlines.size === 0 && this.closeResolve !== null) this.closeResolve();
   }
 
-  /** The shared timer: expires calls past their deadline (the pool parks idle connections). */
+  /** The shared timer: expires calls past their deadline, parks connections unused for a while. */
   private tick(): void {
     const expired = this.deadlines.sweep(performance.now());
     if (expired !== null) for (const call of expired) this.expire(call);
-    if (this.deadlines.size === 0) this.deadlines.stop();
+    this.conns.parkIdle();
+    if (this.deadlines.size === 0 && this.conns.active === 0) this.deadlines.stop();
   }
 
   // --- stats, close ----------------------------------------------------------------------------
 
   stats(): ClientStats {
-    return this.counters.snapshot(this.deadlines.size, connectionStats(this.conns));
+    return this.counters.snapshot(this.deadlines.size, this.conns.stats());
   }
 
   close(options?: CloseOptions): Promise<void> {
@@ -458,7 +450,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
       this.cancel(call, cutOff(call.method, timeout));
     }
     this.deadlines.stop();
-    await this.conns.close({ timeout: 0 });
+    await this.conns.close();
   }
 }
 

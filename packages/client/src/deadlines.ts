@@ -93,7 +93,12 @@ export class Deadlines {
     return this.calls.head;
   }
 
-  /** Stops the shared timer; the next add() starts it again. */
+  /** Keeps the shared timer running with no call pending (it parks idle connections). */
+  keepTicking(): void {
+    if (this.ticker === null) this.start();
+  }
+
+  /** Stops the shared timer; the next add() or keepTicking() starts it again. */
   stop(): void {
     if (this.ticker !== null) {
       clearInterval(this.ticker);

@@ -75,8 +75,7 @@ describe('connections', () => {
 
 describe('idle connections', () => {
   it('go back to the pool after about a second unused, and are reused from there', async () => {
-    // The pool's sweep runs on an interval and reads performance.now(): both are faked.
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     onTestFinished(() => {
       vi.useRealTimers();
     });
@@ -92,7 +91,7 @@ describe('idle connections', () => {
   });
 
   it('are closed beyond maxIdle', async () => {
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     onTestFinished(() => {
       vi.useRealTimers();
     });
