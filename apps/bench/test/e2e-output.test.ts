@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   type BenchResult,
+  emptyRow,
   type Row,
   recompute,
   type ScenarioResult,
@@ -29,26 +30,7 @@ function run(callsPerSec: number): RunResult {
 
 /** A measured row from its runs' calls/s (medians and ratios as orchestrate computes them). */
 function row(contender: string, rates: number[] | null, ceiling = 1000): Row {
-  if (rates === null) {
-    return {
-      contender,
-      status: 'skipped',
-      reason: 'server did not start: not built',
-      runs: [],
-      callsPerSec: null,
-      spread: null,
-      minCallsPerSec: null,
-      maxCallsPerSec: null,
-      latency: null,
-      ok: 0,
-      wrong: 0,
-      failed: 0,
-      firstError: null,
-      connections: null,
-      vsRaw: null,
-      vsRerpc: null,
-    };
-  }
+  if (rates === null) return emptyRow(contender, 'skipped', 'server did not start: not built');
   const sorted = [...rates].sort((a, b) => a - b);
   const median = sorted[sorted.length >> 1]!;
   return {

@@ -5,7 +5,7 @@
 // this file: connection-set.ts (choice, dialling, waiters, parking, retiring), deadlines.ts
 // (live calls, the shared timer's sweep), retry.ts (the pure policy), request.ts (validation,
 // ids, encoding), response.ts and batch.ts (answers), stats.ts (counters).
-import { closeTimeout, describe, SignalWatches } from '@rerpc/internal';
+import { asyncDispose, closeTimeout, describe, SignalWatches } from '@rerpc/internal';
 import type { RpcError } from '@rerpc/protocol';
 import type { Client, CloseOptions } from './api.js';
 import {
@@ -60,8 +60,6 @@ const CLOSED = 2;
 type Message = Record<string, unknown>;
 type BatchResults = Array<BatchResult | undefined>;
 const NONE: readonly Call[] = [];
-const asyncDispose: typeof Symbol.asyncDispose =
-  Symbol.asyncDispose ?? (Symbol.for('nodejs.asyncDispose') as typeof Symbol.asyncDispose);
 
 class ClientImpl implements Client, CallHost, ConnectionSetHost {
   private readonly o: ResolvedClientOptions;
@@ -80,7 +78,6 @@ class ClientImpl implements Client, CallHost, ConnectionSetHost {
   /** `performance.now()` when the chunk being decoded arrived (ConnectionHost). */
   clock = 0;
   private closePromise: Promise<void> | null = null;
-  private closeResolve: (() => void) | null = null;
 
   constructor(target: ClientTarget, options: ResolvedClientOptions, address: string) {
     this.o = options;
@@ -396,7 +393,6 @@ class ClientImpl implements Client, CallHost, ConnectionSetHost {
     this.deadlines.remove(call);
     if (call.watch !== null) this.watches.remove(call);
     this.counters.settled += 1;
-    if (this.deadlines.size === 0 && this.closeResolve !== null) this.closeResolve();
   }
 
   /** The shared timer: expires calls past their deadline, parks connections unused for a while. */
@@ -431,20 +427,7 @@ class ClientImpl implements Client, CallHost, ConnectionSetHost {
   }
 
   private async shutdown(timeout: number): Promise<void> {
-    if (this.deadlines.size > 0 && timeout > 0) {
-      let timer: NodeJS.Timeout | null = null;
-      await new Promise<void>((resolve) => {
-        this.closeResolve = resolve;
-        // Infinity waits for the calls however long they take: no timer (Node would fire a
-        // timer past 2^31 - 1 ms after 1 ms).
-        if (timeout !== Number.POSITIVE_INFINITY) {
-          timer = setTimeout(resolve, timeout);
-          timer.unref();
-        }
-      });
-      if (timer !== null) clearTimeout(timer);
-      this.closeResolve = null;
-    }
+    await this.deadlines.drained(timeout);
     this.state = CLOSED;
     for (let call = this.deadlines.first(); call !== null; call = this.deadlines.first()) {
       this.cancel(call, cutOff(call.method, timeout));

@@ -31,6 +31,8 @@ export class Deadlines {
   private readonly calls = new LinkedList<Call>();
   private ticker: NodeJS.Timeout | null = null;
   private readonly onTick: () => void;
+  /** Set while `drained()` waits: resolves it when the last call is removed. */
+  private onEmpty: (() => void) | null = null;
 
   /** `onTick` runs every TICK_MS while the timer runs: it calls sweep() and acts on the result. */
   constructor(onTick: () => void) {
@@ -67,7 +69,31 @@ export class Deadlines {
       call.timer = null;
     }
     this.calls.remove(call);
-    if (this.calls.size === 0 && this.ticker !== null) this.ticker.unref();
+    if (this.calls.size === 0) {
+      if (this.ticker !== null) this.ticker.unref();
+      if (this.onEmpty !== null) this.onEmpty();
+    }
+  }
+
+  /**
+   * Resolves once no call is left, or after `timeout` ms, whichever comes first (`close()` waits
+   * on it). `Infinity` sets no timer: Node fires one past 2^31 - 1 ms after 1 ms.
+   */
+  drained(timeout: number): Promise<void> {
+    if (this.calls.size === 0 || timeout === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | null = null;
+      const done = (): void => {
+        if (timer !== null) clearTimeout(timer);
+        this.onEmpty = null;
+        resolve();
+      };
+      this.onEmpty = done;
+      if (timeout !== Number.POSITIVE_INFINITY) {
+        timer = setTimeout(done, timeout);
+        timer.unref();
+      }
+    });
   }
 
   /** The call's retry is due in `delay` ms (`CallHost.retry`). */

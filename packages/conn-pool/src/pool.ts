@@ -1,4 +1,4 @@
-import { closeTimeout, optionError } from '@rerpc/internal';
+import { asyncDispose, closeTimeout, optionError } from '@rerpc/internal';
 import { type Clock, realClock, TIMER_SLACK, type TimerHandle } from './clock.js';
 import { type CreateOp, Creates, ZOMBIE } from './creates.js';
 import { RESOLVED } from './disposer.js';
@@ -17,7 +17,7 @@ import {
   resolvePoolOptions,
 } from './options.js';
 import { Resources } from './resources.js';
-import { asyncDispose, CLOSED, DRAINING, OPEN, Shutdown } from './shutdown.js';
+import { CLOSED, DRAINING, OPEN, Shutdown } from './shutdown.js';
 import { HELD, IDLE, IdleSlots, type Slot, sweepPeriod } from './slots.js';
 import type { AcquireOptions, CloseOptions, Pool, PoolStats } from './types.js';
 import { type Waiter, WaiterQueue } from './waiters.js';

@@ -1,4 +1,4 @@
-import { closeTimeout, optionError } from '@rerpc/internal';
+import { asyncDispose, closeTimeout, optionError } from '@rerpc/internal';
 import { type Clock, realClock, type TimerHandle } from './clock.js';
 import { RESOLVED } from './disposer.js';
 import { DialError, isOwnError, PoolClosedError } from './errors.js';
@@ -18,7 +18,7 @@ import {
   sharedSweepPeriod,
 } from './shared-resources.js';
 import type { LeaseWaiter, SharedPool, SharedPoolStats } from './shared-types.js';
-import { asyncDispose, OPEN, Shutdown } from './shutdown.js';
+import { OPEN, Shutdown } from './shutdown.js';
 import type { AcquireOptions, CloseOptions } from './types.js';
 
 /** The create in flight (at most one at a time). */

@@ -4,10 +4,6 @@ export const OPEN = 0;
 export const DRAINING = 1;
 export const CLOSED = 2;
 
-/** `Symbol.asyncDispose` (Node 20.0-20.3 lack it; Node's own polyfill uses this registered key). */
-export const asyncDispose: typeof Symbol.asyncDispose =
-  Symbol.asyncDispose ?? (Symbol.for('nodejs.asyncDispose') as typeof Symbol.asyncDispose);
-
 /**
  * The pool's drain and close: its state (OPEN, DRAINING, CLOSED), their promises and their
  * timers. The pool does the work on resources and says when that is done (`closed()`); this keeps

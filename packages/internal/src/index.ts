@@ -10,6 +10,7 @@ export {
   MAX_TIMER,
 } from './checks.js';
 export { describe } from './describe.js';
+export { asyncDispose } from './dispose.js';
 export { brand, brandInstance, isRerpcError, RerpcError } from './errors.js';
 export { Histogram, type LatencySummary } from './histogram.js';
 export { LinkedList, type ListNode } from './linked-list.js';

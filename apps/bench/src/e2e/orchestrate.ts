@@ -183,7 +183,8 @@ function fmtRate(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-function emptyRow(name: string, status: Row['status'], reason: string | null): Row {
+/** A row with no measurements: a contender skipped or failed before any run. */
+export function emptyRow(name: string, status: Row['status'], reason: string | null): Row {
   return {
     contender: name,
     status,
