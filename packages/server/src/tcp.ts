@@ -145,7 +145,9 @@ export class Connection implements ChannelTransport, DecoderHandlers {
     }
     if (!this.flushQueued) {
       this.flushQueued = true;
-      setImmediate(this.flushBound);
+      // nextTick, not setImmediate: the answers of one read are all sent by then (a setImmediate
+      // costs ~1 µs more latency per call at 1 in flight), and it runs before the next read.
+      process.nextTick(this.flushBound);
     }
   }
 
