@@ -1,14 +1,6 @@
-import {
-  checkFunction,
-  checkInteger,
-  checkOptions,
-  checkSignal,
-  checkTime,
-  describe,
-  optionError,
-  rejectUnknownOptions,
-} from '@rerpc/internal';
+import { checkFunction, checkInteger, checkTime, signalOption } from '@rerpc/internal';
 import { AbortError, PoolClosedError } from './errors.js';
+import { checkFactoryOptions } from './factory-options.js';
 
 /** What the pool calls to make, check and dispose of resources. */
 export interface PoolFactory<T extends object> {
@@ -115,17 +107,7 @@ const POOL_OPTIONS: readonly string[] = ['create', 'destroy', 'validate', ...Obj
 export function resolvePoolOptions<T extends object>(
   options: PoolOptions<T>,
 ): ResolvedPoolOptions<T> {
-  if (typeof options !== 'object' || options === null) {
-    throw optionError(
-      `options must be an object with create and destroy, got ${describe(options)}`,
-    );
-  }
-  // A plain object's unknown key is a misspelt option; a class instance used as the factory keeps
-  // its own state in fields, which are not options.
-  const proto: unknown = Object.getPrototypeOf(options);
-  if (proto === Object.prototype || proto === null) {
-    rejectUnknownOptions(options, POOL_OPTIONS, 'createPool() options');
-  }
+  checkFactoryOptions(options, POOL_OPTIONS, 'createPool() options');
   const create = checkFunction<PoolFactory<T>['create']>('create', options.create);
   const destroy = checkFunction<PoolFactory<T>['destroy']>('destroy', options.destroy);
   const validate =
@@ -167,8 +149,7 @@ export function acquireStart(
   if (options === undefined) return null;
   let signal: AbortSignal | null;
   try {
-    checkOptions(options, ACQUIRE_OPTIONS, 'acquire() options');
-    signal = checkSignal((options as { signal?: unknown }).signal);
+    signal = signalOption(options, ACQUIRE_OPTIONS, 'acquire() options');
   } catch (error) {
     return error as Error;
   }

@@ -1,4 +1,4 @@
-import { asyncDispose, closeTimeout, optionError } from '@rerpc/internal';
+import { asyncDispose, optionError } from '@rerpc/internal';
 import { type Clock, realClock, TIMER_SLACK, type TimerHandle } from './clock.js';
 import { type CreateOp, Creates, ZOMBIE } from './creates.js';
 import { RESOLVED } from './disposer.js';
@@ -125,28 +125,16 @@ export class PoolImpl<T extends object> implements Pool<T> {
   }
 
   drain(options?: CloseOptions): Promise<void> {
-    const started = this.shutdown.drainPromise;
-    if (started !== null) return started;
-    let timeout: number;
-    try {
-      timeout = closeTimeout(options, this.o.closeTimeout, 'drain()');
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const timeout = this.shutdown.start('drain()', options, this.o.closeTimeout);
+    if (typeof timeout !== 'number') return timeout;
     const drained = this.shutdown.drain(timeout, this.onDrainTimeout);
     this.checkShutdown();
     return drained;
   }
 
   close(options?: CloseOptions): Promise<void> {
-    const started = this.shutdown.closePromise;
-    if (started !== null) return started;
-    let timeout: number;
-    try {
-      timeout = closeTimeout(options, this.o.closeTimeout, 'close()');
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const timeout = this.shutdown.start('close()', options, this.o.closeTimeout);
+    if (typeof timeout !== 'number') return timeout;
     const closed = this.shutdown.close(timeout, this.onCloseTimeout);
     this.cancel(this.waitTimer);
     this.cancel(this.sweepTimer);

@@ -1,12 +1,5 @@
-import {
-  checkFunction,
-  checkFunctionOrNull,
-  checkInteger,
-  checkTime,
-  describe,
-  optionError,
-  rejectUnknownOptions,
-} from '@rerpc/internal';
+import { checkFunction, checkFunctionOrNull, checkInteger, checkTime } from '@rerpc/internal';
+import { checkFactoryOptions } from './factory-options.js';
 
 /** What a shared pool calls to make, measure, check and dispose of resources. */
 export interface SharedPoolFactory<T extends object> {
@@ -123,17 +116,7 @@ const SHARED_OPTIONS: readonly string[] = [
 export function resolveSharedOptions<T extends object>(
   options: SharedPoolOptions<T>,
 ): ResolvedSharedOptions<T> {
-  if (typeof options !== 'object' || options === null) {
-    throw optionError(
-      `options must be an object with create and destroy, got ${describe(options)}`,
-    );
-  }
-  // As createPool(): a plain object's unknown key is a misspelt option; a class instance used as
-  // the factory keeps its own state in fields.
-  const proto: unknown = Object.getPrototypeOf(options);
-  if (proto === Object.prototype || proto === null) {
-    rejectUnknownOptions(options, SHARED_OPTIONS, 'createSharedPool() options');
-  }
+  checkFactoryOptions(options, SHARED_OPTIONS, 'createSharedPool() options');
   type F = SharedPoolFactory<T>;
   const create = checkFunction<F['create']>('create', options.create);
   const destroy = checkFunction<F['destroy']>('destroy', options.destroy);

@@ -1,4 +1,4 @@
-import { asyncDispose, closeTimeout, optionError } from '@rerpc/internal';
+import { asyncDispose, optionError } from '@rerpc/internal';
 import { type Clock, realClock, type TimerHandle } from './clock.js';
 import { RESOLVED } from './disposer.js';
 import { DialError, isOwnError, PoolClosedError } from './errors.js';
@@ -306,14 +306,8 @@ export class SharedPoolImpl<T extends object> implements SharedPool<T> {
   }
 
   close(options?: CloseOptions): Promise<void> {
-    const started = this.shutdown.closePromise;
-    if (started !== null) return started;
-    let timeout: number;
-    try {
-      timeout = closeTimeout(options, this.o.closeTimeout, 'close()');
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const timeout = this.shutdown.start('close()', options, this.o.closeTimeout);
+    if (typeof timeout !== 'number') return timeout;
     const closed = this.shutdown.close(timeout, this.onCloseTimeout);
     for (const timer of [this.sweepTimer, this.pauseTimer]) {
       if (timer !== null) this.clock.cancel(timer);

@@ -1,3 +1,4 @@
+import { closeTimeout } from '@rerpc/internal';
 import type { Clock, TimerHandle } from './clock.js';
 
 export const OPEN = 0;
@@ -23,19 +24,25 @@ export class Shutdown {
     this.clock = clock;
   }
 
-  /** What `close()` returns if it was called already. */
-  get closePromise(): Promise<void> | null {
-    return this.closing;
-  }
-
-  /** What `drain()` returns if it (or `close()`) was called already. */
-  get drainPromise(): Promise<void> | null {
-    return this.draining ?? this.closing;
-  }
-
   /** `close()` was called and has not resolved: the pool calls `closed()` once all is destroyed. */
   get closeWaiting(): boolean {
     return this.closeResolve !== null;
+  }
+
+  /**
+   * How `drain()` or `close()` (`what`) begins, in both pool modes: the promise to return at once
+   * (it was called already, or `options` are invalid: a rejection, as async methods never throw),
+   * or the timeout to start it with (`fallback`, the `closeTimeout` option, unless given).
+   */
+  start(what: 'drain()' | 'close()', options: unknown, fallback: number): Promise<void> | number {
+    // A drain called after close() returns the close's promise.
+    const started = what === 'close()' ? this.closing : (this.draining ?? this.closing);
+    if (started !== null) return started;
+    try {
+      return closeTimeout(options, fallback, what);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Starts a drain; past `timeout` (finite), `onTimeout` runs (it forces the close). */

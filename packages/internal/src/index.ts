@@ -21,4 +21,5 @@ export {
   optionError,
   rejectUnknownOptions,
 } from './options.js';
+export { signalOption } from './signal-option.js';
 export { SignalWatch, SignalWatches, type WatchNode } from './signal-watch.js';

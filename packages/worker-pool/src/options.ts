@@ -1,11 +1,4 @@
-import {
-  checkInteger,
-  checkOptions,
-  checkSignal,
-  checkTime,
-  describe,
-  optionError,
-} from '@rerpc/internal';
+import { checkInteger, checkOptions, checkTime, describe, optionError } from '@rerpc/internal';
 
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
@@ -46,19 +39,6 @@ export const DEFAULTS = Object.freeze({
 
 /** Every option name of {@link createWorkerPool}. */
 const WORKER_POOL_OPTIONS: readonly string[] = Object.keys(DEFAULTS);
-
-/**
- * Reads per-task options (`{ signal }`, plus `known` extras): the signal, or null. Allocation-free
- * when every key is known, since it runs per task.
- */
-export function taskSignal(
-  options: unknown,
-  known: readonly string[],
-  what: string,
-): AbortSignal | null {
-  const o = checkOptions(options as object | undefined, known, `${what} options`);
-  return o === undefined ? null : checkSignal((o as { signal?: unknown }).signal);
-}
 
 /** What both pools' cores run on, resolved once and frozen. */
 export interface ResolvedLimits {

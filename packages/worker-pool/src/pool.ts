@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { closeTimeout, describe, optionError, SignalWatches } from '@rerpc/internal';
+import { closeTimeout, describe, optionError, SignalWatches, signalOption } from '@rerpc/internal';
 import { AbortError, PoolClosedError, QueueFullError } from './errors.js';
 import {
   ABANDONED,
@@ -19,7 +19,7 @@ import {
   RunningList,
 } from './job.js';
 import { Listeners } from './listeners.js';
-import { type ResolvedLimits, taskSignal } from './options.js';
+import type { ResolvedLimits } from './options.js';
 import type {
   CloseOptions,
   SubmitOptions,
@@ -204,7 +204,7 @@ export class Pool implements WorkerPool {
     let signal: AbortSignal | null = null;
     if (options !== undefined) {
       try {
-        signal = taskSignal(options, SUBMIT_OPTIONS, what);
+        signal = signalOption(options, SUBMIT_OPTIONS, `${what} options`);
       } catch (error) {
         return Promise.reject(error);
       }

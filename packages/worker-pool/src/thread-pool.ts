@@ -1,7 +1,7 @@
 import type { Transferable } from 'node:worker_threads';
-import { describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
+import { describe, optionError, rejectUnknownOptions, signalOption } from '@rerpc/internal';
 import { Piscina } from 'piscina';
-import { resolveLimits, taskSignal } from './options.js';
+import { resolveLimits } from './options.js';
 import { Pool } from './pool.js';
 import { THREAD_DEFAULTS, THREAD_POOL_OPTIONS, type ThreadPoolOptions } from './thread-options.js';
 import type { CloseOptions, PoolControl, WorkerPoolStats } from './types.js';
@@ -65,7 +65,7 @@ class Threads<T, R> implements ThreadPool<T, R> {
     if (options === undefined) return this.pool.run(this.runPlain, task) as Promise<R>;
     let signal: AbortSignal | null;
     try {
-      signal = taskSignal(options, THREAD_SUBMIT_OPTIONS, 'submit()');
+      signal = signalOption(options, THREAD_SUBMIT_OPTIONS, 'submit() options');
     } catch (error) {
       return Promise.reject(error);
     }
