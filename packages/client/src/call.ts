@@ -1,3 +1,4 @@
+import type { LeaseWaiter } from '@rerpc/conn-pool';
 import type { SignalWatch, WatchNode } from '@rerpc/internal';
 import type { BatchState } from './batch.js';
 import type { Connection } from './connection.js';
@@ -10,7 +11,7 @@ export const NOTIFY = 2;
 
 /** Where a call is. */
 export const NEW = 0;
-/** In the client's queue, waiting for a connection to be dialled. */
+/** In the connection pool's queue, waiting for a connection to be dialled. */
 export const WAITING = 1;
 /** Waiting out a retry's backoff. */
 export const BACKOFF = 2;
@@ -24,6 +25,10 @@ export interface CallHost {
   expire(call: Call): void;
   /** The call's retry backoff ended. */
   retry(call: Call): void;
+  /** A connection opened for the waiting call, leased to it: send it there. */
+  send(conn: Connection, call: Call): void;
+  /** No connection could be opened for the waiting call (`error` says why). */
+  unreachable(call: Call, error: unknown): void;
 }
 
 /**
@@ -32,7 +37,7 @@ export interface CallHost {
  * the shared timer and `close()` can reach it without a per-call timer or closure. With a signal
  * it is also a node of that signal's watch list.
  */
-export class Call implements WatchNode<Call> {
+export class Call implements WatchNode<Call>, LeaseWaiter<Connection> {
   readonly host: CallHost;
   readonly kind: number;
   /** The method; `'batch'` for a batch. */
@@ -101,6 +106,21 @@ export class Call implements WatchNode<Call> {
   /** `performance.now()` at which it times out; `Infinity` for none. */
   get deadline(): number {
     return this.timeout > 0 ? this.start + this.timeout : Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * The connection pool leased `conn` to this waiting call (LeaseWaiter): it is sent there, unless
+   * it gave up meanwhile (deadline, abort, close), which declines the lease.
+   */
+  leased(conn: Connection): boolean {
+    if (this.state !== WAITING) return false;
+    this.host.send(conn, this);
+    return true;
+  }
+
+  /** The pool could open no connection for this waiting call (LeaseWaiter). */
+  failed(error: unknown): void {
+    if (this.state === WAITING) this.host.unreachable(this, error);
   }
 
   /**

@@ -1,10 +1,13 @@
 // The life of a call, top-down: start (validate, encode once, track) → send (on the connection
-// the connection set picks, or wait for one) → answer (match by id) → settle; and the ways an
+// the connection pool leases, or wait for one) → answer (match by id) → settle; and the ways an
 // attempt fails: a lost connection, a -32002 refusal, a deadline, an abort, close(). The pieces
 // answer with decisions and report events through interfaces they declare, so none imports
-// this file: connection-set.ts (choice, dialling, waiters, parking, retiring), deadlines.ts
+// this file: connection-set.ts (conn-pool's shared pool: choice, dialling, waiters, parking,
+// retiring; each call on a connection holds one lease), deadlines.ts
 // (live calls, the shared timer's sweep), retry.ts (the pure policy), request.ts (validation,
 // ids, encoding), response.ts and batch.ts (answers), stats.ts (counters).
+
+import type { SharedPool } from '@rerpc/conn-pool';
 import { asyncDispose, closeTimeout, describe, SignalWatches } from '@rerpc/internal';
 import type { RpcError } from '@rerpc/protocol';
 import type { Client, CloseOptions } from './api.js';
@@ -28,8 +31,8 @@ import {
   SINGLE,
   WAITING,
 } from './call.js';
-import type { Connection } from './connection.js';
-import { ConnectionSet, type ConnectionSetHost } from './connection-set.js';
+import type { Connection, ConnectionHost } from './connection.js';
+import { connectionStats, createConnectionSet } from './connection-set.js';
 import { Deadlines } from './deadlines.js';
 import {
   AbortError,
@@ -61,12 +64,13 @@ type Message = Record<string, unknown>;
 type BatchResults = Array<BatchResult | undefined>;
 const NONE: readonly Call[] = [];
 
-class ClientImpl implements Client, CallHost, ConnectionSetHost {
+class ClientImpl implements Client, CallHost, ConnectionHost {
   private readonly o: ResolvedClientOptions;
   private readonly address: string;
   /** Ids and request texts. */
   private readonly requests = new Requests();
-  private readonly conns: ConnectionSet;
+  /** The connections: a shared pool, one lease per call on a connection. */
+  private readonly conns: SharedPool<Connection>;
   /** Every unsettled call, and its timers. */
   private readonly deadlines: Deadlines;
   /** The one abort listener per caller signal that unsettled calls use. */
@@ -82,7 +86,7 @@ class ClientImpl implements Client, CallHost, ConnectionSetHost {
   constructor(target: ClientTarget, options: ResolvedClientOptions, address: string) {
     this.o = options;
     this.address = address;
-    this.conns = new ConnectionSet(this, target, options);
+    this.conns = createConnectionSet(this, target, options);
     this.deadlines = new Deadlines(() => this.tick());
   }
 
@@ -144,9 +148,9 @@ class ClientImpl implements Client, CallHost, ConnectionSetHost {
 
   // --- send ------------------------------------------------------------------------------------
 
-  /** Sends the call on the connection the set picks, or queues it until one is dialled. */
+  /** Sends the call on the connection the pool leases, or queues it until one is dialled. */
   private assign(call: Call): void {
-    const conn = this.conns.pick();
+    const conn = this.conns.lease();
     if (conn === null) {
       call.state = WAITING;
       this.conns.wait(call);
@@ -158,9 +162,10 @@ class ClientImpl implements Client, CallHost, ConnectionSetHost {
   /**
    * Hands the call's request (encoded once, in start()) to the connection. A retry resends the
    * same text with the same id: the connection it was sent on is gone, so no answer to the first
-   * attempt can arrive on the new one.
+   * attempt can arrive on the new one. The call holds one lease on `conn` (see leave()).
+   * @internal Also how a waiting call is sent once the pool leases it a connection (CallHost).
    */
-  private send(conn: Connection, call: Call): void {
+  send(conn: Connection, call: Call): void {
     if (call.batch !== null) call.batch.begin();
     call.conn = conn;
     call.gen = conn.gen;
@@ -168,22 +173,17 @@ class ClientImpl implements Client, CallHost, ConnectionSetHost {
     conn.carry(call);
   }
 
-  /** @internal A connection opened (ConnectionSetHost): the calls waiting for one go out. */
-  connected(): void {
-    this.deadlines.keepTicking();
-    let call = this.conns.takeWaiter();
-    while (call !== null) {
-      this.send(this.conns.pick()!, call);
-      call = this.conns.takeWaiter();
-    }
+  /** @internal A dial failed with no connection open, for a waiting call (CallHost). */
+  unreachable(call: Call, error: unknown): void {
+    this.attemptFailed(call, this.connectionError(false, error), false);
   }
 
-  /** @internal A dial failed with no connection open (ConnectionSetHost). */
-  unreachable(waiters: Call[], error: unknown): void {
-    const detail = failureDetail(error);
-    for (const call of waiters) {
-      this.attemptFailed(call, this.connectionError(false, error, 'unreachable', detail), false);
-    }
+  /** The call leaves its connection (settled, cancelled, retried): its one lease ends. */
+  private leave(call: Call): void {
+    const conn = call.conn;
+    if (conn === null) return;
+    call.conn = null;
+    this.conns.unlease(conn);
   }
 
   // --- answer (ConnectionHost) -----------------------------------------------------------------
@@ -207,7 +207,6 @@ class ClientImpl implements Client, CallHost, ConnectionSetHost {
         this.finishBatch(conn, call);
       }
     }
-    if (conn.retired) this.conns.closeIfSettled(conn);
   }
 
   unreadable(_conn: Connection): void {
@@ -253,7 +252,7 @@ class ClientImpl implements Client, CallHost, ConnectionSetHost {
       this.refused(conn, call, batch.refusal());
       return;
     }
-    if (outcome === PARTLY_REFUSED) this.conns.shuttingDown(conn);
+    if (outcome === PARTLY_REFUSED) this.shuttingDown(conn);
     else if (outcome !== ANSWERED) return;
     this.counters.answered(this.clock - call.start);
     this.settle(call);
@@ -270,7 +269,6 @@ class ClientImpl implements Client, CallHost, ConnectionSetHost {
         call.resolve(call.batch === null ? undefined : call.batch.results);
       }
     }
-    if (conn.retired) this.conns.closeIfSettled(conn);
   }
 
   // --- failed attempts -------------------------------------------------------------------------
@@ -281,7 +279,8 @@ class ClientImpl implements Client, CallHost, ConnectionSetHost {
    */
   lost(conn: Connection, error: Error, notRun = false): void {
     if (conn.dead) return;
-    this.conns.drop(conn);
+    conn.dead = true;
+    void this.conns.destroy(conn); // its calls' leases are forgotten: their unlease is ignored
     const detail = failureDetail(error);
     const failure = notRun ? 'shutdown' : 'lost';
     for (const call of conn.release()) {
@@ -298,10 +297,21 @@ class ClientImpl implements Client, CallHost, ConnectionSetHost {
    * is retired.
    */
   private refused(conn: Connection, call: Call, error: RpcError): void {
-    this.conns.shuttingDown(conn);
+    this.shuttingDown(conn);
     const detail = `it answered -32002 "${error.message}"`;
     const failed = this.connectionError(false, error, 'shutdown', detail);
     this.attemptFailed(call, failed, false, SHUTTING_DOWN);
+  }
+
+  /**
+   * `conn` answered -32002: the server behind it is shutting down. Every connection dialled so
+   * far most likely leads to that same server, so all are retired (parked ones closed at once,
+   * the others once their last call leaves them): a call sent on one of them could cross the
+   * server's FIN (after its grace period), and could then not be told from a call that ran.
+   */
+  private shuttingDown(conn: Connection): void {
+    conn.refusedSeen = true;
+    this.conns.retireAll();
   }
 
   /** A ConnectionError for this client's server (`detail`: a few words on what failed). */
@@ -324,7 +334,7 @@ class ClientImpl implements Client, CallHost, ConnectionSetHost {
     sent: boolean,
     answered: number | null = null,
   ): void {
-    call.conn = null;
+    this.leave(call);
     call.lastError = error;
     const delay =
       this.state === CLOSED
@@ -354,7 +364,7 @@ class ClientImpl implements Client, CallHost, ConnectionSetHost {
   /** @internal The call's deadline passed (CallHost). */
   expire(call: Call): void {
     const error = expiryError(call, this.address, this.o.maxActive);
-    // A WAITING call is left in the set's waiters, which skip it.
+    // A WAITING call is left in the pool's waiters: it declines the lease (Call.leased).
     if (error !== null) this.cancel(call, error);
   }
 
@@ -371,8 +381,7 @@ class ClientImpl implements Client, CallHost, ConnectionSetHost {
     const conn = call.conn;
     if (call.state === ON_CONNECTION && conn !== null) {
       conn.forget(call);
-      call.conn = null;
-      if (conn.retired) this.conns.closeIfSettled(conn);
+      this.leave(call);
     }
     this.fail(call, error);
   }
@@ -389,24 +398,23 @@ class ClientImpl implements Client, CallHost, ConnectionSetHost {
   /** Marks the call done and releases everything it held (timers, signal listener, list node). */
   private settle(call: Call): void {
     call.state = DONE;
-    call.conn = null;
+    this.leave(call);
     this.deadlines.remove(call);
     if (call.watch !== null) this.watches.remove(call);
     this.counters.settled += 1;
   }
 
-  /** The shared timer: expires calls past their deadline, parks connections unused for a while. */
+  /** The shared timer: expires calls past their deadline (the pool parks idle connections). */
   private tick(): void {
     const expired = this.deadlines.sweep(performance.now());
     if (expired !== null) for (const call of expired) this.expire(call);
-    this.conns.parkIdle();
-    if (this.deadlines.size === 0 && this.conns.active === 0) this.deadlines.stop();
+    if (this.deadlines.size === 0) this.deadlines.stop();
   }
 
   // --- stats, close ----------------------------------------------------------------------------
 
   stats(): ClientStats {
-    return this.counters.snapshot(this.deadlines.size, this.conns.stats());
+    return this.counters.snapshot(this.deadlines.size, connectionStats(this.conns));
   }
 
   close(options?: CloseOptions): Promise<void> {
@@ -433,7 +441,7 @@ class ClientImpl implements Client, CallHost, ConnectionSetHost {
       this.cancel(call, cutOff(call.method, timeout));
     }
     this.deadlines.stop();
-    await this.conns.close();
+    await this.conns.close({ timeout: 0 });
   }
 }
 

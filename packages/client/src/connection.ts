@@ -52,21 +52,10 @@ export class Connection {
   flushing = false;
   /** `write()` returned false: hold further frames until 'drain'. */
   blocked = false;
-  // The fields below, up to lastUse, are the connection set's (see ConnectionSet).
+  /** Destroyed by the pool, or lost: nothing more is sent on it or reported from it. */
   dead = false;
-  /**
-   * The server behind it is shutting down (it, or another connection, answered -32002): no new
-   * call is sent on it, and it is closed once its calls settle.
-   */
-  retired = false;
   /** It answered -32002 itself: a FIN after that means the calls still pending on it did not run. */
   refusedSeen = false;
-  /** The client's epoch when it was dialled: a -32002 anywhere makes older connections stale. */
-  epoch = 0;
-  /** In the set calls are sent on (true), or parked idle in the pool, or retired (false). */
-  held = true;
-  /** The client's tick at the last call handed to this connection. */
-  lastUse = 0;
   private readonly decoder;
   private readonly framing: Framing;
   readonly flush = (): void => this.doFlush();

@@ -119,12 +119,7 @@ export class Deadlines {
     return this.calls.head;
   }
 
-  /** Keeps the shared timer running with no call pending (it parks idle connections). */
-  keepTicking(): void {
-    if (this.ticker === null) this.start();
-  }
-
-  /** Stops the shared timer; the next add() or keepTicking() starts it again. */
+  /** Stops the shared timer; the next add() starts it again. */
   stop(): void {
     if (this.ticker !== null) {
       clearInterval(this.ticker);

@@ -75,7 +75,8 @@ describe('connections', () => {
 
 describe('idle connections', () => {
   it('go back to the pool after about a second unused, and are reused from there', async () => {
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    // The pool's sweep runs on an interval and reads performance.now(): both are faked.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
     onTestFinished(() => {
       vi.useRealTimers();
     });
@@ -91,7 +92,7 @@ describe('idle connections', () => {
   });
 
   it('are closed beyond maxIdle', async () => {
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
     onTestFinished(() => {
       vi.useRealTimers();
     });
