@@ -1,3 +1,4 @@
+import { deferred } from '@rerpc/internal/testing';
 import { onTestFinished } from 'vitest';
 import type { Clock, TimerHandle } from '../src/clock.js';
 import {
@@ -53,17 +54,46 @@ export function things() {
     new Promise((resolve) => {
       onDestroy = resolve;
     });
-  return Object.defineProperties(factory, {
-    live: { value: live },
-    destroyed: { value: destroyed },
-    signals: { value: signals },
-    nextDestroy: { value: nextDestroy },
-  }) as typeof factory & {
-    readonly live: Set<Thing>;
-    readonly destroyed: Thing[];
-    readonly signals: AbortSignal[];
-    nextDestroy(): Promise<Thing>;
+  return withCounters(factory, { live, destroyed, signals, nextDestroy });
+}
+
+/**
+ * Adds `counters` to a test factory as non-enumerable properties (getters stay getters), so the
+ * object, or a spread of it, is exactly a factory: the pools refuse unknown keys on a plain object.
+ */
+export function withCounters<F extends object, C extends object>(
+  factory: F,
+  counters: C,
+): F & Readonly<C> {
+  const descriptors = Object.getOwnPropertyDescriptors(counters);
+  for (const descriptor of Object.values(descriptors)) descriptor.enumerable = false;
+  return Object.defineProperties(factory, descriptors) as F & Readonly<C>;
+}
+
+/**
+ * A factory whose creates ignore their signal (as a careless create may) and wait for the test to
+ * resolve `gate`; `signal` is the last create's, `destroyed` what the pool disposed of.
+ */
+export function stubborn() {
+  const gate = deferred<Thing>();
+  const destroyed: Thing[] = [];
+  let signal: AbortSignal | null = null;
+  const factory = {
+    create(s: AbortSignal): Promise<Thing> {
+      signal = s;
+      return gate.promise;
+    },
+    destroy(thing: Thing): void {
+      destroyed.push(thing);
+    },
   };
+  return withCounters(factory, {
+    gate,
+    destroyed,
+    get signal(): AbortSignal | null {
+      return signal;
+    },
+  });
 }
 
 /** A pool closed (at once) when the test finishes. */

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { readmeDefaults } from '@rerpc/internal/testing';
 import { describe, expect, it } from 'vitest';
-import { CONNECTOR_DEFAULTS, createPool, DEFAULTS, type PoolOptions } from '../src/index.js';
+import {
+  CONNECTOR_DEFAULTS,
+  createPool,
+  createSharedPool,
+  DEFAULTS,
+  type PoolOptions,
+  SHARED_DEFAULTS,
+  type SharedPoolOptions,
+} from '../src/index.js';
 
 const factory = { create: () => ({}), destroy: () => {} };
 const make = (extra: Record<string, unknown>) =>
@@ -45,12 +53,6 @@ describe('option validation', () => {
     expect(() => make(extra)).toThrow(message);
   });
 
-  it('rejects options that are not an object', () => {
-    expect(() => createPool(undefined as never)).toThrow(
-      'options must be an object with create and destroy, got undefined',
-    );
-  });
-
   it('accepts Infinity where documented and the edge values', async () => {
     const pool = make({ maxActive: Infinity, maxIdle: Infinity, closeTimeout: Infinity });
     expect(pool.stats().maxActive).toBe(Infinity);
@@ -58,11 +60,29 @@ describe('option validation', () => {
     const edges = make({ maxIdle: 0, maxActive: 1, acquireTimeout: 0, idleTimeout: 0 });
     await edges.close();
   });
+});
 
-  it('resolves missing options to DEFAULTS', async () => {
+// What both pool modes check alike.
+describe.each([
+  { name: 'createPool', create: createPool as (o: unknown) => unknown, defaults: DEFAULTS, make },
+  {
+    name: 'createSharedPool',
+    create: createSharedPool as (o: unknown) => unknown,
+    defaults: SHARED_DEFAULTS,
+    make: (extra: Record<string, unknown>) =>
+      createSharedPool({ ...factory, ...extra } as SharedPoolOptions<object>),
+  },
+])('$name() options', ({ create, defaults, make }) => {
+  it.each([undefined, null, 42])('rejects %j, not an object', (options) => {
+    expect(() => create(options)).toThrow(
+      `options must be an object with create and destroy, got ${String(options)}`,
+    );
+  });
+
+  it('resolves missing options to its defaults, a frozen object', async () => {
     const pool = make({});
-    expect(pool.stats().maxActive).toBe(DEFAULTS.maxActive);
-    expect(Object.isFrozen(DEFAULTS)).toBe(true);
+    expect(pool.stats().maxActive).toBe(defaults.maxActive);
+    expect(Object.isFrozen(defaults)).toBe(true);
     await pool.close();
   });
 });
@@ -72,17 +92,17 @@ describe('README', () => {
 
   const show = (value: unknown) => (typeof value === 'string' ? `'${value}'` : String(value));
 
-  it('documents every pool default as DEFAULTS has it', () => {
-    const rows = readmeDefaults(readme, '### Pool options');
-    for (const [key, value] of Object.entries(DEFAULTS)) {
-      expect(rows.get(key), key).toBe(show(value));
-    }
-  });
-
-  it('documents every connector default as CONNECTOR_DEFAULTS has it', () => {
-    const rows = readmeDefaults(readme, '### Connector options');
-    for (const [key, value] of Object.entries(CONNECTOR_DEFAULTS)) {
-      expect(rows.get(key), key).toBe(show(value));
-    }
-  });
+  it.each([
+    ['### Pool options', DEFAULTS],
+    ['### Connector options', CONNECTOR_DEFAULTS],
+    ['### Shared pool options', SHARED_DEFAULTS],
+  ] as [string, object][])(
+    'documents every default under %s as the code has it',
+    (section, defaults) => {
+      const rows = readmeDefaults(readme, section);
+      for (const [key, value] of Object.entries(defaults)) {
+        expect(rows.get(key), key).toBe(show(value));
+      }
+    },
+  );
 });

@@ -4,6 +4,7 @@ import {
   createPool,
   DialError,
   DialTimeoutError,
+  type Pool,
   PoolClosedError,
   PoolExhaustedError,
 } from '../src/index.js';
@@ -14,10 +15,19 @@ import {
   FakeClock,
   pool,
   settle,
+  stubborn,
   type Thing,
   things,
   tick,
 } from './helpers.js';
+
+/** Acquires two resources at once, then releases `a` and `b` in that order (`b` idles on top). */
+async function releasedPair(p: Pool<Thing>): Promise<[Thing, Thing]> {
+  const [a, b] = await Promise.all([p.acquire(), p.acquire()]);
+  p.release(a);
+  p.release(b);
+  return [a, b];
+}
 
 describe('acquire and release', () => {
   it('creates a resource on first acquire and reuses it after release', async () => {
@@ -34,9 +44,7 @@ describe('acquire and release', () => {
 
   it('reuses the most recently released idle resource first', async () => {
     const p = pool(things());
-    const [a, b] = await Promise.all([p.acquire(), p.acquire()]);
-    p.release(a);
-    p.release(b);
+    const [, b] = await releasedPair(p);
     expect(await p.acquire()).toBe(b);
   });
 
@@ -212,28 +220,20 @@ describe('abort', () => {
   });
 
   it('aborts the create an aborted acquire started when nobody else needs it', async () => {
-    const gate = deferred<Thing>();
-    let createSignal: AbortSignal | undefined;
-    const destroyed: Thing[] = [];
-    const p = pool({
-      create: (signal: AbortSignal) => {
-        createSignal = signal;
-        return gate.promise;
-      },
-      destroy: (t: Thing) => void destroyed.push(t),
-    });
+    const f = stubborn();
+    const p = pool(f);
     const controller = new AbortController();
     const acquired = settle(p.acquire({ signal: controller.signal }));
     controller.abort();
     expect((await acquired).error).toBeInstanceOf(AbortError);
-    expect(createSignal!.aborted).toBe(true);
-    expect(createSignal!.reason).toBeInstanceOf(AbortError);
+    expect(f.signal?.aborted).toBe(true);
+    expect(f.signal?.reason).toBeInstanceOf(AbortError);
     expect(p.stats()).toMatchObject({ size: 0, creating: 0, pending: 0 });
     // The create ignored its signal and finished anyway: the resource is destroyed, not kept.
     const late = { id: 1, broken: false };
-    gate.resolve(late);
+    f.gate.resolve(late);
     await tick();
-    expect(destroyed).toEqual([late]);
+    expect(f.destroyed).toEqual([late]);
     expect(p.stats()).toMatchObject({ size: 0, idle: 0 });
   });
 
@@ -347,9 +347,7 @@ describe('validation', () => {
   it('tries the next idle resource before creating one', async () => {
     const f = things();
     const p = pool(f);
-    const [a, b] = await Promise.all([p.acquire(), p.acquire()]);
-    p.release(a);
-    p.release(b);
+    const [a, b] = await releasedPair(p);
     b.broken = true;
     expect(await p.acquire()).toBe(a);
     expect(p.stats().created).toBe(2);
@@ -424,9 +422,7 @@ describe('idle limits and health check', () => {
   it('destroys a released resource when maxIdle are already idle', async () => {
     const f = things();
     const p = pool({ ...f, maxIdle: 1 });
-    const [a, b] = await Promise.all([p.acquire(), p.acquire()]);
-    p.release(a);
-    p.release(b);
+    const [, b] = await releasedPair(p);
     expect(f.destroyed).toEqual([b]);
     expect(p.stats()).toMatchObject({ idle: 1, size: 1 });
   });
@@ -478,9 +474,7 @@ describe('idle limits and health check', () => {
   it('validates idle resources every healthCheckInterval and evicts the broken ones', async () => {
     const f = things();
     const p = pool({ ...f, healthCheckInterval: 20 });
-    const [a, b] = await Promise.all([p.acquire(), p.acquire()]);
-    p.release(a);
-    p.release(b);
+    const [a, b] = await releasedPair(p);
     const evicted = f.nextDestroy();
     a.broken = true;
     expect(await evicted).toBe(a);
@@ -501,9 +495,7 @@ describe('idle limits and health check', () => {
         return !t.broken;
       },
     });
-    const [a, b] = await Promise.all([p.acquire(), p.acquire()]);
-    p.release(a);
-    p.release(b);
+    const [, b] = await releasedPair(p);
     const evicted = f.nextDestroy();
     b.broken = true;
     expect(await evicted).toBe(b);
@@ -638,48 +630,42 @@ describe('close', () => {
     await closing;
   });
 
-  it('destroys resources still held when the timeout passes', async () => {
-    const f = things();
-    const p = createPool(f);
-    const a = await p.acquire();
-    await p.close({ timeout: 20 });
-    expect(f.destroyed).toEqual([a]);
-    expect(() => p.release(a)).not.toThrow();
-    expect(f.destroyed).toEqual([a]);
-  });
-
-  it('destroys held resources at once with timeout 0', async () => {
-    const f = things();
-    const p = createPool(f);
-    const a = await p.acquire();
-    await p.close({ timeout: 0 });
-    expect(f.destroyed).toEqual([a]);
-  });
+  it.each([
+    ['close', 20],
+    ['close', 0],
+    ['drain', 20],
+  ] as const)(
+    '%s({ timeout: %i }) destroys resources still held once it passes',
+    async (method, timeout) => {
+      const f = things();
+      const clock = new FakeClock();
+      const p = clockedPool(f, clock);
+      const a = await p.acquire();
+      const closing = p[method]({ timeout });
+      clock.advance(timeout);
+      await closing;
+      expect(f.destroyed).toEqual([a]);
+      expect(() => p.release(a)).not.toThrow();
+      expect(f.destroyed).toEqual([a]);
+    },
+  );
 
   it('aborts creates in flight and leaks nothing they make', async () => {
-    const gate = deferred<Thing>();
-    let createSignal: AbortSignal | undefined;
-    const destroyed: Thing[] = [];
-    const p = createPool({
-      create: (signal: AbortSignal) => {
-        createSignal = signal;
-        return gate.promise; // ignores the signal on purpose
-      },
-      destroy: (t: Thing) => void destroyed.push(t),
-    });
+    const f = stubborn();
+    const p = createPool(f);
     const acquiring = settle(p.acquire());
     let closed = false;
     const closing = p.close().then(() => {
       closed = true;
     });
     expect((await acquiring).error).toBeInstanceOf(PoolClosedError);
-    expect(createSignal!.reason).toBeInstanceOf(PoolClosedError);
+    expect(f.signal?.reason).toBeInstanceOf(PoolClosedError);
     await tick();
     expect(closed).toBe(false); // it waits for the create it could not stop
     const late = { id: 1, broken: false };
-    gate.resolve(late);
+    f.gate.resolve(late);
     await closing;
-    expect(destroyed).toEqual([late]);
+    expect(f.destroyed).toEqual([late]);
   });
 
   it('rejects an invalid timeout without closing', async () => {
@@ -725,14 +711,6 @@ describe('drain', () => {
     await draining;
     expect(f.live.size).toBe(0);
     expect(p.stats()).toMatchObject({ size: 0, pending: 0, closed: true });
-  });
-
-  it('closes with force when its timeout passes', async () => {
-    const f = things();
-    const p = createPool(f);
-    const a = await p.acquire();
-    await p.drain({ timeout: 20 });
-    expect(f.destroyed).toEqual([a]);
   });
 
   it('ends with close() when close is called meanwhile', async () => {

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { readmeDefaults } from '@rerpc/internal/testing';
 import { describe, expect, it } from 'vitest';
-import { createSharedPool, SHARED_DEFAULTS, type SharedPoolOptions } from '../src/index.js';
+import { createSharedPool, type SharedPoolOptions } from '../src/index.js';
 
 const factory = { create: () => ({}), destroy: () => {} };
 const make = (extra: Record<string, unknown>) =>
@@ -52,12 +50,6 @@ describe('createSharedPool() option validation', () => {
     await pool.close({ timeout: 0 });
   });
 
-  it('rejects options that are not an object', () => {
-    expect(() => createSharedPool(null as never)).toThrow(
-      'options must be an object with create and destroy, got null',
-    );
-  });
-
   it('accepts Infinity where documented, 0 where it disables, and null for the optional functions', async () => {
     const pool = make({
       maxActive: Infinity,
@@ -72,25 +64,5 @@ describe('createSharedPool() option validation', () => {
     });
     expect(pool.stats().maxActive).toBe(Infinity);
     await pool.close();
-  });
-
-  it('resolves missing options to SHARED_DEFAULTS, a frozen object', async () => {
-    const pool = make({});
-    expect(pool.stats().maxActive).toBe(SHARED_DEFAULTS.maxActive);
-    expect(Object.isFrozen(SHARED_DEFAULTS)).toBe(true);
-    await pool.close();
-  });
-});
-
-describe('README', () => {
-  it('documents every shared pool default as SHARED_DEFAULTS has it', () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const rows = readmeDefaults(readme, '### Shared pool options');
-    expect([...rows.keys()].filter((key) => key in SHARED_DEFAULTS)).toHaveLength(
-      Object.keys(SHARED_DEFAULTS).length,
-    );
-    for (const [key, value] of Object.entries(SHARED_DEFAULTS)) {
-      expect(rows.get(key), key).toBe(String(value));
-    }
   });
 });

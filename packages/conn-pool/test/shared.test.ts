@@ -19,6 +19,7 @@ import {
   sharedPool,
   type Thing,
   tick,
+  withCounters,
 } from './helpers.js';
 
 /**
@@ -62,21 +63,16 @@ function gated() {
     d.reject(error);
     await tick();
   };
-  return Object.defineProperties(factory, {
-    live: { value: live },
-    destroyed: { value: destroyed },
-    signals: { value: signals },
-    pending: { get: () => queue.length },
-    open: { value: open },
-    fail: { value: fail },
-  }) as typeof factory & {
-    readonly live: Set<Thing>;
-    readonly destroyed: Thing[];
-    readonly signals: AbortSignal[];
-    readonly pending: number;
-    open(): Promise<Thing>;
-    fail(error: unknown): Promise<void>;
-  };
+  return withCounters(factory, {
+    live,
+    destroyed,
+    signals,
+    get pending(): number {
+      return queue.length;
+    },
+    open,
+    fail,
+  });
 }
 
 /**

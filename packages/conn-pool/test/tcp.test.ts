@@ -11,6 +11,7 @@ import {
   createTcpConnector,
   DialError,
   DialTimeoutError,
+  type Pool,
   PoolClosedError,
   type PoolOptions,
 } from '../src/index.js';
@@ -64,6 +65,14 @@ function tcpPool(port: number, extra: Partial<PoolOptions<Socket>> = {}) {
   const pool = createPool<Socket>({ ...createTcpConnector({ host: '127.0.0.1', port }), ...extra });
   onTestFinished(() => pool.close({ timeout: 0 }));
   return pool;
+}
+
+/** Acquires a socket and releases it to idle: that socket and the server's end of it. */
+async function parkedSocket(t: TestServer, pool: Pool<Socket>) {
+  const peer = t.nextPeer();
+  const socket = await pool.acquire();
+  pool.release(socket);
+  return { socket, peer: await peer };
 }
 
 /** A lookup that never answers: the dial hangs on loopback without touching the network. */
@@ -265,10 +274,8 @@ describe('pool of sockets', () => {
   it('evicts on acquire a socket the server closed while it was idle', async () => {
     const t = await listen();
     const pool = tcpPool(t.port, { healthCheckInterval: 0 });
-    const peer = t.nextPeer();
-    const first = await pool.acquire();
-    pool.release(first);
-    (await peer).end();
+    const { socket: first, peer } = await parkedSocket(t, pool);
+    peer.end();
     await once(first, 'close');
     const second = await pool.acquire();
     expect(second).not.toBe(first);
@@ -291,10 +298,8 @@ describe('pool of sockets', () => {
       },
     });
     onTestFinished(() => pool.close({ timeout: 0 }));
-    const peer = t.nextPeer();
-    const socket = await pool.acquire();
-    pool.release(socket);
-    (await peer).end();
+    const { socket, peer } = await parkedSocket(t, pool);
+    peer.end();
     expect(await eviction).toBe(socket);
     expect(pool.stats()).toMatchObject({ idle: 0, size: 0, validationFailures: 1 });
   });
@@ -302,10 +307,8 @@ describe('pool of sockets', () => {
   it('survives a reset of an idle socket by the server (no uncaught error)', async () => {
     const t = await listen();
     const pool = tcpPool(t.port, { healthCheckInterval: 0 });
-    const peer = t.nextPeer();
-    const socket = await pool.acquire();
-    pool.release(socket);
-    (await peer).resetAndDestroy();
+    const { socket, peer } = await parkedSocket(t, pool);
+    peer.resetAndDestroy();
     // events.once() would reject on the 'error' (ECONNRESET); the pool's own listener must not.
     await new Promise((resolve) => socket.once('close', resolve));
     expect(socket.errored).toMatchObject({ code: 'ECONNRESET' });
