@@ -205,8 +205,14 @@ export class SharedPoolImpl<T extends object> implements SharedPool<T> {
 
   // --- creating --------------------------------------------------------------------------------
 
+  /**
+   * What `maxActive` bounds: open, parked and being created. Retired resources finishing their last
+   * leases do not count, so a server going away (everything retired) never holds up dialling the
+   * one that replaces it.
+   */
   private size(): number {
-    return this.resources.size + (this.creating === null ? 0 : 1);
+    const r = this.resources;
+    return r.active.length + r.idle.length + (this.creating === null ? 0 : 1);
   }
 
   /** Starts a create for the waiters (or a lease that found nothing open) unless one runs. */

@@ -76,7 +76,7 @@ export class SharedResources<T extends object> {
     return this.entries.get(resource);
   }
 
-  /** Resources that exist: open, retiring or parked. */
+  /** Resources that exist: open, retiring or parked (the pool's close waits for all of them). */
   get size(): number {
     return this.active.length + this.retiring + this.idle.length;
   }

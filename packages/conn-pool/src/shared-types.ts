@@ -24,8 +24,8 @@ export interface LeaseWaiter<T extends object> {
 /** A snapshot of a shared pool, from {@link SharedPool.stats}. */
 export interface SharedPoolStats {
   /**
-   * Resources that exist or are on their way: `active + retiring + idle + creating`; never above
-   * `maxActive`.
+   * Resources counted against `maxActive`: `active + idle + creating`, never above it. Retiring ones
+   * are not counted (a retired resource makes room for its replacement at once).
    */
   size: number;
   /** The pool's `maxActive`. */
