@@ -13,7 +13,7 @@ export { describe } from './describe.js';
 export { asyncDispose } from './dispose.js';
 export { brand, brandInstance, isRerpcError, RerpcError } from './errors.js';
 export { Histogram, type LatencySummary } from './histogram.js';
-export { LinkedList, type ListNode } from './linked-list.js';
+export { LinkedList, LinkedListOf, type ListNode } from './linked-list.js';
 export {
   didYouMean,
   INVALID_OPTION,

@@ -1,3 +1,4 @@
+import type { ListNode } from '@rerpc/internal';
 import type { ErrorObject, Id } from '@rerpc/protocol';
 import type { MethodEntry } from '@rerpc/registry';
 import type { Lane } from './lane.js';
@@ -47,12 +48,12 @@ export const DONE = 1;
  *
  * A call is a node of up to three intrusive lists, and each list's links belong to that list's
  * owner alone: `cPrev`/`cNext`/`linked` to its channel (calls not finished synchronously, for
- * disconnects), `tPrev`/`tNext` to the core's `DeadlineList` (arrival order, for timeouts),
+ * disconnects), `prev`/`next` to the core's `DeadlineList` (arrival order, for timeouts),
  * `qNext` to the `Scheduler` (its lane's queue while it waits for a handler slot). `state` is
  * written by the channel only. Handlers never see it: they get `ctx`, a `HandlerContext` that can
  * only read it, so nothing a handler does (in plain JavaScript too) can corrupt the server.
  */
-export class Call {
+export class Call implements ListNode<Call> {
   readonly id: Id | undefined;
   readonly channel: CallChannel;
   /** Its channel's place in the scheduler's fair queue. */
@@ -70,8 +71,8 @@ export class Call {
   linked: boolean;
   cPrev: Call | null;
   cNext: Call | null;
-  tPrev: Call | null;
-  tNext: Call | null;
+  prev: Call | null;
+  next: Call | null;
   /** Next in its lane's queue of calls waiting for a handler slot. */
   qNext: Call | null;
   /** What the handler gets. */
@@ -101,8 +102,8 @@ export class Call {
     this.linked = false;
     this.cPrev = null;
     this.cNext = null;
-    this.tPrev = null;
-    this.tNext = null;
+    this.prev = null;
+    this.next = null;
     this.qNext = null;
     this.ctx = new HandlerContext(this);
   }

@@ -1,4 +1,5 @@
 import { encodeBatch, encodeError } from '@rerpc/codec';
+import { LinkedListOf } from '@rerpc/internal';
 import {
   type ErrorObject,
   type Id,
@@ -15,6 +16,25 @@ import type { Scheduler } from './scheduler.js';
 import type { CallStats } from './stats.js';
 import type { Channel, ChannelTransport } from './transport.js';
 import { batchTooLong, methodNotFound, PARAMS_UNCHECKABLE, SHUTTING_DOWN } from './wire.js';
+
+/**
+ * A channel's calls that did not finish synchronously (queued ones too), for disconnects: linked
+ * through `cPrev`/`cNext`, since a call's `prev`/`next` belong to the core's deadline list.
+ */
+class ChannelCalls extends LinkedListOf<Call> {
+  protected prevOf(call: Call): Call | null {
+    return call.cPrev;
+  }
+  protected setPrev(call: Call, prev: Call | null): void {
+    call.cPrev = prev;
+  }
+  protected nextOf(call: Call): Call | null {
+    return call.cNext;
+  }
+  protected setNext(call: Call, next: Call | null): void {
+    call.cNext = next;
+  }
+}
 
 /**
  * What a channel asks of the server (the core implements it). The channel owns its own calls and
@@ -80,8 +100,8 @@ export class ServerChannel implements Channel, CallChannel {
   private readonly registry: Registry;
   private readonly stats: CallStats;
   private readonly maxInFlight: number;
-  /** Calls that did not finish synchronously, newest first (linked through `cPrev`/`cNext`). */
-  private head: Call | null;
+  /** Calls that did not finish synchronously, oldest first. */
+  private readonly calls: ChannelCalls;
   private state: number;
   /** In flight reached maxInFlightPerConnection. */
   private limitPaused: boolean;
@@ -104,7 +124,7 @@ export class ServerChannel implements Channel, CallChannel {
     this.stats = host.stats;
     this.scheduler = host.scheduler;
     this.maxInFlight = host.options.maxInFlightPerConnection;
-    this.head = null;
+    this.calls = new ChannelCalls();
     this.state = OPEN;
     this.limitPaused = false;
     this.paused = false;
@@ -255,9 +275,7 @@ export class ServerChannel implements Channel, CallChannel {
   /** A call not finished synchronously: tracked for disconnects and timeouts. */
   private track(call: Call): void {
     call.linked = true;
-    call.cNext = this.head;
-    if (this.head !== null) this.head.cPrev = call;
-    this.head = call;
+    this.calls.push(call);
     this.host.watch(call);
   }
 
@@ -358,11 +376,7 @@ export class ServerChannel implements Channel, CallChannel {
 
   private unlink(call: Call): void {
     call.linked = false;
-    if (call.cPrev === null) this.head = call.cNext;
-    else call.cPrev.cNext = call.cNext;
-    if (call.cNext !== null) call.cNext.cPrev = call.cPrev;
-    call.cPrev = null;
-    call.cNext = null;
+    this.calls.remove(call);
     this.host.unwatch(call);
   }
 
@@ -384,20 +398,15 @@ export class ServerChannel implements Channel, CallChannel {
   destroy(reason?: unknown): void {
     if (this.state === DESTROYED) return;
     this.state = DESTROYED;
-    // Every call in flight is in the list (queued ones too): abort them all.
+    // Every call in flight is in the list (queued ones too): abort them all, newest first.
     let dropped = 0;
-    let call = this.head;
-    this.head = null;
-    while (call !== null) {
-      const next = call.cNext;
-      call.cPrev = null;
-      call.cNext = null;
+    let call: Call | null;
+    while ((call = this.calls.pop()) !== null) {
       call.linked = false;
       call.state = DONE;
       this.host.unwatch(call);
       call.abort(reason);
       dropped++;
-      call = next;
     }
     this.inFlight -= dropped;
     this.host.channelDestroyed(this, dropped);
