@@ -8,38 +8,48 @@ import { until } from './fixtures/raw-server.js';
 import { connect, gate, rejection, setup } from './helpers.js';
 
 describe('close handshake: -32002 and the FIN after it', () => {
-  it('retries a call answered -32002 on a new connection, retires the old one and closes it once its calls settle', async () => {
-    const g = gate();
-    const ranOn: Socket[] = [];
-    const { client, server } = await setup({
-      handlers: {
-        'T.wait': g.handler,
-        'T.add': (p, { socket }) => {
-          ranOn.push(socket);
-          const [a, b] = p as [number, number];
-          return a + b;
+  // With maxActive 1 the retired connection, still carrying T.wait, must not hold up the new one.
+  it.each([
+    ['default maxActive', {}],
+    ['maxActive 1', { maxActive: 1 }],
+  ])(
+    'retries a call answered -32002 on a new connection, retires the old one and closes it once its calls settle (%s)',
+    async (_name, clientOptions) => {
+      const g = gate();
+      const ranOn: Socket[] = [];
+      const { client, server } = await setup(
+        {
+          handlers: {
+            'T.wait': g.handler,
+            'T.add': (p, { socket }) => {
+              ranOn.push(socket);
+              const [a, b] = p as [number, number];
+              return a + b;
+            },
+          },
         },
-      },
-    });
-    const first = client.call('T.wait', ['first']);
-    await until(() => g.started === 1);
-    const [old] = server.sockets;
-    server.shutdownConnections(Number.POSITIVE_INFINITY);
-    // Not idempotent, yet retried: the server said it did not run it.
-    await expect(client.call('T.add', [1, 2])).resolves.toBe(3);
-    expect(server.accepted).toBe(2);
-    expect(ranOn).toHaveLength(1);
-    expect(ranOn[0]).not.toBe(old);
-    // The retired connection takes no new call, but still carries the call running on it.
-    await expect(client.call('T.add', [2, 2])).resolves.toBe(4);
-    expect(ranOn[1]).toBe(ranOn[0]);
-    expect(client.stats()).toMatchObject({ retries: 1, connections: { active: 1 } });
-    g.releaseAll();
-    await expect(first).resolves.toEqual(['first']);
-    // Once its last call settled, the client closed it.
-    await until(() => server.sockets.size === 1 && !server.sockets.has(old!));
-    expect(server.executions.get('T.wait')).toBe(1);
-  });
+        clientOptions,
+      );
+      const first = client.call('T.wait', ['first']);
+      await until(() => g.started === 1);
+      const [old] = server.sockets;
+      server.shutdownConnections(Number.POSITIVE_INFINITY);
+      // Not idempotent, yet retried: the server said it did not run it.
+      await expect(client.call('T.add', [1, 2])).resolves.toBe(3);
+      expect(server.accepted).toBe(2);
+      expect(ranOn).toHaveLength(1);
+      expect(ranOn[0]).not.toBe(old);
+      // The retired connection takes no new call, but still carries the call running on it.
+      await expect(client.call('T.add', [2, 2])).resolves.toBe(4);
+      expect(ranOn[1]).toBe(ranOn[0]);
+      expect(client.stats()).toMatchObject({ retries: 1, connections: { active: 1 } });
+      g.releaseAll();
+      await expect(first).resolves.toEqual(['first']);
+      // Once its last call settled, the client closed it.
+      await until(() => server.sockets.size === 1 && !server.sockets.has(old!));
+      expect(server.executions.get('T.wait')).toBe(1);
+    },
+  );
 
   it('retires every connection to the server on its first -32002, so the retry dials afresh', async () => {
     const g = gate();
