@@ -1,14 +1,5 @@
-export {
-  checkBoolean,
-  checkFunction,
-  checkFunctionOrNull,
-  checkInteger,
-  checkOptions,
-  checkSignal,
-  checkTime,
-  closeTimeout,
-  MAX_TIMER,
-} from './checks.js';
+// checks.ts holds only the shared option checks (and MAX_TIMER), every one exported.
+export * from './checks.js';
 export { describe } from './describe.js';
 export { asyncDispose } from './dispose.js';
 export { brand, brandInstance, isRerpcError, RerpcError } from './errors.js';

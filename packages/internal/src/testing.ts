@@ -2,6 +2,8 @@
 import { createRequire } from 'node:module';
 import { expect } from 'vitest';
 
+export { type SpecExample, specExamples, specRequest } from './spec-examples.js';
+
 /** A promise with its settle functions, for gating work without timers. */
 export interface Deferred<T> {
   promise: Promise<T>;

@@ -1,12 +1,11 @@
+import { specRequest } from '@rerpc/internal/testing';
 import { describe, expect, it } from 'vitest';
 import { type Classified, classify, isValidId } from '../src/index.js';
 
 // Every request-side example of JSON-RPC 2.0 §7, parsed as a server would receive it.
 describe('classify: JSON-RPC 2.0 section 7 examples', () => {
   it('positional parameters are a request', () => {
-    const c = classify(
-      JSON.parse('{"jsonrpc": "2.0", "method": "subtract", "params": [42, 23], "id": 1}'),
-    );
+    const c = classify(specRequest('rpc call with positional parameters (1)'));
     expect(c).toEqual({
       kind: 'request',
       message: { jsonrpc: '2.0', method: 'subtract', params: [42, 23], id: 1 },
@@ -14,11 +13,7 @@ describe('classify: JSON-RPC 2.0 section 7 examples', () => {
   });
 
   it('named parameters are a request', () => {
-    const c = classify(
-      JSON.parse(
-        '{"jsonrpc": "2.0", "method": "subtract", "params": {"subtrahend": 23, "minuend": 42}, "id": 3}',
-      ),
-    );
+    const c = classify(specRequest('rpc call with named parameters (1)'));
     expect(c).toEqual({
       kind: 'request',
       message: {
@@ -31,25 +26,23 @@ describe('classify: JSON-RPC 2.0 section 7 examples', () => {
   });
 
   it('a call without id is a notification, with or without params', () => {
-    expect(
-      classify(JSON.parse('{"jsonrpc": "2.0", "method": "update", "params": [1,2,3,4,5]}')),
-    ).toEqual({
+    expect(classify(specRequest('a notification (1)'))).toEqual({
       kind: 'notification',
       message: { jsonrpc: '2.0', method: 'update', params: [1, 2, 3, 4, 5] },
     });
-    expect(classify(JSON.parse('{"jsonrpc": "2.0", "method": "foobar"}'))).toEqual({
+    expect(classify(specRequest('a notification (2)'))).toEqual({
       kind: 'notification',
       message: { jsonrpc: '2.0', method: 'foobar' },
     });
   });
 
   it('a call of a missing method is still a valid request (the registry answers -32601)', () => {
-    const c = classify(JSON.parse('{"jsonrpc": "2.0", "method": "foobar", "id": "1"}'));
+    const c = classify(specRequest('rpc call of non-existent method'));
     expect(c.kind).toBe('request');
   });
 
   it('invalid JSON is the caller’s -32700; a non-string method is -32600 with id null', () => {
-    const c = classify(JSON.parse('{"jsonrpc": "2.0", "method": 1, "params": "bar"}'));
+    const c = classify(specRequest('rpc call with invalid Request object'));
     expect(c).toMatchObject({
       kind: 'invalid',
       id: null,
@@ -74,16 +67,7 @@ describe('classify: JSON-RPC 2.0 section 7 examples', () => {
   });
 
   it('a mixed batch classifies each member on its own', () => {
-    const c = classify(
-      JSON.parse(`[
-        {"jsonrpc": "2.0", "method": "sum", "params": [1,2,4], "id": "1"},
-        {"jsonrpc": "2.0", "method": "notify_hello", "params": [7]},
-        {"jsonrpc": "2.0", "method": "subtract", "params": [42,23], "id": "2"},
-        {"foo": "boo"},
-        {"jsonrpc": "2.0", "method": "foo.get", "params": {"name": "myself"}, "id": "5"},
-        {"jsonrpc": "2.0", "method": "get_data", "id": "9"}
-      ]`),
-    ) as Extract<Classified, { kind: 'batch' }>;
+    const c = classify(specRequest('rpc call Batch')) as Extract<Classified, { kind: 'batch' }>;
     expect(c.kind).toBe('batch');
     expect(c.items.map((i) => i.kind)).toEqual([
       'request',
@@ -97,11 +81,10 @@ describe('classify: JSON-RPC 2.0 section 7 examples', () => {
   });
 
   it('an all-notification batch is a batch of notifications', () => {
-    const c = classify(
-      JSON.parse(
-        '[{"jsonrpc": "2.0", "method": "notify_sum", "params": [1,2,4]},{"jsonrpc": "2.0", "method": "notify_hello", "params": [7]}]',
-      ),
-    ) as Extract<Classified, { kind: 'batch' }>;
+    const c = classify(specRequest('rpc call Batch (all notifications)')) as Extract<
+      Classified,
+      { kind: 'batch' }
+    >;
     expect(c.items.every((i) => i.kind === 'notification')).toBe(true);
   });
 

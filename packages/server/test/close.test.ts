@@ -2,13 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { type CallContext, createServer, ListenError, ServerClosedError } from '../src/index.js';
-import { deferred, listening, makeServer, Peer } from './helpers.js';
-
-const req = (method: string, params?: unknown, id: unknown = 1) =>
-  JSON.stringify(
-    params === undefined ? { jsonrpc: '2.0', method, id } : { jsonrpc: '2.0', method, params, id },
-  );
+import { createServer, ListenError, ServerClosedError } from '../src/index.js';
+import { abortReason, deferred, listening, makeServer, Peer, req, stuck } from './helpers.js';
 
 /** A method whose calls wait until `open()`; resolves `started` after `n` calls began. */
 function latch(n: number) {
@@ -156,18 +151,13 @@ describe('close()', () => {
 
   it('past its timeout aborts handlers with ServerClosedError and destroys sockets', async () => {
     const { server, port } = await listening();
-    const reason = deferred<unknown>();
-    const started = deferred();
-    server.method('stubborn', (_params: unknown, ctx: CallContext) => {
-      ctx.signal.addEventListener('abort', () => reason.resolve(ctx.signal.reason));
-      started.resolve();
-      return new Promise(() => {});
-    });
+    const started = stuck(server, 'stubborn');
+    const reason = started.then(abortReason);
     const peer = await Peer.connect(port);
     peer.send(req('stubborn'));
-    await started.promise;
+    await started;
     await server.close({ timeout: 30 });
-    expect(await reason.promise).toBeInstanceOf(ServerClosedError);
+    expect(await reason).toBeInstanceOf(ServerClosedError);
     await peer.closed;
     expect(peer.queued).toBe(0);
     expect(server.stats().connections.open).toBe(0);
@@ -175,14 +165,10 @@ describe('close()', () => {
 
   it('with timeout 0 aborts at once', async () => {
     const { server, port } = await listening();
-    const started = deferred<CallContext>();
-    server.method('stubborn', (_params: unknown, ctx: CallContext) => {
-      started.resolve(ctx);
-      return new Promise(() => {});
-    });
+    const started = stuck(server, 'stubborn');
     const peer = await Peer.connect(port);
     peer.send(req('stubborn'));
-    const ctx = await started.promise;
+    const ctx = await started;
     await server.close({ timeout: 0 });
     expect(ctx.signal.aborted).toBe(true);
     await peer.closed;

@@ -1,3 +1,4 @@
+import { specExamples } from '@rerpc/internal/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   AbortError,
@@ -7,13 +8,14 @@ import {
   RpcError,
 } from '../src/index.js';
 import { createServerWithClock } from '../src/server.js';
-import { specExamples } from './fixtures/spec-examples.js';
-import { answer, byId, deferred, makeServer } from './helpers.js';
+import { abortReason, answer, byId, deferred, makeServer, req, stuck } from './helpers.js';
 
-const req = (method: string, params?: unknown, id: unknown = 1) =>
-  JSON.stringify(
-    params === undefined ? { jsonrpc: '2.0', method, id } : { jsonrpc: '2.0', method, params, id },
-  );
+/** The answer to call id 1 whose handler threw something other than an RpcError. */
+const INTERNAL_ERROR = {
+  jsonrpc: '2.0',
+  error: { code: -32603, message: 'Internal error' },
+  id: 1,
+};
 
 describe('handle(): JSON-RPC 2.0 specification, section 7', () => {
   for (const example of specExamples) {
@@ -85,12 +87,27 @@ describe('handle(): handler errors', () => {
     );
   });
 
-  it('sends the thrown Error message as data with exposeErrors', async () => {
+  it.each([
+    ['the thrown Error message', 'crash', 'secret internal detail'],
+    ['"unknown error" for a hostile thrown value (a throwing Proxy)', 'hostile', 'unknown error'],
+  ])('sends %s as -32603 data with exposeErrors', async (_what, method, data) => {
     const server = makeServer({ exposeErrors: true });
-    expect(await answer(server.handle(req('crash')))).toEqual({
-      jsonrpc: '2.0',
-      error: { code: -32603, message: 'Internal error', data: 'secret internal detail' },
-      id: 1,
+    server.method('hostile', () => {
+      throw new Proxy(
+        {},
+        {
+          get() {
+            throw new Error('boom');
+          },
+          getPrototypeOf() {
+            throw new Error('boom');
+          },
+        },
+      );
+    });
+    expect(await answer(server.handle(req(method)))).toEqual({
+      ...INTERNAL_ERROR,
+      error: { ...INTERNAL_ERROR.error, data },
     });
   });
 
@@ -116,11 +133,7 @@ describe('handle(): handler errors', () => {
     });
     server.method('rejectString', () => Promise.reject('nope'));
     for (const method of ['throwNull', 'rejectString']) {
-      expect(await answer(server.handle(req(method)))).toEqual({
-        jsonrpc: '2.0',
-        error: { code: -32603, message: 'Internal error' },
-        id: 1,
-      });
+      expect(await answer(server.handle(req(method)))).toEqual(INTERNAL_ERROR);
     }
   });
 
@@ -145,11 +158,7 @@ describe('handle(): handler errors', () => {
     server.method('bigint', () => 10n);
     server.method('circular', () => circular);
     for (const method of ['bigint', 'circular']) {
-      expect(await answer(server.handle(req(method)))).toEqual({
-        jsonrpc: '2.0',
-        error: { code: -32603, message: 'Internal error' },
-        id: 1,
-      });
+      expect(await answer(server.handle(req(method)))).toEqual(INTERNAL_ERROR);
     }
     expect(await server.handle(req('echo', [1]))).toBe('{"jsonrpc":"2.0","result":[1],"id":1}');
   });
@@ -279,28 +288,6 @@ describe('handle(): hostile input', () => {
     expect(await answer(server.handle(req('tree', { child: {} })))).toMatchObject({ result: 'ok' });
   });
 
-  it('answers a hostile thrown value (a throwing Proxy) with -32603', async () => {
-    const server = makeServer({ exposeErrors: true });
-    server.method('hostile', () => {
-      throw new Proxy(
-        {},
-        {
-          get() {
-            throw new Error('boom');
-          },
-          getPrototypeOf() {
-            throw new Error('boom');
-          },
-        },
-      );
-    });
-    expect(await answer(server.handle(req('hostile')))).toEqual({
-      jsonrpc: '2.0',
-      error: { code: -32603, message: 'Internal error', data: 'unknown error' },
-      id: 1,
-    });
-  });
-
   it('rejects a message that is neither a string nor bytes', async () => {
     const server = makeServer();
     await expect(server.handle({} as never)).rejects.toThrow(
@@ -381,11 +368,7 @@ describe('handle(): ctx', () => {
 
   it('answers -32001 past handlerTimeout and aborts ctx.signal with HandlerTimeoutError', async () => {
     const server = makeServer({ handlerTimeout: 30 });
-    const aborted = deferred<unknown>();
-    server.method('hang', (_params: unknown, ctx: CallContext) => {
-      ctx.signal.addEventListener('abort', () => aborted.resolve(ctx.signal.reason));
-      return new Promise(() => {});
-    });
+    const aborted = stuck(server, 'hang').then(abortReason);
     const got = await answer(server.handle(req('hang')));
     expect(got).toEqual({
       jsonrpc: '2.0',
@@ -396,35 +379,26 @@ describe('handle(): ctx', () => {
       },
       id: 1,
     });
-    const reason = await aborted.promise;
-    expect(reason).toBeInstanceOf(HandlerTimeoutError);
+    expect(await aborted).toBeInstanceOf(HandlerTimeoutError);
     expect(server.stats().calls.timedOut).toBe(1);
     expect(server.stats().calls.inFlight).toBe(0);
   });
 
   it('aborts a signal read after the timeout already passed', async () => {
     const server = makeServer({ handlerTimeout: 20 });
-    const later = deferred<CallContext>();
-    server.method('late', (_params: unknown, ctx: CallContext) => {
-      later.resolve(ctx);
-      return new Promise(() => {});
-    });
+    const later = stuck(server, 'late');
     await server.handle(req('late'));
-    const ctx = await later.promise;
+    const ctx = await later;
     expect(ctx.signal.aborted).toBe(true);
     expect(ctx.signal.reason).toBeInstanceOf(HandlerTimeoutError);
   });
 
   it('rejects with AbortError and aborts ctx.signal when the handle() signal aborts', async () => {
     const server = makeServer();
-    const started = deferred<CallContext>();
-    server.method('hang', (_params: unknown, ctx: CallContext) => {
-      started.resolve(ctx);
-      return new Promise(() => {});
-    });
+    const started = stuck(server, 'hang');
     const controller = new AbortController();
     const pending = server.handle(req('hang'), { signal: controller.signal });
-    const ctx = await started.promise;
+    const ctx = await started;
     controller.abort(new Error('client left'));
     await expect(pending).rejects.toBeInstanceOf(AbortError);
     expect(ctx.signal.aborted).toBe(true);

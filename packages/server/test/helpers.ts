@@ -12,6 +12,34 @@ import {
 
 export { type Deferred, deferred };
 
+/** A request's JSON text (no `params` member when `params` is undefined). */
+export const req = (method: string, params?: unknown, id: unknown = 1) =>
+  JSON.stringify(
+    params === undefined ? { jsonrpc: '2.0', method, id } : { jsonrpc: '2.0', method, params, id },
+  );
+
+/**
+ * Registers `name`, a handler that never settles; resolves with its `ctx` once it is called. It
+ * does not read `ctx.signal` (created on first read): call {@link abortReason} for that.
+ */
+export function stuck(server: Server, name: string): Promise<CallContext> {
+  const started = deferred<CallContext>();
+  server.method(name, (_params: unknown, ctx: CallContext) => {
+    started.resolve(ctx);
+    return new Promise(() => {});
+  });
+  return started.promise;
+}
+
+/** `ctx.signal`'s abort reason: at once when it is aborted already, else when it aborts. */
+export function abortReason(ctx: CallContext): Promise<unknown> {
+  const signal = ctx.signal;
+  if (signal.aborted) return Promise.resolve(signal.reason);
+  return new Promise((resolve) =>
+    signal.addEventListener('abort', () => resolve(signal.reason), { once: true }),
+  );
+}
+
 /** The Go rerpc example service. */
 export class ArithService {
   Add({ a, b }: { a: number; b: number }) {

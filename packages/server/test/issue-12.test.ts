@@ -3,15 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   AbortError,
-  type CallContext,
   type ChannelTransport,
   createServer,
   ServerClosedError,
 } from '../src/index.js';
-import { deferred, makeServer } from './helpers.js';
-
-const req = (method: string, params: unknown = [], id: unknown = 1) =>
-  JSON.stringify({ jsonrpc: '2.0', method, params, id });
+import { deferred, makeServer, req, stuck } from './helpers.js';
 
 describe('one time rule: integer ms from 0 to 2^31 - 1, Infinity where waiting forever makes sense', () => {
   it('close({ timeout: 2 ** 31 }) rejects with a coded TypeError instead of aborting after 1 ms', async () => {
@@ -52,13 +48,9 @@ describe('one time rule: integer ms from 0 to 2^31 - 1, Infinity where waiting f
 describe('handle() when close() gives up', () => {
   it('rejects with ServerClosedError instead of never settling', async () => {
     const server = makeServer();
-    const started = deferred<CallContext>();
-    server.method('stubborn', (_params: unknown, ctx: CallContext) => {
-      started.resolve(ctx);
-      return new Promise(() => {});
-    });
+    const started = stuck(server, 'stubborn');
     const answer = server.handle(req('stubborn'));
-    const ctx = await started.promise;
+    const ctx = await started;
     await server.close({ timeout: 5 });
     expect(ctx.signal.reason).toBeInstanceOf(ServerClosedError);
     const error = await answer.catch((e: unknown) => e);
@@ -68,24 +60,16 @@ describe('handle() when close() gives up', () => {
 
   it('settles a batch that is partly answered too', async () => {
     const server = makeServer();
-    const started = deferred();
-    server.method('stubborn', () => {
-      started.resolve();
-      return new Promise(() => {});
-    });
+    const started = stuck(server, 'stubborn');
     const answer = server.handle(`[${req('echo', [1], 1)},${req('stubborn', [], 2)}]`);
-    await started.promise;
+    await started;
     await server.close({ timeout: 0 });
     await expect(answer).rejects.toBeInstanceOf(ServerClosedError);
   });
 
   it('tells an openChannel() transport through its destroyed() hook, once, with the reason', async () => {
     const server = makeServer();
-    const started = deferred();
-    server.method('stubborn', () => {
-      started.resolve();
-      return new Promise(() => {});
-    });
+    const started = stuck(server, 'stubborn');
     const reasons: unknown[] = [];
     const sent: string[] = [];
     const transport: ChannelTransport = {
@@ -98,7 +82,7 @@ describe('handle() when close() gives up', () => {
     };
     const channel = server.openChannel(transport);
     expect(channel.receive(JSON.parse(req('stubborn')))).toBe(true);
-    await started.promise;
+    await started;
     await server.close({ timeout: 0 });
     expect(reasons).toHaveLength(1);
     expect(reasons[0]).toBeInstanceOf(ServerClosedError);
@@ -127,14 +111,10 @@ describe('handle() when close() gives up', () => {
 describe("handle()'s errors are the server's own", () => {
   it('rejects with the server AbortError, whose message is about handle(), when its signal aborts', async () => {
     const server = makeServer();
-    const started = deferred();
-    server.method('stubborn', () => {
-      started.resolve();
-      return new Promise(() => {});
-    });
+    const started = stuck(server, 'stubborn');
     const controller = new AbortController();
     const answer = server.handle(req('stubborn'), { signal: controller.signal });
-    await started.promise;
+    await started;
     const reason = new Error('client went away');
     controller.abort(reason);
     const error = (await answer.catch((e: unknown) => e)) as AbortError;

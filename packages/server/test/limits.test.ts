@@ -7,12 +7,7 @@ import {
   HandlerTimeoutError,
 } from '../src/index.js';
 import { createServerWithClock } from '../src/server.js';
-import { deferred, listening, makeServer, Peer } from './helpers.js';
-
-const req = (method: string, params?: unknown, id: unknown = 1) =>
-  JSON.stringify(
-    params === undefined ? { jsonrpc: '2.0', method, id } : { jsonrpc: '2.0', method, params, id },
-  );
+import { abortReason, deferred, listening, makeServer, Peer, req, stuck } from './helpers.js';
 
 const PING = req('echo', ['ping'], 'ping');
 
@@ -247,11 +242,7 @@ describe('worker-pool saturation (concurrency, maxQueue)', () => {
 describe('handlerTimeout over TCP', () => {
   it('answers -32001, aborts ctx.signal and keeps the connection serving', async () => {
     const { server, port } = await listening({ handlerTimeout: 30 });
-    const reason = deferred<unknown>();
-    server.method('hang', (_params: unknown, ctx: CallContext) => {
-      ctx.signal.addEventListener('abort', () => reason.resolve(ctx.signal.reason));
-      return new Promise(() => {});
-    });
+    const reason = stuck(server, 'hang').then(abortReason);
     const peer = await Peer.connect(port);
     peer.send(req('hang', [], 'h'));
     expect(await peer.nextJson()).toEqual({
@@ -263,7 +254,7 @@ describe('handlerTimeout over TCP', () => {
       },
       id: 'h',
     });
-    expect(await reason.promise).toBeInstanceOf(HandlerTimeoutError);
+    expect(await reason).toBeInstanceOf(HandlerTimeoutError);
     peer.send(PING);
     expect(await peer.nextJson()).toMatchObject({ result: ['ping'] });
   });
@@ -329,16 +320,12 @@ describe('slow readers (maxWriteBufferBytes)', () => {
 
   it('aborts the calls of a dropped slow reader', async () => {
     const { server, port } = await listening({ maxWriteBufferBytes: 1 << 20 });
-    const aborted = deferred<unknown>();
     server.method('big', () => 'x'.repeat(256 * 1024));
-    server.method('watch', (_params: unknown, ctx: CallContext) => {
-      ctx.signal.addEventListener('abort', () => aborted.resolve(ctx.signal.reason));
-      return new Promise(() => {});
-    });
+    const aborted = stuck(server, 'watch').then(abortReason);
     const slow = await Peer.connect(port);
     slow.socket.pause();
     slow.send(req('watch', [], 'w'), ...Array.from({ length: 40 }, (_, i) => req('big', [], i)));
-    expect(await aborted.promise).toBeInstanceOf(DisconnectedError);
+    expect(await aborted).toBeInstanceOf(DisconnectedError);
     slow.socket.resume();
     await slow.closed;
   });

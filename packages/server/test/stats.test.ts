@@ -1,11 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createServerWithClock } from '../src/server.js';
-import { deferred, listening, makeServer, Peer } from './helpers.js';
-
-const req = (method: string, params?: unknown, id: unknown = 1) =>
-  JSON.stringify(
-    params === undefined ? { jsonrpc: '2.0', method, id } : { jsonrpc: '2.0', method, params, id },
-  );
+import { deferred, listening, makeServer, Peer, req } from './helpers.js';
 
 describe('stats()', () => {
   it('starts at zero', () => {

@@ -1,13 +1,8 @@
 import type { Framing } from '@rerpc/codec';
+import { specExamples } from '@rerpc/internal/testing';
 import { describe, expect, it } from 'vitest';
 import { type CallContext, DisconnectedError } from '../src/index.js';
-import { specExamples } from './fixtures/spec-examples.js';
-import { byId, deferred, listening, Peer } from './helpers.js';
-
-const req = (method: string, params?: unknown, id: unknown = 1) =>
-  JSON.stringify(
-    params === undefined ? { jsonrpc: '2.0', method, id } : { jsonrpc: '2.0', method, params, id },
-  );
+import { abortReason, byId, deferred, listening, Peer, req, stuck } from './helpers.js';
 
 const PING = req('echo', ['ping'], 'ping');
 
@@ -212,18 +207,13 @@ describe('TCP: writes and concurrency', () => {
 describe('TCP: peers that leave', () => {
   it('aborts the calls of a client that vanishes mid-call and keeps serving others', async () => {
     const { server, port } = await listening();
-    const started = deferred<CallContext>();
-    const aborted = deferred<unknown>();
-    server.method('hang', (_params: unknown, ctx: CallContext) => {
-      ctx.signal.addEventListener('abort', () => aborted.resolve(ctx.signal.reason));
-      started.resolve(ctx);
-      return new Promise(() => {});
-    });
+    const started = stuck(server, 'hang');
+    const aborted = started.then(abortReason);
     const leaving = await Peer.connect(port);
     leaving.send(req('hang'), req('sleep', { ms: 20 }, 2));
-    await started.promise;
+    await started;
     leaving.socket.destroy();
-    expect(await aborted.promise).toBeInstanceOf(DisconnectedError);
+    expect(await aborted).toBeInstanceOf(DisconnectedError);
     const other = await Peer.connect(port);
     other.send(PING);
     expect(await other.nextJson()).toMatchObject({ result: ['ping'] });
@@ -233,15 +223,11 @@ describe('TCP: peers that leave', () => {
 
   it('takes a FIN as the peer leaving: flushes ready answers, aborts the rest, closes', async () => {
     const { server, port } = await listening();
-    const aborted = deferred<unknown>();
-    server.method('hang', (_params: unknown, ctx: CallContext) => {
-      ctx.signal.addEventListener('abort', () => aborted.resolve(ctx.signal.reason));
-      return new Promise(() => {});
-    });
+    const aborted = stuck(server, 'hang').then(abortReason);
     const peer = await Peer.connect(port);
     peer.socket.end(`${req('hang', [], 1)}\n${req('echo', [2], 2)}`);
     expect(await peer.nextJson()).toEqual({ jsonrpc: '2.0', result: [2], id: 2 });
-    expect(await aborted.promise).toBeInstanceOf(DisconnectedError);
+    expect(await aborted).toBeInstanceOf(DisconnectedError);
     await peer.ended;
     expect(await peer.closed).toBe(false);
     expect(peer.queued).toBe(0);
