@@ -19,4 +19,6 @@ export default defineConfig({
   // files the run is forking in place, instead of deleting them from under it.
   clean: false,
   splitting: false,
+  // @rerpc/internal is private and ships TypeScript source: compiled in, as the packages do.
+  noExternal: ['@rerpc/internal'],
 });

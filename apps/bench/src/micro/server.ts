@@ -1,8 +1,10 @@
 // @rerpc/server micro-benchmarks: the core's per-call cost (a parsed request in, the response
 // text out) against what the raw ceiling server does per line; the worker pool's sync fast path
-// against a direct call; latency recording (our fixed-bucket histogram vs hdr-histogram-js); and
+// against a direct call; latency recording (the Histogram server and client record into, from
+// @rerpc/internal, vs hdr-histogram-js); and
 // the clock reads behind it (performance.now() per call vs once per read).
 
+import { Histogram } from '@rerpc/internal';
 import { createServer } from '@rerpc/server';
 import { createWorkerPool } from '@rerpc/worker-pool';
 import * as hdr from 'hdr-histogram-js';
@@ -13,6 +15,12 @@ let sink: unknown;
 
 class ArithService {
   Add({ a, b }: { a: number; b: number }) {
+    return { result: a + b };
+  }
+}
+
+class AsyncArithService {
+  async Add({ a, b }: { a: number; b: number }) {
     return { result: a + b };
   }
 }
@@ -39,6 +47,27 @@ function dispatchCases(): MicroCase[] {
     params: { a: i, b: 7 },
     id: i,
   }));
+  // An async handler: each call stays in flight past receive(), so it is tracked (the channel's
+  // list of calls, the core's deadline list) and untracked when its promise settles. 500 calls
+  // per round stay under maxInFlightPerConnection (1000).
+  const A = 500;
+  const asyncServer = createServer();
+  asyncServer.register(new AsyncArithService(), { name: 'AsyncArithService' });
+  let answered = 0;
+  let roundDone: (() => void) | null = null;
+  const asyncChannel = asyncServer.openChannel({
+    remoteAddress: null,
+    send(text) {
+      sink = text;
+      if (++answered === A && roundDone !== null) roundDone();
+    },
+    pause() {},
+    resume() {},
+    end() {},
+  });
+  const asyncRequests = requests
+    .slice(0, A)
+    .map((r) => ({ ...r, method: 'AsyncArithService.Add' }));
   return [
     {
       name: 'raw: lookup + JSON.stringify(envelope)',
@@ -57,6 +86,18 @@ function dispatchCases(): MicroCase[] {
       opsPerCall: N,
       fn() {
         for (let i = 0; i < N; i++) channel.receive(requests[i]);
+      },
+    },
+    {
+      name: 'channel.receive, async handler',
+      opsPerCall: A,
+      async fn() {
+        answered = 0;
+        const done = new Promise<void>((resolve) => {
+          roundDone = resolve;
+        });
+        for (let i = 0; i < A; i++) asyncChannel.receive(asyncRequests[i]);
+        await done;
       },
     },
   ];
@@ -98,34 +139,17 @@ function poolCases(): MicroCase[] {
   ];
 }
 
-/** The server's histogram, copied: it is internal to @rerpc/server. */
-class Buckets {
-  private readonly counts = new Float64Array(464);
-  private total = 0;
-  record(micros: number, count: number): void {
-    const v = micros < 1 ? 0 : micros >= 2 ** 31 ? 2 ** 31 - 1 : micros | 0;
-    let index: number;
-    if (v < 32) index = v;
-    else {
-      const e = 31 - Math.clz32(v);
-      index = (e - 4) * 16 + 16 + ((v >>> (e - 4)) & 15);
-    }
-    this.counts[index]! += count;
-    this.total += count;
-  }
-}
-
 function histogramCases(): MicroCase[] {
-  const buckets = new Buckets();
+  const histogram = new Histogram();
   const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000 });
   const values = Array.from({ length: N }, (_, i) => 20 + ((i * 7919) % 5000));
   return [
     {
-      name: 'fixed buckets: record',
+      name: '@rerpc/internal Histogram: record',
       baseline: true,
       opsPerCall: N,
       fn() {
-        for (let i = 0; i < N; i++) buckets.record(values[i]!, 1);
+        for (let i = 0; i < N; i++) histogram.record(values[i]!, 1);
       },
     },
     {
