@@ -4,22 +4,12 @@ import { setup } from './helpers.js';
 describe('stats', () => {
   it('starts at zero', async () => {
     const { client } = await setup();
-    expect(client.stats()).toEqual({
-      pending: 0,
-      connections: { active: 0, idle: 0, dialling: 0, dialled: 0, dialErrors: 0 },
-      settled: 0,
-      retries: 0,
-      errors: {
-        rpc: 0,
-        timeout: 0,
-        connection: 0,
-        poolExhausted: 0,
-        aborted: 0,
-        closed: 0,
-      },
-      dropped: 0,
-      latency: { count: 0, p50: 0, p90: 0, p99: 0 },
-    });
+    const stats = client.stats();
+    expect(stats).toMatchObject({ pending: 0, settled: 0, retries: 0, dropped: 0 });
+    // Every counter, whatever its name (the names are ClientStats' type, checked by tsc).
+    for (const group of [stats.connections, stats.errors, stats.latency]) {
+      expect(new Set(Object.values(group))).toEqual(new Set([0]));
+    }
   });
 
   it('counts calls, errors and latency quantiles', async () => {
