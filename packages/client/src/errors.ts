@@ -1,7 +1,7 @@
-import { brand, RerpcError } from '@rerpc/internal';
+import { errorClass } from '@rerpc/internal';
 import { BACKOFF, type Call, ON_CONNECTION, WAITING } from './call.js';
 
-// Each class has a stable `code` and is branded with it (see @rerpc/internal's `brand()`), so
+// Each class has a stable `code` and is branded with it (see @rerpc/internal's `errorClass()`), so
 // `instanceof` works across two installed copies. `PoolExhaustedError` and `AbortError` share
 // their codes, hence their brands, with @rerpc/conn-pool's classes: `instanceof` matches either.
 
@@ -9,24 +9,20 @@ import { BACKOFF, type Call, ON_CONNECTION, WAITING } from './call.js';
  * The call's deadline (`timeout`, retries included) passed after its request was handed to a
  * connection. The request may have run on the server; a late answer is dropped.
  */
-export class TimeoutError extends RerpcError {
-  override readonly name = 'TimeoutError';
-  readonly code = 'RERPC_ERR_TIMEOUT';
+export class TimeoutError extends errorClass('TimeoutError', 'RERPC_ERR_TIMEOUT') {
   /** The timeout (ms) that passed. */
-  readonly timeout: number;
+  declare readonly timeout: number;
   /** The method called (for a batch, `'batch'`). */
-  readonly method: string;
+  declare readonly method: string;
 
   constructor(method: string, timeout: number, options?: { cause?: unknown }) {
     super(
       `${method} got no answer within ${timeout} ms (its timeout); it may still have run on the server. Raise timeout if the method is slow, or check the server's load`,
       options,
     );
-    this.timeout = timeout;
-    this.method = method;
+    Object.assign(this, { timeout, method });
   }
 }
-brand(TimeoutError, 'RERPC_ERR_TIMEOUT');
 
 /**
  * Why a {@link ConnectionError} with `sent: false` happened: the server could not be reached
@@ -42,16 +38,14 @@ export type ConnectionFailure = 'unreachable' | 'lost' | 'shutdown';
  * so) and it was retried as far as `maxRetries` and its deadline allowed. With `sent` true the
  * request may have run on the server, so it was not retried (unless `idempotent`).
  */
-export class ConnectionError extends RerpcError {
-  override readonly name = 'ConnectionError';
-  readonly code = 'RERPC_ERR_CONNECTION';
+export class ConnectionError extends errorClass('ConnectionError', 'RERPC_ERR_CONNECTION') {
   /** `host:port` or the socket path. */
-  readonly address: string;
+  declare readonly address: string;
   /**
    * True when the call may have run on the server (its request was written and nothing says it
    * was not run); false when it provably did not run.
    */
-  readonly sent: boolean;
+  declare readonly sent: boolean;
 
   /**
    * @param detail a few words on what failed (`ECONNREFUSED`, `the server closed the connection`)
@@ -64,8 +58,7 @@ export class ConnectionError extends RerpcError {
     options?: { cause?: unknown; failure?: ConnectionFailure },
   ) {
     super(connectionMessage(address, sent, detail, options?.failure ?? 'unreachable'), options);
-    this.address = address;
-    this.sent = sent;
+    Object.assign(this, { address, sent });
   }
 }
 
@@ -86,41 +79,35 @@ function connectionMessage(
   }
   return `Could not reach ${address} (${detail}), so the call did not run; check that the server is running and listening there, or raise maxRetries / timeout to wait for it longer`;
 }
-brand(ConnectionError, 'RERPC_ERR_CONNECTION');
 
 /**
  * The call's deadline passed while it waited for a connection (every connection being dialled
  * or none dialled yet): the request was never sent.
  */
-export class PoolExhaustedError extends RerpcError {
-  override readonly name = 'PoolExhaustedError';
-  readonly code = 'RERPC_ERR_POOL_EXHAUSTED';
+export class PoolExhaustedError extends errorClass(
+  'PoolExhaustedError',
+  'RERPC_ERR_POOL_EXHAUSTED',
+) {
   /** The client's `maxActive`. */
-  readonly maxActive: number;
+  declare readonly maxActive: number;
   /** The call's timeout (ms) that passed. */
-  readonly timeout: number;
+  declare readonly timeout: number;
 
   constructor(address: string, maxActive: number, timeout: number, options?: { cause?: unknown }) {
     super(
       `No connection to ${address} became usable within ${timeout} ms (the call's timeout; maxActive is ${maxActive}), so the request was never sent; check that the server accepts connections quickly, or raise timeout`,
       options,
     );
-    this.maxActive = maxActive;
-    this.timeout = timeout;
+    Object.assign(this, { maxActive, timeout });
   }
 }
-brand(PoolExhaustedError, 'RERPC_ERR_POOL_EXHAUSTED');
 
 /** The client is closed (or closing): the call was refused, or was cut off by `close()`'s timeout. */
-export class ClientClosedError extends RerpcError {
-  override readonly name = 'ClientClosedError';
-  readonly code = 'RERPC_ERR_CLIENT_CLOSED';
-}
-brand(
-  ClientClosedError,
+export class ClientClosedError extends errorClass(
+  'ClientClosedError',
   'RERPC_ERR_CLIENT_CLOSED',
   'The client is closed and sends no more calls; make calls before close(), or create a new client',
-);
+) {}
 
 /**
  * What a call whose deadline passed fails with, by where it is: `TimeoutError` on a connection
@@ -149,10 +136,7 @@ export function cutOff(method: string, timeout: number): ClientClosedError {
 }
 
 /** The call's `signal` aborted it; `cause` is `signal.reason`. A late answer is dropped. */
-export class AbortError extends RerpcError {
-  override readonly name = 'AbortError';
-  readonly code = 'RERPC_ERR_ABORTED';
-
+export class AbortError extends errorClass('AbortError', 'RERPC_ERR_ABORTED') {
   constructor(reason: unknown, method = 'The call') {
     super(
       `${method} was aborted by its signal (see cause); if its request was already sent it may still run on the server`,
@@ -160,7 +144,6 @@ export class AbortError extends RerpcError {
     );
   }
 }
-brand(AbortError, 'RERPC_ERR_ABORTED');
 
 /**
  * What failed, in a few words for a `ConnectionError` message (which names the address itself):

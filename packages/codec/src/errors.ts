@@ -1,48 +1,40 @@
-import { brand, RerpcError } from '@rerpc/internal';
+import { errorClass } from '@rerpc/internal';
 
 // Each error has a stable `code`; `instanceof` works across two installed copies of this package
-// (RerpcError's brand; undici: lib/core/errors.js).
+// (errorClass() brands each class with its code; undici: lib/core/errors.js).
 
 /**
  * A frame longer than `maxMessageBytes`: it was skipped without being buffered whole.
  * The decoder goes on after it; callers usually close the connection.
  */
-export class FrameTooLargeError extends RerpcError {
-  override readonly name = 'FrameTooLargeError';
-  readonly code = 'RERPC_ERR_FRAME_TOO_LARGE' as const;
+export class FrameTooLargeError extends errorClass(
+  'FrameTooLargeError',
+  'RERPC_ERR_FRAME_TOO_LARGE',
+) {
   /** The `maxMessageBytes` in force. */
-  readonly limit: number;
+  declare readonly limit: number;
   /** Bytes of the frame seen when it was rejected (NDJSON), or its declared length (Content-Length). */
-  readonly size: number;
+  declare readonly size: number;
 
   constructor(limit: number, size: number, declared: boolean, options?: { cause?: unknown }) {
     super(
       `A frame exceeds maxMessageBytes (${limit}): ${size} bytes ${declared ? 'declared by its Content-Length header' : 'seen before it was rejected'}; it was skipped. Raise maxMessageBytes if the peer may send messages that large, otherwise close the connection`,
       options,
     );
-    this.limit = limit;
-    this.size = size;
+    Object.assign(this, { limit, size });
   }
 }
-brand(FrameTooLargeError, 'RERPC_ERR_FRAME_TOO_LARGE');
-
-/**
- * Why a frame could not be decoded: `'json'` not valid JSON, `'utf8'` not valid UTF-8, `'depth'`
- * arrays and objects nested deeper than the decoder's `maxDepth` (refused before `JSON.parse`).
- */
-export type FrameParseReason = 'json' | 'utf8' | 'depth';
 
 /**
  * One frame that is not valid JSON (`reason: 'json'`, `cause` is the `SyntaxError`), not valid
  * UTF-8 (`reason: 'utf8'`) or nested deeper than `maxDepth` (`reason: 'depth'`): that frame was
  * dropped and the decoder goes on with the next one.
  */
-export class FrameParseError extends RerpcError {
-  override readonly name = 'FrameParseError';
-  readonly code = 'RERPC_ERR_FRAME_PARSE' as const;
-  readonly reason: FrameParseReason;
+export class FrameParseError extends errorClass('FrameParseError', 'RERPC_ERR_FRAME_PARSE') {
+  /** Why the frame was dropped. */
+  declare readonly reason: FrameParseReason;
   /** Bytes in the dropped frame. */
-  readonly size: number;
+  declare readonly size: number;
 
   /** @param options.maxDepth the limit passed, for a `'depth'` error's message. */
   constructor(
@@ -51,31 +43,32 @@ export class FrameParseError extends RerpcError {
     options?: { cause?: unknown; maxDepth?: number },
   ) {
     super(parseMessage(reason, size, options), options);
-    this.reason = reason;
-    this.size = size;
+    Object.assign(this, { reason, size });
   }
 }
-brand(FrameParseError, 'RERPC_ERR_FRAME_PARSE');
+
+/**
+ * Why a frame could not be decoded: `'json'` not valid JSON, `'utf8'` not valid UTF-8, `'depth'`
+ * arrays and objects nested deeper than the decoder's `maxDepth` (refused before `JSON.parse`).
+ */
+export type FrameParseReason = 'json' | 'utf8' | 'depth';
 
 /**
  * A malformed Content-Length header: the decoder cannot find the next frame boundary, so it stops.
  * Close the connection.
  */
-export class FramingError extends RerpcError {
-  override readonly name = 'FramingError';
-  readonly code = 'RERPC_ERR_FRAMING' as const;
+export class FramingError extends errorClass('FramingError', 'RERPC_ERR_FRAMING') {
   /** The header text that could not be read (at most 200 characters). */
-  readonly header: string;
+  declare readonly header: string;
 
   constructor(detail: string, header: string, options?: { cause?: unknown }) {
     super(
       `Malformed Content-Length framing: ${detail}; the stream cannot be resynchronised, so decoding stopped: close the connection and check that the peer uses Content-Length framing`,
       options,
     );
-    this.header = header.length > 200 ? header.slice(0, 200) : header;
+    Object.assign(this, { header: header.length > 200 ? header.slice(0, 200) : header });
   }
 }
-brand(FramingError, 'RERPC_ERR_FRAMING');
 
 function parseMessage(
   reason: FrameParseReason,

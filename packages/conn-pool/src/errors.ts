@@ -1,55 +1,49 @@
-import { brand, RerpcError } from '@rerpc/internal';
+import { errorClass } from '@rerpc/internal';
 
 // Each error has a stable `code`; `instanceof` works across two installed copies of this package
-// (RerpcError's brand; undici: lib/core/errors.js). `PoolExhaustedError` and `AbortError` share
-// their codes, and so their brands, with @rerpc/client's classes of the same names.
+// (errorClass() brands each class with its code; undici: lib/core/errors.js). `PoolExhaustedError`
+// and `AbortError` share their codes, and so their brands, with @rerpc/client's classes of the
+// same names.
 
 /**
  * `acquire()` waited `acquireTimeout` ms while all `maxActive` resources were in use and none was
  * released in time.
  */
-export class PoolExhaustedError extends RerpcError {
-  override readonly name = 'PoolExhaustedError';
-  readonly code = 'RERPC_ERR_POOL_EXHAUSTED';
+export class PoolExhaustedError extends errorClass(
+  'PoolExhaustedError',
+  'RERPC_ERR_POOL_EXHAUSTED',
+) {
   /** The pool's `maxActive`. */
-  readonly maxActive: number;
+  declare readonly maxActive: number;
   /** The `acquireTimeout` (ms) that passed. */
-  readonly timeout: number;
+  declare readonly timeout: number;
 
   constructor(maxActive: number, timeout: number, options?: { cause?: unknown }) {
     super(
       `No resource became free within ${timeout} ms: all ${maxActive} (maxActive) are in use; release resources sooner, or raise maxActive or acquireTimeout`,
       options,
     );
-    this.maxActive = maxActive;
-    this.timeout = timeout;
+    Object.assign(this, { maxActive, timeout });
   }
 }
-brand(PoolExhaustedError, 'RERPC_ERR_POOL_EXHAUSTED');
 
 /** The pool is closed (or closing): the acquire was refused, or was pending when `close()` ran. */
-export class PoolClosedError extends RerpcError {
-  override readonly name = 'PoolClosedError';
-  readonly code = 'RERPC_ERR_POOL_CLOSED';
-}
-brand(
-  PoolClosedError,
+export class PoolClosedError extends errorClass(
+  'PoolClosedError',
   'RERPC_ERR_POOL_CLOSED',
   'The pool is closed and hands out no more resources; acquire before close(), or create a new pool',
-);
+) {}
 
 /**
  * Creating a resource took too long: the TCP connector's `dialTimeout` passed before the socket
  * connected, or the pool's `acquireTimeout` passed while `create()` was still running (its signal
  * is then aborted).
  */
-export class DialTimeoutError extends RerpcError {
-  override readonly name = 'DialTimeoutError';
-  readonly code = 'RERPC_ERR_DIAL_TIMEOUT';
+export class DialTimeoutError extends errorClass('DialTimeoutError', 'RERPC_ERR_DIAL_TIMEOUT') {
   /** The timeout (ms) that passed. */
-  readonly timeout: number;
+  declare readonly timeout: number;
   /** What was dialled (`host:port` or a socket path), or `null` for a generic pool's `create()`. */
-  readonly address: string | null;
+  declare readonly address: string | null;
 
   constructor(timeout: number, address: string | null, options?: { cause?: unknown }) {
     super(
@@ -58,22 +52,18 @@ export class DialTimeoutError extends RerpcError {
         : `Connecting to ${address} did not finish within ${timeout} ms (dialTimeout); check that the address is right and reachable, or raise dialTimeout`,
       options,
     );
-    this.timeout = timeout;
-    this.address = address;
+    Object.assign(this, { timeout, address });
   }
 }
-brand(DialTimeoutError, 'RERPC_ERR_DIAL_TIMEOUT');
 
 /**
  * Creating a resource failed. From the TCP connector, `cause` is the socket error (its `code`
  * says why: `ECONNREFUSED`, `ENOTFOUND`, ...); from a generic pool, `cause` is what `create()`
  * threw.
  */
-export class DialError extends RerpcError {
-  override readonly name = 'DialError';
-  readonly code = 'RERPC_ERR_DIAL';
+export class DialError extends errorClass('DialError', 'RERPC_ERR_DIAL') {
   /** What was dialled (`host:port` or a socket path), or `null` for a generic pool's `create()`. */
-  readonly address: string | null;
+  declare readonly address: string | null;
 
   constructor(address: string | null, options: { cause: unknown }) {
     super(
@@ -82,23 +72,18 @@ export class DialError extends RerpcError {
         : `Could not connect to ${address} (${causeText(options.cause)}); check that the server is running and listening there`,
       options,
     );
-    this.address = address;
+    Object.assign(this, { address });
   }
 }
-brand(DialError, 'RERPC_ERR_DIAL');
 
 /** The caller's signal aborted the acquire (or the dial); `cause` is the signal's `reason`. */
-export class AbortError extends RerpcError {
-  override readonly name = 'AbortError';
-  readonly code = 'RERPC_ERR_ABORTED';
-
+export class AbortError extends errorClass('AbortError', 'RERPC_ERR_ABORTED') {
   constructor(reason: unknown, message?: string) {
     super(message ?? 'The operation was aborted by its signal; see cause for the reason', {
       cause: reason,
     });
   }
 }
-brand(AbortError, 'RERPC_ERR_ABORTED');
 
 function causeText(cause: unknown): string {
   if (cause instanceof Error) {

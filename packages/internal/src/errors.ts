@@ -8,16 +8,28 @@ const CLASS_BRAND = Symbol('rerpc.classBrand');
 /** Where `brand()` keeps a class's default message, if it gave one. */
 const DEFAULT_MESSAGE = Symbol('rerpc.defaultMessage');
 
-// A subclass sets `name` and `code` as fields and is branded once, after its declaration:
+// A package declares each error class once with errorClass(), which sets `name` and `code`,
+// brands the class and gives it a default message; the class adds only its own fields and the
+// constructor that words its message:
 //
-//   export class QueueFullError extends RerpcError {
-//     override readonly name = 'QueueFullError';
-//     readonly code = 'RERPC_ERR_QUEUE_FULL';
+//   /** The pool's queue is full. */
+//   export class QueueFullError extends errorClass('QueueFullError', 'RERPC_ERR_QUEUE_FULL') {
+//     /** The `maxQueue` in force. */
+//     declare readonly maxQueue: number;
+//
+//     constructor(maxQueue: number, options?: { cause?: unknown }) {
+//       super(`The queue is full (${maxQueue} tasks waiting); retry later`, options);
+//       Object.assign(this, { maxQueue });
+//     }
 //   }
-//   brand(QueueFullError, 'RERPC_ERR_QUEUE_FULL');
 //
-// A class whose only constructor logic is a default message needs no constructor: give the
-// message to brand() and `new PoolClosedError()` / `new PoolClosedError(message, { cause })` work.
+// Fields are `declare`d and set in one Object.assign: a plain `readonly maxQueue: number` would
+// emit a class field, and then one `this.x = x` line per field in every class. The .d.ts is the
+// same (`readonly maxQueue: number`).
+//
+// A class whose only constructor logic is a default message needs no body:
+// `export class PoolClosedError extends errorClass('PoolClosedError', 'RERPC_ERR_POOL_CLOSED',
+// 'The pool is closed; create a new one') {}` takes `(message?, options?)`.
 
 /**
  * The base of every rerpc error class: a stable `RERPC_ERR_*` `code`, `{ cause }` passed to
@@ -63,6 +75,39 @@ export function brand<K extends string>(
   if (defaultMessage !== undefined) {
     Object.defineProperty(Class, DEFAULT_MESSAGE, { value: defaultMessage });
   }
+}
+
+/**
+ * The base of one rerpc error class (what `errorClass()` returns): branded with `code`; its
+ * instances carry `name` and `code` (own properties, set first); it takes `(message?, options?)`.
+ */
+export interface ErrorClass<N extends string, C extends string> {
+  new (
+    message?: string,
+    options?: { cause?: unknown },
+  ): RerpcError & { readonly name: N; readonly code: C };
+  readonly prototype: RerpcError & { readonly name: N; readonly code: C };
+  /** Whether `value` carries this code's brand, from any copy of the class. */
+  [Symbol.hasInstance](value: unknown): boolean;
+}
+
+/**
+ * The base of one error class: `class X extends errorClass('X', 'RERPC_ERR_X') {}`. Its instances
+ * get `name` and `code` as own properties before the subclass's fields, and it is branded with
+ * `code` (see {@link brand}), with `defaultMessage` as the message when the constructor gets none.
+ * `name` is given, not read from the class, because a minifier may rename the class.
+ */
+export function errorClass<const N extends string, const C extends string>(
+  name: N,
+  code: C,
+  defaultMessage?: string,
+): ErrorClass<N, C> {
+  class Coded extends RerpcError {
+    override readonly name = name;
+    readonly code = code;
+  }
+  brand(Coded, code, defaultMessage);
+  return Coded;
 }
 
 /** Whether `value` is an error from any rerpc package (any copy), by its brand. */

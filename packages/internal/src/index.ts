@@ -2,7 +2,14 @@
 export * from './checks.js';
 export { describe } from './describe.js';
 export { asyncDispose } from './dispose.js';
-export { brand, brandInstance, isRerpcError, RerpcError } from './errors.js';
+export {
+  brand,
+  brandInstance,
+  type ErrorClass,
+  errorClass,
+  isRerpcError,
+  RerpcError,
+} from './errors.js';
 export { Histogram, type LatencySummary } from './histogram.js';
 export { LinkedList, LinkedListOf, type ListNode } from './linked-list.js';
 export {

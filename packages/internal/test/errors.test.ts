@@ -1,5 +1,13 @@
-import { expect, it, describe as suite } from 'vitest';
-import { brand, INVALID_OPTION, isRerpcError, optionError, RerpcError } from '../src/index.js';
+import { expect, expectTypeOf, it, describe as suite } from 'vitest';
+import {
+  brand,
+  errorClass,
+  INVALID_OPTION,
+  isRerpcError,
+  optionError,
+  RerpcError,
+} from '../src/index.js';
+import { errorClassProblems } from '../src/testing.js';
 import { ClosedError } from './fixtures.js';
 
 class QueueFullError extends RerpcError {
@@ -115,6 +123,78 @@ suite('a default message given to brand()', () => {
     class Sub extends ClosedError {}
     expect(new Sub().message).toBe('It is closed; make a new one');
     expect(new AbortError().message).toBe('');
+  });
+});
+
+/** A class declared with errorClass(), with a field and a constructor that words its message. */
+class ExhaustedError extends errorClass('ExhaustedError', 'RERPC_ERR_POOL_EXHAUSTED') {
+  declare readonly maxActive: number;
+
+  constructor(maxActive: number, options?: { cause?: unknown }) {
+    super(`all ${maxActive} resources are in use; release one sooner`, options);
+    Object.assign(this, { maxActive });
+  }
+}
+
+class StoppedError extends errorClass(
+  'StoppedError',
+  'RERPC_ERR_STOPPED',
+  'It stopped; start again',
+) {}
+
+suite('errorClass()', () => {
+  it('makes a class that passes the error-class checks, from its name, code and message', () => {
+    const cause = new Error('root');
+    const exhausted = new ExhaustedError(4, { cause });
+    expect(
+      errorClassProblems(ExhaustedError, exhausted, 'RERPC_ERR_POOL_EXHAUSTED', cause),
+    ).toEqual([]);
+    expect(errorClassProblems(StoppedError, new StoppedError(), 'RERPC_ERR_STOPPED')).toEqual([]);
+    expect(String(exhausted)).toBe(
+      'ExhaustedError: all 4 resources are in use; release one sooner',
+    );
+  });
+
+  it('sets name and code as own properties first, then the subclass fields', () => {
+    const error = new ExhaustedError(4);
+    expect(Object.entries(error)).toEqual([
+      ['name', 'ExhaustedError'],
+      ['code', 'RERPC_ERR_POOL_EXHAUSTED'],
+      ['maxActive', 4],
+    ]);
+  });
+
+  it('brands the class: another copy of the code, a brand() class and RerpcError match', () => {
+    const Copy = errorClass('ExhaustedError', 'RERPC_ERR_POOL_EXHAUSTED');
+    class Branded extends RerpcError {
+      readonly code = 'RERPC_ERR_POOL_EXHAUSTED';
+    }
+    brand(Branded, 'RERPC_ERR_POOL_EXHAUSTED');
+    const error = new ExhaustedError(1);
+    for (const Class of [Copy, Branded, RerpcError]) expect(error instanceof Class).toBe(true);
+    expect(new Copy('x') instanceof ExhaustedError).toBe(true);
+    expect(new Branded() instanceof ExhaustedError).toBe(true);
+    expect(error instanceof StoppedError).toBe(false);
+    expect(isRerpcError(error)).toBe(true);
+  });
+
+  it('gives the default message when the constructor gets none; a given one wins', () => {
+    const cause = new Error('why');
+    const given = new StoppedError('Stopped while waiting', { cause });
+    expect([new StoppedError().message, given.message, given.cause]).toEqual([
+      'It stopped; start again',
+      'Stopped while waiting',
+      cause,
+    ]);
+    expect(new StoppedError(undefined, { cause }).message).toBe('It stopped; start again');
+  });
+
+  it('types name and code as literals, and each call makes a new class', () => {
+    const error = new StoppedError();
+    expectTypeOf(error.name).toEqualTypeOf<'StoppedError'>();
+    expectTypeOf(error.code).toEqualTypeOf<'RERPC_ERR_STOPPED'>();
+    expectTypeOf<ExhaustedError['maxActive']>().toEqualTypeOf<number>();
+    expect(errorClass('A', 'RERPC_ERR_A')).not.toBe(errorClass('A', 'RERPC_ERR_A'));
   });
 });
 

@@ -1,13 +1,10 @@
-import { brand, RerpcError } from '@rerpc/internal';
+import { errorClass } from '@rerpc/internal';
 
 // Each error has a stable `code`; `instanceof` works across two installed copies of this package
-// (RerpcError's brand; undici: lib/core/errors.js).
+// (errorClass() brands each class with its code; undici: lib/core/errors.js).
 
 /** The pool's queue is full: the task was refused at once and never ran. */
-export class QueueFullError extends RerpcError {
-  override readonly name = 'QueueFullError';
-  readonly code = 'RERPC_ERR_QUEUE_FULL';
-
+export class QueueFullError extends errorClass('QueueFullError', 'RERPC_ERR_QUEUE_FULL') {
   constructor(maxQueue: number, options?: { cause?: unknown }) {
     super(
       maxQueue === 0
@@ -17,26 +14,17 @@ export class QueueFullError extends RerpcError {
     );
   }
 }
-brand(QueueFullError, 'RERPC_ERR_QUEUE_FULL');
 
 /** The pool is closed (or its close timeout passed): the task was refused or abandoned. */
-export class PoolClosedError extends RerpcError {
-  override readonly name = 'PoolClosedError';
-  readonly code = 'RERPC_ERR_POOL_CLOSED';
-}
-brand(
-  PoolClosedError,
+export class PoolClosedError extends errorClass(
+  'PoolClosedError',
   'RERPC_ERR_POOL_CLOSED',
   'The pool is closed and takes no more tasks; submit before close(), or create a new pool',
-);
+) {}
 
 /** The caller's signal aborted the task; `cause` is the signal's `reason`. */
-export class AbortError extends RerpcError {
-  override readonly name = 'AbortError';
-  readonly code = 'RERPC_ERR_ABORTED';
-
+export class AbortError extends errorClass('AbortError', 'RERPC_ERR_ABORTED') {
   constructor(reason: unknown) {
     super('The task was aborted by its signal; see cause for the reason', { cause: reason });
   }
 }
-brand(AbortError, 'RERPC_ERR_ABORTED');
