@@ -1,7 +1,7 @@
 import type { LeaseWaiter } from '@rerpc/conn-pool';
 import type { SignalWatch, WatchNode } from '@rerpc/internal';
 import type { BatchState } from './batch.js';
-import type { Connection } from './connection.js';
+import type { Link } from './link.js';
 import type { CallSettings } from './request.js';
 
 /** What a {@link Call} record carries. */
@@ -26,7 +26,7 @@ export interface CallHost {
   /** The call's retry backoff ended. */
   retry(call: Call): void;
   /** A connection opened for the waiting call, leased to it: send it there. */
-  send(conn: Connection, call: Call): void;
+  send(conn: Link, call: Call): void;
   /** No connection could be opened for the waiting call (`error` says why). */
   unreachable(call: Call, error: unknown): void;
 }
@@ -37,7 +37,7 @@ export interface CallHost {
  * the shared timer and `close()` can reach it without a per-call timer or closure. With a signal
  * it is also a node of that signal's watch list.
  */
-export class Call implements WatchNode<Call>, LeaseWaiter<Connection> {
+export class Call implements WatchNode<Call>, LeaseWaiter<Link> {
   readonly host: CallHost;
   readonly kind: number;
   /** The method; `'batch'` for a batch. */
@@ -60,8 +60,8 @@ export class Call implements WatchNode<Call>, LeaseWaiter<Connection> {
   readonly id: number;
   /** Ids a batch's requests take (1 for a single call, 0 for a notification). */
   ids: number;
-  conn: Connection | null = null;
-  /** The connection's write generation when the request was queued (see Connection.gen). */
+  conn: Link | null = null;
+  /** The connection's write generation when the request was queued (see Link.gen). */
   gen = 0;
   /** Failed attempts so far. */
   attempts = 0;
@@ -112,7 +112,7 @@ export class Call implements WatchNode<Call>, LeaseWaiter<Connection> {
    * The connection pool leased `conn` to this waiting call (LeaseWaiter): it is sent there, unless
    * it gave up meanwhile (deadline, abort, close), which declines the lease.
    */
-  leased(conn: Connection): boolean {
+  leased(conn: Link): boolean {
     if (this.state !== WAITING) return false;
     this.host.send(conn, this);
     return true;

@@ -7,7 +7,6 @@
 // (live calls, the shared timer's sweep), retry.ts (the pure policy), request.ts (validation,
 // ids, encoding), response.ts and batch.ts (answers), stats.ts (counters).
 
-import type { SharedPool } from '@rerpc/conn-pool';
 import { asyncDispose, closeTimeout, describe, SignalWatches } from '@rerpc/internal';
 import type { RpcError } from '@rerpc/protocol';
 import type { Client, CloseOptions } from './api.js';
@@ -31,8 +30,7 @@ import {
   SINGLE,
   WAITING,
 } from './call.js';
-import type { Connection, ConnectionHost } from './connection.js';
-import { connectionStats, createConnectionSet } from './connection-set.js';
+import { connectionStats } from './connection-set.js';
 import { Deadlines } from './deadlines.js';
 import {
   AbortError,
@@ -43,6 +41,8 @@ import {
   expiryError,
   failureDetail,
 } from './errors.js';
+import type { Link, LinkHost, LinkSet } from './link.js';
+import { createLinkSet } from './links.js';
 import {
   type ClientOptions,
   type ClientTarget,
@@ -64,13 +64,13 @@ type Message = Record<string, unknown>;
 type BatchResults = Array<BatchResult | undefined>;
 const NONE: readonly Call[] = [];
 
-class ClientImpl implements Client, CallHost, ConnectionHost {
+class ClientImpl implements Client, CallHost, LinkHost {
   private readonly o: ResolvedClientOptions;
   private readonly address: string;
   /** Ids and request texts. */
   private readonly requests = new Requests();
   /** The connections: a shared pool, one lease per call on a connection. */
-  private readonly conns: SharedPool<Connection>;
+  private readonly conns: LinkSet;
   /** Every unsettled call, and its timers. */
   private readonly deadlines: Deadlines;
   /** The one abort listener per caller signal that unsettled calls use. */
@@ -79,14 +79,14 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
   /** The options of the call being started (see readCallOptions). */
   private readonly settings = new CallSettings();
   private state = OPEN;
-  /** `performance.now()` when the chunk being decoded arrived (ConnectionHost). */
+  /** `performance.now()` when the chunk being decoded arrived (LinkHost). */
   clock = 0;
   private closePromise: Promise<void> | null = null;
 
   constructor(target: ClientTarget, options: ResolvedClientOptions, address: string) {
     this.o = options;
     this.address = address;
-    this.conns = createConnectionSet(this, target, options);
+    this.conns = createLinkSet(this, target, options);
     this.deadlines = new Deadlines(() => this.tick());
   }
 
@@ -165,7 +165,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
    * attempt can arrive on the new one. The call holds one lease on `conn` (see leave()).
    * @internal Also how a waiting call is sent once the pool leases it a connection (CallHost).
    */
-  send(conn: Connection, call: Call): void {
+  send(conn: Link, call: Call): void {
     if (call.batch !== null) call.batch.begin();
     call.conn = conn;
     call.gen = conn.gen;
@@ -186,9 +186,9 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
     this.conns.unlease(conn);
   }
 
-  // --- answer (ConnectionHost) -----------------------------------------------------------------
+  // --- answer (LinkHost) -----------------------------------------------------------------
 
-  message(conn: Connection, value: unknown): void {
+  message(conn: Link, value: unknown): void {
     if (!Array.isArray(value)) {
       const batched = this.reply(conn, value);
       if (batched !== null) this.finishBatch(conn, batched);
@@ -209,7 +209,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
     }
   }
 
-  unreadable(_conn: Connection): void {
+  unreadable(_conn: Link): void {
     this.counters.dropped += 1;
   }
 
@@ -218,7 +218,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
    * late, null or non-number id (a Go server answers notifications with id null) is dropped and
    * counted. A batch's response is recorded and its batch returned (else null).
    */
-  private reply(conn: Connection, value: unknown): Call | null {
+  private reply(conn: Link, value: unknown): Call | null {
     const id = typeof value === 'object' && value !== null ? (value as Message)['id'] : undefined;
     const call = typeof id === 'number' ? conn.pending.take(id) : undefined;
     if (call === undefined) {
@@ -244,7 +244,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
     return null;
   }
 
-  private finishBatch(conn: Connection, call: Call): void {
+  private finishBatch(conn: Link, call: Call): void {
     if (call.state === DONE) return;
     const batch = call.batch!;
     const outcome = batch.outcome();
@@ -259,7 +259,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
     call.resolve(batch.results);
   }
 
-  written(conn: Connection, notes: Call[], error: Error | null | undefined): void {
+  written(conn: Link, notes: Call[], error: Error | null | undefined): void {
     for (const call of notes) {
       if (call.state !== ON_CONNECTION || call.conn !== conn) continue;
       if (error) {
@@ -277,7 +277,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
    * The connection is unusable: every call on it fails or is retried. A call whose request was
    * written may have run (`sent`), unless `notRun` says the server ran none of them.
    */
-  lost(conn: Connection, error: Error, notRun = false): void {
+  lost(conn: Link, error: Error, notRun = false): void {
     if (conn.dead) return;
     conn.dead = true;
     void this.conns.destroy(conn); // its calls' leases are forgotten: their unlease is ignored
@@ -296,7 +296,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
    * (idempotent or not) within its deadline, on another connection: this one, and every other,
    * is retired.
    */
-  private refused(conn: Connection, call: Call, error: RpcError): void {
+  private refused(conn: Link, call: Call, error: RpcError): void {
     this.shuttingDown(conn);
     const detail = `it answered -32002 "${error.message}"`;
     const failed = this.connectionError(false, error, 'shutdown', detail);
@@ -309,7 +309,7 @@ class ClientImpl implements Client, CallHost, ConnectionHost {
    * the others once their last call leaves them): a call sent on one of them could cross the
    * server's FIN (after its grace period), and could then not be told from a call that ran.
    */
-  private shuttingDown(conn: Connection): void {
+  private shuttingDown(conn: Link): void {
     conn.refusedSeen = true;
     this.conns.retireAll();
   }

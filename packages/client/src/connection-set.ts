@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { createSharedPool, createTcpConnector, type SharedPool } from '@rerpc/conn-pool';
-import { Connection, type ConnectionHost } from './connection.js';
+import { Connection } from './connection.js';
+import type { LinkHost } from './link.js';
 import type { ClientTarget, ResolvedClientOptions } from './options.js';
 import type { ConnectionStats } from './stats.js';
 
@@ -29,7 +30,7 @@ function destroySocket(socket: Socket): void {
  * once its last call leaves it.
  */
 export function createConnectionSet(
-  host: ConnectionHost,
+  host: LinkHost,
   target: ClientTarget,
   o: ResolvedClientOptions,
 ): SharedPool<Connection> {
@@ -57,7 +58,7 @@ export function createConnectionSet(
 }
 
 /** The client's view of the pool's stats (the names predate the shared pool). */
-export function connectionStats(pool: SharedPool<Connection>): ConnectionStats {
+export function connectionStats(pool: Pick<SharedPool<object>, 'stats'>): ConnectionStats {
   const s = pool.stats();
   return {
     active: s.active,
