@@ -11,15 +11,17 @@ export {
   ListenError,
   ServerClosedError,
 } from './errors.js';
+export type { ListenOptions, Transport } from './listen-options.js';
 export { DEFAULTS, type ResolvedServerOptions, type ServerOptions } from './options.js';
 export {
   type CloseOptions,
   createServer,
-  type ListenOptions,
+  type HttpHandler,
   type Server,
   type ServerAddress,
   type ServerStats,
 } from './server.js';
 export type { CoreStats } from './stats.js';
 export type { Channel, ChannelTransport } from './transport.js';
+export { type ResolvedWebOptions, WEB_DEFAULTS, type WebOptions } from './web-options.js';
 export { ServerErrorCode } from './wire.js';

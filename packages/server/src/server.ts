@@ -1,29 +1,28 @@
-import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
-import { checkInteger, checkOptions, checkTime, describe, optionError } from '@rerpc/internal';
+import {
+  createServer as createHttpServer,
+  type Server as HttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { createServer as createNetServer, Server as NetServer, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { checkOptions, checkTime } from '@rerpc/internal';
 import type { MethodOptions, RegisterOptions } from '@rerpc/registry';
 import type { CallContext } from './call.js';
 import { Core, type HandleOptions } from './core.js';
 import { ListenError, ServerClosedError } from './errors.js';
+import { type ListenOptions, type ResolvedListen, resolveListen } from './listen-options.js';
 import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './options.js';
+import { Sockets } from './sockets.js';
 import type { Clock, CoreStats } from './stats.js';
 import { Connection, type ConnectionOwner, resetSocket } from './tcp.js';
 import type { Channel, ChannelTransport } from './transport.js';
+import { WebHandler, type WebHost } from './web.js';
+import { resolveWebOptions, type WebOptions } from './web-options.js';
 
-/** Where to listen: a TCP port (0 picks a free one) on a host, or a Unix socket / Windows pipe path. */
-export type ListenOptions =
-  | {
-      /** @default 0 (any free port) */
-      port?: number;
-      /** @default '127.0.0.1' */
-      host?: string;
-      /** Pending connections the OS queues. @default 511 */
-      backlog?: number;
-    }
-  | {
-      path: string;
-      /** @default 511 */
-      backlog?: number;
-    };
+/** What `server.httpHandler()` returns: a node:http `'request'` listener (or a framework route). */
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** The bound address: TCP (`host`, `port`, `family`) or a path. */
 export type ServerAddress = { host: string; port: number; family: string } | { path: string };
@@ -38,7 +37,6 @@ export interface CloseOptions {
 }
 
 const CLOSE_OPTIONS: readonly string[] = ['timeout'];
-const LISTEN_OPTIONS: readonly string[] = ['port', 'host', 'backlog', 'path'];
 
 /** A snapshot of the server's counters (each call returns a new object). */
 export interface ServerStats extends CoreStats {
@@ -50,7 +48,10 @@ export interface ServerStats extends CoreStats {
     /** Connections destroyed on arrival: over `maxConnections`, or while closing. */
     refused: number;
   };
-  /** Bytes read from and written to every connection, since the server was created. */
+  /**
+   * Bytes read from and written to every connection (TCP, TLS, HTTP, WebSocket; for a mounted
+   * `httpHandler`, its request bodies and answers), since the server was created.
+   */
   bytes: { in: number; out: number };
 }
 
@@ -76,11 +77,18 @@ export interface Server extends AsyncDisposable {
     options?: MethodOptions,
   ): void;
   /**
-   * Starts accepting TCP connections; resolves with the bound address. Rejects with
-   * `ListenError` (already listening, or the address could not be bound: see `cause`),
+   * Starts accepting connections: TCP (`transport: 'tcp'`, the default) or HTTP + WebSocket on
+   * one port (`transport: 'http'`), over TLS with `tls`; resolves with the bound address. Rejects
+   * with `ListenError` (already listening, or the address could not be bound: see `cause`),
    * `ServerClosedError` after `close()`, or `TypeError` for invalid options.
    */
   listen(options?: ListenOptions): Promise<ServerAddress>;
+  /**
+   * A `(req, res)` handler serving JSON-RPC over HTTP POST (the status codes of
+   * `transport: 'http'`) for an existing node:http(s) server or a framework route: every request
+   * it is given is the endpoint (or the health check). Throws `TypeError` for invalid options.
+   */
+  httpHandler(options?: WebOptions): HttpHandler;
   /** The bound address, or `null` when not listening. */
   address(): ServerAddress | null;
   /**
@@ -127,13 +135,16 @@ export function createServerWithClock(options: ServerOptions | undefined, clock:
 class RpcServer implements Server, ConnectionOwner {
   readonly options: ResolvedServerOptions;
   private readonly core: Core;
+  private readonly sockets: Sockets;
+  private readonly web: WebHost;
   private net: NetServer | null = null;
-  private readonly connections = new Set<Connection>();
-  private connectionsTotal = 0;
-  private refused = 0;
-  /** Bytes of connections already closed. */
-  private bytesIn = 0;
-  private bytesOut = 0;
+  /** The listener when it serves HTTP (`net` too): its idle keep-alive sockets close with it. */
+  private http: HttpLike | null = null;
+  private graceTimer: NodeJS.Timeout | null = null;
+  private readonly graceEnd = (): void => {
+    this.graceTimer = null;
+    this.http!.close();
+  };
   private closing: Promise<void> | null = null;
   private closeResolve: (() => void) | null = null;
   private closeTimer: NodeJS.Timeout | null = null;
@@ -142,6 +153,12 @@ class RpcServer implements Server, ConnectionOwner {
   constructor(options: ResolvedServerOptions, clock?: Clock) {
     this.options = options;
     this.core = new Core(options, clock);
+    this.sockets = new Sockets(options.maxConnections, () => this.checkClosed());
+    this.web = { core: this.core, sockets: this.sockets };
+  }
+
+  httpHandler(options?: WebOptions): HttpHandler {
+    return new WebHandler(this.web, resolveWebOptions(options), false).request;
   }
 
   register(instance: object, options?: RegisterOptions): string[] {
@@ -173,16 +190,14 @@ class RpcServer implements Server, ConnectionOwner {
         ),
       );
     }
-    let args: { port?: number; host?: string; path?: string; backlog?: number };
-    let where: string;
+    let resolved: ResolvedListen;
     try {
-      ({ args, where } = listenArgs(options));
+      resolved = resolveListen(options);
     } catch (error) {
       return Promise.reject(error);
     }
-    const net = createNetServer({ allowHalfOpen: true, noDelay: true }, (socket) =>
-      this.onConnection(socket),
-    );
+    const { args, where } = resolved;
+    const net = this.createListener(resolved);
     this.net = net;
     return new Promise<ServerAddress>((resolve, reject) => {
       const onError = (error: Error): void => {
@@ -202,6 +217,37 @@ class RpcServer implements Server, ConnectionOwner {
         resolve(this.address()!);
       });
     });
+  }
+
+  /** The listener for `transport` (and `tls`), with its connection handler. */
+  private createListener({ transport, tls, web }: ResolvedListen): NetServer {
+    if (transport === 'tcp') {
+      if (tls === null) {
+        return createNetServer({ allowHalfOpen: true, noDelay: true }, (socket) =>
+          this.onConnection(socket),
+        );
+      }
+      const server = createTlsServer({ ...tls, allowHalfOpen: true, noDelay: true }, (socket) =>
+        this.onConnection(socket),
+      );
+      // A failed handshake: nothing was accepted; the socket is destroyed by node.
+      server.on('tlsClientError', noop);
+      return server;
+    }
+    const handler = new WebHandler(this.web, web!, true);
+    let server: HttpServer | HttpsServer;
+    if (tls === null) {
+      server = createHttpServer({ noDelay: true }, handler.request);
+      server.on('connection', (socket: Socket) => handler.connection(socket));
+    } else {
+      server = createHttpsServer({ ...tls, noDelay: true }, handler.request);
+      server.on('secureConnection', (socket: Socket) => handler.connection(socket));
+      server.on('tlsClientError', noop);
+    }
+    // Requests are answered one by one: client errors (a malformed request) just close.
+    server.on('clientError', (_error: Error, socket: Socket) => socket.destroy());
+    this.http = server;
+    return server;
   }
 
   address(): ServerAddress | null {
@@ -227,10 +273,20 @@ class RpcServer implements Server, ConnectionOwner {
       this.closeResolve = resolve;
     });
     if (this.net !== null) {
-      this.net.close(() => {
+      const onClosed = (): void => {
         this.listenerClosed = true;
         this.checkClosed();
-      });
+      };
+      if (this.http === null) {
+        this.net.close(onClosed);
+      } else {
+        // Stop accepting now, but leave idle keep-alive sockets open for closeGrace, so a request
+        // already on its way gets 503 + Connection: close instead of a closed socket; http's own
+        // close() then closes the idle ones.
+        NetServer.prototype.close.call(this.net, onClosed);
+        this.graceTimer = setTimeout(this.graceEnd, this.options.closeGrace);
+        this.graceTimer.unref();
+      }
     } else {
       this.listenerClosed = true;
     }
@@ -249,45 +305,31 @@ class RpcServer implements Server, ConnectionOwner {
   }
 
   stats(): ServerStats {
-    let bytesIn = this.bytesIn;
-    let bytesOut = this.bytesOut;
-    for (const connection of this.connections) {
-      bytesIn += connection.socket.bytesRead;
-      bytesOut += connection.socket.bytesWritten;
-    }
+    const { connections, bytes } = this.sockets.snapshot();
     const core = this.core.snapshot();
     return {
-      connections: {
-        open: this.connections.size,
-        total: this.connectionsTotal,
-        refused: this.refused,
-      },
+      connections,
       calls: core.calls,
       errors: core.errors,
       ignoredResponses: core.ignoredResponses,
-      bytes: { in: bytesIn, out: bytesOut },
+      bytes,
       latency: core.latency,
     };
   }
 
   connectionClosed(connection: Connection): void {
-    if (!this.connections.delete(connection)) return;
-    this.bytesIn += connection.socket.bytesRead;
-    this.bytesOut += connection.socket.bytesWritten;
-    this.checkClosed();
+    this.sockets.closed(connection.socket);
   }
 
   private onConnection(socket: Socket): void {
-    if (this.core.closing || this.connections.size >= this.options.maxConnections) {
-      this.refused++;
+    if (!this.sockets.admit(this.core.closing)) {
       socket.on('error', noop);
       socket.destroy();
       return;
     }
-    this.connectionsTotal++;
-    this.connections.add(new Connection(this.core, this, socket));
+    this.sockets.adopt(socket);
+    new Connection(this.core, this, socket);
   }
-
   /** close() gave up waiting: abort every handler left and destroy every socket. */
   private forceClose(): void {
     this.closeTimer = null;
@@ -298,41 +340,28 @@ class RpcServer implements Server, ConnectionOwner {
     this.core.abandon(reason);
     // Connections whose channel was already gone (a peer that left, still flushing) too: a reset,
     // not a FIN, since calls were abandoned and a FIN from us means "all I ran is answered".
-    for (const connection of this.connections) resetSocket(connection.socket);
+    this.http?.closeAllConnections();
+    this.sockets.forEach(resetSocket);
     this.checkClosed();
   }
 
   private checkClosed(): void {
     if (this.closeResolve === null) return;
-    if (!this.listenerClosed || this.connections.size > 0 || this.core.inFlight > 0) return;
+    if (!this.listenerClosed || this.sockets.size > 0 || this.core.inFlight > 0) return;
     const resolve = this.closeResolve;
     this.closeResolve = null;
     if (this.closeTimer !== null) clearTimeout(this.closeTimer);
     this.closeTimer = null;
+    if (this.graceTimer !== null) {
+      clearTimeout(this.graceTimer);
+      this.graceTimer = null;
+      this.http!.close();
+    }
     this.core.shutDown();
     resolve();
   }
 }
 
-function noop(): void {}
+type HttpLike = HttpServer | HttpsServer;
 
-function listenArgs(options: ListenOptions): {
-  args: { port?: number; host?: string; path?: string; backlog?: number };
-  where: string;
-} {
-  checkOptions(options, LISTEN_OPTIONS, 'listen() options');
-  const backlog = checkInteger('backlog', options.backlog ?? 511, 1);
-  if ('path' in options && options.path !== undefined) {
-    if (typeof options.path !== 'string' || options.path.length === 0) {
-      throw optionError(`path must be a non-empty string, got ${describe(options.path)}`);
-    }
-    return { args: { path: options.path, backlog }, where: options.path };
-  }
-  const o = options as { port?: number; host?: string };
-  const port = checkInteger('port', o.port ?? 0, 0, 65535);
-  const host = o.host ?? '127.0.0.1';
-  if (typeof host !== 'string' || host.length === 0) {
-    throw optionError(`host must be a non-empty string, got ${describe(host)}`);
-  }
-  return { args: { port, host, backlog }, where: `${host}:${port}` };
-}
+function noop(): void {}

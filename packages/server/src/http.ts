@@ -1,0 +1,197 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Core } from './core.js';
+import { ServerClosedError } from './errors.js';
+
+/**
+ * The HTTP status codes of the web transport, and what each one tells a client (the README's
+ * table lists them in this order).
+ */
+export const HttpStatus = Object.freeze({
+  /** A JSON-RPC answer (errors included, -32700 for bad JSON), or a healthy health check. */
+  ok: 200,
+  /** A notification or an all-notification batch: nothing to answer; a CORS preflight. */
+  noContent: 204,
+  /** A CORS preflight from an origin that is not allowed. */
+  forbidden: 403,
+  /** Not a POST (nor a GET of the health path): `Allow: POST`. */
+  methodNotAllowed: 405,
+  /** The body is larger than `maxMessageBytes`; the connection is closed. */
+  tooLarge: 413,
+  /** Content-Type is not `application/json` or `application/json-rpc` (UTF-8), or the body is encoded. */
+  unsupportedType: 415,
+  /** Over `maxConnections`, or `close()` began: retry elsewhere; the connection is closed. */
+  unavailable: 503,
+} as const);
+
+/** What an HTTP exchange needs from the web handler that owns it. */
+export interface ExchangeHost {
+  readonly core: Core;
+  /** Bytes of an exchange on a socket the server does not own (a mounted handler's). */
+  countBytes(bytesIn: number, bytesOut: number): void;
+}
+
+const JSON_TYPE = 'application/json';
+
+/** Reads one POST body as it streams (never past `maxMessageBytes`), answers it through the core. */
+export class HttpExchange {
+  private readonly host: ExchangeHost;
+  private readonly req: IncomingMessage;
+  private readonly res: ServerResponse;
+  /** Extra headers for the answer (CORS), or `null`. */
+  private readonly headers: OutgoingHttpHeaders | null;
+  /** The socket is not the server's own: count this exchange's bytes. */
+  private readonly counted: boolean;
+  private readonly limit: number;
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private tooLarge = false;
+  private controller: AbortController | null = null;
+  private answered = false;
+
+  constructor(
+    host: ExchangeHost,
+    req: IncomingMessage,
+    res: ServerResponse,
+    headers: OutgoingHttpHeaders | null,
+    counted: boolean,
+  ) {
+    this.host = host;
+    this.req = req;
+    this.res = res;
+    this.headers = headers;
+    this.counted = counted;
+    this.limit = host.core.options.maxMessageBytes;
+    req.on('data', (chunk: Buffer) => this.onData(chunk));
+    req.on('end', () => this.onEnd());
+    // An aborted upload: 'close' on the response follows.
+    req.on('error', noop);
+    res.on('close', () => this.onClose());
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > this.limit) this.refuse();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.size += chunk.length;
+    if (this.tooLarge) {
+      // Discarded after the 413, so the client can finish sending and read it; a client that
+      // keeps sending past twice the limit loses the connection.
+      if (this.size > 2 * this.limit) this.req.socket.destroy();
+      return;
+    }
+    if (this.size > this.limit) {
+      this.refuse();
+      return;
+    }
+    this.chunks.push(chunk);
+  }
+
+  /**
+   * 413 as soon as the body is known to be too large (its Content-Length, or the bytes read so
+   * far); what follows is read and dropped, never kept.
+   */
+  private refuse(): void {
+    this.tooLarge = true;
+    this.chunks = [];
+    respond(
+      this.res,
+      HttpStatus.tooLarge,
+      `request body exceeds maxMessageBytes (${this.limit} bytes); send smaller messages or split the batch\n`,
+      this.headers,
+      true,
+    );
+  }
+
+  private onEnd(): void {
+    if (this.tooLarge) return;
+    const chunks = this.chunks;
+    this.chunks = [];
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.size);
+    this.controller = new AbortController();
+    this.host.core
+      .handle(body, {
+        remoteAddress: this.req.socket.remoteAddress ?? null,
+        signal: this.controller.signal,
+      })
+      .then(
+        (text) => this.answer(text),
+        (error: unknown) => this.failed(error),
+      );
+  }
+
+  private answer(text: string | null): void {
+    this.answered = true;
+    const res = this.res;
+    if (res.destroyed) return;
+    setHeaders(res, this.headers);
+    // While closing, the socket is closed after this answer (keep-alive ends).
+    if (this.host.core.closing) res.setHeader('Connection', 'close');
+    let length = 0;
+    if (text === null) {
+      res.writeHead(HttpStatus.noContent);
+      res.end();
+    } else {
+      length = Buffer.byteLength(text);
+      res.writeHead(HttpStatus.ok, { 'Content-Type': JSON_TYPE, 'Content-Length': length });
+      res.end(text);
+    }
+    if (this.counted) this.host.countBytes(this.size, length);
+  }
+
+  /** `close()` gave up on the exchange (its calls were aborted), or the client left. */
+  private failed(error: unknown): void {
+    this.answered = true;
+    if (error instanceof ServerClosedError) this.res.destroy();
+  }
+
+  /** The response closed: finished, or the client went away first (abort its calls). */
+  private onClose(): void {
+    if (!this.answered && this.controller !== null) this.controller.abort();
+  }
+}
+
+/** A short plain-text answer for a status other than 200: what happened and what to do. */
+export function respond(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: OutgoingHttpHeaders | null = null,
+  close = false,
+): void {
+  setHeaders(res, headers);
+  if (close) res.setHeader('Connection', 'close');
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(message),
+  });
+  res.end(message);
+}
+
+/**
+ * Whether `Content-Type` is `application/json` or `application/json-rpc` (a `charset` parameter
+ * allowed when it is UTF-8), with no `Content-Encoding` but `identity`.
+ */
+export function acceptableBody(req: IncomingMessage): boolean {
+  const encoding = req.headers['content-encoding'];
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') return false;
+  const type = req.headers['content-type'];
+  if (type === undefined) return false;
+  const parts = type.split(';');
+  const media = parts[0]!.trim().toLowerCase();
+  if (media !== JSON_TYPE && media !== 'application/json-rpc') return false;
+  for (let i = 1; i < parts.length; i++) {
+    const [name, value] = parts[i]!.split('=');
+    if (name?.trim().toLowerCase() !== 'charset') continue;
+    const charset = value
+      ?.trim()
+      .replace(/^"(.*)"$/, '$1')
+      .toLowerCase();
+    if (charset !== 'utf-8' && charset !== 'utf8') return false;
+  }
+  return true;
+}
+
+function setHeaders(res: ServerResponse, headers: OutgoingHttpHeaders | null): void {
+  if (headers !== null) for (const k in headers) res.setHeader(k, headers[k]!);
+}
+
+function noop(): void {}

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { Agent, type IncomingHttpHeaders, request } from 'node:http';
+import { onTestFinished } from 'vitest';
+import type { ListenOptions, Server, ServerOptions, WebOptions } from '../src/index.js';
+import { makeServer } from './helpers.js';
+
+/** The test key and self-signed certificate (CN=localhost, SAN DNS:localhost, IP:127.0.0.1). */
+export const tlsFixture = {
+  key: readFileSync(new URL('./fixtures/tls/key.pem', import.meta.url)),
+  cert: readFileSync(new URL('./fixtures/tls/cert.pem', import.meta.url)),
+};
+
+/** A server listening for HTTP + WebSocket on 127.0.0.1; closed at once when the test ends. */
+export async function listenHttp(
+  options?: ServerOptions,
+  web: WebOptions & { tls?: ListenOptions['tls'] } = {},
+): Promise<{ server: Server; port: number; url: string }> {
+  const server = makeServer(options);
+  const address = await server.listen({ transport: 'http', port: 0, host: '127.0.0.1', ...web });
+  if (!('port' in address)) throw new Error('expected a TCP address');
+  const scheme = web.tls === undefined ? 'http' : 'https';
+  return { server, port: address.port, url: `${scheme}://127.0.0.1:${address.port}/` };
+}
+
+/** A keep-alive agent destroyed when the test ends. */
+export function keepAliveAgent(): Agent {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  onTestFinished(() => agent.destroy());
+  return agent;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** One request with node:http (no agent unless given); resolves with the whole response. */
+export function send(
+  port: number,
+  {
+    method = 'POST',
+    path = '/',
+    headers = { 'content-type': 'application/json' },
+    body,
+    agent,
+  }: {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string | number>;
+    body?: string | Buffer;
+    agent?: Agent;
+  } = {},
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, method, path, headers, agent: agent ?? false },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** POSTs a JSON text with fetch (undici, keep-alive); resolves with status, headers and body. */
+export async function post(
+  url: string,
+  body: string,
+  contentType = 'application/json',
+): Promise<{ status: number; headers: Headers; body: string }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body });
+  return { status: res.status, headers: res.headers, body: await res.text() };
+}
