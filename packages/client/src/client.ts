@@ -48,6 +48,7 @@ import {
   type ClientTarget,
   checkTarget,
   type ResolvedClientOptions,
+  type ResolvedTarget,
   resolveClientOptions,
 } from './options.js';
 import { type CallOptions, createServiceProxy, type ServiceProxy } from './proxy.js';
@@ -83,9 +84,9 @@ class ClientImpl implements Client, CallHost, LinkHost {
   clock = 0;
   private closePromise: Promise<void> | null = null;
 
-  constructor(target: ClientTarget, options: ResolvedClientOptions, address: string) {
+  constructor(target: ResolvedTarget, options: ResolvedClientOptions) {
     this.o = options;
-    this.address = address;
+    this.address = target.address;
     this.conns = createLinkSet(this, target, options);
     this.deadlines = new Deadlines(() => this.tick());
   }
@@ -446,8 +447,9 @@ class ClientImpl implements Client, CallHost, LinkHost {
 }
 
 /**
- * Creates a client for the server at `target` (`{ host, port }` or `{ path }`). No connection is
- * made until the first call. Throws `TypeError` at once for an invalid target or option, naming
+ * Creates a client for the server at `target`: `{ host, port }`, `{ path }`, or a URL
+ * (`'http(s)://…'`, `'ws(s)://…'`, `'tcp://host:port'`). No connection is made until the first
+ * call; the HTTP and WebSocket libraries (undici, ws) load on the first call to such a target. Throws `TypeError` at once for an invalid target or option, naming
  * the option, the rule and the value.
  *
  * @example
@@ -455,7 +457,6 @@ class ClientImpl implements Client, CallHost, LinkHost {
  * const sum = await client.call('ArithService.Add', { a: 1, b: 2 });
  */
 export function createClient(target: ClientTarget, options?: ClientOptions): Client {
-  const address = checkTarget(target);
-  const resolved = resolveClientOptions(options);
-  return new ClientImpl(target, resolved, address);
+  const resolved = checkTarget(target);
+  return new ClientImpl(resolved, resolveClientOptions(options));
 }

@@ -1,8 +1,13 @@
 import type { Socket } from 'node:net';
-import { createSharedPool, createTcpConnector, type SharedPool } from '@rerpc/conn-pool';
+import {
+  createSharedPool,
+  createTcpConnector,
+  type SharedPool,
+  type SharedPoolFactory,
+} from '@rerpc/conn-pool';
 import { Connection } from './connection.js';
-import type { LinkHost } from './link.js';
-import type { ClientTarget, ResolvedClientOptions } from './options.js';
+import type { LinkHost, QueuedLink } from './link.js';
+import type { ResolvedClientOptions } from './options.js';
 import type { ConnectionStats } from './stats.js';
 
 /** Load penalty of a connection whose socket buffer is full: chosen only when all are. */
@@ -20,22 +25,38 @@ function destroySocket(socket: Socket): void {
 }
 
 /**
- * The client's connections to one server: @rerpc/conn-pool's shared pool of {@link Connection}s.
- * Each call on a connection holds one lease on it, from the send to the moment it leaves it
+ * The client's connections (TCP, or WebSockets) to one server: @rerpc/conn-pool's shared pool of
+ * links. Each call on a link holds one lease on it, from the send to the moment it leaves it
  * (settled, cancelled, retried elsewhere; a notification once written). The pool picks the
- * least-loaded connection (calls in flight, a penalty while its socket buffer is full), dials
- * another past `pipelineThreshold` (one at a time, up to `maxActive`), queues calls while none is
- * open, parks connections unused for a while (and evicts them per maxIdle / idleTimeout), and
- * retires them all when the server says it is shutting down (`retireAll()`): each then closes
- * once its last call leaves it.
+ * least-loaded link (calls in flight, a penalty while its socket buffer is full), dials another
+ * past `pipelineThreshold` (one at a time, up to `maxActive`), queues calls while none is open,
+ * parks links unused for a while (and evicts them per maxIdle / idleTimeout), and retires them
+ * all when the server says it is shutting down (`retireAll()`): each then closes once its last
+ * call leaves it. `factory` dials, closes and checks one link.
  */
+export function linkPool<T extends QueuedLink>(
+  o: ResolvedClientOptions,
+  factory: Pick<SharedPoolFactory<T>, 'create' | 'destroy' | 'validate'>,
+): SharedPool<T> {
+  return createSharedPool<T>({
+    ...factory,
+    load: (link) => (link.blocked ? link.pending.size + BLOCKED : link.pending.size),
+    loadThreshold: o.pipelineThreshold,
+    maxActive: o.maxActive,
+    maxIdle: o.maxIdle,
+    idleTimeout: o.idleTimeout,
+    closeTimeout: 0,
+  });
+}
+
+/** The pool of TCP (or Unix socket) {@link Connection}s to `target`. */
 export function createConnectionSet(
   host: LinkHost,
-  target: ClientTarget,
+  target: { host?: string; port: number } | { path: string },
   o: ResolvedClientOptions,
 ): SharedPool<Connection> {
   const connector = createTcpConnector(target, { dialTimeout: o.dialTimeout });
-  return createSharedPool<Connection>({
+  return linkPool<Connection>(o, {
     create: async (signal) => {
       const socket = await connector.create(signal);
       // A socket never keeps the process alive; pending calls do, through the shared timer.
@@ -48,12 +69,6 @@ export function createConnectionSet(
       destroySocket(conn.socket);
     },
     validate: (conn) => !conn.dead && connector.validate(conn.socket),
-    load: (conn) => (conn.blocked ? conn.pending.size + BLOCKED : conn.pending.size),
-    loadThreshold: o.pipelineThreshold,
-    maxActive: o.maxActive,
-    maxIdle: o.maxIdle,
-    idleTimeout: o.idleTimeout,
-    closeTimeout: 0,
   });
 }
 

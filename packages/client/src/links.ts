@@ -1,12 +1,15 @@
 import { createConnectionSet } from './connection-set.js';
 import type { LinkHost, LinkSet } from './link.js';
-import type { ClientTarget, ResolvedClientOptions } from './options.js';
+import type { ResolvedClientOptions, ResolvedTarget } from './options.js';
+import { createWsLinkSet } from './ws-link.js';
 
 /** The links to `target`, by its transport. */
 export function createLinkSet(
   host: LinkHost,
-  target: ClientTarget,
+  target: ResolvedTarget,
   o: ResolvedClientOptions,
 ): LinkSet {
-  return createConnectionSet(host, target, o);
+  if (target.transport === 'http') throw new TypeError('http(s):// targets are not supported yet');
+  if (target.transport === 'ws') return createWsLinkSet(host, target.url!, o);
+  return createConnectionSet(host, target.tcp!, o);
 }

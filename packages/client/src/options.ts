@@ -8,8 +8,12 @@ import {
   rejectUnknownOptions,
 } from '@rerpc/internal';
 
-/** Where to connect: a TCP host and port, or a Unix socket / Windows named pipe path. */
-export type ClientTarget = { host?: string; port: number } | { path: string };
+/**
+ * Where to connect: a TCP host and port, a Unix socket / Windows named pipe path, or a URL:
+ * `'http://host:port/path'` / `'https://…'` (one POST per call or batch), `'ws://…'` / `'wss://…'`
+ * (a WebSocket, one JSON text per message) or `'tcp://host:port'`.
+ */
+export type ClientTarget = { host?: string; port: number } | { path: string } | string;
 
 /**
  * Options of {@link createClient}: Go rerpc's `ClientConfig` names where they exist. Times are in
@@ -174,10 +178,61 @@ function retryDelayError(options: ClientOptions, resolved: ResolvedClientOptions
   return optionError(`maxRetryDelay must be >= retryDelay (${retryDelay}), got ${maxRetryDelay}`);
 }
 
-/** Validates the target: `{ host?, port }` or `{ path }`; returns the address for messages. */
-export function checkTarget(target: unknown): string {
+/** How a target is reached. */
+export type Transport = 'tcp' | 'ws' | 'http';
+
+/** A checked target: its transport, the address used in messages, and where to connect. */
+export interface ResolvedTarget {
+  readonly transport: Transport;
+  /** `host:port`, the socket path, or the URL. */
+  readonly address: string;
+  /** TCP and Unix targets: what to dial; null for a URL. */
+  readonly tcp: { host?: string; port: number } | { path: string } | null;
+  /** `http(s)://` and `ws(s)://` targets: the URL; null otherwise. */
+  readonly url: URL | null;
+}
+
+const URL_TRANSPORTS: Readonly<Record<string, Transport>> = {
+  'http:': 'http',
+  'https:': 'http',
+  'ws:': 'ws',
+  'wss:': 'ws',
+  'tcp:': 'tcp',
+};
+const TARGET_RULE =
+  "target must be { host, port } or { path }, or a URL 'http(s)://host:port/path', 'ws(s)://host:port/path' or 'tcp://host:port'";
+
+/** Validates a URL target (see {@link ClientTarget}). */
+function checkUrlTarget(text: string): ResolvedTarget {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw optionError(`${TARGET_RULE}, got ${describe(text)}`);
+  }
+  const transport = URL_TRANSPORTS[url.protocol];
+  if (transport === undefined) throw optionError(`${TARGET_RULE}, got ${describe(text)}`);
+  if (url.username !== '' || url.password !== '') {
+    throw optionError(
+      `target must not carry credentials in the URL (they would appear in error messages); send them in the headers option instead, got ${describe(`${url.protocol}//…@${url.host}`)}`,
+    );
+  }
+  if (transport !== 'tcp') {
+    return { transport, address: `${url.origin}${url.pathname}`, tcp: null, url };
+  }
+  if (url.port === '') throw optionError(`a tcp:// target needs a port, got ${describe(text)}`);
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  return { transport, address: url.host, tcp: { host, port: Number(url.port) }, url: null };
+}
+
+/**
+ * Validates the target: `{ host?, port }`, `{ path }` or a URL string; returns where and how to
+ * connect.
+ */
+export function checkTarget(target: unknown): ResolvedTarget {
+  if (typeof target === 'string') return checkUrlTarget(target);
   if (typeof target !== 'object' || target === null || Array.isArray(target)) {
-    throw optionError(`target must be { host, port } or { path }, got ${describe(target)}`);
+    throw optionError(`${TARGET_RULE}, got ${describe(target)}`);
   }
   rejectUnknownOptions(target, TARGET_KEYS, 'createClient() target');
   const t = target as Record<string, unknown>;
@@ -190,12 +245,13 @@ export function checkTarget(target: unknown): string {
     if (typeof t['path'] !== 'string' || t['path'] === '') {
       throw optionError(`path must be a non-empty string, got ${describe(t['path'])}`);
     }
-    return t['path'];
+    return { transport: 'tcp', address: t['path'], tcp: { path: t['path'] }, url: null };
   }
   const port = checkInteger('port', t['port'], 1, 65535);
   const host = t['host'] ?? 'localhost';
   if (typeof host !== 'string' || host === '') {
     throw optionError(`host must be a non-empty string, got ${describe(host)}`);
   }
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  return { transport: 'tcp', address, tcp: { host, port }, url: null };
 }

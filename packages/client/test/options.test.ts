@@ -48,7 +48,14 @@ describe('option validation', () => {
   });
 
   it.each([
-    [null, 'target must be { host, port } or { path }, got null'],
+    [
+      null,
+      "target must be { host, port } or { path }, or a URL 'http(s)://host:port/path', 'ws(s)://host:port/path' or 'tcp://host:port', got null",
+    ],
+    ['127.0.0.1:80', 'or \'tcp://host:port\', got "127.0.0.1:80"'],
+    ['ftp://h/x', 'or \'tcp://host:port\', got "ftp://h/x"'],
+    ['tcp://h', 'a tcp:// target needs a port, got "tcp://h"'],
+    ['http://u:p@h/', 'target must not carry credentials in the URL'],
     [{ port: 0 }, 'port must be an integer between 1 and 65535, got 0'],
     [{ port: '80' }, 'port must be an integer between 1 and 65535, got "80"'],
     [{ host: '', port: 80 }, 'host must be a non-empty string, got ""'],

@@ -6,6 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startRawServer } from './fixtures/raw-server.js';
+import { startWsServer } from './fixtures/ws-server.js';
 import { freePort } from './helpers.js';
 
 const root = new URL('../', import.meta.url);
@@ -74,6 +75,24 @@ describe('process lifetime', () => {
       expect(stdout).toBe('idle: resolved {"result":3}\n');
       expect(code).toBe(0);
       expect(server.accepted).toBe(1);
+    },
+  );
+
+  it.each([
+    ['lifetime.mjs', 'ws'],
+    ['lifetime.cjs', 'ws'],
+  ])(
+    '%s: an idle %s client, never closed, lets the process exit after its call',
+    async (script, scheme) => {
+      const server = await startWsServer({
+        handlers: {
+          'ArithService.Add': (p) => ({ result: (p as { a: number; b: number }).a + 2 }),
+        },
+      });
+      onTestFinished(() => server.kill());
+      const { code, stdout } = await run(script, ['idle', String(server.port), scheme]);
+      expect(stdout).toBe('idle: resolved {"result":3}\n');
+      expect(code).toBe(0);
     },
   );
 });

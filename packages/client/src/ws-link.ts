@@ -1,0 +1,160 @@
+import type { Socket } from 'node:net';
+import { DialError, DialTimeoutError, type SharedPool } from '@rerpc/conn-pool';
+import type WebSocket from 'ws';
+import type { Call } from './call.js';
+import { linkPool } from './connection-set.js';
+import { type LinkHost, QueuedLink } from './link.js';
+import type { ResolvedClientOptions } from './options.js';
+
+type WsModule = typeof import('ws');
+/** `ws`, loaded on the first dial of a WebSocket target: TCP and HTTP users never load it. */
+let wsModule: Promise<WsModule> | null = null;
+
+function loadWs(): Promise<WsModule> {
+  if (wsModule === null) wsModule = import('ws');
+  return wsModule;
+}
+
+const OPEN = 1;
+function noop(): void {}
+
+/** The TCP (or TLS) socket under a WebSocket: ws keeps it on `_socket`. */
+function socketOf(ws: WebSocket): Socket {
+  return (ws as unknown as { _socket: Socket })._socket;
+}
+
+/**
+ * One WebSocket carrying many calls at once, matched by id: each request (a call, a notification
+ * or a whole batch) is one text message, and each message received is one response or one batch
+ * reply. Requests queued in one tick are handed to the socket together.
+ */
+export class WsLink extends QueuedLink {
+  readonly ws: WebSocket;
+  private readonly socket: Socket;
+
+  constructor(host: LinkHost, ws: WebSocket) {
+    super(host);
+    this.ws = ws;
+    this.socket = socketOf(ws);
+    ws.on('message', (data: Buffer) => {
+      host.clock = performance.now();
+      let value: unknown;
+      try {
+        value = JSON.parse(data.toString('utf8'));
+      } catch {
+        host.unreadable(this);
+        return;
+      }
+      host.message(this, value);
+    });
+    // A message past maxMessageBytes (ws's maxPayload) closes the socket with 1009, after 'error'.
+    ws.on('error', (error: Error) => host.lost(this, error));
+    ws.on('close', (code: number) => this.closed(code));
+    this.socket.on('drain', () => this.drained());
+  }
+
+  /**
+   * The WebSocket closed. After the server answered -32002 on it, a rerpc server closes it only
+   * once every call it ran was answered: the calls still pending did not run. Otherwise they
+   * may have.
+   */
+  private closed(code: number): void {
+    const notRun = this.refusedSeen;
+    const what = notRun ? ' after answering -32002, shutting down' : '';
+    this.host.lost(this, new Error(`the WebSocket closed (code ${code})${what}`), notRun);
+  }
+
+  protected writable(): boolean {
+    return this.ws.readyState === OPEN;
+  }
+
+  protected write(out: string[], notes: Call[] | null): boolean {
+    const ws = this.ws;
+    const last = out.length - 1;
+    for (let i = 0; i < last; i++) ws.send(out[i]!);
+    if (notes === null) ws.send(out[last]!);
+    else ws.send(out[last]!, (error) => this.host.written(this, notes, error));
+    return !this.socket.writableNeedDrain;
+  }
+}
+
+/**
+ * Opens a WebSocket to `url`: resolves once it is open; rejects with conn-pool's `DialError`
+ * (`cause`: the socket error, or the HTTP status the upgrade got), `DialTimeoutError` past
+ * `dialTimeout`, or `signal.reason` when the pool closes meanwhile.
+ */
+async function dial(
+  url: URL,
+  o: ResolvedClientOptions,
+  signal: AbortSignal,
+  address: string,
+): Promise<WebSocket> {
+  const { WebSocket } = await loadWs();
+  signal.throwIfAborted();
+  return new Promise<WebSocket>((resolve, reject) => {
+    const options = {
+      perMessageDeflate: false,
+      maxPayload: o.maxMessageBytes,
+      // ws's close handshake timer is not unref'd: keep a lost server from holding the process
+      // (an option of ws 8.23 that @types/ws does not list yet).
+      closeTimeout: 1_000,
+    };
+    const ws = new WebSocket(url, options);
+    ws.on('error', noop); // after a failed dial, terminate() may still emit one
+    let timer: NodeJS.Timeout | null = null;
+    const settle = (error: Error | null): void => {
+      if (timer !== null) clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      ws.off('open', onOpen);
+      ws.off('error', onError);
+      ws.off('unexpected-response', onResponse);
+      if (error === null) {
+        resolve(ws);
+      } else {
+        ws.terminate();
+        reject(error);
+      }
+    };
+    const onOpen = (): void => {
+      // A socket never keeps the process alive; pending calls do, through the shared timer.
+      socketOf(ws).unref();
+      settle(null);
+    };
+    const onError = (error: Error): void => settle(new DialError(address, { cause: error }));
+    const onResponse = (_request: unknown, response: { statusCode?: number; resume(): void }) => {
+      response.resume();
+      const status = new Error(`the upgrade was answered HTTP ${response.statusCode}`);
+      settle(new DialError(address, { cause: status }));
+    };
+    const onAbort = (): void => settle(signal.reason as Error);
+    ws.on('open', onOpen);
+    ws.on('error', onError);
+    ws.on('unexpected-response', onResponse);
+    signal.addEventListener('abort', onAbort);
+    if (o.dialTimeout > 0) {
+      timer = setTimeout(() => settle(new DialTimeoutError(o.dialTimeout, address)), o.dialTimeout);
+      timer.unref();
+    }
+  });
+}
+
+/**
+ * The client's WebSockets to `url`, in the same shared pool as TCP connections: a lost socket is
+ * replaced by the next dial, which the calls waiting for it (or retrying with backoff) trigger.
+ */
+export function createWsLinkSet(
+  host: LinkHost,
+  url: URL,
+  o: ResolvedClientOptions,
+): SharedPool<WsLink> {
+  const address = `${url.origin}${url.pathname}`;
+  return linkPool<WsLink>(o, {
+    create: async (signal) => new WsLink(host, await dial(url, o, signal, address)),
+    destroy: (link) => {
+      link.dead = true;
+      if (link.ws.readyState === OPEN) link.ws.close(1000);
+      else link.ws.terminate();
+    },
+    validate: (link) => !link.dead && link.ws.readyState === OPEN,
+  });
+}

@@ -1,0 +1,125 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { ConnectionError, RpcError, TimeoutError } from '../src/index.js';
+import { until } from './fixtures/raw-server.js';
+import { startWsServer, type WsServer } from './fixtures/ws-server.js';
+import { connect, freePort, rejection } from './helpers.js';
+
+async function wsServer(options: Parameters<typeof startWsServer>[0] = {}): Promise<WsServer> {
+  const server = await startWsServer(options);
+  onTestFinished(() => server.kill());
+  return server;
+}
+
+describe('ws:// targets', () => {
+  it('calls, notifies and batches over one WebSocket, one JSON text per message', async () => {
+    const server = await wsServer();
+    const client = connect(`ws://127.0.0.1:${server.port}/rpc`);
+    expect(await client.call('add', [1, 2])).toBe(3);
+    await client.notify('echo', ['note']);
+    const results = await client.batch([
+      { method: 'add', params: [2, 3] },
+      { method: 'echo', params: ['n'], notify: true },
+      { method: 'nope' },
+    ]);
+    expect(results[0]).toEqual({ ok: true, value: 5 });
+    expect(results[1]).toBeUndefined();
+    expect(results[2]).toMatchObject({ ok: false, error: { code: -32601 } });
+    expect((results[2] as { error: unknown }).error).toBeInstanceOf(RpcError);
+    const arith = client.service<{ add(params: number[]): number }>('Arith');
+    expect(await arith.add([4, 5])).toBe(9);
+    // Each message is exactly one JSON value: no NDJSON newline, no coalescing into one text.
+    expect(server.messages).toHaveLength(4);
+    for (const text of server.messages) expect(() => JSON.parse(text)).not.toThrow();
+    expect(server.messages.some((m) => m.includes('\n'))).toBe(false);
+    expect(client.stats().connections).toMatchObject({ active: 1, dialled: 1 });
+  });
+
+  it('sends each of many concurrent calls as its own message and matches answers by id', async () => {
+    const server = await wsServer();
+    const client = connect(`ws://127.0.0.1:${server.port}`);
+    const sums = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => client.call('add', [i, 1])),
+    );
+    expect(sums).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    expect(server.messages).toHaveLength(200);
+  });
+
+  it('fails calls in flight with ConnectionError (sent) when the server dies, then reconnects once it is back', async () => {
+    const server = await wsServer();
+    const client = connect(`ws://127.0.0.1:${server.port}`, { retryDelay: 1, maxRetryDelay: 20 });
+    const inFlight = Array.from({ length: 3 }, () =>
+      rejection<ConnectionError>(client.call('hang')),
+    );
+    await until(() => server.started.get('hang') === 3);
+    await server.kill();
+    for (const error of await Promise.all(inFlight)) {
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect(error).toMatchObject({ code: 'RERPC_ERR_CONNECTION', sent: true });
+      expect(error.message).toContain(`ws://127.0.0.1:${server.port}/`);
+    }
+    // While it is down, a call does not run: it fails as unreachable after its retries.
+    const down = await rejection<ConnectionError>(client.call('add', [1, 1]));
+    expect(down).toMatchObject({ sent: false });
+    expect(down.message).toContain('ECONNREFUSED');
+    // Back on the same port: the next call dials again and is answered.
+    await wsServer({ port: server.port });
+    expect(await client.call('add', [2, 2])).toBe(4);
+    expect(client.stats().connections.dialled).toBe(2);
+  });
+
+  it('retries a call whose dial failed and succeeds once the server is listening', async () => {
+    const port = await freePort();
+    const client = connect(`ws://127.0.0.1:${port}`, { retryDelay: 50, maxRetries: 50 });
+    const call = client.call('add', [3, 4]);
+    await until(() => client.stats().connections.dialErrors >= 1);
+    await wsServer({ port });
+    expect(await call).toBe(7);
+    expect(client.stats().retries).toBeGreaterThan(0);
+  });
+
+  it('fails a dial the server answers with an HTTP status instead of an upgrade', async () => {
+    const http = createServer((_req, res) => res.writeHead(503).end());
+    http.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 503 Service Unavailable\r\n\r\n'));
+    http.listen(0, '127.0.0.1');
+    await once(http, 'listening');
+    onTestFinished(() => new Promise<void>((resolve) => http.close(() => resolve())));
+    const port = (http.address() as { port: number }).port;
+    const client = connect(`ws://127.0.0.1:${port}`, { maxRetries: 0 });
+    const error = await rejection<ConnectionError>(client.call('add', [1]));
+    expect(error).toMatchObject({ code: 'RERPC_ERR_CONNECTION', sent: false });
+    expect(error.message).toContain('HTTP 503');
+  });
+
+  it('closes the socket on an answer larger than maxMessageBytes: its call fails with ConnectionError', async () => {
+    const server = await wsServer();
+    const client = connect(`ws://127.0.0.1:${server.port}`, { maxMessageBytes: 1000 });
+    expect(await client.call('big', [10])).toBe('x'.repeat(10));
+    const error = await rejection<ConnectionError>(client.call('big', [5000]));
+    expect(error).toMatchObject({ code: 'RERPC_ERR_CONNECTION', sent: true });
+    expect(await client.call('add', [1, 1])).toBe(2);
+  });
+
+  it('times a hanging call out and keeps the socket for the next call', async () => {
+    const server = await wsServer();
+    const client = connect(`ws://127.0.0.1:${server.port}`);
+    expect(await client.call('add', [0])).toBe(0);
+    const error = await rejection(client.call('hang', [], { timeout: 50 }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(await client.call('add', [5])).toBe(5);
+    expect(client.stats().connections.dialled).toBe(1);
+  });
+
+  it('close() waits for calls in flight, then closes the WebSocket', async () => {
+    const server = await wsServer({
+      handlers: { slow: () => new Promise((r) => setTimeout(r, 20, 'done')) },
+    });
+    const client = connect(`ws://127.0.0.1:${server.port}`);
+    const call = client.call('slow');
+    await until(() => server.started.get('slow') === 1);
+    await client.close();
+    expect(await call).toBe('done');
+    expect(client.stats().connections.active).toBe(0);
+  });
+});
