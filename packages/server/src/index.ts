@@ -20,6 +20,7 @@ export {
   type Server,
   type ServerAddress,
   type ServerStats,
+  type UpgradeHandler,
 } from './server.js';
 export type { CoreStats } from './stats.js';
 export type { Channel, ChannelTransport } from './transport.js';

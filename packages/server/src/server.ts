@@ -6,6 +6,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createServer as createNetServer, Server as NetServer, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createServer as createTlsServer } from 'node:tls';
 import { checkOptions, checkTime } from '@rerpc/internal';
 import type { MethodOptions, RegisterOptions } from '@rerpc/registry';
@@ -18,11 +19,15 @@ import { Sockets } from './sockets.js';
 import type { Clock, CoreStats } from './stats.js';
 import { Connection, type ConnectionOwner, resetSocket } from './tcp.js';
 import type { Channel, ChannelTransport } from './transport.js';
+import { loadWs, WsAcceptor } from './upgrade.js';
 import { WebHandler, type WebHost } from './web.js';
 import { resolveWebOptions, type WebOptions } from './web-options.js';
 
 /** What `server.httpHandler()` returns: a node:http `'request'` listener (or a framework route). */
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** What `server.upgradeHandler()` returns: a node:http(s) server's `'upgrade'` listener. */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 /** The bound address: TCP (`host`, `port`, `family`) or a path. */
 export type ServerAddress = { host: string; port: number; family: string } | { path: string };
@@ -89,6 +94,13 @@ export interface Server extends AsyncDisposable {
    * it is given is the endpoint (or the health check). Throws `TypeError` for invalid options.
    */
   httpHandler(options?: WebOptions): HttpHandler;
+  /**
+   * An `(req, socket, head)` listener for an existing node:http(s) server's `'upgrade'` event: a
+   * WebSocket upgrade becomes a JSON-RPC connection (one JSON text per text message); the server
+   * owns the socket from then on (`maxConnections`, `stats()`, `close()`). Check the path first
+   * if the server has other WebSocket endpoints. Throws `TypeError` for invalid options.
+   */
+  upgradeHandler(options?: WebOptions): UpgradeHandler;
   /** The bound address, or `null` when not listening. */
   address(): ServerAddress | null;
   /**
@@ -161,6 +173,11 @@ class RpcServer implements Server, ConnectionOwner {
     return new WebHandler(this.web, resolveWebOptions(options), false).request;
   }
 
+  upgradeHandler(options?: WebOptions): UpgradeHandler {
+    return new WsAcceptor(this.web, resolveWebOptions(options, 'upgradeHandler() options'), false)
+      .upgrade;
+  }
+
   register(instance: object, options?: RegisterOptions): string[] {
     return this.core.registry.register(instance, options);
   }
@@ -199,6 +216,8 @@ class RpcServer implements Server, ConnectionOwner {
     const { args, where } = resolved;
     const net = this.createListener(resolved);
     this.net = net;
+    // ws is loaded before the first upgrade can arrive (and only when WebSocket is on).
+    const ready = resolved.web?.websocket === true ? loadWs() : Promise.resolve(null);
     return new Promise<ServerAddress>((resolve, reject) => {
       const onError = (error: Error): void => {
         this.net = null;
@@ -210,12 +229,20 @@ class RpcServer implements Server, ConnectionOwner {
         );
       };
       net.once('error', onError);
-      net.listen(args, () => {
-        net.off('error', onError);
-        // Accept errors (e.g. EMFILE) after listening: Node retries; nothing to surface per call.
-        net.on('error', noop);
-        resolve(this.address()!);
-      });
+      const start = (): void => {
+        if (this.closing !== null) {
+          this.net = null;
+          reject(new ServerClosedError());
+          return;
+        }
+        net.listen(args, () => {
+          net.off('error', onError);
+          // Accept errors (e.g. EMFILE) after listening: Node retries; nothing to surface per call.
+          net.on('error', noop);
+          resolve(this.address()!);
+        });
+      };
+      ready.then(start, onError);
     });
   }
 
@@ -238,12 +265,13 @@ class RpcServer implements Server, ConnectionOwner {
     let server: HttpServer | HttpsServer;
     if (tls === null) {
       server = createHttpServer({ noDelay: true }, handler.request);
-      server.on('connection', (socket: Socket) => handler.connection(socket));
+      server.on('connection', (socket: Socket) => this.sockets.accept(socket));
     } else {
       server = createHttpsServer({ ...tls, noDelay: true }, handler.request);
-      server.on('secureConnection', (socket: Socket) => handler.connection(socket));
+      server.on('secureConnection', (socket: Socket) => this.sockets.accept(socket));
       server.on('tlsClientError', noop);
     }
+    server.on('upgrade', new WsAcceptor(this.web, web!, true).upgrade);
     // Requests are answered one by one: client errors (a malformed request) just close.
     server.on('clientError', (_error: Error, socket: Socket) => socket.destroy());
     this.http = server;

@@ -7,6 +7,8 @@ import type { Socket } from 'node:net';
  */
 export class Sockets {
   private readonly open = new Set<Socket>();
+  /** A listener's sockets accepted over `maxConnections`: their requests get 503. */
+  private readonly refusedSockets = new WeakSet<Socket>();
   private readonly max: number;
   private total = 0;
   private refused = 0;
@@ -32,6 +34,19 @@ export class Sockets {
       return false;
     }
     return true;
+  }
+
+  /**
+   * An HTTP listener's new socket: tracked, or (over `maxConnections`) marked refused, so its
+   * requests and upgrades get 503 and it closes.
+   */
+  accept(socket: Socket): void {
+    if (this.admit(false)) this.add(socket);
+    else this.refusedSockets.add(socket);
+  }
+
+  isRefused(socket: Socket): boolean {
+    return this.refusedSockets.has(socket);
   }
 
   /** Tracks an admitted socket until it closes. */

@@ -1,5 +1,4 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Core } from './core.js';
 import { acceptableBody, type ExchangeHost, HttpExchange, HttpStatus, respond } from './http.js';
 import type { Sockets } from './sockets.js';
@@ -27,20 +26,12 @@ export class WebHandler implements ExchangeHost {
   private readonly sockets: Sockets;
   /** The sockets are the server's own (its listener's): they are counted by `Sockets`. */
   private readonly owned: boolean;
-  /** Own sockets accepted over `maxConnections`: their requests get 503 and the socket closes. */
-  private readonly refused = new WeakSet<Socket>();
 
   constructor(host: WebHost, options: ResolvedWebOptions, owned: boolean) {
     this.core = host.core;
     this.sockets = host.sockets;
     this.options = options;
     this.owned = owned;
-  }
-
-  /** The listener accepted `socket`: tracked, or marked refused (over `maxConnections`). */
-  connection(socket: Socket): void {
-    if (this.sockets.admit(false)) this.sockets.add(socket);
-    else this.refused.add(socket);
   }
 
   countBytes(bytesIn: number, bytesOut: number): void {
@@ -50,7 +41,7 @@ export class WebHandler implements ExchangeHost {
   /** node:http's `'request'` listener. */
   readonly request = (req: IncomingMessage, res: ServerResponse): void => {
     const core = this.core;
-    if (this.owned && this.refused.has(req.socket)) {
+    if (this.owned && this.sockets.isRefused(req.socket)) {
       respond(
         res,
         HttpStatus.unavailable,

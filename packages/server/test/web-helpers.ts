@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Agent, type IncomingHttpHeaders, request } from 'node:http';
 import { onTestFinished } from 'vitest';
+import { type ClientOptions, WebSocket } from 'ws';
 import type { ListenOptions, Server, ServerOptions, WebOptions } from '../src/index.js';
-import { makeServer } from './helpers.js';
+import { type Deferred, deferred, makeServer } from './helpers.js';
 
 /** The test key and self-signed certificate (CN=localhost, SAN DNS:localhost, IP:127.0.0.1). */
 export const tlsFixture = {
@@ -77,4 +78,69 @@ export async function post(
 ): Promise<{ status: number; headers: Headers; body: string }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body });
   return { status: res.status, headers: res.headers, body: await res.text() };
+}
+
+/** A bare `ws` client: answers arrive in order through `next()`; `closed` has the close code. */
+export async function openWs(
+  url: string,
+  options: ClientOptions = {},
+): Promise<{
+  ws: WebSocket;
+  next(): Promise<string>;
+  call(text: string): Promise<unknown>;
+  closed: Promise<{ code: number; reason: string }>;
+}> {
+  const ws = new WebSocket(url, options);
+  onTestFinished(() => ws.terminate());
+  const messages: string[] = [];
+  let waiters: Array<Deferred<string>> = [];
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.once('close', (code: number, reason: Buffer) => {
+      for (const w of waiters) w.reject(new Error(`closed with ${code}`));
+      waiters = [];
+      resolve({ code, reason: reason.toString() });
+    }),
+  );
+  ws.on('message', (data: Buffer) => {
+    const waiter = waiters.shift();
+    if (waiter !== undefined) waiter.resolve(data.toString());
+    else messages.push(data.toString());
+  });
+  ws.on('error', () => {});
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`status ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+  const next = (): Promise<string> => {
+    const message = messages.shift();
+    if (message !== undefined) return Promise.resolve(message);
+    if (ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error('closed'));
+    const d = deferred<string>();
+    waiters.push(d);
+    return d.promise;
+  };
+  return {
+    ws,
+    next,
+    call: async (text: string) => {
+      ws.send(text);
+      return JSON.parse(await next());
+    },
+    closed,
+  };
+}
+
+/** The HTTP status a WebSocket upgrade is refused with. */
+export function upgradeStatus(url: string, options: ClientOptions = {}): Promise<number> {
+  const ws = new WebSocket(url, options);
+  ws.on('error', () => {});
+  onTestFinished(() => ws.terminate());
+  return new Promise((resolve, reject) => {
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      res.resume();
+    });
+    ws.once('open', () => reject(new Error('the upgrade was accepted')));
+  });
 }
