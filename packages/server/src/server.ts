@@ -254,11 +254,13 @@ class RpcServer implements Server, ConnectionOwner {
           this.onConnection(socket),
         );
       }
-      const server = createTlsServer({ ...tls, allowHalfOpen: true, noDelay: true }, (socket) =>
-        this.onConnection(socket),
+      // allowHalfOpen as configured, not always: a peer whose FIN comes before the handshake
+      // completes would otherwise leave a socket nobody owns half-open until handshakeTimeout.
+      const server = createTlsServer(
+        { ...tls, allowHalfOpen: this.options.allowHalfOpen, noDelay: true },
+        (socket) => this.onConnection(socket),
       );
-      // A failed handshake: nothing was accepted; the socket is destroyed by node.
-      server.on('tlsClientError', noop);
+      server.on('tlsClientError', destroyFailed);
       return server;
     }
     const handler = new WebHandler(this.web, web!, true);
@@ -269,7 +271,7 @@ class RpcServer implements Server, ConnectionOwner {
     } else {
       server = createHttpsServer({ ...tls, noDelay: true }, handler.request);
       server.on('secureConnection', (socket: Socket) => this.sockets.accept(socket));
-      server.on('tlsClientError', noop);
+      server.on('tlsClientError', destroyFailed);
     }
     server.on('upgrade', new WsAcceptor(this.web, web!, true).upgrade);
     // Requests are answered one by one: client errors (a malformed request) just close.
@@ -370,6 +372,8 @@ class RpcServer implements Server, ConnectionOwner {
     // not a FIN, since calls were abandoned and a FIN from us means "all I ran is answered".
     this.http?.closeAllConnections();
     this.sockets.forEach(resetSocket);
+    // Sockets no transport owns yet (a TLS handshake under way) do not hold close() up.
+    this.listenerClosed = true;
     this.checkClosed();
   }
 
@@ -391,5 +395,10 @@ class RpcServer implements Server, ConnectionOwner {
 }
 
 type HttpLike = HttpServer | HttpsServer;
+
+/** A failed TLS handshake: nothing was accepted; drop the socket. */
+function destroyFailed(_error: Error, socket: Socket): void {
+  socket.destroy();
+}
 
 function noop(): void {}
