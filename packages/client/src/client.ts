@@ -275,6 +275,20 @@ class ClientImpl implements Client, CallHost, LinkHost {
   // --- failed attempts -------------------------------------------------------------------------
 
   /**
+   * The POST that carried `calls` failed (an HTTP status, or its connection): each fails or is
+   * retried on its own; the link stays in use.
+   */
+  failed(link: Link, calls: readonly Call[], error: Error, sent: boolean, retry: number): void {
+    const http = (error as { code?: unknown }).code === 'RERPC_ERR_HTTP_STATUS';
+    for (const call of calls) {
+      if (call.state !== ON_CONNECTION || call.conn !== link) continue;
+      link.forget(call);
+      const failure = http ? error : this.connectionError(sent, error);
+      this.attemptFailed(call, failure, sent, null, retry);
+    }
+  }
+
+  /**
    * The connection is unusable: every call on it fails or is retried. A call whose request was
    * written may have run (`sent`), unless `notRun` says the server ran none of them.
    */
@@ -327,20 +341,22 @@ class ClientImpl implements Client, CallHost, LinkHost {
 
   /**
    * One attempt failed with `error` (`answered`: the JSON-RPC code the server answered with, if
-   * it did). The retry policy says whether it is tried again and when; otherwise it fails.
+   * it did; `atLeast`: see retryDelay()). The retry policy says whether it is tried again and
+   * when; otherwise it fails.
    */
   private attemptFailed(
     call: Call,
     error: Error,
     sent: boolean,
     answered: number | null = null,
+    atLeast = 0,
   ): void {
     this.leave(call);
     call.lastError = error;
     const delay =
       this.state === CLOSED
         ? GIVE_UP
-        : retryDelay(this.o, call, sent, answered, performance.now(), Math.random);
+        : retryDelay(this.o, call, sent, answered, performance.now(), Math.random, atLeast);
     if (delay === GIVE_UP) {
       this.fail(call, error);
       return;

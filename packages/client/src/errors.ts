@@ -167,3 +167,33 @@ export function failureDetail(error: unknown): string {
   if (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) return e.code;
   return e.message;
 }
+
+/**
+ * The HTTP server answered a POST with a status that carries no JSON-RPC answer (an `http(s)://`
+ * target). `sent` says whether the calls may have run: false for 4xx (the server refused the
+ * request before running it) and 503 (draining, or over its connection limit); true for other
+ * 5xx. 429 and 503 were retried within `maxRetries` and the call's timeout (after `Retry-After`
+ * when the server sent one). Its message says what to do for that status.
+ */
+export class HttpStatusError extends errorClass('HttpStatusError', 'RERPC_ERR_HTTP_STATUS') {
+  /** The HTTP status code. */
+  declare readonly status: number;
+  /** The target URL. */
+  declare readonly address: string;
+  /** True when the calls may have run on the server; false when they provably did not. */
+  declare readonly sent: boolean;
+  /** The server's `Retry-After`, in milliseconds; null when it sent none. */
+  declare readonly retryAfter: number | null;
+
+  constructor(
+    address: string,
+    status: number,
+    sent: boolean,
+    advice: string,
+    retryAfter: number | null,
+    options?: { cause?: unknown },
+  ) {
+    super(`The server at ${address} answered HTTP ${status}: ${advice}`, options);
+    Object.assign(this, { status, address, sent, retryAfter });
+  }
+}

@@ -7,6 +7,7 @@ export {
   AbortError,
   ClientClosedError,
   ConnectionError,
+  HttpStatusError,
   PoolExhaustedError,
   TimeoutError,
 } from './errors.js';

@@ -15,6 +15,12 @@ export interface LinkHost {
   lost(link: Link, error: Error, notRun?: boolean): void;
   /** The write that carried `notes` (notifications) finished, with `error` if it failed. */
   written(link: Link, notes: Call[], error: Error | null | undefined): void;
+  /**
+   * Some calls of a link that stays usable failed on their own (the POST that carried them, on
+   * an HTTP target): each is failed or retried. `sent`: they may have run. `retry`: -1 never
+   * retries them, else the least backoff (ms) before a retry (the server's `Retry-After`).
+   */
+  failed(link: Link, calls: readonly Call[], error: Error, sent: boolean, retry: number): void;
   /** `performance.now()` for the responses of one chunk, read once per chunk. */
   clock: number;
 }

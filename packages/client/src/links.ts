@@ -1,4 +1,5 @@
 import { createConnectionSet } from './connection-set.js';
+import { createHttpLinkSet } from './http-link.js';
 import type { LinkHost, LinkSet } from './link.js';
 import type { ResolvedClientOptions, ResolvedTarget } from './options.js';
 import { createWsLinkSet } from './ws-link.js';
@@ -9,7 +10,7 @@ export function createLinkSet(
   target: ResolvedTarget,
   o: ResolvedClientOptions,
 ): LinkSet {
-  if (target.transport === 'http') throw new TypeError('http(s):// targets are not supported yet');
+  if (target.transport === 'http') return createHttpLinkSet(host, target.url!, o);
   if (target.transport === 'ws') return createWsLinkSet(host, target.url!, o);
   return createConnectionSet(host, target.tcp!, o);
 }

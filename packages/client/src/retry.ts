@@ -35,6 +35,8 @@ export interface RetryState {
  *    from [d/2, d) by `random` (a value in [0, 1), like `Math.random`).
  * 5. A retry whose backoff would end at or after the deadline is not made: the call fails now
  *    with what went wrong, rather than later with a timeout.
+ * 6. `atLeast` (an HTTP 429/503's `Retry-After`, in ms) raises the delay to it; a negative
+ *    `atLeast` forbids the retry (an HTTP status that retrying cannot fix).
  */
 export function retryDelay(
   options: RetryOptions,
@@ -43,11 +45,13 @@ export function retryDelay(
   answered: number | null,
   now: number,
   random: () => number,
+  atLeast = 0,
 ): number {
+  if (atLeast < 0) return GIVE_UP;
   if (answered !== null && answered !== SHUTTING_DOWN) return GIVE_UP;
   if (answered === null && sent && !call.idempotent) return GIVE_UP;
   if (call.attempts >= options.maxRetries) return GIVE_UP;
   const full = Math.min(options.maxRetryDelay, options.retryDelay * 2 ** call.attempts);
-  const delay = full / 2 + random() * (full / 2);
+  const delay = Math.max(atLeast, full / 2 + random() * (full / 2));
   return now + delay < call.deadline ? delay : GIVE_UP;
 }

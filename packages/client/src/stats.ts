@@ -34,6 +34,8 @@ export interface ClientStats {
     aborted: number;
     /** `ClientClosedError`. */
     closed: number;
+    /** `HttpStatusError`. */
+    http: number;
   };
   /**
    * Answers dropped: an unknown, null or non-number id (a late answer to a call that timed out
@@ -59,6 +61,7 @@ export class CallCounters {
     poolExhausted: 0,
     aborted: 0,
     closed: 0,
+    http: 0,
   };
   private readonly histogram = new Histogram();
 
@@ -77,6 +80,7 @@ export class CallCounters {
     else if (code === 'RERPC_ERR_POOL_EXHAUSTED') e.poolExhausted += 1;
     else if (code === 'RERPC_ERR_ABORTED') e.aborted += 1;
     else if (code === 'RERPC_ERR_CLIENT_CLOSED') e.closed += 1;
+    else if (code === 'RERPC_ERR_HTTP_STATUS') e.http += 1;
   }
 
   snapshot(pending: number, connections: ConnectionStats): ClientStats {

@@ -6,6 +6,7 @@ import {
   AbortError,
   ClientClosedError,
   ConnectionError,
+  HttpStatusError,
   PoolExhaustedError,
   RpcError,
   TimeoutError,
@@ -22,6 +23,11 @@ const errors = [
   ],
   [ClientClosedError, new ClientClosedError(undefined, { cause }), 'RERPC_ERR_CLIENT_CLOSED'],
   [AbortError, new AbortError(cause), 'RERPC_ERR_ABORTED'],
+  [
+    HttpStatusError,
+    new HttpStatusError('http://h:1/', 503, false, 'draining', null, { cause }),
+    'RERPC_ERR_HTTP_STATUS',
+  ],
 ] as const;
 
 describe('errors', () => {

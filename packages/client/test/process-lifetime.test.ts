@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { statusServer } from './fixtures/http-servers.js';
 import { startRawServer } from './fixtures/raw-server.js';
 import { startWsServer } from './fixtures/ws-server.js';
 import { freePort } from './helpers.js';
@@ -81,18 +82,33 @@ describe('process lifetime', () => {
   it.each([
     ['lifetime.mjs', 'ws'],
     ['lifetime.cjs', 'ws'],
+    ['lifetime.mjs', 'http'],
+    ['lifetime.cjs', 'http'],
   ])(
     '%s: an idle %s client, never closed, lets the process exit after its call',
     async (script, scheme) => {
-      const server = await startWsServer({
-        handlers: {
-          'ArithService.Add': (p) => ({ result: (p as { a: number; b: number }).a + 2 }),
-        },
-      });
-      onTestFinished(() => server.kill());
-      const { code, stdout } = await run(script, ['idle', String(server.port), scheme]);
+      const port = scheme === 'ws' ? await wsPeer() : await httpPeer();
+      const { code, stdout } = await run(script, ['idle', String(port), scheme]);
       expect(stdout).toBe('idle: resolved {"result":3}\n');
       expect(code).toBe(0);
     },
   );
 });
+
+/** A bare ws JSON-RPC server answering ArithService.Add; its port. */
+async function wsPeer(): Promise<number> {
+  const server = await startWsServer({
+    handlers: { 'ArithService.Add': (p) => ({ result: (p as { a: number; b: number }).a + 2 }) },
+  });
+  onTestFinished(() => server.kill());
+  return server.port;
+}
+
+/** A node:http JSON-RPC server answering every call with { result: 3 }; its port. */
+async function httpPeer(): Promise<number> {
+  const server = await statusServer((_req, res, body) => {
+    const { id } = JSON.parse(body) as { id: number };
+    res.writeHead(200).end(JSON.stringify({ jsonrpc: '2.0', result: { result: 3 }, id }));
+  });
+  return server.port;
+}

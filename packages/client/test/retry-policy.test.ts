@@ -90,4 +90,16 @@ describe('retry policy', () => {
       expect(retryDelay(options, call(1, false, now + 150), false, null, now, half)).toBe(GIVE_UP);
     }
   });
+
+  it('waits at least atLeast (an HTTP Retry-After) and still gives up past the deadline', () => {
+    expect(retryDelay(options, call(), false, null, NOW, half, 500)).toBe(500);
+    expect(retryDelay(options, call(), false, null, NOW, half, 10)).toBe(75);
+    expect(retryDelay(options, call(0, false, NOW + 500), false, null, NOW, half, 500)).toBe(
+      GIVE_UP,
+    );
+  });
+
+  it('never retries when atLeast is negative (a status retrying cannot fix)', () => {
+    expect(retryDelay(options, call(0, true), false, null, NOW, half, -1)).toBe(GIVE_UP);
+  });
 });

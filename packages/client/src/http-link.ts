@@ -1,0 +1,286 @@
+import type { SharedPoolStats } from '@rerpc/conn-pool';
+import type { Dispatcher, Pool } from 'undici';
+import type { Call } from './call.js';
+import { httpStatus, NEVER, retryAfterMs } from './http-status.js';
+import type { Link, LinkHost, LinkSet } from './link.js';
+import type { ResolvedClientOptions } from './options.js';
+import { PendingTable } from './pending.js';
+
+type UndiciModule = typeof import('undici');
+/** undici, loaded on the first POST: TCP and WebSocket users never load it. */
+let undiciModule: Promise<UndiciModule> | null = null;
+
+function loadUndici(): Promise<UndiciModule> {
+  if (undiciModule === null) undiciModule = import('undici');
+  return undiciModule;
+}
+
+/**
+ * Errors a POST fails with before its request was written (connecting, resolving, the TLS
+ * handshake): the calls it carried provably did not run. Any other error may come after.
+ */
+const UNSENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+const TLS_FAILURE = /CERT|SELF_SIGNED|^ERR_TLS_|^ERR_SSL_/;
+
+function unsent(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (UNSENT.has(code) || TLS_FAILURE.test(code));
+}
+
+/** The error of an answer past maxMessageBytes (failureDetail() words it). */
+function tooLarge(limit: number): Error {
+  return Object.assign(new Error(`the answer is larger than ${limit} bytes`), {
+    code: 'RERPC_ERR_FRAME_TOO_LARGE',
+    limit,
+  });
+}
+
+/** Reads a response body as text, refusing (and destroying) one past `limit` bytes. */
+async function readBody(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      body.destroy();
+      throw tooLarge(limit);
+    }
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * An HTTP origin as one link: each call (or batch) queued in a tick goes out as its own POST on
+ * undici's keep-alive pool, and each POST stands alone: its answer settles only its calls, and
+ * a POST that fails fails (or retries) only its own calls. The link itself is never lost.
+ */
+export class HttpLink implements Link {
+  readonly host: LinkHost;
+  readonly pending = new PendingTable();
+  gen = 0;
+  blocked = false;
+  dead = false;
+  refusedSeen = false;
+  private readonly url: URL;
+  private readonly address: string;
+  private readonly o: ResolvedClientOptions;
+  private readonly headers: Record<string, string>;
+  private queue: Call[] = [];
+  private flushing = false;
+  private pool: Pool | null = null;
+  private readonly flush = (): void => this.doFlush();
+  /** Connections opened, and connects that failed (for stats). */
+  dialled = 0;
+  dialErrors = 0;
+
+  constructor(host: LinkHost, url: URL, o: ResolvedClientOptions) {
+    this.host = host;
+    this.url = url;
+    this.address = `${url.origin}${url.pathname}`;
+    this.o = o;
+    this.headers = { 'content-type': 'application/json', accept: 'application/json' };
+  }
+
+  carry(call: Call): void {
+    const ids = call.ids;
+    for (let k = 0; k < ids; k++) this.pending.set(call.id + k, call);
+    this.queue.push(call);
+    if (!this.flushing) {
+      this.flushing = true;
+      process.nextTick(this.flush);
+    }
+  }
+
+  forget(call: Call): void {
+    for (let k = 0; k < call.ids; k++) {
+      if (this.pending.get(call.id + k) === call) this.pending.take(call.id + k);
+    }
+  }
+
+  /** Never asked: an HTTP link is not lost as a whole (each POST fails on its own). */
+  wrote(_call: Call): boolean {
+    return true;
+  }
+
+  release(): Call[] {
+    const calls = this.pending.size > 0 ? this.pending.drain() : [];
+    for (const call of this.queue) if (call.ids === 0) calls.push(call);
+    this.queue = [];
+    return calls;
+  }
+
+  /** Destroys the keep-alive pool: requests still running fail (their calls are settled by then). */
+  async close(): Promise<void> {
+    this.dead = true;
+    const pool = this.pool;
+    this.pool = null;
+    if (pool !== null) await pool.destroy();
+  }
+
+  /** The link's part of the client's stats, in the shared pool's shape. */
+  stats(): SharedPoolStats {
+    const s = this.pool?.stats;
+    const connected = s?.connected ?? 0;
+    const free = s?.free ?? 0;
+    return {
+      size: connected,
+      maxActive: this.o.maxActive,
+      active: connected - free,
+      retiring: 0,
+      idle: free,
+      creating: 0,
+      leases: s?.running ?? 0,
+      pending: s?.pending ?? 0,
+      created: this.dialled,
+      destroyed: 0,
+      createErrors: this.dialErrors,
+      closed: this.dead,
+    };
+  }
+
+  private doFlush(): void {
+    this.flushing = false;
+    if (this.dead || this.queue.length === 0) return;
+    if (this.pool === null) {
+      loadUndici().then(
+        (undici) => this.open(undici),
+        (error: unknown) => this.failAll(error as Error),
+      );
+      return;
+    }
+    const queue = this.queue;
+    this.queue = [];
+    for (const call of queue) void this.post([call], call.text);
+  }
+
+  /** Makes the keep-alive pool once undici has loaded, then sends what was queued. */
+  private open(undici: UndiciModule): void {
+    if (this.dead) return;
+    if (this.pool === null) {
+      const o = this.o;
+      const pool = new undici.Pool(this.url.origin, {
+        connections: o.maxActive,
+        connect: { timeout: o.dialTimeout },
+      });
+      pool.on('connect', () => {
+        this.dialled += 1;
+      });
+      pool.on('connectionError', () => {
+        this.dialErrors += 1;
+      });
+      this.pool = pool;
+    }
+    this.doFlush();
+  }
+
+  /** undici could not be loaded: nothing queued was sent. */
+  private failAll(error: Error): void {
+    const queue = this.queue;
+    this.queue = [];
+    this.host.failed(this, queue, error, false, NEVER);
+  }
+
+  /** One POST carrying `calls` (their texts joined in `body`), and what its answer settles. */
+  private async post(calls: Call[], body: string): Promise<void> {
+    const host = this.host;
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.pool!.request({
+        path: `${this.url.pathname}${this.url.search}`,
+        method: 'POST',
+        headers: this.headers,
+        body,
+      });
+    } catch (error) {
+      host.failed(this, calls, error as Error, !unsent(error), 0);
+      return;
+    }
+    const status = response.statusCode;
+    if (status < 200 || status > 299) {
+      response.body.dump().catch(() => {});
+      const retryAfter = retryAfterMs(response.headers['retry-after']);
+      const outcome = httpStatus(this.address, status, retryAfter);
+      host.failed(this, calls, outcome.error, outcome.sent, outcome.retry);
+      return;
+    }
+    let text: string;
+    try {
+      text = await readBody(response.body, this.o.maxMessageBytes);
+    } catch (error) {
+      host.failed(this, calls, error as Error, true, 0);
+      return;
+    }
+    host.clock = performance.now();
+    // 204, an empty 200 and `null` are "no answer" (what servers send for notifications).
+    if (text !== '' && text !== 'null') {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        host.unreadable(this);
+      }
+      if (value !== undefined) host.message(this, value);
+    }
+    this.unanswered(calls);
+  }
+
+  /**
+   * The POST's answer is in: its notifications are done, and a call it did not answer never
+   * will be; it fails as a batch request left out of its reply does (-32603, not retried: it
+   * may have run).
+   */
+  private unanswered(calls: Call[]): void {
+    let notes: Call[] | null = null;
+    for (const call of calls) {
+      if (call.conn !== this) continue;
+      if (call.ids === 0) {
+        if (notes === null) notes = [call];
+        else notes.push(call);
+        continue;
+      }
+      const missing: object[] = [];
+      for (let k = 0; k < call.ids; k++) {
+        const id = call.id + k;
+        if (this.pending.get(id) === call) missing.push(noAnswer(id));
+      }
+      if (missing.length > 0) this.host.message(this, call.batch === null ? missing[0] : missing);
+    }
+    if (notes !== null) this.host.written(this, notes, null);
+  }
+}
+
+/** The error response standing in for one the server's answer left out. */
+function noAnswer(id: number): object {
+  const message = "Internal error: the server's HTTP answer had no response for this request";
+  return { jsonrpc: '2.0', error: { code: -32603, message }, id };
+}
+
+function noop(): void {}
+
+/**
+ * The client's link to an `http(s)://` target: one {@link HttpLink}, always available (undici's
+ * pool dials, reuses and caps the connections under it), so calls never wait for a lease.
+ */
+export function createHttpLinkSet(host: LinkHost, url: URL, o: ResolvedClientOptions): LinkSet {
+  const link = new HttpLink(host, url, o);
+  return {
+    lease: () => link,
+    unlease: noop,
+    wait: (waiter) => {
+      waiter.leased(link);
+    },
+    destroy: async () => {},
+    retireAll: noop,
+    close: () => link.close(),
+    stats: () => link.stats(),
+  };
+}
