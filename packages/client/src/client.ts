@@ -47,6 +47,7 @@ import {
   type ClientOptions,
   type ClientTarget,
   checkTarget,
+  checkTransportOptions,
   type ResolvedClientOptions,
   type ResolvedTarget,
   resolveClientOptions,
@@ -474,5 +475,7 @@ class ClientImpl implements Client, CallHost, LinkHost {
  */
 export function createClient(target: ClientTarget, options?: ClientOptions): Client {
   const resolved = checkTarget(target);
-  return new ClientImpl(resolved, resolveClientOptions(options));
+  const o = resolveClientOptions(options);
+  checkTransportOptions(resolved, o);
+  return new ClientImpl(resolved, o);
 }

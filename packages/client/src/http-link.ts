@@ -159,7 +159,39 @@ export class HttpLink implements Link {
     }
     const queue = this.queue;
     this.queue = [];
-    for (const call of queue) void this.post([call], call.text);
+    if (this.o.autoBatch > 1 && queue.length > 1) this.postBatched(queue, this.o.autoBatch);
+    else for (const call of queue) void this.post([call], call.text);
+  }
+
+  /**
+   * autoBatch: the calls and notifications of one tick go out as JSON-RPC batches of up to `max`
+   * items, one POST each; a `batch()` goes out alone, as it was made. Each response in a reply
+   * array settles its own call (matched by id, as on any link).
+   */
+  private postBatched(queue: Call[], max: number): void {
+    let group: Call[] = [];
+    for (const call of queue) {
+      if (call.batch !== null) {
+        void this.post([call], call.text);
+        continue;
+      }
+      group.push(call);
+      if (group.length === max) {
+        this.postGroup(group);
+        group = [];
+      }
+    }
+    if (group.length > 0) this.postGroup(group);
+  }
+
+  private postGroup(group: Call[]): void {
+    if (group.length === 1) {
+      void this.post(group, group[0]!.text);
+      return;
+    }
+    let body = '[';
+    for (let i = 0; i < group.length; i++) body += i === 0 ? group[i]!.text : `,${group[i]!.text}`;
+    void this.post(group, `${body}]`);
   }
 
   /** Makes the keep-alive pool once undici has loaded, then sends what was queued. */

@@ -90,6 +90,13 @@ export interface ClientOptions {
    * @default 30000
    */
   closeTimeout?: number;
+  /**
+   * HTTP targets only: calls and notifications made in the same tick go out together as one
+   * JSON-RPC batch POST of up to this many items (each caller still gets its own result or
+   * error; a `batch()` still goes out as it is). 0 disables: one POST per call.
+   * @default 0
+   */
+  autoBatch?: number;
 }
 
 /** The resolved options, every field set. */
@@ -106,6 +113,7 @@ export interface ResolvedClientOptions {
   readonly framing: Framing;
   readonly maxMessageBytes: number;
   readonly closeTimeout: number;
+  readonly autoBatch: number;
 }
 
 /** The client's defaults, one frozen object; the README's Options table is held to it by a test. */
@@ -122,6 +130,7 @@ export const DEFAULTS: ResolvedClientOptions = Object.freeze({
   framing: 'ndjson',
   maxMessageBytes: 1_048_576,
   closeTimeout: 30_000,
+  autoBatch: 0,
 });
 
 /** The names {@link createClient} accepts as options. */
@@ -154,6 +163,7 @@ export function resolveClientOptions(given: ClientOptions | undefined): Resolved
     framing,
     maxMessageBytes: checkInteger('maxMessageBytes', pick('maxMessageBytes'), 1),
     closeTimeout: checkTime('closeTimeout', pick('closeTimeout'), true),
+    autoBatch: checkInteger('autoBatch', pick('autoBatch'), 0),
   };
   if (resolved.maxRetryDelay < resolved.retryDelay) throw retryDelayError(options, resolved);
   return Object.freeze(resolved);
@@ -201,6 +211,15 @@ const URL_TRANSPORTS: Readonly<Record<string, Transport>> = {
 };
 const TARGET_RULE =
   "target must be { host, port } or { path }, or a URL 'http(s)://host:port/path', 'ws(s)://host:port/path' or 'tcp://host:port'";
+
+/** Throws when an option is set that `target`'s transport does not use. */
+export function checkTransportOptions(target: ResolvedTarget, o: ResolvedClientOptions): void {
+  if (o.autoBatch > 0 && target.transport !== 'http') {
+    throw optionError(
+      `autoBatch applies only to http(s):// targets (a connection already sends the calls of one tick in one write), got ${o.autoBatch} for ${target.address}`,
+    );
+  }
+}
 
 /** Validates a URL target (see {@link ClientTarget}). */
 function checkUrlTarget(text: string): ResolvedTarget {

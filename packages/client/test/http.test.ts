@@ -205,3 +205,35 @@ describe('http:// targets: deadlines', () => {
     expect(client.stats().pending).toBe(0);
   });
 });
+
+describe('http:// targets: autoBatch', () => {
+  it('sends the calls and notifications of one tick as batch POSTs of up to autoBatch items', async () => {
+    const server = await jaysonServer();
+    const client = connect(`http://127.0.0.1:${server.port}/`, { autoBatch: 4 });
+    const calls = Array.from({ length: 10 }, (_, i) => client.call('add', [i, 1]));
+    const failed = rejection<RpcError>(client.call('fail', []));
+    const note = client.notify('note', []);
+    const explicit = client.batch([{ method: 'add', params: [7, 7] }]);
+    expect(await Promise.all(calls)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    expect(await failed).toMatchObject({ code: 42 });
+    await expect(note).resolves.toBeUndefined();
+    expect(await explicit).toEqual([{ ok: true, value: 14 }]);
+    // 12 calls and notifications in 3 batch POSTs (4 + 4 + 4), and the batch() in its own.
+    expect(server.posts()).toBe(4);
+    expect(server.runs.get('note')).toBe(1);
+  });
+
+  it('sends a lone call as a plain request, and off by default', async () => {
+    const server = await statusServer((_req, res, body) => {
+      const value = JSON.parse(body) as { id: number } | Array<{ id: number }>;
+      const one = (r: { id: number }) => ({ jsonrpc: '2.0', result: r.id, id: r.id });
+      res.writeHead(200).end(JSON.stringify(Array.isArray(value) ? value.map(one) : one(value)));
+    });
+    const batched = connect(`http://127.0.0.1:${server.port}/`, { autoBatch: 100 });
+    await batched.call('a');
+    await Promise.all([batched.call('a'), batched.call('b')]);
+    const plain = connect(`http://127.0.0.1:${server.port}/`);
+    await Promise.all([plain.call('a'), plain.call('b')]);
+    expect(server.bodies.map((b) => b.startsWith('['))).toEqual([false, true, false, false]);
+  });
+});

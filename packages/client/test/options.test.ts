@@ -14,6 +14,8 @@ const FOREVER = `${MS}, or Infinity to wait forever`;
 describe('option validation', () => {
   it.each([
     [{ maxIdle: -1 }, 'maxIdle must be an integer >= 0, got -1'],
+    [{ autoBatch: -1 }, 'autoBatch must be an integer >= 0, got -1'],
+    [{ autoBatch: true }, 'autoBatch must be an integer >= 0, got true'],
     [{ maxIdle: 1.5 }, 'maxIdle must be an integer >= 0, got 1.5'],
     [{ maxActive: 0 }, 'maxActive must be an integer >= 1, got 0'],
     [{ maxActive: '10' }, 'maxActive must be an integer >= 1, got "10"'],
@@ -40,6 +42,16 @@ describe('option validation', () => {
       optionErrorLike('createClient() options must be an object, got 5'),
     );
   });
+
+  it.each(['tcp://127.0.0.1:80', 'ws://127.0.0.1:80/'])(
+    'refuses autoBatch for %s (it applies only to http(s):// targets)',
+    (target) => {
+      expect(() => createClient(target, { autoBatch: 10 })).toThrow(
+        optionErrorLike('autoBatch applies only to http(s):// targets'),
+      );
+      expect(() => createClient(target, { autoBatch: 0 })).not.toThrow();
+    },
+  );
 
   it('rejects an unknown option name', () => {
     expect(() => make({ maxIdel: 1 })).toThrow(
