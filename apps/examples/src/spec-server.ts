@@ -1,18 +1,22 @@
 // The spec server: every method of the JSON-RPC 2.0 specification's examples, the Go rerpc
-// ArithService, and a few probes, over TCP. A fixed contract for outside checks:
+// ArithService, and a few probes, over TCP or HTTP + WebSocket, with or without TLS. A fixed
+// contract for outside checks:
 //
 //   node dist/spec-server.js [--host 127.0.0.1] [--port 0] [--framing ndjson|content-length]
-//                            [--max-message-bytes N]
+//                            [--max-message-bytes N] [--transport tcp|http] [--tls KEY,CERT]
 //
-// prints exactly one line, `listening tcp://HOST:PORT`, once ready; serves until SIGTERM or
-// SIGINT, then closes gracefully (calls in flight are answered) and exits 0.
+// prints exactly one line once ready: `listening tcp://HOST:PORT` (TCP), `listening tls://HOST:PORT`
+// (TCP over TLS), `listening http://HOST:PORT` (HTTP POST and WebSocket on one port, path `/`) or
+// `listening https://HOST:PORT` (HTTPS and WSS); serves until SIGTERM or SIGINT, then closes
+// gracefully (calls in flight are answered) and exits 0.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createServer } from '@rerpc/server';
 import { registerSpecMethods } from './lib/spec-methods.js';
 
 function usage(problem: string): never {
   process.stderr.write(
-    `spec-server: ${problem}\nusage: node dist/spec-server.js [--host 127.0.0.1] [--port 0] [--framing ndjson|content-length] [--max-message-bytes N]\n`,
+    `spec-server: ${problem}\nusage: node dist/spec-server.js [--host 127.0.0.1] [--port 0] [--framing ndjson|content-length] [--max-message-bytes N] [--transport tcp|http] [--tls KEY,CERT]\n`,
   );
   process.exit(2);
 }
@@ -34,6 +38,8 @@ try {
       port: { type: 'string' },
       framing: { type: 'string' },
       'max-message-bytes': { type: 'string' },
+      transport: { type: 'string' },
+      tls: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -50,6 +56,22 @@ if (framing !== 'ndjson' && framing !== 'content-length') {
   usage(`--framing must be ndjson or content-length, got ${JSON.stringify(framing)}`);
 }
 const maxMessageBytes = integer('max-message-bytes', values['max-message-bytes'], 1_048_576, 1);
+const transport = values['transport'] ?? 'tcp';
+if (transport !== 'tcp' && transport !== 'http') {
+  usage(`--transport must be tcp or http, got ${JSON.stringify(transport)}`);
+}
+const tlsFiles = values['tls']?.split(',');
+if (tlsFiles !== undefined && (tlsFiles.length !== 2 || tlsFiles.some((f) => f.length === 0))) {
+  usage(`--tls must be KEY,CERT (two PEM file paths), got ${JSON.stringify(values['tls'])}`);
+}
+let tls: { key: Buffer; cert: Buffer } | undefined;
+if (tlsFiles !== undefined) {
+  try {
+    tls = { key: readFileSync(tlsFiles[0]!), cert: readFileSync(tlsFiles[1]!) };
+  } catch (error) {
+    usage(`--tls: ${(error as Error).message}`);
+  }
+}
 
 const server = createServer({ framing, maxMessageBytes });
 registerSpecMethods(server);
@@ -70,10 +92,11 @@ process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
 
 try {
-  const address = await server.listen({ host, port });
+  const address = await server.listen({ host, port, transport, ...(tls && { tls }) });
   if (!('port' in address)) throw new Error('expected a TCP address');
   const shown = address.host.includes(':') ? `[${address.host}]` : address.host;
-  process.stdout.write(`listening tcp://${shown}:${address.port}\n`);
+  const scheme = transport === 'http' ? (tls ? 'https' : 'http') : tls ? 'tls' : 'tcp';
+  process.stdout.write(`listening ${scheme}://${shown}:${address.port}\n`);
 } catch (error) {
   process.stderr.write(`spec-server: ${(error as Error).message}\n`);
   process.exit(1);

@@ -1,42 +1,9 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
-
-const script = fileURLToPath(new URL('../dist/spec-server.js', import.meta.url));
-
-interface Running {
-  child: ChildProcess;
-  port: number;
-  /** Everything the process printed on stdout so far. */
-  stdout(): string;
-  exited: Promise<number | null>;
-}
-
-/** Starts `node dist/spec-server.js ...args` and waits for its `listening` line. */
-async function start(...args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  onTestFinished(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => {
-    err += d;
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const match = /^listening tcp:\/\/127\.0\.0\.1:(\d+)\n/.exec(out);
-      if (match !== null) resolve(Number(match[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${code} before listening: ${err}`)));
-  });
-  return { child, port, stdout: () => out, exited };
-}
+import { script, start } from './spec-process.js';
 
 /** A raw NDJSON (or Content-Length) connection: `call` writes one text and reads one frame. */
 async function dial(port: number, framing: 'ndjson' | 'content-length' = 'ndjson') {
@@ -191,7 +158,14 @@ describe('spec-server', () => {
   });
 
   it('exits 2 with a usage line for an unknown option or a bad value', async () => {
-    for (const args of [['--bogus'], ['--port', 'x'], ['--framing', 'xml']]) {
+    for (const args of [
+      ['--bogus'],
+      ['--port', 'x'],
+      ['--framing', 'xml'],
+      ['--transport', 'udp'],
+      ['--tls', 'key.pem'],
+      ['--tls', '/nonexistent/key.pem,/nonexistent/cert.pem'],
+    ]) {
       const child = spawn(process.execPath, [script, ...args], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });

@@ -1,0 +1,46 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { onTestFinished } from 'vitest';
+
+export const script = fileURLToPath(new URL('../dist/spec-server.js', import.meta.url));
+
+/** The test certificate (self-signed, localhost and 127.0.0.1) of @rerpc/server's tests. */
+export const tlsKey = fileURLToPath(
+  new URL('../../../packages/server/test/fixtures/tls/key.pem', import.meta.url),
+);
+export const tlsCert = fileURLToPath(
+  new URL('../../../packages/server/test/fixtures/tls/cert.pem', import.meta.url),
+);
+
+export interface Running {
+  child: ChildProcess;
+  /** The scheme of the `listening` line: tcp, tls, http or https. */
+  scheme: string;
+  port: number;
+  /** Everything the process printed on stdout so far. */
+  stdout(): string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `node dist/spec-server.js ...args` and waits for its `listening` line. */
+export async function start(...args: string[]): Promise<Running> {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => {
+    err += d;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const [scheme, port] = await new Promise<[string, number]>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const match = /^listening (tcp|tls|http|https):\/\/127\.0\.0\.1:(\d+)\n/.exec(out);
+      if (match !== null) resolve([match[1]!, Number(match[2])]);
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before listening: ${err}`)));
+  });
+  return { child, scheme, port, stdout: () => out, exited };
+}
