@@ -110,6 +110,21 @@ describe('report', () => {
     expect(md).not.toContain('Warning');
   });
 
+  it('shows – across the row of a contender that cannot do the scenario, with its reason', () => {
+    const batch = scenario(
+      'ws-batch10',
+      [row('raw', [1000]), { ...emptyRow('jayson', 'unsupported', 'no batch call') }],
+      1,
+    );
+    const md = toMarkdown(result({ scenarios: [batch] }));
+    expect(md).toContain('| jayson | – | – | – | – | – | – |');
+    expect(recompute(result({ scenarios: [batch] })).scenarios[0]!.notes).toEqual([
+      'jayson: –, no batch call',
+    ]);
+    expect(md).toContain("`raw` is that transport's ceiling");
+    expect(toMarkdown(result())).not.toContain("transport's ceiling");
+  });
+
   it('puts a busy-machine warning at the top of the report', () => {
     const md = toMarkdown(result({ warnings: ['the machine was busy'] }));
     expect(md).toMatch(
@@ -157,6 +172,19 @@ describe('chart', () => {
     expect(group).not.toContain('fill="#ff0000"');
     expect(group).toContain('unreliable: raw runs 2.0× apart');
     expect(svg).toContain('more than 1.5× its slowest');
+  });
+
+  it('gives each group one bar slot per contender in its scenario, so a transport’s group holds only its own', () => {
+    const narrow = scenario('ws-c100', [row('raw', [1000]), row('jayson', [500])], 1);
+    const svg = toSvg(result({ scenarios: [result().scenarios[0]!, narrow] }));
+    const labelX = (id: string) =>
+      Number(svg.match(new RegExp(`<text x="([\\d.]+)"[^>]*>${id}</text>`))![1]);
+    // c100 has three 18 px slots 4 px apart (62 px, centre at 68 + 31), ws-c100 two (40 px)
+    // after a 34 px gap.
+    expect(labelX('c100')).toBe(68 + 31);
+    expect(labelX('ws-c100')).toBe(68 + 62 + 34 + 20);
+    const from = svg.indexOf('data-scenario="ws-c100"');
+    expect(svg.slice(from, svg.indexOf('</g>', from)).match(/<rect /g)).toHaveLength(2);
   });
 
   it('shows the busy-machine warning under the title', () => {

@@ -12,7 +12,7 @@ import { maxOverMin, median, spread } from '../src/e2e/stats.js';
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const distDir = join(benchDir, 'dist');
-const raw = contenders.find((c) => c.name === 'raw')!;
+const raw = contenders.find((c) => c.name === 'raw' && c.transport === 'tcp')!;
 
 function spec(overrides: Partial<LoadSpec>): LoadSpec {
   return {
@@ -20,6 +20,7 @@ function spec(overrides: Partial<LoadSpec>): LoadSpec {
     method: 'ArithService.Add',
     inflight: 8,
     burstCalls: 0,
+    batch: 1,
     // Bounded by the call count; the duration is only a backstop.
     durationMs: 20_000,
     maxCalls: 400,
@@ -87,6 +88,39 @@ describe('raw contender, server and client in their own processes', () => {
     expect(liveCount()).toBe(0);
   });
 });
+
+describe.each(['http', 'ws'] as const)(
+  'raw contender over %s, in its own processes',
+  (transport) => {
+    const contender = contenders.find((c) => c.name === 'raw' && c.transport === transport)!;
+
+    async function pair(connections: Connections): Promise<Pair> {
+      const started = await startPair(distDir, contender);
+      onTestFinished(() => stopPair(started));
+      await openPair(started, connections, 8);
+      return started;
+    }
+
+    it('answers every call correctly, 8 in flight on 2 connections', async () => {
+      const result = await runOnce(await pair(2), spec({ maxCalls: 200, latency: true }));
+      expect({ ok: result.ok, wrong: result.wrong, failed: result.failed }).toEqual({
+        ok: 200,
+        wrong: 0,
+        failed: 0,
+      });
+      expect(result.connections).toBe(2);
+    });
+
+    it('answers batches of 10, every call in them checked', async () => {
+      const result = await runOnce(await pair(1), spec({ batch: 10, inflight: 30, maxCalls: 300 }));
+      expect({ ok: result.ok, wrong: result.wrong, failed: result.failed }).toEqual({
+        ok: 300,
+        wrong: 0,
+        failed: 0,
+      });
+    });
+  },
+);
 
 describe('result checks', () => {
   it('accepts only the right sum and the right echo', () => {

@@ -2,9 +2,17 @@ import { build } from 'hdr-histogram-js';
 import { addParams, echoParams, isAddResult, isEchoResult } from './methods.js';
 import { errorMessage, type LoadSpec, type RunResult } from './protocol.js';
 
+/** One call's outcome in a batch: its result, or why it failed. */
+export type Outcome = { ok: true; value: unknown } | { ok: false; error: string };
+
 /** What a contender's client must offer: one call, and closing everything it opened. */
 export interface Caller {
   call(method: string, params: unknown): Promise<unknown>;
+  /**
+   * One JSON-RPC batch of calls to `method`, one per params; resolves with their outcomes in the
+   * same order. Absent where the client cannot send batches.
+   */
+  batch?(method: string, params: unknown[]): Promise<Outcome[]>;
   close(): Promise<void>;
   /** Connections open now, where the client can tell (a pool decides for itself). */
   connections?(): number;
@@ -78,8 +86,37 @@ async function closedLoop(caller: Caller, spec: LoadSpec, phase: Phase) {
       }
     }
   };
+  // Batches: each worker keeps one batch of `spec.batch` calls in flight, every call checked.
+  const batchWorker = async () => {
+    const n = spec.batch;
+    const send = caller.batch!.bind(caller);
+    while (going()) {
+      const i = issued;
+      issued += n;
+      const list = Array.from({ length: n }, (_, k) => params(i + k));
+      const t0 = histogram === null ? 0 : performance.now();
+      try {
+        const outcomes = await send(spec.method, list);
+        if (histogram !== null) histogram.recordValue(Math.round((performance.now() - t0) * 1e6));
+        for (let k = 0; k < n; k++) {
+          const outcome = outcomes[k];
+          if (outcome === undefined || !outcome.ok) {
+            tally.failed++;
+            tally.firstError ??= outcome === undefined ? 'no answer in the batch' : outcome.error;
+          } else if (check(i + k, outcome.value)) tally.ok++;
+          else tally.wrong++;
+        }
+      } catch (err) {
+        tally.failed += n;
+        tally.firstError ??= errorMessage(err);
+      }
+    }
+  };
   const deadline = sleep(hardEnd - start + spec.drainMs);
-  const workers = Array.from({ length: spec.inflight }, worker);
+  const workers =
+    spec.batch > 1
+      ? Array.from({ length: Math.ceil(spec.inflight / spec.batch) }, batchWorker)
+      : Array.from({ length: spec.inflight }, worker);
   await Promise.race([Promise.all(workers), deadline.promise]);
   deadline.cancel();
   stopped = true;
@@ -172,6 +209,13 @@ export async function runLoad(caller: Caller, spec: LoadSpec): Promise<RunResult
 }
 
 async function warmAndMeasure(caller: Caller, spec: LoadSpec): Promise<RunResult> {
+  if (spec.batch > 1 && (spec.kind === 'burst' || caller.batch === undefined)) {
+    throw new Error(
+      spec.kind === 'burst'
+        ? 'batches are for closed-loop runs'
+        : 'this client cannot send batches',
+    );
+  }
   if (spec.kind === 'burst') {
     if (spec.warmupMs > 0) await burst(caller, spec, Math.ceil(spec.burstCalls / 10));
     return burst(caller, spec, spec.burstCalls);

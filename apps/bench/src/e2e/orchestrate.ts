@@ -1,6 +1,14 @@
 import { join } from 'node:path';
 import { Child } from './children.js';
-import { CEILING, type Contender, contenders, OURS } from './contenders.js';
+import {
+  CEILING,
+  type Contender,
+  contenders,
+  type Entry,
+  legend,
+  lineup,
+  OURS,
+} from './contenders.js';
 import { machineWarnings } from './output.js';
 import {
   type Connections,
@@ -12,7 +20,7 @@ import {
   type ToClient,
   type ToServer,
 } from './protocol.js';
-import { type Scenario, scenarios } from './scenarios.js';
+import { type Scenario, selectScenarios, type Transport } from './scenarios.js';
 import type { Settings } from './settings.js';
 import { CEILING_UNSTEADY, maxOverMin, median, spread, WIDE_SPREAD } from './stats.js';
 
@@ -97,6 +105,7 @@ export function loadSpec(scenario: Scenario, settings: Settings, first: boolean)
     method: scenario.method,
     inflight: scenario.inflight,
     burstCalls: scenario.burstCalls,
+    batch: scenario.batch,
     durationMs: burst ? 0 : settings.durationMs,
     maxCalls: settings.maxCalls,
     warmupMs,
@@ -109,8 +118,11 @@ export function loadSpec(scenario: Scenario, settings: Settings, first: boolean)
 
 export interface Row {
   contender: string;
-  /** ok: measured; skipped: never started; failed: stopped part-way (`runs` holds what finished). */
-  status: 'ok' | 'skipped' | 'failed';
+  /**
+   * ok: measured; skipped: never started; failed: stopped part-way (`runs` holds what finished);
+   * unsupported: the contender cannot do the scenario (a client without batches), shown as `–`.
+   */
+  status: 'ok' | 'skipped' | 'failed' | 'unsupported';
   reason: string | null;
   runs: RunResult[];
   /** Median over runs of correct calls per second. */
@@ -258,7 +270,9 @@ function notesFor(rows: Row[], ceilingRange: number | null): string[] {
   for (const row of rows) {
     // A server that never started is reported once, under the tables, not in every scenario.
     const neverStarted = row.status === 'skipped' && row.reason?.startsWith('server did not start');
-    if (row.status !== 'ok' && row.reason !== null && !neverStarted) {
+    if (row.status === 'unsupported') {
+      notes.push(`${row.contender}: –, ${row.reason ?? 'cannot run this scenario'}`);
+    } else if (row.status !== 'ok' && row.reason !== null && !neverStarted) {
       notes.push(`${row.contender}: ${row.status}, ${row.reason}`);
     }
     if (row.spread !== null && row.spread > WIDE_SPREAD) {
@@ -276,6 +290,11 @@ function notesFor(rows: Row[], ceilingRange: number | null): string[] {
     );
   }
   return notes;
+}
+
+/** A contender on one transport: its processes are its own, apart from its other transports'. */
+function pairKey(c: Contender): string {
+  return `${c.transport}:${c.name}`;
 }
 
 /**
@@ -297,7 +316,8 @@ class Pairs {
   async ready(contender: Contender, scenario: Scenario): Promise<Pair | string> {
     const down = this.serverDown.get(contender.server);
     if (down !== undefined) return down;
-    let pair = this.pairs.get(contender.name);
+    const key = pairKey(contender);
+    let pair = this.pairs.get(key);
     if (pair === undefined || !pair.server.alive || !pair.client.alive) {
       if (pair !== undefined) await stopPair(pair);
       try {
@@ -308,7 +328,7 @@ class Pairs {
         this.say(contender, `skipping ${contender.name}: its ${reason}`);
         return reason;
       }
-      this.pairs.set(contender.name, pair);
+      this.pairs.set(key, pair);
     }
     try {
       await openPair(pair, scenario.connections, scenario.inflight || scenario.burstCalls);
@@ -322,7 +342,7 @@ class Pairs {
 
   /** Stops one pair (after a failed run); the next scenario starts it again. */
   async drop(pair: Pair): Promise<void> {
-    this.pairs.delete(pair.contender.name);
+    this.pairs.delete(pairKey(pair.contender));
     await stopPair(pair);
   }
 
@@ -333,7 +353,7 @@ class Pairs {
   }
 
   private say(contender: Contender, line: string): void {
-    const key = `${contender.name}\0${line}`;
+    const key = `${pairKey(contender)}\0${line}`;
     if (this.reported.has(key)) return;
     this.reported.add(key);
     this.progress(`  ${line}`);
@@ -343,7 +363,7 @@ class Pairs {
 /** Runs one scenario for the given contenders, their runs interleaved. */
 async function runScenario(
   scenario: Scenario,
-  chosen: readonly Contender[],
+  entries: readonly Entry[],
   settings: Settings,
   pairs: Pairs,
   progress: Progress,
@@ -352,11 +372,15 @@ async function runScenario(
   const rows = new Map<string, Row>();
   const active: Pair[] = [];
   // Prepared together: process start-up is mostly waiting, and this keeps the bench short.
-  const prepared = await Promise.all(chosen.map((c) => pairs.ready(c, scenario)));
-  chosen.forEach((contender, i) => {
+  const prepared = await Promise.all(
+    entries.map((e) => (e.cannot === null ? pairs.ready(e.contender, scenario) : null)),
+  );
+  entries.forEach(({ contender, cannot }, i) => {
     const pair = prepared[i]!;
-    if (typeof pair === 'string') {
-      rows.set(contender.name, emptyRow(contender.name, 'skipped', pair));
+    if (cannot !== null) {
+      rows.set(contender.name, emptyRow(contender.name, 'unsupported', cannot));
+    } else if (pair === null || typeof pair === 'string') {
+      rows.set(contender.name, emptyRow(contender.name, 'skipped', pair ?? 'not started'));
     } else {
       rows.set(contender.name, emptyRow(contender.name, 'ok', null));
       active.push(pair);
@@ -397,7 +421,7 @@ async function runScenario(
   return scenarioResult(
     scenario.id,
     scenario.what,
-    chosen.map((c) => rows.get(c.name)!),
+    entries.map((e) => rows.get(e.contender.name)!),
   );
 }
 
@@ -434,9 +458,10 @@ export async function runBench(
   progress: Progress,
 ): Promise<BenchResult> {
   const started = performance.now();
-  const chosen = contenders.filter((c) => settings.only === null || settings.only.includes(c.name));
-  const chosenScenarios = scenarios.filter(
-    (s) => settings.scenarios === null || settings.scenarios.includes(s.id),
+  const chosenScenarios = selectScenarios(settings.scenarios);
+  const used = new Set<Transport>(chosenScenarios.map((s) => s.transport));
+  const chosen = contenders.filter(
+    (c) => used.has(c.transport) && (settings.only === null || settings.only.includes(c.name)),
   );
   for (const name of settings.only ?? []) {
     if (!contenders.some((c) => c.name === name)) {
@@ -445,23 +470,26 @@ export async function runBench(
       );
     }
   }
-  for (const id of settings.scenarios ?? []) {
-    if (!scenarios.some((s) => s.id === id)) {
-      throw new Error(`unknown scenario ${id}; known: ${scenarios.map((s) => s.id).join(', ')}`);
-    }
-  }
   const pairs = new Pairs(distDir, progress);
   const results: ScenarioResult[] = [];
   try {
+    let transport: Transport | null = null;
     for (const scenario of chosenScenarios) {
-      results.push(await runScenario(scenario, chosen, settings, pairs, progress));
+      // One transport's processes at a time: the previous transport's pairs are done.
+      if (transport !== null && scenario.transport !== transport) await pairs.stopAll();
+      transport = scenario.transport;
+      const entries = lineup(scenario, chosen);
+      results.push(await runScenario(scenario, entries, settings, pairs, progress));
     }
   } finally {
     await pairs.stopAll();
   }
   const skipped = chosen
     .filter((c) => pairs.serverDown.has(c.server))
-    .map((c) => ({ contender: c.name, reason: pairs.serverDown.get(c.server)! }));
+    .map((c) => ({
+      contender: c.transport === 'tcp' ? c.name : `${c.name} (${c.transport})`,
+      reason: pairs.serverDown.get(c.server)!,
+    }));
   return {
     mode: settings.quick ? 'quick' : 'full',
     machine,
@@ -475,7 +503,7 @@ export async function runBench(
       warmupMs: settings.warmupMs,
     },
     echoBytes,
-    contenders: chosen.map((c) => ({ name: c.name, note: c.note, color: c.color })),
+    contenders: legend(chosen),
     scenarios: results,
     skipped,
     warnings: machineWarnings(machine),

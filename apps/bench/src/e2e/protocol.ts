@@ -16,8 +16,11 @@ export interface LoadSpec {
   /** 'closed': `inflight` workers each keep one call outstanding; 'burst': `burstCalls` issued at once. */
   kind: 'closed' | 'burst';
   method: MethodName;
+  /** Calls in flight (closed loop): `inflight / batch` requests of `batch` calls each. */
   inflight: number;
   burstCalls: number;
+  /** Calls per request: 1 for single calls, above 1 for JSON-RPC batches (closed loop only). */
+  batch: number;
   /** Closed loop: stop issuing after this long (ms), or after `maxCalls`, whichever comes first. */
   durationMs: number;
   maxCalls: number;

@@ -1,4 +1,5 @@
 import type { BenchResult, Row, ScenarioResult } from './orchestrate.js';
+import { scenarios } from './scenarios.js';
 import { WIDE_SPREAD } from './stats.js';
 
 const DASH = '–';
@@ -40,6 +41,10 @@ function table(s: ScenarioResult): string[] {
   for (const row of s.rows) {
     if (row.status === 'skipped') {
       lines.push(`| ${row.contender} | skipped |${' |'.repeat(head.length - 2)}`);
+      continue;
+    }
+    if (row.status === 'unsupported') {
+      lines.push(`| ${row.contender} |${` ${DASH} |`.repeat(head.length - 1)}`);
       continue;
     }
     const cells = [
@@ -86,6 +91,14 @@ export function toMarkdown(r: BenchResult): string {
       '(1.00× = as fast as the raw `net` ceiling); `vs rerpc` = calls/s ÷ rerpc calls/s (above 1 = faster ' +
       'than rerpc); spread = (max − min) ÷ median between runs, **bold** above 10%.',
   ];
+  if (r.scenarios.some((s) => scenarios.find((x) => x.id === s.id)?.transport !== 'tcp')) {
+    out.push(
+      '',
+      "Over HTTP and WebSocket (`http-*`, `ws-*`), `raw` is that transport's ceiling: a `node:http` server with an undici " +
+        'keep-alive client, and a `ws` server and client, each doing JSON.parse + JSON.stringify per body or message; ' +
+        '`vs raw` divides by it, and `–` marks a scenario the contender cannot do (see its note).',
+    );
+  }
   for (const s of r.scenarios) {
     out.push('', `#### ${s.id}: ${s.what}`, '', ...table(s));
     if (s.notes.length > 0) {

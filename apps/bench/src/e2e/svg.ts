@@ -1,5 +1,6 @@
 import { CEILING } from './contenders.js';
 import type { BenchResult, ScenarioResult } from './orchestrate.js';
+import { scenarios } from './scenarios.js';
 import { CEILING_UNSTEADY } from './stats.js';
 
 // A grouped bar chart, written by hand: one group per scenario, one bar per contender, every
@@ -40,11 +41,26 @@ function whisker(
   return { lo: row.minCallsPerSec / ceiling, hi: row.maxCallsPerSec / ceiling };
 }
 
+/** The contenders with a row in the scenario, in legend order: one bar slot each. */
+function barNames(r: BenchResult, s: ScenarioResult): string[] {
+  return r.contenders.map((c) => c.name).filter((name) => s.rows.some((x) => x.contender === name));
+}
+
+function groupWidth(names: readonly string[]): number {
+  return Math.max(names.length, 1) * (BAR + BAR_GAP) - BAR_GAP;
+}
+
 export function toSvg(r: BenchResult): string {
-  const names = r.contenders.map((c) => c.name);
-  const groupW = names.length * (BAR + BAR_GAP) - BAR_GAP;
-  const width = Math.max(LEFT + r.scenarios.length * (groupW + GROUP_GAP) + 16, 640);
-  const legendRows = Math.ceil(names.length / 3);
+  // Each group is as wide as its own bars: a transport's scenarios hold only its contenders.
+  const groups = r.scenarios.map((s) => barNames(r, s));
+  const groupX: number[] = [];
+  let x0 = LEFT + 12;
+  for (const names of groups) {
+    groupX.push(x0);
+    x0 += groupWidth(names) + GROUP_GAP;
+  }
+  const width = Math.max(x0 + 4, 640);
+  const legendRows = Math.ceil(r.contenders.length / 3);
   const footnotes: string[] = [];
   if (r.scenarios.some(unsteady)) {
     footnotes.push(
@@ -52,6 +68,11 @@ export function toSvg(r: BenchResult): string {
     );
   }
   footnotes.push("Whiskers: each contender's slowest to fastest run, relative to raw's median.");
+  if (r.scenarios.some((s) => scenarios.find((x) => x.id === s.id)?.transport !== 'tcp')) {
+    footnotes.push(
+      `http-* and ws-* groups: relative to ${CEILING} over the same transport (node:http + undici; ws); a – bar: the contender cannot do that scenario.`,
+    );
+  }
   const top0 = TOP + (r.warnings.length > 0 ? 14 : 0);
   const height = top0 + PLOT_H + 44 + legendRows * 20 + 12 + footnotes.length * 16;
   const values = r.scenarios.flatMap((s) =>
@@ -85,7 +106,9 @@ export function toSvg(r: BenchResult): string {
     );
   }
   r.scenarios.forEach((s, gi) => {
-    const gx = LEFT + 12 + gi * (groupW + GROUP_GAP);
+    const names = groups[gi]!;
+    const gx = groupX[gi]!;
+    const groupW = groupWidth(names);
     const grey = unsteady(s);
     out.push(
       grey
@@ -100,7 +123,7 @@ export function toSvg(r: BenchResult): string {
       const v = row?.vsRaw ?? null;
       if (v === null) {
         out.push(
-          `<text transform="translate(${cx + 3},${y(0) - 4}) rotate(-90)" font-size="10" fill="#adb5bd">${row?.status === 'skipped' ? 'skipped' : 'n/a'}</text>`,
+          `<text transform="translate(${cx + 3},${y(0) - 4}) rotate(-90)" font-size="10" fill="#adb5bd">${row?.status === 'skipped' ? 'skipped' : row?.status === 'unsupported' ? '–' : 'n/a'}</text>`,
         );
         return;
       }
