@@ -9,6 +9,7 @@ import { Connection } from './connection.js';
 import type { LinkHost, QueuedLink } from './link.js';
 import type { ResolvedClientOptions } from './options.js';
 import type { ConnectionStats } from './stats.js';
+import { type ClientTlsOptions, secure } from './tls.js';
 
 /** Load penalty of a connection whose socket buffer is full: chosen only when all are. */
 const BLOCKED = 2 ** 30;
@@ -49,16 +50,23 @@ export function linkPool<T extends QueuedLink>(
   });
 }
 
-/** The pool of TCP (or Unix socket) {@link Connection}s to `target`. */
+/**
+ * The pool of TCP (or Unix socket) {@link Connection}s to `target`; with `tls` (not null), TLS
+ * is started on each socket once connected.
+ */
 export function createConnectionSet(
   host: LinkHost,
   target: { host?: string; port: number } | { path: string },
   o: ResolvedClientOptions,
+  tls: Readonly<ClientTlsOptions> | null,
+  address: string,
 ): SharedPool<Connection> {
   const connector = createTcpConnector(target, { dialTimeout: o.dialTimeout });
+  const name = 'path' in target ? 'localhost' : (target.host ?? 'localhost');
   return linkPool<Connection>(o, {
     create: async (signal) => {
-      const socket = await connector.create(signal);
+      let socket: Socket = await connector.create(signal);
+      if (tls !== null) socket = await secure(socket, name, tls, address, o.dialTimeout, signal);
       // A socket never keeps the process alive; pending calls do, through the shared timer.
       socket.unref();
       return new Connection(host, socket, o.framing, o.maxMessageBytes);

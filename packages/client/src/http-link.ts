@@ -201,7 +201,7 @@ export class HttpLink implements Link {
       const o = this.o;
       const pool = new undici.Pool(this.url.origin, {
         connections: o.maxActive,
-        connect: { timeout: o.dialTimeout },
+        connect: { ...o.tls, timeout: o.dialTimeout },
       });
       pool.on('connect', () => {
         this.dialled += 1;

@@ -15,3 +15,4 @@ export type { ClientOptions, ClientTarget } from './options.js';
 export { DEFAULTS } from './options.js';
 export type { CallOptions, ProxyMethod, ServiceMethodNames, ServiceProxy } from './proxy.js';
 export type { ClientStats } from './stats.js';
+export type { ClientTlsOptions } from './tls.js';

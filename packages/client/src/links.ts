@@ -12,5 +12,6 @@ export function createLinkSet(
 ): LinkSet {
   if (target.transport === 'http') return createHttpLinkSet(host, target.url!, o);
   if (target.transport === 'ws') return createWsLinkSet(host, target.url!, o);
-  return createConnectionSet(host, target.tcp!, o);
+  const tls = target.secure || o.tls !== null ? (o.tls ?? {}) : null;
+  return createConnectionSet(host, target.tcp!, o, tls, target.address);
 }

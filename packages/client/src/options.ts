@@ -7,6 +7,7 @@ import {
   optionError,
   rejectUnknownOptions,
 } from '@rerpc/internal';
+import { type ClientTlsOptions, checkTls } from './tls.js';
 
 /**
  * Where to connect: a TCP host and port, a Unix socket / Windows named pipe path, or a URL:
@@ -97,6 +98,14 @@ export interface ClientOptions {
    * @default 0
    */
   autoBatch?: number;
+  /**
+   * TLS options (`ca`, `cert`, `key`, `rejectUnauthorized`, `servername`…, as `tls.connect()`
+   * takes them) for `https://`, `wss://` and `tls://` targets; given with a `{ host, port }` or
+   * `{ path }` target, it turns TLS on there too. null: TLS (where the target asks for it) with
+   * the system's CAs.
+   * @default null
+   */
+  tls?: ClientTlsOptions | null;
 }
 
 /** The resolved options, every field set. */
@@ -114,6 +123,7 @@ export interface ResolvedClientOptions {
   readonly maxMessageBytes: number;
   readonly closeTimeout: number;
   readonly autoBatch: number;
+  readonly tls: Readonly<ClientTlsOptions> | null;
 }
 
 /** The client's defaults, one frozen object; the README's Options table is held to it by a test. */
@@ -131,6 +141,7 @@ export const DEFAULTS: ResolvedClientOptions = Object.freeze({
   maxMessageBytes: 1_048_576,
   closeTimeout: 30_000,
   autoBatch: 0,
+  tls: null,
 });
 
 /** The names {@link createClient} accepts as options. */
@@ -164,6 +175,7 @@ export function resolveClientOptions(given: ClientOptions | undefined): Resolved
     maxMessageBytes: checkInteger('maxMessageBytes', pick('maxMessageBytes'), 1),
     closeTimeout: checkTime('closeTimeout', pick('closeTimeout'), true),
     autoBatch: checkInteger('autoBatch', pick('autoBatch'), 0),
+    tls: checkTls(options.tls),
   };
   if (resolved.maxRetryDelay < resolved.retryDelay) throw retryDelayError(options, resolved);
   return Object.freeze(resolved);
@@ -200,6 +212,8 @@ export interface ResolvedTarget {
   readonly tcp: { host?: string; port: number } | { path: string } | null;
   /** `http(s)://` and `ws(s)://` targets: the URL; null otherwise. */
   readonly url: URL | null;
+  /** The URL asks for TLS (`https:`, `wss:`, `tls:`); the `tls` option turns it on for any. */
+  readonly secure: boolean;
 }
 
 const URL_TRANSPORTS: Readonly<Record<string, Transport>> = {
@@ -208,15 +222,22 @@ const URL_TRANSPORTS: Readonly<Record<string, Transport>> = {
   'ws:': 'ws',
   'wss:': 'ws',
   'tcp:': 'tcp',
+  'tls:': 'tcp',
 };
+const SECURE = new Set(['https:', 'wss:', 'tls:']);
 const TARGET_RULE =
-  "target must be { host, port } or { path }, or a URL 'http(s)://host:port/path', 'ws(s)://host:port/path' or 'tcp://host:port'";
+  "target must be { host, port } or { path }, or a URL 'http(s)://host:port/path', 'ws(s)://host:port/path' or 'tcp://host:port' / 'tls://host:port'";
 
 /** Throws when an option is set that `target`'s transport does not use. */
 export function checkTransportOptions(target: ResolvedTarget, o: ResolvedClientOptions): void {
   if (o.autoBatch > 0 && target.transport !== 'http') {
     throw optionError(
       `autoBatch applies only to http(s):// targets (a connection already sends the calls of one tick in one write), got ${o.autoBatch} for ${target.address}`,
+    );
+  }
+  if (o.tls !== null && target.url !== null && !target.secure) {
+    throw optionError(
+      `tls applies to https://, wss:// and tls:// targets, not to ${target.url.protocol}//; use ${target.url.protocol.replace(':', 's:')}// for TLS`,
     );
   }
 }
@@ -236,12 +257,16 @@ function checkUrlTarget(text: string): ResolvedTarget {
       `target must not carry credentials in the URL (they would appear in error messages); send them in the headers option instead, got ${describe(`${url.protocol}//…@${url.host}`)}`,
     );
   }
+  const secure = SECURE.has(url.protocol);
   if (transport !== 'tcp') {
-    return { transport, address: `${url.origin}${url.pathname}`, tcp: null, url };
+    return { transport, address: `${url.origin}${url.pathname}`, tcp: null, url, secure };
   }
-  if (url.port === '') throw optionError(`a tcp:// target needs a port, got ${describe(text)}`);
+  if (url.port === '') {
+    throw optionError(`a ${url.protocol}// target needs a port, got ${describe(text)}`);
+  }
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  return { transport, address: url.host, tcp: { host, port: Number(url.port) }, url: null };
+  const tcp = { host, port: Number(url.port) };
+  return { transport, address: url.host, tcp, url: null, secure };
 }
 
 /**
@@ -264,7 +289,8 @@ export function checkTarget(target: unknown): ResolvedTarget {
     if (typeof t['path'] !== 'string' || t['path'] === '') {
       throw optionError(`path must be a non-empty string, got ${describe(t['path'])}`);
     }
-    return { transport: 'tcp', address: t['path'], tcp: { path: t['path'] }, url: null };
+    const tcp = { path: t['path'] };
+    return { transport: 'tcp', address: t['path'], tcp, url: null, secure: false };
   }
   const port = checkInteger('port', t['port'], 1, 65535);
   const host = t['host'] ?? 'localhost';
@@ -272,5 +298,5 @@ export function checkTarget(target: unknown): ResolvedTarget {
     throw optionError(`host must be a non-empty string, got ${describe(host)}`);
   }
   const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-  return { transport: 'tcp', address, tcp: { host, port }, url: null };
+  return { transport: 'tcp', address, tcp: { host, port }, url: null, secure: false };
 }

@@ -98,8 +98,10 @@ async function dial(
       // ws's close handshake timer is not unref'd: keep a lost server from holding the process
       // (an option of ws 8.23 that @types/ws does not list yet).
       closeTimeout: 1_000,
+      ...o.tls,
     };
-    const ws = new WebSocket(url, options);
+    // ws hands the TLS options to tls.connect() (@types/ws types checkServerIdentity otherwise).
+    const ws = new WebSocket(url, options as WebSocket.ClientOptions);
     ws.on('error', noop); // after a failed dial, terminate() may still emit one
     let timer: NodeJS.Timeout | null = null;
     const settle = (error: Error | null): void => {

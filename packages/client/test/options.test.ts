@@ -62,10 +62,10 @@ describe('option validation', () => {
   it.each([
     [
       null,
-      "target must be { host, port } or { path }, or a URL 'http(s)://host:port/path', 'ws(s)://host:port/path' or 'tcp://host:port', got null",
+      "target must be { host, port } or { path }, or a URL 'http(s)://host:port/path', 'ws(s)://host:port/path' or 'tcp://host:port' / 'tls://host:port', got null",
     ],
-    ['127.0.0.1:80', 'or \'tcp://host:port\', got "127.0.0.1:80"'],
-    ['ftp://h/x', 'or \'tcp://host:port\', got "ftp://h/x"'],
+    ['127.0.0.1:80', '\'tls://host:port\', got "127.0.0.1:80"'],
+    ['ftp://h/x', '\'tls://host:port\', got "ftp://h/x"'],
     ['tcp://h', 'a tcp:// target needs a port, got "tcp://h"'],
     ['http://u:p@h/', 'target must not carry credentials in the URL'],
     [{ port: 0 }, 'port must be an integer between 1 and 65535, got 0'],
