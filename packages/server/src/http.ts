@@ -61,11 +61,15 @@ export class HttpExchange {
     this.headers = headers;
     this.counted = counted;
     this.limit = host.core.options.maxMessageBytes;
+    res.on('close', () => this.onClose());
+    if (req.readableEnded) {
+      this.parsedBody();
+      return;
+    }
     req.on('data', (chunk: Buffer) => this.onData(chunk));
     req.on('end', () => this.onEnd());
     // An aborted upload: 'close' on the response follows.
     req.on('error', noop);
-    res.on('close', () => this.onClose());
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > this.limit) this.refuse();
   }
@@ -105,7 +109,35 @@ export class HttpExchange {
     if (this.tooLarge) return;
     const chunks = this.chunks;
     this.chunks = [];
-    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.size);
+    this.run(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.size));
+  }
+
+  /**
+   * A framework's body parser read the body before this handler ran (e.g. `express.json()`):
+   * use what it left in `req.body` (bytes, text, or parsed JSON, written out again), or say why
+   * nothing can be answered.
+   */
+  private parsedBody(): void {
+    const body = (this.req as { body?: unknown }).body;
+    let text: string | Uint8Array;
+    if (typeof body === 'string' || body instanceof Uint8Array) text = body;
+    else if (body !== undefined) text = JSON.stringify(body);
+    else {
+      this.answered = true;
+      respond(
+        this.res,
+        500,
+        'the request body was read before the JSON-RPC handler ran and not kept; mount httpHandler() before any body parser\n',
+        this.headers,
+      );
+      return;
+    }
+    this.size = typeof text === 'string' ? Buffer.byteLength(text) : text.length;
+    if (this.size > this.limit) this.refuse();
+    else this.run(text);
+  }
+
+  private run(body: string | Uint8Array): void {
     this.controller = new AbortController();
     this.host.core
       .handle(body, {

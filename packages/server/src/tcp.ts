@@ -9,6 +9,7 @@ import {
 } from '@rerpc/codec';
 import type { Core } from './core.js';
 import { DisconnectedError } from './errors.js';
+import { ReadGate } from './read-gate.js';
 import type { Channel, ChannelTransport } from './transport.js';
 import { messageTooLarge, parseError, undecodable } from './wire.js';
 
@@ -69,9 +70,7 @@ export class Connection implements ChannelTransport, DecoderHandlers {
   private stall: NodeJS.Timeout | null = null;
   /** Bytes the socket had passed on (written minus buffered) when `stall` was armed. */
   private stallMark = 0;
-  private corePaused = false;
-  private writePaused = false;
-  private readingPaused = false;
+  private readonly gate: ReadGate;
   private linger: NodeJS.Timeout | null = null;
   private readonly flushBound = (): void => this.flush();
   private readonly graceBound = (): void => this.onGrace();
@@ -89,10 +88,11 @@ export class Connection implements ChannelTransport, DecoderHandlers {
       maxMessageBytes: options.maxMessageBytes,
       maxDepth: options.maxDepth,
     });
+    this.gate = new ReadGate(socket);
     this.channel = core.openChannel(this);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd());
-    socket.on('drain', () => this.onDrain());
+    socket.on('drain', () => this.gate.setWrite(false));
     socket.on('finish', () => this.onFinish());
     socket.on('close', () => this.onClose());
     // A reset or a write after the peer left: 'close' follows and cleans up.
@@ -152,13 +152,11 @@ export class Connection implements ChannelTransport, DecoderHandlers {
   }
 
   pause(): void {
-    this.corePaused = true;
-    this.updateReading();
+    this.gate.setCore(true);
   }
 
   resume(): void {
-    this.corePaused = false;
-    this.updateReading();
+    this.gate.setCore(false);
   }
 
   /**
@@ -251,10 +249,7 @@ export class Connection implements ChannelTransport, DecoderHandlers {
         resetSocket(socket);
         return;
       }
-      if (!this.writePaused) {
-        this.writePaused = true;
-        this.updateReading();
-      }
+      this.gate.setWrite(true);
     }
     if (socket.writableLength > 0 && this.stall === null) this.armStall();
     if (this.ended && !socket.writableEnded) socket.end();
@@ -284,14 +279,6 @@ export class Connection implements ChannelTransport, DecoderHandlers {
       return;
     }
     this.armStall();
-  }
-
-  private updateReading(): void {
-    const pause = this.corePaused || this.writePaused;
-    if (pause === this.readingPaused) return;
-    this.readingPaused = pause;
-    if (pause) this.socket.pause();
-    else this.socket.resume();
   }
 
   private onData(chunk: Buffer): void {
@@ -330,12 +317,6 @@ export class Connection implements ChannelTransport, DecoderHandlers {
     );
     if (!this.ending) this.ending = true;
     this.halfClose();
-  }
-
-  private onDrain(): void {
-    if (!this.writePaused) return;
-    this.writePaused = false;
-    this.updateReading();
   }
 
   private onFinish(): void {

@@ -3,6 +3,7 @@ import type { FrameParseError, MessageDecoder, MessageHandlers } from '@rerpc/co
 import type { WebSocket } from 'ws';
 import type { Core } from './core.js';
 import { DisconnectedError } from './errors.js';
+import { ReadGate } from './read-gate.js';
 import type { Channel, ChannelTransport } from './transport.js';
 import { messageTooLarge, undecodable } from './wire.js';
 
@@ -39,9 +40,7 @@ export class WsConnection implements ChannelTransport, MessageHandlers {
   private readonly decoder: MessageDecoder;
   private readonly channel: Channel;
   private corked = false;
-  private corePaused = false;
-  private writePaused = false;
-  private readingPaused = false;
+  private readonly gate: ReadGate;
   /** A pong (or any message) came since the last ping. */
   private alive = true;
   private ending = false;
@@ -56,6 +55,7 @@ export class WsConnection implements ChannelTransport, MessageHandlers {
     this.socket = socket;
     this.decoder = decoder;
     this.remoteAddress = socket.remoteAddress ?? null;
+    this.gate = new ReadGate(ws);
     this.channel = core.openChannel(this);
     ws.on('message', (data: Buffer, isBinary: boolean) => this.onWsMessage(data, isBinary));
     ws.on('pong', () => {
@@ -64,7 +64,7 @@ export class WsConnection implements ChannelTransport, MessageHandlers {
     ws.on('close', () => this.onClose());
     // A protocol error or a reset: 'close' follows.
     ws.on('error', noop);
-    socket.on('drain', () => this.onDrain());
+    socket.on('drain', () => this.gate.setWrite(false));
   }
 
   private onWsMessage(data: Buffer, isBinary: boolean): void {
@@ -113,13 +113,11 @@ export class WsConnection implements ChannelTransport, MessageHandlers {
   }
 
   pause(): void {
-    this.corePaused = true;
-    this.updateReading();
+    this.gate.setCore(true);
   }
 
   resume(): void {
-    this.corePaused = false;
-    this.updateReading();
+    this.gate.setCore(false);
   }
 
   /**
@@ -149,7 +147,7 @@ export class WsConnection implements ChannelTransport, MessageHandlers {
    */
   ping(): void {
     if (this.ws.readyState !== 1) return;
-    if (!this.alive && !this.corePaused) {
+    if (!this.alive && !this.gate.corePaused) {
       this.ws.terminate();
       return;
     }
@@ -173,24 +171,7 @@ export class WsConnection implements ChannelTransport, MessageHandlers {
       this.ws.terminate();
       return;
     }
-    if (socket.writableNeedDrain && !this.writePaused) {
-      this.writePaused = true;
-      this.updateReading();
-    }
-  }
-
-  private onDrain(): void {
-    if (!this.writePaused) return;
-    this.writePaused = false;
-    this.updateReading();
-  }
-
-  private updateReading(): void {
-    const pause = this.corePaused || this.writePaused;
-    if (pause === this.readingPaused) return;
-    this.readingPaused = pause;
-    if (pause) this.ws.pause();
-    else this.ws.resume();
+    if (socket.writableNeedDrain) this.gate.setWrite(true);
   }
 
   private onClose(): void {

@@ -98,3 +98,22 @@ describe('mounted in express 5', () => {
     expect(await client.call(add)).toMatchObject({ result: { result: 30 } });
   });
 });
+
+describe('a body read before the handler ran', () => {
+  it('express.json() in front: the parsed body is answered; a consumed body that was not kept is 500', async () => {
+    const server = makeServer();
+    const app = express();
+    app.post('/parsed', express.json(), server.httpHandler());
+    const rpc = server.httpHandler();
+    app.post('/drained', (request, response) => {
+      request.resume();
+      request.once('end', () => rpc(request, response));
+    });
+    const port = await listenOn(createHttpServer(app));
+    const parsed = await send(port, { path: '/parsed', body: add });
+    expect(JSON.parse(parsed.body)).toMatchObject({ result: { result: 30 } });
+    const drained = await send(port, { path: '/drained', body: add });
+    expect(drained.status).toBe(500);
+    expect(drained.body).toContain('mount httpHandler() before any body parser');
+  });
+});
