@@ -1,6 +1,17 @@
-// json-rpc-2.0 1.8's batch call (`requestAdvanced` with an array), as the bench's outcomes.
-import type { JSONRPCClient, JSONRPCParams } from 'json-rpc-2.0';
+// json-rpc-2.0 1.8: its server with the bench's methods, answering one message's text, and its
+// batch call (`requestAdvanced` with an array) as the bench's outcomes.
+import { type JSONRPCClient, type JSONRPCParams, JSONRPCServer } from 'json-rpc-2.0';
 import type { Outcome } from './load.js';
+import { type AddParams, add } from './methods.js';
+
+/** One message or batch through `receiveJSON`, its answer's text (null when none). */
+export function answerWith(): (text: string) => PromiseLike<string | null> {
+  const rpc = new JSONRPCServer();
+  rpc.addMethod('ArithService.Add', (params) => add(params as unknown as AddParams));
+  rpc.addMethod('echo', (params) => params);
+  return (text) =>
+    rpc.receiveJSON(text).then((response) => (response === null ? null : JSON.stringify(response)));
+}
 
 /**
  * One batch of calls to `method` with ids `first`, `first + 1`, …; their outcomes in the order

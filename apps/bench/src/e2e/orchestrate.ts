@@ -479,6 +479,8 @@ export async function runBench(
       if (transport !== null && scenario.transport !== transport) await pairs.stopAll();
       transport = scenario.transport;
       const entries = lineup(scenario, chosen);
+      // `--only=` may leave a transport without contenders: no empty table for its scenarios.
+      if (entries.length === 0) continue;
       results.push(await runScenario(scenario, entries, settings, pairs, progress));
     }
   } finally {

@@ -1,6 +1,7 @@
 // HTTP and WebSocket plumbing shared by the contenders that have no transport of their own (raw,
 // json-rpc-2.0): a `node:http` server reading whole POST bodies, an undici keep-alive `Pool`
 // posting them, and `ws` servers and clients whose sends of one tick leave in one write.
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Pool } from 'undici';
@@ -119,17 +120,15 @@ export function serveWs(host: string, answer: AnswerBody): Promise<StartedServer
 }
 
 /** Opens one WebSocket to the target (path `/`), resolved once open. */
-export function dialWs(target: Target): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://${target.host}:${target.port}/`, {
-      maxPayload: 64 * 1024 * 1024,
-    });
-    ws.once('error', reject);
-    ws.once('open', () => {
-      ws.off('error', reject);
-      resolve(ws);
-    });
-  });
+export async function dialWs(target: Target): Promise<WebSocket> {
+  const ws = new WebSocket(`ws://${target.host}:${target.port}/`, { maxPayload: 64 * 1024 * 1024 });
+  await opened(ws);
+  return ws;
+}
+
+/** Resolves on the emitter's 'open' event, rejects on an 'error' before it. */
+export async function opened(emitter: NodeJS.EventEmitter): Promise<void> {
+  await once(emitter, 'open');
 }
 
 /** Closes a WebSocket and resolves once it is closed (or at once if it already is). */

@@ -6,18 +6,12 @@ import { clientMain, openEach } from '../client-main.js';
 import { jaysonCalls } from '../jayson.js';
 import type { Caller } from '../load.js';
 import type { Target } from '../protocol.js';
-import { closeWs } from '../web.js';
+import { closeWs, opened } from '../web.js';
 
 async function openOne(target: Target): Promise<Caller> {
   const client = jayson.Client.websocket({ url: `ws://${target.host}:${target.port}/` });
   const ws = (client as unknown as { ws: WebSocket }).ws;
-  await new Promise<void>((resolve, reject) => {
-    ws.once('error', reject);
-    ws.once('open', () => {
-      ws.off('error', reject);
-      resolve();
-    });
-  });
+  await opened(ws);
   ws.on('error', () => {});
   return { ...jaysonCalls(client), close: () => closeWs(ws) };
 }

@@ -4,20 +4,16 @@ import { Client } from 'rpc-websockets';
 import { clientMain, openEach } from '../client-main.js';
 import type { Caller } from '../load.js';
 import type { Target } from '../protocol.js';
+import { opened } from '../web.js';
 
 async function openOne(target: Target): Promise<Caller> {
   const client = new Client(`ws://${target.host}:${target.port}/`, {
     autoconnect: false,
     reconnect: false,
   });
-  await new Promise<void>((resolve, reject) => {
-    client.once('error', reject);
-    client.once('open', () => {
-      client.off('error', reject);
-      resolve();
-    });
-    client.connect();
-  });
+  const open = opened(client as unknown as NodeJS.EventEmitter);
+  client.connect();
+  await open;
   client.on('error', () => {});
   return {
     call: (method, params) => client.call(method, params as object),
