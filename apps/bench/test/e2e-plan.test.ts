@@ -60,6 +60,7 @@ describe('scenarios per transport', () => {
       'rerpc-server+raw-client',
       'jayson',
       'json-rpc-2.0',
+      'rerpc-autobatch',
     ]);
     expect(plan('ws-seq').map(([name]) => name)).toEqual([
       'raw',
@@ -107,6 +108,7 @@ describe('scenarios per transport', () => {
       'jayson',
       'vscode-jsonrpc',
       'json-rpc-2.0',
+      'rerpc-autobatch',
       'rpc-websockets',
     ]);
     for (const c of contenders) {

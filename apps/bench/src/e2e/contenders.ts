@@ -28,6 +28,7 @@ const colors = {
   'vscode-jsonrpc': '#7048e8',
   'json-rpc-2.0': '#2f9e44',
   'rpc-websockets': '#d6336c',
+  'rerpc-autobatch': '#ff922b',
 } as const;
 
 type Name = keyof typeof colors;
@@ -95,6 +96,11 @@ export const contenders: readonly Contender[] = [
     server: 'json-rpc-2.0-http',
     client: 'json-rpc-2.0-http',
     note: "json-rpc-2.0 1.8.1 over the raw contender's `node:http` server and undici `Pool` client (not `fetch`): differs from raw only by the library",
+  }),
+  entry('rerpc-autobatch', 'http', {
+    server: 'rerpc-web',
+    client: 'rerpc-http-autobatch',
+    note: "`rerpc` with the client's opt-in `autoBatch: 10`: the calls of one tick go out as batch POSTs of up to 10",
   }),
   entry('raw', 'ws', {
     server: 'raw-ws',

@@ -7,11 +7,12 @@ export async function openRerpc(
   scheme: 'http' | 'ws',
   target: Target,
   connections: Connections,
+  extra: { autoBatch?: number } = {},
 ): Promise<Caller> {
   // Loaded here so that a broken build of @rerpc/client skips this contender with a reason.
   const { createClient } = await import('@rerpc/client');
   const url = `${scheme}://${target.host}:${target.port}/`;
-  const options = connections === 'default' ? {} : { maxActive: connections };
+  const options = connections === 'default' ? { ...extra } : { maxActive: connections, ...extra };
   let client: ReturnType<typeof createClient>;
   try {
     client = createClient(url as never, options);
@@ -40,6 +41,11 @@ export async function openRerpc(
       });
     },
     close: () => client.close(),
-    connections: () => client.stats().connections.active,
+    // Open connections, busy or not (over HTTP an idle keep-alive socket counts as idle), as
+    // the raw undici pool's `connected`.
+    connections: () => {
+      const { active, idle } = client.stats().connections;
+      return active + idle;
+    },
   };
 }
