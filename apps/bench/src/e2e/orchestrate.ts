@@ -376,7 +376,7 @@ async function runScenario(
     entries.map((e) => (e.cannot === null ? pairs.ready(e.contender, scenario) : null)),
   );
   entries.forEach(({ contender, cannot }, i) => {
-    const pair = prepared[i]!;
+    const pair = prepared[i] ?? null;
     if (cannot !== null) {
       rows.set(contender.name, emptyRow(contender.name, 'unsupported', cannot));
     } else if (pair === null || typeof pair === 'string') {

@@ -1,5 +1,6 @@
 // Command line: `node dist/e2e.js [--quick] [--runs=N] [--duration=MS] [--only=raw,rerpc]
-// [--scenarios=seq,c100] [--out=DIR | --promote] [--render=FILE]`. BENCH_QUICK=1 is the same as
+// [--scenarios=seq,c100] [--out=DIR | --promote] [--render=FILE]`; --scenarios= also takes a
+// transport's name (tcp, http, ws) for all of its scenarios. BENCH_QUICK=1 is the same as
 // --quick; --readme is the old name of --promote.
 
 export interface Settings {
