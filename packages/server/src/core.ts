@@ -116,9 +116,21 @@ export class Core implements ChannelHost, ExchangeHost {
       remoteAddress = options.remoteAddress ?? null;
     }
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
+    return this.exchange(message, remoteAddress, signal).promise;
+  }
+
+  /**
+   * `handle()` for a transport of the package (HTTP): the exchange itself, which the caller
+   * abandons directly when its client goes away (no `AbortSignal` per request).
+   */
+  exchange(
+    message: string | Uint8Array,
+    remoteAddress: string | null,
+    signal: AbortSignal | null = null,
+  ): Exchange {
     const exchange = new Exchange(this, remoteAddress, signal);
     this.messages.decode(message, exchange);
-    return exchange.promise;
+    return exchange;
   }
 
   // ChannelHost: what channels ask ----------------------------------------------------------

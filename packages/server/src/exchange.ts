@@ -86,13 +86,16 @@ export class Exchange implements ChannelTransport, MessageHandlers {
 
   /** The caller's signal aborted. */
   handleEvent(): void {
+    this.abandon('The signal given to handle() aborted; stop the work', this.signal?.reason);
+  }
+
+  /**
+   * The caller gave up on the answer (an HTTP client went away): the handlers' `ctx.signal`
+   * aborts with a `DisconnectedError` saying `why`, and the promise rejects with `AbortError`.
+   */
+  abandon(why: string, reason?: unknown): void {
     if (this.settled) return;
-    const reason = this.signal?.reason;
-    this.channel.destroy(
-      new DisconnectedError('The signal given to handle() aborted; stop the work', {
-        cause: reason,
-      }),
-    );
+    this.channel.destroy(new DisconnectedError(why, { cause: reason }));
     this.fail(new AbortError(reason));
   }
 

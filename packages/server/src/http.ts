@@ -1,6 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Core } from './core.js';
 import { ServerClosedError } from './errors.js';
+import type { Exchange } from './exchange.js';
 
 /**
  * The HTTP status codes of the web transport, and what each one tells a client (the README's
@@ -45,7 +46,7 @@ export class HttpExchange {
   private chunks: Buffer[] = [];
   private size = 0;
   private tooLarge = false;
-  private controller: AbortController | null = null;
+  private exchange: Exchange | null = null;
   private answered = false;
 
   constructor(
@@ -138,16 +139,12 @@ export class HttpExchange {
   }
 
   private run(body: string | Uint8Array): void {
-    this.controller = new AbortController();
-    this.host.core
-      .handle(body, {
-        remoteAddress: this.req.socket.remoteAddress ?? null,
-        signal: this.controller.signal,
-      })
-      .then(
-        (text) => this.answer(text),
-        (error: unknown) => this.failed(error),
-      );
+    const exchange = this.host.core.exchange(body, this.req.socket.remoteAddress ?? null);
+    this.exchange = exchange;
+    exchange.promise.then(
+      (text) => this.answer(text),
+      (error: unknown) => this.failed(error),
+    );
   }
 
   private answer(text: string | null): void {
@@ -177,7 +174,11 @@ export class HttpExchange {
 
   /** The response closed: finished, or the client went away first (abort its calls). */
   private onClose(): void {
-    if (!this.answered && this.controller !== null) this.controller.abort();
+    if (!this.answered && this.exchange !== null) {
+      this.exchange.abandon(
+        'The HTTP client closed the connection before its answer; nobody will read it, so stop the work',
+      );
+    }
   }
 }
 
