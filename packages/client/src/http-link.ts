@@ -87,7 +87,8 @@ export class HttpLink implements Link {
     this.url = url;
     this.address = `${url.origin}${url.pathname}`;
     this.o = o;
-    this.headers = { 'content-type': 'application/json', accept: 'application/json' };
+    // The user's headers first: Content-Type is the client's (it sends JSON).
+    this.headers = { accept: 'application/json', ...o.headers, 'content-type': 'application/json' };
   }
 
   carry(call: Call): void {

@@ -32,7 +32,7 @@ const KNOWN: Readonly<
   403: [
     false,
     false,
-    "it refused this client and did not run the call; check the credentials in the headers option, or the server's allow-lists (CORS, Origin)",
+    "it refused this client and did not run the call; check the credentials in the headers option, or the server's allow-lists (Origin, CORS)",
   ],
   404: [
     false,

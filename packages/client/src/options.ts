@@ -106,6 +106,12 @@ export interface ClientOptions {
    * @default null
    */
   tls?: ClientTlsOptions | null;
+  /**
+   * HTTP headers sent with every POST (`http(s)://`) or WebSocket upgrade (`ws(s)://`), e.g.
+   * `{ authorization: 'Bearer …' }`; null sends none beyond the client's own. Not for TCP.
+   * @default null
+   */
+  headers?: Record<string, string> | null;
 }
 
 /** The resolved options, every field set. */
@@ -124,6 +130,7 @@ export interface ResolvedClientOptions {
   readonly closeTimeout: number;
   readonly autoBatch: number;
   readonly tls: Readonly<ClientTlsOptions> | null;
+  readonly headers: Readonly<Record<string, string>> | null;
 }
 
 /** The client's defaults, one frozen object; the README's Options table is held to it by a test. */
@@ -142,6 +149,7 @@ export const DEFAULTS: ResolvedClientOptions = Object.freeze({
   closeTimeout: 30_000,
   autoBatch: 0,
   tls: null,
+  headers: null,
 });
 
 /** The names {@link createClient} accepts as options. */
@@ -176,6 +184,7 @@ export function resolveClientOptions(given: ClientOptions | undefined): Resolved
     closeTimeout: checkTime('closeTimeout', pick('closeTimeout'), true),
     autoBatch: checkInteger('autoBatch', pick('autoBatch'), 0),
     tls: checkTls(options.tls),
+    headers: checkHeaders(options.headers),
   };
   if (resolved.maxRetryDelay < resolved.retryDelay) throw retryDelayError(options, resolved);
   return Object.freeze(resolved);
@@ -228,11 +237,32 @@ const SECURE = new Set(['https:', 'wss:', 'tls:']);
 const TARGET_RULE =
   "target must be { host, port } or { path }, or a URL 'http(s)://host:port/path', 'ws(s)://host:port/path' or 'tcp://host:port' / 'tls://host:port'";
 
+/** Validates the `headers` option: null, or an object of string values; returns a frozen copy. */
+function checkHeaders(value: unknown): Readonly<Record<string, string>> | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw optionError(`headers must be an object of strings, got ${describe(value)}`);
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, text] of Object.entries(value)) {
+    if (typeof text !== 'string') {
+      throw optionError(`headers.${name} must be a string, got ${describe(text)}`);
+    }
+    headers[name.toLowerCase()] = text;
+  }
+  return Object.freeze(headers);
+}
+
 /** Throws when an option is set that `target`'s transport does not use. */
 export function checkTransportOptions(target: ResolvedTarget, o: ResolvedClientOptions): void {
   if (o.autoBatch > 0 && target.transport !== 'http') {
     throw optionError(
       `autoBatch applies only to http(s):// targets (a connection already sends the calls of one tick in one write), got ${o.autoBatch} for ${target.address}`,
+    );
+  }
+  if (o.headers !== null && target.transport === 'tcp') {
+    throw optionError(
+      `headers applies only to http(s):// and ws(s):// targets, not to ${target.address}`,
     );
   }
   if (o.tls !== null && target.url !== null && !target.secure) {

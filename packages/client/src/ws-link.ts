@@ -99,6 +99,7 @@ async function dial(
       // (an option of ws 8.23 that @types/ws does not list yet).
       closeTimeout: 1_000,
       ...o.tls,
+      ...(o.headers === null ? null : { headers: o.headers }),
     };
     // ws hands the TLS options to tls.connect() (@types/ws types checkServerIdentity otherwise).
     const ws = new WebSocket(url, options as WebSocket.ClientOptions);

@@ -177,16 +177,24 @@ describe('http:// targets: status codes', () => {
     expect(server.bodies).toHaveLength(2);
   });
 
-  it('sends POST with Content-Type and Accept application/json to the target path', async () => {
+  it('sends POST with Content-Type and Accept application/json, and the headers option, to the target path', async () => {
     const seen: string[] = [];
+    const auth: Array<string | undefined> = [];
     const server = await statusServer((req, res, body) => {
       seen.push(`${req.method} ${req.url} ${req.headers['content-type']} ${req.headers.accept}`);
+      auth.push(req.headers.authorization);
       const { id } = JSON.parse(body) as { id: number };
       res.writeHead(200).end(JSON.stringify({ jsonrpc: '2.0', result: 1, id }));
     });
     const client = connect(`http://127.0.0.1:${server.port}/api/rpc?v=2`);
     expect(await client.call('add', [1])).toBe(1);
     expect(seen).toEqual(['POST /api/rpc?v=2 application/json application/json']);
+    const authed = connect(`http://127.0.0.1:${server.port}/`, {
+      headers: { Authorization: 'Bearer t0k3n', 'Content-Type': 'text/plain' },
+    });
+    expect(await authed.call('add', [1])).toBe(1);
+    expect(seen[1]).toBe('POST / application/json application/json');
+    expect(auth).toEqual([undefined, 'Bearer t0k3n']);
   });
 });
 

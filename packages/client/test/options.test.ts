@@ -16,6 +16,8 @@ describe('option validation', () => {
     [{ maxIdle: -1 }, 'maxIdle must be an integer >= 0, got -1'],
     [{ autoBatch: -1 }, 'autoBatch must be an integer >= 0, got -1'],
     [{ autoBatch: true }, 'autoBatch must be an integer >= 0, got true'],
+    [{ headers: 'x' }, 'headers must be an object of strings, got "x"'],
+    [{ headers: { a: 1 } }, 'headers.a must be a string, got 1'],
     [{ maxIdle: 1.5 }, 'maxIdle must be an integer >= 0, got 1.5'],
     [{ maxActive: 0 }, 'maxActive must be an integer >= 1, got 0'],
     [{ maxActive: '10' }, 'maxActive must be an integer >= 1, got "10"'],
@@ -52,6 +54,12 @@ describe('option validation', () => {
       expect(() => createClient(target, { autoBatch: 0 })).not.toThrow();
     },
   );
+
+  it('refuses headers for a TCP target', () => {
+    expect(() => createClient('tcp://127.0.0.1:80', { headers: { a: 'b' } })).toThrow(
+      optionErrorLike('headers applies only to http(s):// and ws(s):// targets'),
+    );
+  });
 
   it('rejects an unknown option name', () => {
     expect(() => make({ maxIdel: 1 })).toThrow(

@@ -15,14 +15,15 @@ function block(heading: string): string {
   return readme.slice(open + 6, close);
 }
 
+/** The text with its import lines sorted: a fixture imports the client from src/ (sorted last). */
+function sorted(text: string): string {
+  const lines = text.split('\n');
+  const imports = lines.filter((line) => line.startsWith('import ')).sort();
+  return [...imports, ...lines.filter((line) => !line.startsWith('import '))].join('\n');
+}
+
 describe('README example', () => {
   it('is the type-checked fixture, word for word', () => {
-    // The fixture imports the client from src/ (the linter then sorts that import last).
-    const sorted = (text: string) => {
-      const lines = text.split('\n');
-      const imports = lines.filter((line) => line.startsWith('import ')).sort();
-      return [...imports, ...lines.filter((line) => !line.startsWith('import '))].join('\n');
-    };
     expect(sorted(block('## Example'))).toBe(
       sorted(fixture.replace("from '../../src/index.js'", "from '@rerpc/client'")),
     );
@@ -33,6 +34,17 @@ describe('README example', () => {
     onTestFinished(() => log.mockRestore());
     await import('./fixtures/readme-example.js');
     expect(log.mock.calls).toEqual([[{ result: 30 }], [-32601, 'Method not found']]);
+  });
+
+  it('shows HTTP and WebSocket with the type-checked fixture, word for word, and it runs', async () => {
+    const web = readFileSync(new URL('./fixtures/readme-web-example.ts', import.meta.url), 'utf8');
+    expect(sorted(block('### HTTP and WebSocket targets'))).toBe(
+      sorted(web.replace("from '../../src/index.js'", "from '@rerpc/client'")),
+    );
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    onTestFinished(() => log.mockRestore());
+    await import('./fixtures/readme-web-example.js');
+    expect(log.mock.calls).toEqual([[{ result: 3 }], [{ result: 7 }]]);
   });
 
   it('says the examples are ES modules and shows CommonJS once', () => {

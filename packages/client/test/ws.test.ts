@@ -122,4 +122,13 @@ describe('ws:// targets', () => {
     expect(await call).toBe('done');
     expect(client.stats().connections.active).toBe(0);
   });
+
+  it('sends the headers option with the upgrade', async () => {
+    const server = await wsServer();
+    const client = connect(`ws://127.0.0.1:${server.port}`, {
+      headers: { Authorization: 'Bearer t0k3n' },
+    });
+    expect(await client.call('add', [1])).toBe(1);
+    expect(server.upgrades[0]).toMatchObject({ authorization: 'Bearer t0k3n' });
+  });
 });
