@@ -2,7 +2,7 @@ import type { SharedPoolStats } from '@rerpc/conn-pool';
 import type { Dispatcher, Pool } from 'undici';
 import type { Call } from './call.js';
 import { httpStatus, NEVER, retryAfterMs } from './http-status.js';
-import type { Link, LinkHost, LinkSet } from './link.js';
+import { forgetIds, type Link, type LinkHost, type LinkSet } from './link.js';
 import type { ResolvedClientOptions } from './options.js';
 import { PendingTable } from './pending.js';
 
@@ -102,9 +102,7 @@ export class HttpLink implements Link {
   }
 
   forget(call: Call): void {
-    for (let k = 0; k < call.ids; k++) {
-      if (this.pending.get(call.id + k) === call) this.pending.take(call.id + k);
-    }
+    forgetIds(this.pending, call);
   }
 
   /** Never asked: an HTTP link is not lost as a whole (each POST fails on its own). */

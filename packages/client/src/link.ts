@@ -57,6 +57,13 @@ export type LinkSet = Pick<
   'lease' | 'unlease' | 'wait' | 'destroy' | 'retireAll' | 'close' | 'stats'
 >;
 
+/** Takes the call's ids off `pending` (those still mapped to it): a late answer is then unknown. */
+export function forgetIds(pending: PendingTable, call: Call): void {
+  for (let k = 0; k < call.ids; k++) {
+    if (pending.get(call.id + k) === call) pending.take(call.id + k);
+  }
+}
+
 /**
  * A link over one stream-like socket: requests queued in one tick leave in one write (flushed
  * from `process.nextTick`), so a wave of calls costs one syscall. A subclass says how the queued
@@ -117,9 +124,7 @@ export abstract class QueuedLink implements Link {
   }
 
   forget(call: Call): void {
-    for (let k = 0; k < call.ids; k++) {
-      if (this.pending.get(call.id + k) === call) this.pending.take(call.id + k);
-    }
+    forgetIds(this.pending, call);
   }
 
   /**

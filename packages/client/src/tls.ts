@@ -1,7 +1,8 @@
 import { isIP, type Socket } from 'node:net';
 import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
-import { DialError, DialTimeoutError } from '@rerpc/conn-pool';
+import { DialError } from '@rerpc/conn-pool';
 import { checkBoolean, checkOptions, describe, optionError } from '@rerpc/internal';
+import { guardDial } from './dial-guard.js';
 
 /**
  * TLS options for `https://`, `wss://` and `tls://` targets (and `{ host, port }` with `tls`), as
@@ -75,10 +76,8 @@ export function secure(
     // SNI takes a name, never an IP address (Node warns); the identity check reads `host`.
     const servername = options.servername ?? (isIP(host) === 0 ? host : undefined);
     const tls = tlsConnect({ ...options, socket, host, servername });
-    let timer: NodeJS.Timeout | null = null;
     const settle = (error: Error | null): void => {
-      if (timer !== null) clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      unguard();
       tls.off('secureConnect', onSecure);
       tls.off('error', onError);
       if (error === null) {
@@ -91,13 +90,8 @@ export function secure(
     };
     const onSecure = (): void => settle(null);
     const onError = (error: Error): void => settle(new DialError(address, { cause: error }));
-    const onAbort = (): void => settle(signal.reason as Error);
     tls.on('secureConnect', onSecure);
     tls.on('error', onError);
-    signal.addEventListener('abort', onAbort);
-    if (timeout > 0) {
-      timer = setTimeout(() => settle(new DialTimeoutError(timeout, address)), timeout);
-      timer.unref();
-    }
+    const unguard = guardDial(address, timeout, signal, settle);
   });
 }

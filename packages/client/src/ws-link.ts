@@ -1,8 +1,9 @@
 import type { Socket } from 'node:net';
-import { DialError, DialTimeoutError, type SharedPool } from '@rerpc/conn-pool';
+import { DialError, type SharedPool } from '@rerpc/conn-pool';
 import type WebSocket from 'ws';
 import type { Call } from './call.js';
 import { linkPool } from './connection-set.js';
+import { guardDial } from './dial-guard.js';
 import { type LinkHost, QueuedLink } from './link.js';
 import type { ResolvedClientOptions } from './options.js';
 
@@ -104,10 +105,8 @@ async function dial(
     // ws hands the TLS options to tls.connect() (@types/ws types checkServerIdentity otherwise).
     const ws = new WebSocket(url, options as WebSocket.ClientOptions);
     ws.on('error', noop); // after a failed dial, terminate() may still emit one
-    let timer: NodeJS.Timeout | null = null;
     const settle = (error: Error | null): void => {
-      if (timer !== null) clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      unguard();
       ws.off('open', onOpen);
       ws.off('error', onError);
       ws.off('unexpected-response', onResponse);
@@ -129,15 +128,10 @@ async function dial(
       const status = new Error(`the upgrade was answered HTTP ${response.statusCode}`);
       settle(new DialError(address, { cause: status }));
     };
-    const onAbort = (): void => settle(signal.reason as Error);
     ws.on('open', onOpen);
     ws.on('error', onError);
     ws.on('unexpected-response', onResponse);
-    signal.addEventListener('abort', onAbort);
-    if (o.dialTimeout > 0) {
-      timer = setTimeout(() => settle(new DialTimeoutError(o.dialTimeout, address)), o.dialTimeout);
-      timer.unref();
-    }
+    const unguard = guardDial(address, o.dialTimeout, signal, settle);
   });
 }
 

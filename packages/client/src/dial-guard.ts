@@ -1,0 +1,25 @@
+import { DialTimeoutError } from '@rerpc/conn-pool';
+
+/**
+ * Bounds a handshake in progress (a TLS start, a WebSocket upgrade) by the dial's deadline and
+ * the pool's abort: `fail` gets `DialTimeoutError` after `timeout` ms (0: never) or
+ * `signal.reason`. Returns the function that clears both, for when the handshake settles.
+ */
+export function guardDial(
+  address: string,
+  timeout: number,
+  signal: AbortSignal,
+  fail: (error: Error) => void,
+): () => void {
+  const onAbort = (): void => fail(signal.reason as Error);
+  signal.addEventListener('abort', onAbort);
+  let timer: NodeJS.Timeout | null = null;
+  if (timeout > 0) {
+    timer = setTimeout(() => fail(new DialTimeoutError(timeout, address)), timeout);
+    timer.unref();
+  }
+  return () => {
+    if (timer !== null) clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+  };
+}
