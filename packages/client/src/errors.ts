@@ -39,7 +39,7 @@ export type ConnectionFailure = 'unreachable' | 'lost' | 'shutdown';
  * request may have run on the server, so it was not retried (unless `idempotent`).
  */
 export class ConnectionError extends errorClass('ConnectionError', 'RERPC_ERR_CONNECTION') {
-  /** `host:port` or the socket path. */
+  /** `host:port`, the socket path, or the target URL (`http(s)://`, `ws(s)://`). */
   declare readonly address: string;
   /**
    * True when the call may have run on the server (its request was written and nothing says it
