@@ -1,26 +1,20 @@
-import {
-  createServer as createHttpServer,
-  type Server as HttpServer,
-  type IncomingMessage,
-  type ServerResponse,
-} from 'node:http';
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { createServer as createNetServer, Server as NetServer, type Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { createServer as createTlsServer } from 'node:tls';
 import { checkOptions, checkTime } from '@rerpc/internal';
 import type { MethodOptions, RegisterOptions } from '@rerpc/registry';
 import type { CallContext } from './call.js';
 import { Core, type HandleOptions } from './core.js';
 import { ListenError, ServerClosedError } from './errors.js';
 import { type ListenOptions, type ResolvedListen, resolveListen } from './listen-options.js';
+import { createListener, type HttpListener, type ListenerHost } from './listeners.js';
 import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './options.js';
 import { Sockets } from './sockets.js';
 import type { Clock, CoreStats } from './stats.js';
 import { Connection, type ConnectionOwner, resetSocket } from './tcp.js';
 import type { Channel, ChannelTransport } from './transport.js';
-import { loadWs, WsAcceptor } from './upgrade.js';
-import { WebHandler, type WebHost } from './web.js';
+import { WsAcceptor } from './upgrade.js';
+import { WebHandler } from './web.js';
 import { resolveWebOptions, type WebOptions } from './web-options.js';
 
 /** What `server.httpHandler()` returns: a node:http `'request'` listener (or a framework route). */
@@ -148,10 +142,12 @@ class RpcServer implements Server, ConnectionOwner {
   readonly options: ResolvedServerOptions;
   private readonly core: Core;
   private readonly sockets: Sockets;
-  private readonly web: WebHost;
+  private readonly host: ListenerHost;
+  /** `listen()` was called and has not failed. */
+  private listening = false;
   private net: NetServer | null = null;
   /** The listener when it serves HTTP (`net` too): its idle keep-alive sockets close with it. */
-  private http: HttpLike | null = null;
+  private http: HttpListener | null = null;
   private graceTimer: NodeJS.Timeout | null = null;
   private readonly graceEnd = (): void => {
     this.graceTimer = null;
@@ -166,15 +162,20 @@ class RpcServer implements Server, ConnectionOwner {
     this.options = options;
     this.core = new Core(options, clock);
     this.sockets = new Sockets(options.maxConnections, () => this.checkClosed());
-    this.web = { core: this.core, sockets: this.sockets };
+    this.host = {
+      core: this.core,
+      sockets: this.sockets,
+      allowHalfOpen: options.allowHalfOpen,
+      onConnection: (socket) => this.onConnection(socket),
+    };
   }
 
   httpHandler(options?: WebOptions): HttpHandler {
-    return new WebHandler(this.web, resolveWebOptions(options), false).request;
+    return new WebHandler(this.host, resolveWebOptions(options), false).request;
   }
 
   upgradeHandler(options?: WebOptions): UpgradeHandler {
-    return new WsAcceptor(this.web, resolveWebOptions(options, 'upgradeHandler() options'), false)
+    return new WsAcceptor(this.host, resolveWebOptions(options, 'upgradeHandler() options'), false)
       .upgrade;
   }
 
@@ -200,7 +201,7 @@ class RpcServer implements Server, ConnectionOwner {
 
   listen(options: ListenOptions = {}): Promise<ServerAddress> {
     if (this.closing !== null) return Promise.reject(new ServerClosedError());
-    if (this.net !== null) {
+    if (this.listening) {
       return Promise.reject(
         new ListenError(
           'The server is already listening (or listen() is in progress); one server listens on one address: create another server for another address',
@@ -214,70 +215,37 @@ class RpcServer implements Server, ConnectionOwner {
       return Promise.reject(error);
     }
     const { args, where } = resolved;
-    const net = this.createListener(resolved);
-    this.net = net;
-    // ws is loaded before the first upgrade can arrive (and only when WebSocket is on).
-    const ready = resolved.web?.websocket === true ? loadWs() : Promise.resolve(null);
-    return new Promise<ServerAddress>((resolve, reject) => {
-      const onError = (error: Error): void => {
-        this.net = null;
-        reject(
-          new ListenError(
-            `Could not listen on ${where}: ${error.message}; pick another port or path, or stop what holds it`,
-            { cause: error },
-          ),
-        );
-      };
-      net.once('error', onError);
-      const start = (): void => {
-        if (this.closing !== null) {
+    // Set now: a second listen() while this one loads its modules is refused.
+    this.listening = true;
+    return createListener(resolved, this.host).then((created) => {
+      if (this.closing !== null) {
+        // close() began while the listener's modules loaded.
+        this.listening = false;
+        throw new ServerClosedError();
+      }
+      const net = created.net;
+      this.net = net;
+      this.http = created.http;
+      return new Promise<ServerAddress>((resolve, reject) => {
+        net.once('error', (error: Error) => {
           this.net = null;
-          reject(new ServerClosedError());
-          return;
-        }
+          this.http = null;
+          this.listening = false;
+          reject(
+            new ListenError(
+              `Could not listen on ${where}: ${error.message}; pick another port or path, or stop what holds it`,
+              { cause: error },
+            ),
+          );
+        });
         net.listen(args, () => {
-          net.off('error', onError);
+          net.removeAllListeners('error');
           // Accept errors (e.g. EMFILE) after listening: Node retries; nothing to surface per call.
           net.on('error', noop);
           resolve(this.address()!);
         });
-      };
-      ready.then(start, onError);
+      });
     });
-  }
-
-  /** The listener for `transport` (and `tls`), with its connection handler. */
-  private createListener({ transport, tls, web }: ResolvedListen): NetServer {
-    if (transport === 'tcp') {
-      if (tls === null) {
-        return createNetServer({ allowHalfOpen: true, noDelay: true }, (socket) =>
-          this.onConnection(socket),
-        );
-      }
-      // allowHalfOpen as configured, not always: a peer whose FIN comes before the handshake
-      // completes would otherwise leave a socket nobody owns half-open until handshakeTimeout.
-      const server = createTlsServer(
-        { ...tls, allowHalfOpen: this.options.allowHalfOpen, noDelay: true },
-        (socket) => this.onConnection(socket),
-      );
-      server.on('tlsClientError', destroyFailed);
-      return server;
-    }
-    const handler = new WebHandler(this.web, web!, true);
-    let server: HttpServer | HttpsServer;
-    if (tls === null) {
-      server = createHttpServer({ noDelay: true }, handler.request);
-      server.on('connection', (socket: Socket) => this.sockets.accept(socket));
-    } else {
-      server = createHttpsServer({ ...tls, noDelay: true }, handler.request);
-      server.on('secureConnection', (socket: Socket) => this.sockets.accept(socket));
-      server.on('tlsClientError', destroyFailed);
-    }
-    server.on('upgrade', new WsAcceptor(this.web, web!, true).upgrade);
-    // Requests are answered one by one: client errors (a malformed request) just close.
-    server.on('clientError', (_error: Error, socket: Socket) => socket.destroy());
-    this.http = server;
-    return server;
   }
 
   address(): ServerAddress | null {
@@ -392,13 +360,6 @@ class RpcServer implements Server, ConnectionOwner {
     this.core.shutDown();
     resolve();
   }
-}
-
-type HttpLike = HttpServer | HttpsServer;
-
-/** A failed TLS handshake: nothing was accepted; drop the socket. */
-function destroyFailed(_error: Error, socket: Socket): void {
-  socket.destroy();
 }
 
 function noop(): void {}

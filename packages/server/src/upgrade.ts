@@ -1,4 +1,4 @@
-import { type IncomingMessage, STATUS_CODES } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createMessageDecoder, type MessageDecoder } from '@rerpc/codec';
@@ -140,6 +140,14 @@ export class WsAcceptor implements WsOwner {
   }
 }
 
+/** The reason phrases of the statuses an upgrade is refused with (node:http is not loaded for them). */
+const REASONS: Readonly<Record<number, string>> = {
+  403: 'Forbidden',
+  405: 'Method Not Allowed',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
 /** Answers an upgrade request with an HTTP error and closes the socket. */
 function refuse(socket: Socket, status: number, message: string, header?: string): void {
   if (!socket.writable) {
@@ -148,7 +156,7 @@ function refuse(socket: Socket, status: number, message: string, header?: string
   }
   const body = `${message}\n`;
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n${header === undefined ? '' : `${header}\r\n`}Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${REASONS[status]}\r\nConnection: close\r\n${header === undefined ? '' : `${header}\r\n`}Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
 
