@@ -58,6 +58,7 @@ export async function createListener(
     server.on('secureConnection', (socket: Socket) => sockets.accept(socket));
     server.on('tlsClientError', destroyFailed);
   }
+  server.on('checkContinue', handler.checkContinue);
   server.on('upgrade', new WsAcceptor(host, web!, true).upgrade);
   // Requests are answered one by one: client errors (a malformed request) just close.
   server.on('clientError', (_error: Error, socket: Socket) => socket.destroy());

@@ -97,6 +97,25 @@ export class WebHandler implements ExchangeHost {
     new HttpExchange(this, req, res, cors, !this.owned);
   };
 
+  /**
+   * node:http's `'checkContinue'` listener (a request with `Expect: 100-continue`): `100 Continue`
+   * only for a request that will be read, so a client learns of a 405, 413, 415 or 503 before it
+   * sends its body.
+   */
+  readonly checkContinue = (req: IncomingMessage, res: ServerResponse): void => {
+    const declared = req.headers['content-length'];
+    if (
+      req.method === 'POST' &&
+      !this.core.closing &&
+      !this.sockets.isRefused(req.socket) &&
+      acceptableBody(req) &&
+      (declared === undefined || Number(declared) <= this.core.options.maxMessageBytes)
+    ) {
+      res.writeContinue();
+    }
+    this.request(req, res);
+  };
+
   private health(res: ServerResponse): void {
     const draining = this.core.closing;
     const body = draining ? '{"status":"draining"}' : '{"status":"serving"}';

@@ -92,6 +92,38 @@ describe('HTTP POST: the status-code table', () => {
     expect(server.stats().calls.total).toBe(0);
   });
 
+  it('Expect: 100-continue: 413 or 415 before the body is sent; 100 Continue for a good request', async () => {
+    const { port } = await listenHttp({ maxMessageBytes: 100 });
+    const ask = (headers: Record<string, string | number>, body: string) =>
+      new Promise<{ continued: boolean; status: number }>((resolve, reject) => {
+        let continued = false;
+        const call = request({ host: '127.0.0.1', port, method: 'POST', agent: false, headers });
+        call.on('continue', () => {
+          continued = true;
+          call.end(body);
+        });
+        call.on('response', (res) => {
+          res.resume();
+          if (!continued) call.destroy();
+          resolve({ continued, status: res.statusCode! });
+        });
+        call.on('error', (error) => (continued ? reject(error) : undefined));
+        call.flushHeaders();
+      });
+    const json = { 'content-type': 'application/json', expect: '100-continue' };
+    expect(await ask({ ...json, 'content-length': 1000 }, 'x'.repeat(1000))).toEqual({
+      continued: false,
+      status: 413,
+    });
+    expect(
+      await ask({ ...json, 'content-type': 'text/plain', 'content-length': add.length }, add),
+    ).toEqual({ continued: false, status: 415 });
+    expect(await ask({ ...json, 'content-length': add.length }, add)).toEqual({
+      continued: true,
+      status: 200,
+    });
+  });
+
   it('503 with Connection: close over maxConnections; the first connection keeps being served', async () => {
     const { port, server } = await listenHttp({ maxConnections: 1 });
     const first = keepAliveAgent();
