@@ -1,6 +1,8 @@
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { abortReason, deferred, req, stuck } from './helpers.js';
+import { abortReason, deferred, makeServer, req, stuck } from './helpers.js';
 import { keepAliveAgent, listenHttp, post, send } from './web-helpers.js';
 
 const add = req('ArithService.Add', { a: 10, b: 20 });
@@ -146,6 +148,31 @@ describe('HTTP POST: the status-code table', () => {
     expect(stats.connections.total).toBe(1);
     expect(stats.bytes.in).toBeGreaterThan(3 * add.length);
     expect(stats.bytes.out).toBeGreaterThan(0);
+  });
+});
+
+describe('HTTP on a Unix socket', () => {
+  it('serves POST on a path', async () => {
+    const path = join(tmpdir(), `rerpc-http-${process.pid}-${Date.now()}.sock`);
+    const server = makeServer();
+    expect(await server.listen({ transport: 'http', path })).toEqual({ path });
+    const res = await new Promise<number>((resolve, reject) => {
+      const call = request(
+        {
+          socketPath: path,
+          method: 'POST',
+          path: '/',
+          headers: { 'content-type': 'application/json' },
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode!);
+        },
+      );
+      call.on('error', reject);
+      call.end(add);
+    });
+    expect(res).toBe(200);
   });
 });
 
