@@ -43,8 +43,22 @@ function tooLarge(limit: number): Error {
   });
 }
 
-/** Reads a response body as text, refusing (and destroying) one past `limit` bytes. */
-async function readBody(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
+/**
+ * Reads a response body as text, refusing (and destroying) one past `limit` bytes: checked up
+ * front when it declares its length (then read whole by undici, the fast path), else counted
+ * while it streams.
+ */
+async function readBody(response: Dispatcher.ResponseData, limit: number): Promise<string> {
+  const body = response.body;
+  const declared = response.headers['content-length'];
+  if (typeof declared === 'string') {
+    if (Number(declared) > limit) {
+      // Unread, so destroying it would emit an error nobody listens for.
+      body.on('error', noop).destroy();
+      throw tooLarge(limit);
+    }
+    return body.text();
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
@@ -245,7 +259,7 @@ export class HttpLink implements Link {
     }
     let text: string;
     try {
-      text = await readBody(response.body, this.o.maxMessageBytes);
+      text = await readBody(response, this.o.maxMessageBytes);
     } catch (error) {
       host.failed(this, calls, error as Error, true, 0);
       return;

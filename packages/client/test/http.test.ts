@@ -48,6 +48,24 @@ describe('http:// targets against jayson 5.0.0', () => {
   });
 });
 
+describe('http:// targets: answer size', () => {
+  it('counts a chunked answer (no Content-Length) against maxMessageBytes while it streams', async () => {
+    const server = await statusServer((_req, res, body) => {
+      const { id, params } = JSON.parse(body) as { id: number; params: number[] };
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(`{"jsonrpc":"2.0","id":${id},"result":"`);
+      for (let i = 0; i < params[0]!; i++) res.write('x'.repeat(100));
+      res.end('"}');
+    });
+    const client = connect(`http://127.0.0.1:${server.port}/`, { maxMessageBytes: 1000 });
+    expect(await client.call('x', [2])).toBe('x'.repeat(200));
+    const error = await rejection<ConnectionError>(client.call('x', [50]));
+    expect(error).toMatchObject({ code: 'RERPC_ERR_CONNECTION', sent: true });
+    expect(error.message).toContain('maxMessageBytes, 1000 bytes');
+    expect(await client.call('x', [1])).toBe('x'.repeat(100));
+  });
+});
+
 describe('http:// targets: connection failures', () => {
   it('a refused connection did not run the call: ConnectionError (not sent) after its retries', async () => {
     const port = await freePort();
