@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConnectionError, HttpStatusError, RpcError } from '../src/index.js';
 import { jaysonServer, statusServer } from './fixtures/http-servers.js';
-import { until } from './fixtures/raw-server.js';
+import { startBlackhole, until } from './fixtures/raw-server.js';
 import { connect, freePort, rejection } from './helpers.js';
 
 describe('http:// targets against jayson 5.0.0', () => {
@@ -67,6 +67,18 @@ describe('http:// targets: answer size', () => {
 });
 
 describe('http:// targets: connection failures', () => {
+  it('a connect that does not finish within dialTimeout did not run the call: ConnectionError (not sent)', async () => {
+    const blackhole = await startBlackhole();
+    onTestFinished(() => blackhole.close());
+    const client = connect(`http://127.0.0.1:${blackhole.port}/`, {
+      dialTimeout: 50,
+      maxRetries: 0,
+    });
+    const error = await rejection<ConnectionError>(client.call('add', [1]));
+    expect(error).toMatchObject({ code: 'RERPC_ERR_CONNECTION', sent: false });
+    expect(client.stats().connections.dialErrors).toBe(1);
+  });
+
   it('a refused connection did not run the call: ConnectionError (not sent) after its retries', async () => {
     const port = await freePort();
     const client = connect(`http://127.0.0.1:${port}/`, { maxRetries: 2, retryDelay: 1 });

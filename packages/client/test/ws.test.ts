@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConnectionError, RpcError, TimeoutError } from '../src/index.js';
 import { until } from './fixtures/raw-server.js';
@@ -130,5 +131,17 @@ describe('ws:// targets', () => {
     });
     expect(await client.call('add', [1])).toBe(1);
     expect(server.upgrades[0]).toMatchObject({ authorization: 'Bearer t0k3n' });
+  });
+
+  it('fails a dial whose upgrade gets no answer within dialTimeout: ConnectionError (not sent)', async () => {
+    const mute = createNetServer((socket) => socket.resume()); // accepts, reads, never answers
+    mute.listen(0, '127.0.0.1');
+    await once(mute, 'listening');
+    onTestFinished(() => new Promise<void>((resolve) => mute.close(() => resolve())));
+    const port = (mute.address() as { port: number }).port;
+    const client = connect(`ws://127.0.0.1:${port}`, { dialTimeout: 50, maxRetries: 0 });
+    const error = await rejection<ConnectionError>(client.call('add', [1]));
+    expect(error).toMatchObject({ code: 'RERPC_ERR_CONNECTION', sent: false });
+    expect(error.message).toContain('not connected within dialTimeout, 50 ms');
   });
 });
