@@ -1,11 +1,12 @@
-// The life of a call, top-down: start (validate, encode once, track) → send (on the connection
-// the connection pool leases, or wait for one) → answer (match by id) → settle; and the ways an
-// attempt fails: a lost connection, a -32002 refusal, a deadline, an abort, close(). The pieces
+// The life of a call, top-down: start (validate, encode once, track) → send (on the link the
+// link set leases, or wait for one) → answer (match by id) → settle; and the ways an attempt
+// fails: a lost link, a failed POST, a -32002 refusal, a deadline, an abort, close(). The pieces
 // answer with decisions and report events through interfaces they declare, so none imports
-// this file: connection-set.ts (conn-pool's shared pool: choice, dialling, waiters, parking,
-// retiring; each call on a connection holds one lease), deadlines.ts
-// (live calls, the shared timer's sweep), retry.ts (the pure policy), request.ts (validation,
-// ids, encoding), response.ts and batch.ts (answers), stats.ts (counters).
+// this file: link.ts (what carries calls: a TCP connection, a WebSocket, an HTTP origin) and
+// links.ts (which, by target), connection-set.ts (conn-pool's shared pool: choice, dialling,
+// waiters, parking, retiring; each call on a link holds one lease), deadlines.ts (live calls,
+// the shared timer's sweep), retry.ts (the pure policy), request.ts (validation, ids, encoding),
+// response.ts and batch.ts (answers), stats.ts (counters).
 
 import { asyncDispose, closeTimeout, describe, SignalWatches } from '@rerpc/internal';
 import type { RpcError } from '@rerpc/protocol';
@@ -43,15 +44,7 @@ import {
 } from './errors.js';
 import type { Link, LinkHost, LinkSet } from './link.js';
 import { createLinkSet } from './links.js';
-import {
-  type ClientOptions,
-  type ClientTarget,
-  checkTarget,
-  checkTransportOptions,
-  type ResolvedClientOptions,
-  type ResolvedTarget,
-  resolveClientOptions,
-} from './options.js';
+import type { ResolvedClientOptions, ResolvedTarget } from './options.js';
 import { type CallOptions, createServiceProxy, type ServiceProxy } from './proxy.js';
 import { batchSlots, CallSettings, checkCall, Requests, readCallOptions } from './request.js';
 import { responseError } from './response.js';
@@ -66,7 +59,8 @@ type Message = Record<string, unknown>;
 type BatchResults = Array<BatchResult | undefined>;
 const NONE: readonly Call[] = [];
 
-class ClientImpl implements Client, CallHost, LinkHost {
+/** The client: see createClient() (create-client.ts), which checks what it is given. */
+export class ClientImpl implements Client, CallHost, LinkHost {
   private readonly o: ResolvedClientOptions;
   private readonly address: string;
   /** Ids and request texts. */
@@ -461,21 +455,4 @@ class ClientImpl implements Client, CallHost, LinkHost {
     this.deadlines.stop();
     await this.conns.close({ timeout: 0 });
   }
-}
-
-/**
- * Creates a client for the server at `target`: `{ host, port }`, `{ path }`, or a URL
- * (`'http(s)://…'`, `'ws(s)://…'`, `'tcp://host:port'`). No connection is made until the first
- * call; the HTTP and WebSocket libraries (undici, ws) load on the first call to such a target. Throws `TypeError` at once for an invalid target or option, naming
- * the option, the rule and the value.
- *
- * @example
- * const client = createClient({ host: '127.0.0.1', port: 4000 });
- * const sum = await client.call('ArithService.Add', { a: 1, b: 2 });
- */
-export function createClient(target: ClientTarget, options?: ClientOptions): Client {
-  const resolved = checkTarget(target);
-  const o = resolveClientOptions(options);
-  checkTransportOptions(resolved, o);
-  return new ClientImpl(resolved, o);
 }
