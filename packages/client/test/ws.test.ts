@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
+import jayson from 'jayson';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConnectionError, RpcError, TimeoutError } from '../src/index.js';
 import { until } from './fixtures/raw-server.js';
@@ -143,5 +144,37 @@ describe('ws:// targets', () => {
     const error = await rejection<ConnectionError>(client.call('add', [1]));
     expect(error).toMatchObject({ code: 'RERPC_ERR_CONNECTION', sent: false });
     expect(error.message).toContain('not connected within dialTimeout, 50 ms');
+  });
+
+  it("calls, notifies and batches against jayson 5.0.0's WebSocket server", async () => {
+    let notes = 0;
+    const server = new jayson.Server({
+      add: (args: number[], callback: (e: unknown, r?: unknown) => void) =>
+        callback(
+          null,
+          args.reduce((a, b) => a + b, 0),
+        ),
+      note: (_args: unknown, callback: (e: unknown, r?: unknown) => void) => {
+        notes += 1;
+        callback(null);
+      },
+    });
+    const wss = server.websocket({ host: '127.0.0.1', port: 0 });
+    await once(wss, 'listening');
+    onTestFinished(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const ws of wss.clients) ws.terminate();
+          wss.close(() => resolve());
+        }),
+    );
+    const port = (wss.address() as { port: number }).port;
+    const client = connect(`ws://127.0.0.1:${port}/`);
+    expect(await client.call('add', [1, 2])).toBe(3);
+    await client.notify('note', []);
+    const results = await client.batch([{ method: 'add', params: [2, 2] }, { method: 'nope' }]);
+    expect(results[0]).toEqual({ ok: true, value: 4 });
+    expect(results[1]).toMatchObject({ ok: false, error: { code: -32601 } });
+    await until(() => notes === 1);
   });
 });
