@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import jayson from 'jayson';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import type { WebSocketServer } from 'ws';
 import { ConnectionError, RpcError, TimeoutError } from '../src/index.js';
 import { until } from './fixtures/raw-server.js';
 import { startWsServer, type WsServer } from './fixtures/ws-server.js';
@@ -159,7 +160,8 @@ describe('ws:// targets', () => {
         callback(null);
       },
     });
-    const wss = server.websocket({ host: '127.0.0.1', port: 0 });
+    // jayson's types name its own wrapper; it is a ws (7) WebSocketServer.
+    const wss = server.websocket({ host: '127.0.0.1', port: 0 }) as unknown as WebSocketServer;
     await once(wss, 'listening');
     onTestFinished(
       () =>
