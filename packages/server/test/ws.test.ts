@@ -80,6 +80,47 @@ describe('WebSocket on the HTTP port', () => {
   });
 });
 
+describe('WebSocket: limits apply through the core', () => {
+  it('maxBatchLength, maxDepth and handlerTimeout are answered as over TCP', async () => {
+    const { port, server } = await listenHttp({
+      maxBatchLength: 2,
+      maxDepth: 4,
+      handlerTimeout: 20,
+    });
+    void stuck(server, 'hang');
+    const client = await openWs(wsUrl(port));
+    expect(await client.call(`[${add},${add},${add}]`)).toMatchObject({ error: { code: -32600 } });
+    expect(await client.call(req('echo', [[[[[1]]]]]))).toMatchObject({
+      error: { code: -32600 },
+      id: null,
+    });
+    expect(await client.call(req('hang', undefined, 7))).toMatchObject({
+      error: { code: -32001 },
+      id: 7,
+    });
+  });
+
+  it('maxInFlightPerConnection: a connection paused at the limit reads again once its calls finish', async () => {
+    const { port, server } = await listenHttp({ maxInFlightPerConnection: 2 });
+    const gates = gated(server);
+    const client = await openWs(wsUrl(port));
+    client.ws.send(req('gate', { n: 1 }, 1));
+    client.ws.send(req('gate', { n: 2 }, 2));
+    while (gates.size < 2) await new Promise((resolve) => setImmediate(resolve));
+    expect(server.stats().calls.inFlight).toBe(2);
+    // Sent while the server has paused reading: answered once reading resumes.
+    await new Promise((resolve) => setImmediate(resolve));
+    client.ws.send(req('gate', { n: 3 }, 3));
+    gates.get(1)!.resolve();
+    gates.get(2)!.resolve();
+    while (!gates.has(3)) await new Promise((resolve) => setImmediate(resolve));
+    gates.get(3)!.resolve();
+    const ids = new Set<number>();
+    for (let i = 0; i < 3; i++) ids.add((JSON.parse(await client.next()) as { id: number }).id);
+    expect(ids).toEqual(new Set([1, 2, 3]));
+  });
+});
+
 describe('WebSocket: upgrade checks', () => {
   it('origins: an allowed origin or none opens; another gets 403', async () => {
     const { port } = await listenHttp(undefined, { origins: ['https://app.example'] });
