@@ -4,7 +4,7 @@ import type { Call } from './call.js';
 const MAX_CAPACITY = 65_536;
 
 /**
- * The calls awaiting an answer on one connection, by id. Ids count up per client, so the ids in
+ * The calls awaiting an answer on one connection, by id (or anything else keyed by call id). Ids count up per client, so the ids in
  * flight occupy a window and `id & mask` puts each in its own slot of a direct-mapped table: one
  * array read to find, one write to remove, nothing reallocated in steady state. Two ids in flight
  * that share a slot (a call still pending `capacity` ids later) go to a small overflow `Map`; when
@@ -17,28 +17,28 @@ const MAX_CAPACITY = 65_536;
  * linear probing: consecutive ids fill consecutive slots, one long cluster, and each removal then
  * scanned the cluster (a 10,000-call burst spent half its time there).
  */
-export class PendingTable {
+export class PendingTable<T = Call> {
   private keys: Float64Array;
-  private values: Array<Call | null>;
+  private values: Array<T | null>;
   private mask: number;
-  private overflow: Map<number, Call> | null = null;
+  private overflow: Map<number, T> | null = null;
   /** Entries in the table (a batch counts once per request). */
   size = 0;
 
   constructor(capacity = 256) {
     this.keys = new Float64Array(capacity);
-    this.values = new Array<Call | null>(capacity).fill(null);
+    this.values = new Array<T | null>(capacity).fill(null);
     this.mask = capacity - 1;
   }
 
-  get(id: number): Call | undefined {
+  get(id: number): T | undefined {
     const i = id & this.mask;
     if (this.keys[i] === id && id !== 0) return this.values[i]!;
     return this.overflow === null ? undefined : this.overflow.get(id);
   }
 
   /** Adds an entry; `id` (>= 1) must not be in the table already. */
-  set(id: number, call: Call): void {
+  set(id: number, call: T): void {
     const i = id & this.mask;
     if (this.keys[i] === 0) {
       this.keys[i] = id;
@@ -57,7 +57,7 @@ export class PendingTable {
   }
 
   /** Removes the entry for `id` and returns its call (undefined when absent). */
-  take(id: number): Call | undefined {
+  take(id: number): T | undefined {
     const i = id & this.mask;
     if (this.keys[i] === id && id !== 0) {
       const call = this.values[i]!;
@@ -77,8 +77,8 @@ export class PendingTable {
   }
 
   /** The calls in the table (a batch appears once per request), then empties it. */
-  drain(): Call[] {
-    const out: Call[] = [];
+  drain(): T[] {
+    const out: T[] = [];
     const keys = this.keys;
     const values = this.values;
     for (let i = 0; i < keys.length; i++) {
@@ -102,7 +102,7 @@ export class PendingTable {
     const overflow = this.overflow;
     const capacity = keys.length * 2;
     this.keys = new Float64Array(capacity);
-    this.values = new Array<Call | null>(capacity).fill(null);
+    this.values = new Array<T | null>(capacity).fill(null);
     this.mask = capacity - 1;
     this.overflow = null;
     this.size = 0;

@@ -229,6 +229,44 @@ describe('http:// targets: status codes', () => {
 });
 
 describe('http:// targets: deadlines', () => {
+  it('aborts the POST of a call that timed out, freeing its connection; a batch POST only once all its calls are gone', async () => {
+    let closed = 0;
+    const server = await statusServer((req) => {
+      req.socket.once('close', () => {
+        closed += 1;
+      });
+    });
+    const client = connect(`http://127.0.0.1:${server.port}/`, { autoBatch: 10 });
+    const error = await rejection(client.call('add', [1], { timeout: 50 }));
+    expect(error).toMatchObject({ code: 'RERPC_ERR_TIMEOUT' });
+    await until(() => closed === 1);
+    const short = rejection(client.call('a', [], { timeout: 30 }));
+    const controller = new AbortController();
+    const long = rejection(client.call('b', [], { signal: controller.signal }));
+    expect(await short).toMatchObject({ code: 'RERPC_ERR_TIMEOUT' });
+    expect(server.bodies).toHaveLength(2);
+    expect(server.bodies[1]!.startsWith('[')).toBe(true);
+    expect(closed).toBe(1); // the batch POST still carries b
+    controller.abort();
+    expect(await long).toMatchObject({ code: 'RERPC_ERR_ABORTED' });
+    await until(() => closed === 2);
+  });
+
+  it('does not send a call that settled while it was queued', async () => {
+    const server = await statusServer((_req, res, body) => {
+      const { id } = JSON.parse(body) as { id: number };
+      res.writeHead(200).end(JSON.stringify({ jsonrpc: '2.0', result: id, id }));
+    });
+    const client = connect(`http://127.0.0.1:${server.port}/`);
+    expect(await client.call('warm')).toBe(1);
+    const controller = new AbortController();
+    const aborted = rejection(client.call('x', [], { signal: controller.signal }));
+    controller.abort(); // in the same tick: the call is still queued
+    expect(await aborted).toMatchObject({ code: 'RERPC_ERR_ABORTED' });
+    expect(await client.call('y')).toBe(3);
+    expect(server.bodies).toHaveLength(2);
+  });
+
   it('times out a POST that gets no answer, and aborts one by its signal', async () => {
     const server = await statusServer(() => {}); // reads the body, never answers
     const client = connect(`http://127.0.0.1:${server.port}/`);
