@@ -260,6 +260,11 @@ export function checkTransportOptions(target: ResolvedTarget, o: ResolvedClientO
       `autoBatch applies only to http(s):// targets (a connection already sends the calls of one tick in one write), got ${o.autoBatch} for ${target.address}`,
     );
   }
+  if (o.framing !== 'ndjson' && target.transport !== 'tcp') {
+    throw optionError(
+      `framing applies only to TCP targets (HTTP and WebSocket messages frame themselves), got ${describe(o.framing)} for ${target.address}`,
+    );
+  }
   if (o.headers !== null && target.transport === 'tcp') {
     throw optionError(
       `headers applies only to http(s):// and ws(s):// targets, not to ${target.address}`,

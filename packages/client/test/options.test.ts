@@ -55,6 +55,14 @@ describe('option validation', () => {
     },
   );
 
+  it.each(['http://127.0.0.1:80/', 'ws://127.0.0.1:80/'])('refuses framing for %s', (target) => {
+    expect(() => createClient(target, { framing: 'content-length' })).toThrow(
+      optionErrorLike(
+        'framing applies only to TCP targets (HTTP and WebSocket messages frame themselves), got "content-length"',
+      ),
+    );
+  });
+
   it('refuses headers for a TCP target', () => {
     expect(() => createClient('tcp://127.0.0.1:80', { headers: { a: 'b' } })).toThrow(
       optionErrorLike('headers applies only to http(s):// and ws(s):// targets'),
