@@ -2,6 +2,7 @@ import type { ListNode } from '@rerpc/internal';
 import type { ErrorObject, Id } from '@rerpc/protocol';
 import type { MethodEntry } from '@rerpc/registry';
 import type { Lane } from './lane.js';
+import type { Peer, PeerLink } from './peer.js';
 
 /** What a handler gets as its second argument. */
 export interface CallContext {
@@ -21,6 +22,12 @@ export interface CallContext {
   /** The peer's address (`socket.remoteAddress`), or `null` when unknown (a Unix socket, `handle()` without one). */
   readonly remoteAddress: string | null;
   /**
+   * The connection the call came on, to call or notify the client back (`peer.call`,
+   * `peer.notify`), with its transport, address, certificate or upgrade headers and per-connection
+   * `state`; `null` over plain HTTP and `handle()`, where there is no connection to call back on.
+   */
+  readonly peer: Peer | null;
+  /**
    * The handler's own place for per-call data (middleware-style code, logging): an empty object on
    * first read; may be replaced. The server never reads it.
    */
@@ -30,6 +37,7 @@ export interface CallContext {
 /** What a call needs of the channel it arrived on (`ServerChannel` is the one implementation). */
 export interface CallChannel {
   readonly remoteAddress: string | null;
+  readonly link: PeerLink | null;
   /** A call's deadline (`Date.now()` ms) from its start time. */
   deadlineOf(start: number): number;
   /** The handler returned (`error` null) or threw: answer, then give its slot back. */
@@ -166,6 +174,11 @@ export class HandlerContext implements CallContext {
 
   get remoteAddress(): string | null {
     return this.#call.channel.remoteAddress;
+  }
+
+  get peer(): Peer | null {
+    const link = this.#call.channel.link;
+    return link === null ? null : link.peer;
   }
 
   get state(): Record<string, unknown> {

@@ -1,5 +1,4 @@
 import { encodeBatch, encodeError } from '@rerpc/codec';
-import { LinkedListOf } from '@rerpc/internal';
 import {
   type ErrorObject,
   type Id,
@@ -9,61 +8,14 @@ import {
 } from '@rerpc/protocol';
 import type { MethodEntry, Registry } from '@rerpc/registry';
 import { Batch, Call, type CallChannel, DONE, PENDING } from './call.js';
-import type { HandlerErrors } from './handler-errors.js';
+import { ChannelCalls, type ChannelHost } from './channel-host.js';
+import { DisconnectedError } from './errors.js';
 import type { Lane } from './lane.js';
-import type { ResolvedServerOptions } from './options.js';
+import { PeerLink } from './peer.js';
 import type { Scheduler } from './scheduler.js';
 import type { CallStats } from './stats.js';
 import type { Channel, ChannelTransport } from './transport.js';
 import { batchTooLong, methodNotFound, PARAMS_UNCHECKABLE, SHUTTING_DOWN } from './wire.js';
-
-/**
- * A channel's calls that did not finish synchronously (queued ones too), for disconnects: linked
- * through `cPrev`/`cNext`, since a call's `prev`/`next` belong to the core's deadline list.
- */
-class ChannelCalls extends LinkedListOf<Call> {
-  protected prevOf(call: Call): Call | null {
-    return call.cPrev;
-  }
-  protected setPrev(call: Call, prev: Call | null): void {
-    call.cPrev = prev;
-  }
-  protected nextOf(call: Call): Call | null {
-    return call.cNext;
-  }
-  protected setNext(call: Call, next: Call | null): void {
-    call.cNext = next;
-  }
-}
-
-/**
- * What a channel asks of the server (the core implements it). The channel owns its own calls and
- * counters; everything shared (calls in flight over all channels, the fair queue, the deadline
- * timer, the set of open channels) belongs to the core, which a channel only asks.
- */
-export interface ChannelHost {
-  readonly options: ResolvedServerOptions;
-  readonly registry: Registry;
-  readonly stats: CallStats;
-  readonly handlerErrors: HandlerErrors;
-  /** Runs calls now or queues them (the fair queue's owner). */
-  readonly scheduler: Scheduler;
-  /** `close()` has begun: requests are refused with -32002. */
-  readonly closing: boolean;
-  /** The scheduler's queue filled up or drained: every channel is told to pause or resume. */
-  saturationChanged(): void;
-  /** A call was accepted (it is now in flight, and counted). */
-  callAdded(): void;
-  /** Watches `call`'s deadline (it did not finish synchronously). */
-  watch(call: Call): void;
-  unwatch(call: Call): void;
-  /** A call of `channel` was answered (or dropped, for a notification). */
-  callSettled(channel: ServerChannel): void;
-  /** `channel` was destroyed and its `dropped` calls in flight with it. */
-  channelDestroyed(channel: ServerChannel, dropped: number): void;
-  /** A call's deadline (`Date.now()` ms) from its start time. */
-  deadlineOf(start: number): number;
-}
 
 // Channel states.
 const OPEN = 0;
@@ -95,6 +47,8 @@ export class ServerChannel implements Channel, CallChannel {
   readonly ephemeral: boolean;
   /** Its place in the core's fair queue. */
   readonly lane: Lane<Call>;
+  /** The connection's peer side (`ctx.peer`); `null` for an exchange (nothing to call back on). */
+  readonly link: PeerLink | null;
   inFlight: number;
   private readonly scheduler: Scheduler;
   private readonly registry: Registry;
@@ -119,6 +73,10 @@ export class ServerChannel implements Channel, CallChannel {
     this.remoteAddress = transport.remoteAddress ?? null;
     this.ephemeral = ephemeral;
     this.lane = lane;
+    const o = host.options;
+    this.link = ephemeral
+      ? null
+      : new PeerLink(host.peerId(), transport, o.peerCallTimeout, o.maxPeerCalls);
     this.inFlight = 0;
     this.registry = host.registry;
     this.stats = host.stats;
@@ -212,8 +170,8 @@ export class ServerChannel implements Channel, CallChannel {
       return true;
     }
     if (kind === 'response') {
-      // A response sent to the server: nobody asked; never answer it.
-      this.stats.countIgnoredResponse();
+      // The answer to a call to the peer (`ctx.peer.call`); else nobody asked: never answer it.
+      if (this.link === null || !this.link.calls.answer(m)) this.stats.countIgnoredResponse();
       return false;
     }
     const invalid = invalidMessage(value, batch !== null)!;
@@ -409,6 +367,7 @@ export class ServerChannel implements Channel, CallChannel {
       dropped++;
     }
     this.inFlight -= dropped;
+    this.link?.close(reason ?? new DisconnectedError());
     this.host.channelDestroyed(this, dropped);
   }
 
@@ -436,8 +395,18 @@ export class ServerChannel implements Channel, CallChannel {
     return this.host.deadlineOf(start);
   }
 
+  /** Calls in flight, calls to the peer pending: not idle. */
+  get busy(): boolean {
+    return this.inFlight > 0 || (this.link !== null && this.link.calls.size > 0);
+  }
+
   private finish(): void {
     this.state = ENDED;
+    this.link?.close(
+      new DisconnectedError(
+        'The server ended the connection (close(), an idle timeout or a framing error)',
+      ),
+    );
     this.transport.end();
   }
 }

@@ -2,12 +2,14 @@ import { createMessageDecoder, type MessageDecoder } from '@rerpc/codec';
 import { checkOptions, checkSignal, describe, optionError } from '@rerpc/internal';
 import { createRegistry, type Registry } from '@rerpc/registry';
 import type { Call } from './call.js';
-import { type ChannelHost, callDone, runCall, ServerChannel } from './channel.js';
+import { callDone, runCall, ServerChannel } from './channel.js';
+import type { ChannelHost } from './channel-host.js';
 import { DeadlineList } from './deadlines.js';
 import { AbortError, HandlerTimeoutError } from './errors.js';
 import { Exchange, type ExchangeHost } from './exchange.js';
 import { HandlerErrors } from './handler-errors.js';
 import type { ResolvedServerOptions } from './options.js';
+import type { Peer } from './peer.js';
 import { Scheduler } from './scheduler.js';
 import { CallStats, type Clock, type CoreStats, systemClock } from './stats.js';
 import type { Channel, ChannelTransport } from './transport.js';
@@ -47,6 +49,7 @@ export class Core implements ChannelHost, ExchangeHost {
   /** Channels that may have calls in flight (every open connection, busy `handle()` exchanges). */
   private readonly channels = new Set<ServerChannel>();
   private inFlightCount = 0;
+  private peerCount = 0;
   private closingFlag = false;
   /** Called whenever a call finishes and none are left in flight (set while closing). */
   private idleListener: (() => void) | null = null;
@@ -93,6 +96,16 @@ export class Core implements ChannelHost, ExchangeHost {
     return new ServerChannel(this, transport, true, this.scheduler.lane());
   }
 
+  /** The peers of every open connection, in accept order. */
+  peers(): Peer[] {
+    const out: Peer[] = [];
+    for (const channel of this.channels) {
+      const link = channel.link;
+      if (link !== null && !link.closed) out.push(link.peer);
+    }
+    return out;
+  }
+
   adopt(channel: ServerChannel): void {
     this.channels.add(channel);
   }
@@ -137,6 +150,10 @@ export class Core implements ChannelHost, ExchangeHost {
 
   get closing(): boolean {
     return this.closingFlag;
+  }
+
+  peerId(): number {
+    return ++this.peerCount;
   }
 
   callAdded(): void {

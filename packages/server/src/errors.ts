@@ -54,13 +54,58 @@ export class DisconnectedError extends errorClass(
 /**
  * What `handle()` rejects with when the `signal` given to it aborts before the answer: the
  * exchange is over, and its handlers' `ctx.signal` aborted (reason `DisconnectedError`). `cause`
- * is the signal's reason. Same code (and so `instanceof`) as worker-pool's `AbortError`.
+ * is the signal's reason. Also what `ctx.peer.call()` rejects with when its `signal` aborts. Same code (and so `instanceof`) as worker-pool's `AbortError`.
  */
 export class AbortError extends errorClass('AbortError', 'RERPC_ERR_ABORTED') {
-  constructor(reason: unknown) {
+  constructor(
+    reason: unknown,
+    message = 'handle() was abandoned: the signal given to it aborted before the answer was ready (see cause); its handlers were told to stop through ctx.signal',
+  ) {
+    super(message, { cause: reason });
+  }
+}
+
+/**
+ * A call to the peer (`ctx.peer.call()`) got no answer within its `timeout` (or the server's
+ * `peerCallTimeout`). The request was sent; the peer may still run it.
+ */
+export class PeerTimeoutError extends errorClass('PeerTimeoutError', 'RERPC_ERR_PEER_TIMEOUT') {
+  /** The timeout in force, in milliseconds. */
+  declare readonly timeout: number;
+
+  constructor(method: string, timeout: number) {
     super(
-      'handle() was abandoned: the signal given to it aborted before the answer was ready (see cause); its handlers were told to stop through ctx.signal',
-      { cause: reason },
+      `The peer did not answer ${method} within ${timeout} ms; it may still run it. Raise the call's timeout (or peerCallTimeout) if it is legitimately slow`,
+    );
+    Object.assign(this, { timeout });
+  }
+}
+
+/**
+ * `ctx.peer.call()` while `maxPeerCalls` calls to that peer wait for an answer: it was not sent.
+ */
+export class TooManyPeerCallsError extends errorClass(
+  'TooManyPeerCallsError',
+  'RERPC_ERR_TOO_MANY_PEER_CALLS',
+) {
+  constructor(limit: number) {
+    super(
+      `${limit} calls to this peer already wait for an answer (maxPeerCalls); this one was not sent. Wait for some to settle, or raise maxPeerCalls`,
+    );
+  }
+}
+
+/**
+ * The `ctx.signal` reason of a handler whose caller cancelled the call (`$/cancelRequest`, or
+ * the server's `cancelMethod`): the caller was answered -32800 "Request cancelled"; stop the work.
+ */
+export class RequestCancelledError extends errorClass(
+  'RequestCancelledError',
+  'RERPC_ERR_REQUEST_CANCELLED',
+) {
+  constructor(method: string) {
+    super(
+      `The caller cancelled ${method}; it was answered -32800 "Request cancelled". Stop the work`,
     );
   }
 }

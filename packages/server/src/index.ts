@@ -9,10 +9,15 @@ export {
   DisconnectedError,
   HandlerTimeoutError,
   ListenError,
+  PeerTimeoutError,
+  RequestCancelledError,
   ServerClosedError,
+  TooManyPeerCallsError,
 } from './errors.js';
 export type { ListenOptions, Transport } from './listen-options.js';
 export { DEFAULTS, type ResolvedServerOptions, type ServerOptions } from './options.js';
+export type { Peer, PeerTransport } from './peer.js';
+export type { PeerCallOptions } from './peer-calls.js';
 export {
   type CloseOptions,
   createServer,

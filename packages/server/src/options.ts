@@ -122,6 +122,18 @@ export interface ServerOptions {
    * @default 'log'
    */
   onHandlerError?: HandlerErrorListener | 'log' | null;
+  /**
+   * Milliseconds a call to the peer (`ctx.peer.call()`) waits for its answer before it rejects
+   * with `PeerTimeoutError`, unless the call sets its own `timeout`. 0 waits forever.
+   * @default 30000
+   */
+  peerCallTimeout?: number;
+  /**
+   * Calls to one peer waiting for an answer at once; a further `ctx.peer.call()` rejects with
+   * `TooManyPeerCallsError` and is not sent.
+   * @default 1000
+   */
+  maxPeerCalls?: number;
 }
 
 /** Options after validation: every field set. */
@@ -144,6 +156,8 @@ export interface ResolvedServerOptions {
   readonly formats: Readonly<Record<string, StringFormat>>;
   readonly exposeErrors: boolean;
   readonly onHandlerError: HandlerErrorListener | 'log' | null;
+  readonly peerCallTimeout: number;
+  readonly maxPeerCalls: number;
 }
 
 /** The server's defaults, one frozen object; the README's Options table is held to it by a test. */
@@ -166,6 +180,8 @@ export const DEFAULTS: ResolvedServerOptions = Object.freeze({
   formats: Object.freeze({}),
   exposeErrors: false,
   onHandlerError: 'log',
+  peerCallTimeout: 30_000,
+  maxPeerCalls: 1000,
 });
 
 const KNOWN = Object.keys(DEFAULTS);
@@ -177,8 +193,14 @@ type IntegerOption =
   | 'maxInFlightPerConnection'
   | 'maxWriteBufferBytes'
   | 'maxDepth'
-  | 'maxQueue';
-type TimeOption = 'idleTimeout' | 'handlerTimeout' | 'closeTimeout' | 'closeGrace';
+  | 'maxQueue'
+  | 'maxPeerCalls';
+type TimeOption =
+  | 'idleTimeout'
+  | 'handlerTimeout'
+  | 'closeTimeout'
+  | 'closeGrace'
+  | 'peerCallTimeout';
 
 /** Validates `options` and fills in the defaults; throws a TypeError naming option, rule and value. */
 export function resolveServerOptions(options: ServerOptions | undefined): ResolvedServerOptions {
@@ -234,5 +256,7 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
     formats: options.formats ?? DEFAULTS.formats,
     exposeErrors,
     onHandlerError,
+    peerCallTimeout: time('peerCallTimeout'),
+    maxPeerCalls: integer('maxPeerCalls', 1),
   });
 }

@@ -9,6 +9,7 @@ import { ListenError, ServerClosedError } from './errors.js';
 import { type ListenOptions, type ResolvedListen, resolveListen } from './listen-options.js';
 import { createListener, type HttpListener, type ListenerHost } from './listeners.js';
 import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './options.js';
+import type { Peer } from './peer.js';
 import { Sockets } from './sockets.js';
 import type { Clock, CoreStats } from './stats.js';
 import { Connection, type ConnectionOwner, resetSocket } from './tcp.js';
@@ -119,6 +120,11 @@ export interface Server extends AsyncDisposable {
    */
   close(options?: CloseOptions): Promise<void>;
   stats(): ServerStats;
+  /**
+   * The peers of every open persistent connection (TCP, TLS, Unix, WebSocket, served streams), in
+   * accept order: a snapshot, e.g. to notify them all.
+   */
+  peers(): Peer[];
 }
 
 /**
@@ -300,6 +306,10 @@ class RpcServer implements Server, ConnectionOwner {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  peers(): Peer[] {
+    return this.core.peers();
   }
 
   stats(): ServerStats {

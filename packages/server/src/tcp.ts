@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
 import {
   createDecoder,
   type DecoderHandlers,
@@ -45,6 +46,7 @@ export interface ConnectionOwner {
 export class Connection implements ChannelTransport, DecoderHandlers {
   readonly socket: Socket;
   readonly remoteAddress: string | null;
+  readonly kind: 'tcp' | 'tls' | 'unix';
   private readonly core: Core;
   private readonly owner: ConnectionOwner;
   private readonly channel: Channel;
@@ -82,6 +84,7 @@ export class Connection implements ChannelTransport, DecoderHandlers {
     this.owner = owner;
     this.socket = socket;
     this.remoteAddress = socket.remoteAddress ?? null;
+    this.kind = isTls(socket) ? 'tls' : socket.remoteAddress === undefined ? 'unix' : 'tcp';
     const options = core.options;
     this.ndjson = options.framing === 'ndjson';
     this.decoder = createDecoder(options.framing, this, {
@@ -132,6 +135,10 @@ export class Connection implements ChannelTransport, DecoderHandlers {
   }
 
   // ChannelTransport
+
+  peerCertificate(): PeerCertificate | null {
+    return certificateOf(this.socket);
+  }
 
   send(text: string): void {
     if (this.ended) return;
@@ -340,7 +347,7 @@ export class Connection implements ChannelTransport, DecoderHandlers {
       socket.destroy();
       return;
     }
-    if (this.channel.inFlight > 0) return;
+    if (this.channel.busy) return;
     this.channel.end();
   }
 
@@ -360,11 +367,29 @@ export class Connection implements ChannelTransport, DecoderHandlers {
 
 function noop(): void {}
 
+function isTls(socket: Socket): socket is TLSSocket {
+  return (socket as Partial<TLSSocket>).encrypted === true;
+}
+
+/** The TLS client certificate of `socket`, or `null` (not TLS, or the client sent none). */
+export function certificateOf(socket: Socket): PeerCertificate | null {
+  if (!isTls(socket)) return null;
+  const certificate = socket.getPeerCertificate();
+  // An empty object when the client sent no certificate.
+  return certificate !== null && Object.keys(certificate).length > 0 ? certificate : null;
+}
+
 /**
  * Destroys with a TCP reset (RST), so the peer can tell abandonment from our graceful FIN; a Unix
  * socket or pipe has no reset and is just destroyed.
  */
 export function resetSocket(socket: Socket): void {
+  // After our FIN (shutdown requested) libuv refuses the reset (EINVAL) and Node then never emits
+  // 'close', so close({ timeout }) waited forever on a socket in its linger: just destroy it.
+  if (socket.writableEnded) {
+    socket.destroy();
+    return;
+  }
   try {
     socket.resetAndDestroy();
   } catch {

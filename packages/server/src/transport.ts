@@ -1,4 +1,7 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { PeerCertificate } from 'node:tls';
 import type { ErrorObject } from '@rerpc/protocol';
+import type { PeerTransport } from './peer.js';
 
 /**
  * What a transport gives the core for one connection (or one exchange): where answers go and how
@@ -7,8 +10,15 @@ import type { ErrorObject } from '@rerpc/protocol';
 export interface ChannelTransport {
   /** The peer's address for `ctx.remoteAddress`, or `null`. */
   readonly remoteAddress: string | null;
+  /** Optional: `ctx.peer.transport`. @default 'stream' */
+  readonly kind?: PeerTransport;
+  /** Optional: the HTTP upgrade request's headers, for `ctx.peer.headers`. */
+  readonly headers?: IncomingHttpHeaders | null;
+  /** Optional: the TLS client certificate, for `ctx.peer.certificate` (read on demand). */
+  peerCertificate?(): PeerCertificate | null;
   /**
-   * One answer: a response or a batch array, as JSON text without framing. The transport frames
+   * One answer (a response or a batch array) or one server-to-peer message (a request or a
+   * notification: `ctx.peer`), as JSON text without framing. The transport frames
    * it and writes it; it should coalesce the answers of one tick into one write.
    */
   send(text: string): void;
@@ -51,4 +61,9 @@ export interface Channel {
   destroy(reason?: unknown): void;
   /** Calls received and not answered yet. */
   readonly inFlight: number;
+  /**
+   * Calls in flight, calls to the peer waiting for an answer, or subscriptions open: an idle
+   * timeout should not close the connection.
+   */
+  readonly busy: boolean;
 }

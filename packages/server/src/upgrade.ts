@@ -107,10 +107,10 @@ export class WsAcceptor implements WsOwner {
       clientTracking: false,
     });
     // A request that is not a valid WebSocket upgrade is answered 400 by ws.
-    this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => this.accept(ws, socket));
+    this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => this.accept(ws, socket, req));
   }
 
-  private accept(ws: WebSocket, socket: Socket): void {
+  private accept(ws: WebSocket, socket: Socket, req: IncomingMessage): void {
     socket.off('error', noop);
     if (!this.owned) this.sockets.add(socket);
     if (this.core.closing) {
@@ -119,7 +119,7 @@ export class WsAcceptor implements WsOwner {
       ws.close(WsClose.goingAway, 'the server is shutting down');
       return;
     }
-    this.connections.add(new WsConnection(this.core, this, ws, socket, this.decoder));
+    this.connections.add(new WsConnection(this.core, this, ws, socket, this.decoder, req.headers));
     const interval = this.options.pingInterval;
     if (this.pingTimer === null && interval > 0) {
       this.pingTimer = setInterval(this.pingBound, interval);

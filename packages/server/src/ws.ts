@@ -1,9 +1,12 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
+import type { PeerCertificate } from 'node:tls';
 import type { FrameParseError, MessageDecoder, MessageHandlers } from '@rerpc/codec';
 import type { WebSocket } from 'ws';
 import type { Core } from './core.js';
 import { DisconnectedError } from './errors.js';
 import { ReadGate } from './read-gate.js';
+import { certificateOf } from './tcp.js';
 import type { Channel, ChannelTransport } from './transport.js';
 import { messageTooLarge, undecodable } from './wire.js';
 
@@ -33,6 +36,9 @@ export interface WsOwner {
  */
 export class WsConnection implements ChannelTransport, MessageHandlers {
   readonly remoteAddress: string | null;
+  readonly kind: 'ws' | 'wss';
+  /** The upgrade request's headers (`ctx.peer.headers`). */
+  readonly headers: IncomingHttpHeaders;
   readonly socket: Socket;
   private readonly ws: WebSocket;
   private readonly core: Core;
@@ -48,8 +54,17 @@ export class WsConnection implements ChannelTransport, MessageHandlers {
   private readonly uncorkBound = (): void => this.uncork();
   private readonly graceBound = (): void => this.goAway();
 
-  constructor(core: Core, owner: WsOwner, ws: WebSocket, socket: Socket, decoder: MessageDecoder) {
+  constructor(
+    core: Core,
+    owner: WsOwner,
+    ws: WebSocket,
+    socket: Socket,
+    decoder: MessageDecoder,
+    headers: IncomingHttpHeaders,
+  ) {
     this.core = core;
+    this.headers = headers;
+    this.kind = (socket as { encrypted?: boolean }).encrypted === true ? 'wss' : 'ws';
     this.owner = owner;
     this.ws = ws;
     this.socket = socket;
@@ -101,6 +116,10 @@ export class WsConnection implements ChannelTransport, MessageHandlers {
   }
 
   // ChannelTransport
+
+  peerCertificate(): PeerCertificate | null {
+    return certificateOf(this.socket);
+  }
 
   send(text: string): void {
     if (this.ws.readyState !== 1) return;

@@ -5,10 +5,13 @@ import {
   DisconnectedError,
   HandlerTimeoutError,
   ListenError,
+  PeerTimeoutError,
   RegistrationError,
+  RequestCancelledError,
   RpcError,
   ServerClosedError,
   ServerErrorCode,
+  TooManyPeerCallsError,
 } from '../src/index.js';
 
 const cause = new Error('underlying');
@@ -23,6 +26,19 @@ const errors = [
   [DisconnectedError, new DisconnectedError(undefined, { cause }), 'RERPC_ERR_DISCONNECTED'],
   [AbortError, new AbortError(cause), 'RERPC_ERR_ABORTED'],
 ] as const;
+
+describe('peer and cancellation errors', () => {
+  it.each([
+    [PeerTimeoutError, new PeerTimeoutError('m', 5), 'RERPC_ERR_PEER_TIMEOUT'],
+    [TooManyPeerCallsError, new TooManyPeerCallsError(3), 'RERPC_ERR_TOO_MANY_PEER_CALLS'],
+    [RequestCancelledError, new RequestCancelledError('m'), 'RERPC_ERR_REQUEST_CANCELLED'],
+  ] as const)('%o has its class name and a stable code', (Class, error, code) => {
+    expect(error).toBeInstanceOf(Class);
+    expect(error.name).toBe(Class.name);
+    expect(error.code).toBe(code);
+    expect(error.message.length).toBeGreaterThan(20);
+  });
+});
 
 describe('errors', () => {
   it.each(errors)('%o has its class name, a stable code and the cause', (Class, error, code) => {
@@ -73,6 +89,9 @@ describe('README', () => {
       ...errors.map(([Class, error]) => [Class.name, error.code]),
       ['RegistrationError', new RegistrationError('x').code],
       ['RpcError', 'RpcError'],
+      ['PeerTimeoutError', 'RERPC_ERR_PEER_TIMEOUT'],
+      ['TooManyPeerCallsError', 'RERPC_ERR_TOO_MANY_PEER_CALLS'],
+      ['RequestCancelledError', 'RERPC_ERR_REQUEST_CANCELLED'],
     ];
     for (const [name, code] of all) {
       expect(readme).toContain(`\`${name}\``);

@@ -60,6 +60,11 @@ describe('createServer option validation', () => {
       { closeGrace: -1 },
       'closeGrace must be an integer number of milliseconds from 0 to 2147483647, got -1',
     ],
+    [
+      { peerCallTimeout: -1 },
+      'peerCallTimeout must be an integer number of milliseconds from 0 to 2147483647, got -1',
+    ],
+    [{ maxPeerCalls: 0 }, 'maxPeerCalls must be an integer >= 1, got 0'],
   ];
   for (const [options, message] of cases) {
     it(`throws "${message}"`, () => {

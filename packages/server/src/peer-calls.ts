@@ -1,0 +1,215 @@
+import { checkOptions, checkSignal, checkTime, describe, optionError } from '@rerpc/internal';
+import { RpcError } from '@rerpc/protocol';
+import {
+  AbortError,
+  DisconnectedError,
+  PeerTimeoutError,
+  TooManyPeerCallsError,
+} from './errors.js';
+
+/** Options of `peer.call()`. */
+export interface PeerCallOptions {
+  /**
+   * Milliseconds to wait for the peer's answer, then reject with `PeerTimeoutError`; 0 waits
+   * forever. Default: the server's `peerCallTimeout`.
+   */
+  timeout?: number;
+  /** Rejects the call with `AbortError` (`cause`: the reason) when it aborts first. */
+  signal?: AbortSignal;
+}
+
+const CALL_OPTIONS: readonly string[] = ['timeout', 'signal'];
+
+/** Where a connection's peer calls go out. */
+export interface PeerWire {
+  /** Writes one JSON text to the peer; false when the connection can no longer send. */
+  write(text: string): boolean;
+}
+
+/**
+ * One call to the peer, waiting for its answer: settled once, by the answer, its timeout, its
+ * signal or the connection's close, whichever comes first.
+ */
+class PendingPeerCall {
+  readonly id: number;
+  readonly method: string;
+  readonly owner: PeerCalls;
+  readonly signal: AbortSignal | null;
+  timer: NodeJS.Timeout | null;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+
+  constructor(
+    owner: PeerCalls,
+    id: number,
+    method: string,
+    signal: AbortSignal | null,
+    resolve: (value: unknown) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.owner = owner;
+    this.id = id;
+    this.method = method;
+    this.signal = signal;
+    this.timer = null;
+    this.resolve = resolve;
+    this.reject = reject;
+  }
+
+  /** The signal aborted. */
+  handleEvent(): void {
+    this.owner.settle(
+      this,
+      new AbortError(
+        this.signal!.reason,
+        `${this.method} to the peer was aborted by its signal (see cause)`,
+      ),
+      true,
+    );
+  }
+}
+
+function expire(call: PendingPeerCall, timeout: number): void {
+  call.timer = null;
+  call.owner.settle(call, new PeerTimeoutError(call.method, timeout), true);
+}
+
+/**
+ * A connection's calls to its peer (server-to-client requests): ids, the answers matched to
+ * them, timeouts, the `maxPeerCalls` cap, and rejection of every pending one when the connection
+ * closes. The server's ids are its own numbers (1, 2, …); requests and responses are told apart
+ * by their shape, so they never collide with the peer's ids.
+ *
+ * Peer calls are not the hot path (a few per connection): each has its own unref'd timer.
+ */
+export class PeerCalls {
+  private readonly wire: PeerWire;
+  private readonly defaultTimeout: number;
+  private readonly max: number;
+  private readonly pending = new Map<number, PendingPeerCall>();
+  private nextId = 1;
+  /** Set once the connection closed: every later call rejects with it. */
+  private closedWith: Error | null = null;
+
+  constructor(wire: PeerWire, defaultTimeout: number, max: number) {
+    this.wire = wire;
+    this.defaultTimeout = defaultTimeout;
+    this.max = max;
+  }
+
+  /** Calls waiting for an answer. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  call(method: string, params: unknown, options: PeerCallOptions | undefined): Promise<unknown> {
+    let timeout = this.defaultTimeout;
+    let signal: AbortSignal | null = null;
+    let text: string;
+    try {
+      if (typeof method !== 'string') {
+        throw optionError(`method must be a string, got ${describe(method)}`);
+      }
+      if (options !== undefined) {
+        checkOptions(options, CALL_OPTIONS, 'peer.call() options');
+        if (options.timeout !== undefined) timeout = checkTime('timeout', options.timeout);
+        signal = checkSignal(options.signal);
+      }
+      if (this.closedWith !== null) throw this.closedWith;
+      if (signal?.aborted) {
+        throw new AbortError(
+          signal.reason,
+          `${method} to the peer was aborted by its signal before it was sent (see cause)`,
+        );
+      }
+      if (this.pending.size >= this.max) throw new TooManyPeerCallsError(this.max);
+      text = encodeRequest(method, params, this.nextId);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const id = this.nextId++;
+    return new Promise<unknown>((resolve, reject) => {
+      const call = new PendingPeerCall(this, id, method, signal, resolve, reject);
+      this.pending.set(id, call);
+      if (timeout > 0) {
+        call.timer = setTimeout(expire, timeout, call, timeout);
+        call.timer.unref();
+      }
+      if (signal !== null) signal.addEventListener('abort', call, { once: true });
+      if (!this.wire.write(text)) {
+        this.settle(call, this.closedWith ?? new DisconnectedError(CLOSED), true);
+      }
+    });
+  }
+
+  /** Sends a notification; false when the connection can no longer send. */
+  notify(method: string, params: unknown): boolean {
+    if (typeof method !== 'string') {
+      throw optionError(`method must be a string, got ${describe(method)}`);
+    }
+    if (this.closedWith !== null) return false;
+    return this.wire.write(encodeNotification(method, params));
+  }
+
+  /**
+   * A response arrived on the connection: settles the call it answers. False when no pending call
+   * has its id (the server never sent it, or it settled already): the caller counts it as ignored.
+   */
+  answer(message: Record<string, unknown>): boolean {
+    const id = message['id'];
+    if (typeof id !== 'number') return false;
+    const call = this.pending.get(id);
+    if (call === undefined) return false;
+    if (Object.hasOwn(message, 'error')) {
+      this.settle(call, RpcError.fromObject(message['error']), true);
+    } else {
+      this.settle(call, message['result'], false);
+    }
+    return true;
+  }
+
+  /** The connection closed: every pending call rejects with `error`, and so do later ones. */
+  close(error: Error): void {
+    if (this.closedWith !== null) return;
+    this.closedWith = error;
+    for (const call of [...this.pending.values()]) this.settle(call, error, true);
+  }
+
+  /** Settles `call` once: off the map, its timer and signal listener gone. */
+  settle(call: PendingPeerCall, value: unknown, failed: boolean): void {
+    if (this.pending.get(call.id) !== call) return;
+    this.pending.delete(call.id);
+    if (call.timer !== null) clearTimeout(call.timer);
+    call.timer = null;
+    if (call.signal !== null) call.signal.removeEventListener('abort', call);
+    if (failed) call.reject(value);
+    else call.resolve(value);
+  }
+}
+
+const CLOSED =
+  'The connection closed before the peer answered this call; it may or may not have run there';
+
+/** A JSON-RPC request's text; throws a TypeError when `params` is not an object, array or undefined. */
+function encodeRequest(method: string, params: unknown, id: number): string {
+  checkParams(params);
+  return JSON.stringify(
+    params === undefined ? { jsonrpc: '2.0', method, id } : { jsonrpc: '2.0', method, params, id },
+  );
+}
+
+/** A JSON-RPC notification's text. */
+export function encodeNotification(method: string, params: unknown): string {
+  checkParams(params);
+  return JSON.stringify(
+    params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params },
+  );
+}
+
+function checkParams(params: unknown): void {
+  if (params !== undefined && (typeof params !== 'object' || params === null)) {
+    throw optionError(
+      `params must be an object, an array or undefined (JSON-RPC 2.0 §4.2), got ${describe(params)}`,
+    );
+  }
+}
