@@ -1,5 +1,4 @@
 import { LinkedListOf } from '@rerpc/internal';
-import type { Id } from '@rerpc/protocol';
 import type { Registry } from '@rerpc/registry';
 import type { Call } from './call.js';
 import type { ServerChannel } from './channel.js';
@@ -26,8 +25,15 @@ export class ChannelCalls extends LinkedListOf<Call> {
     call.cNext = next;
   }
 
-  /** The oldest call with request id `id` (a scan: only `$/cancelRequest` asks, rarely). */
-  find(id: Id): Call | null {
+  /**
+   * The call a `$/cancelRequest` with `params` names (`{ id }`), the oldest with that id; `null`
+   * when none is pending (answered already, unknown, malformed params: ignored). A scan: cancels
+   * are rare, and a map per channel would cost every call.
+   */
+  cancelled(params: unknown): Call | null {
+    if (typeof params !== 'object' || params === null) return null;
+    const id = (params as Record<string, unknown>)['id'];
+    if (typeof id !== 'number' && typeof id !== 'string') return null;
     for (let call = this.head; call !== null; call = call.cNext) if (call.id === id) return call;
     return null;
   }

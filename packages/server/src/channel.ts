@@ -9,13 +9,19 @@ import {
 import type { MethodEntry, Registry } from '@rerpc/registry';
 import { Batch, Call, type CallChannel, DONE, PENDING } from './call.js';
 import { ChannelCalls, type ChannelHost } from './channel-host.js';
-import { DisconnectedError } from './errors.js';
+import { DisconnectedError, RequestCancelledError } from './errors.js';
 import type { Lane } from './lane.js';
 import { PeerLink } from './peer.js';
 import type { Scheduler } from './scheduler.js';
 import type { CallStats } from './stats.js';
 import type { Channel, ChannelTransport } from './transport.js';
-import { batchTooLong, methodNotFound, PARAMS_UNCHECKABLE, SHUTTING_DOWN } from './wire.js';
+import {
+  batchTooLong,
+  methodNotFound,
+  PARAMS_UNCHECKABLE,
+  REQUEST_CANCELLED,
+  SHUTTING_DOWN,
+} from './wire.js';
 
 // Channel states.
 const OPEN = 0;
@@ -54,6 +60,8 @@ export class ServerChannel implements Channel, CallChannel {
   private readonly registry: Registry;
   private readonly stats: CallStats;
   private readonly maxInFlight: number;
+  /** The `cancelMethod` option (`null`: off). */
+  private readonly cancelMethod: string | null;
   /** Calls that did not finish synchronously, oldest first. */
   private readonly calls: ChannelCalls;
   private state: number;
@@ -82,6 +90,7 @@ export class ServerChannel implements Channel, CallChannel {
     this.stats = host.stats;
     this.scheduler = host.scheduler;
     this.maxInFlight = host.options.maxInFlightPerConnection;
+    this.cancelMethod = host.options.cancelMethod;
     this.calls = new ChannelCalls();
     this.state = OPEN;
     this.limitPaused = false;
@@ -152,6 +161,15 @@ export class ServerChannel implements Channel, CallChannel {
     refusing: boolean,
   ): boolean {
     const m = value as Record<string, unknown>;
+    if (kind === 'notification' && m['method'] === this.cancelMethod) {
+      // `$/cancelRequest`, even while refusing (the call it names may still run): answered
+      // -32800 if pending, its signal aborted; its slot comes back when the handler returns.
+      const call = this.calls.cancelled(m['params']);
+      if (call !== null) {
+        this.expire(call, REQUEST_CANCELLED, new RequestCancelledError(call.entry.name));
+      }
+      return false;
+    }
     if (kind === 'notification') {
       // Notifications in a batch run but are not waited for: they add nothing to its answer.
       if (!refusing) {

@@ -134,6 +134,14 @@ export interface ServerOptions {
    * @default 1000
    */
   maxPeerCalls?: number;
+  /**
+   * The notification that cancels a call on the same connection, LSP-style: params `{ id }` name
+   * the call; it is answered -32800 "Request cancelled" (if not answered yet) and its `ctx.signal`
+   * aborts with `RequestCancelledError`. `null` turns cancellation off (the name is then an
+   * ordinary method name).
+   * @default '$/cancelRequest'
+   */
+  cancelMethod?: string | null;
 }
 
 /** Options after validation: every field set. */
@@ -158,6 +166,7 @@ export interface ResolvedServerOptions {
   readonly onHandlerError: HandlerErrorListener | 'log' | null;
   readonly peerCallTimeout: number;
   readonly maxPeerCalls: number;
+  readonly cancelMethod: string | null;
 }
 
 /** The server's defaults, one frozen object; the README's Options table is held to it by a test. */
@@ -182,6 +191,7 @@ export const DEFAULTS: ResolvedServerOptions = Object.freeze({
   onHandlerError: 'log',
   peerCallTimeout: 30_000,
   maxPeerCalls: 1000,
+  cancelMethod: '$/cancelRequest',
 });
 
 const KNOWN = Object.keys(DEFAULTS);
@@ -222,6 +232,13 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
       `onHandlerError must be a function, 'log' or null, got ${describe(onHandlerError)}`,
     );
   }
+  const cancelMethod =
+    options.cancelMethod === undefined ? DEFAULTS.cancelMethod : options.cancelMethod;
+  if (cancelMethod !== null && (typeof cancelMethod !== 'string' || cancelMethod.length === 0)) {
+    throw optionError(
+      `cancelMethod must be a non-empty string or null, got ${describe(cancelMethod)}`,
+    );
+  }
   const concurrency = checkInteger('concurrency', options.concurrency ?? DEFAULTS.concurrency, 1);
   const maxRunningPerConnection =
     options.maxRunningPerConnection === undefined
@@ -258,5 +275,6 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
     onHandlerError,
     peerCallTimeout: time('peerCallTimeout'),
     maxPeerCalls: integer('maxPeerCalls', 1),
+    cancelMethod,
   });
 }

@@ -14,6 +14,17 @@ export const ServerErrorCode = Object.freeze({
 
 export type ServerErrorCode = (typeof ServerErrorCode)[keyof typeof ServerErrorCode];
 
+/**
+ * LSP's RequestCancelled: the answer to a call its caller cancelled (`$/cancelRequest`). Outside
+ * the implementation-defined range, as LSP defines it (vscode-jsonrpc's `ErrorCodes`).
+ */
+export const REQUEST_CANCELLED_CODE = -32800;
+
+export const REQUEST_CANCELLED: ErrorObject = Object.freeze({
+  code: REQUEST_CANCELLED_CODE,
+  message: 'Request cancelled',
+});
+
 export const INTERNAL_ERROR: ErrorObject = Object.freeze({
   code: ErrorCode.InternalError,
   message: 'Internal error',

@@ -65,6 +65,8 @@ describe('createServer option validation', () => {
       'peerCallTimeout must be an integer number of milliseconds from 0 to 2147483647, got -1',
     ],
     [{ maxPeerCalls: 0 }, 'maxPeerCalls must be an integer >= 1, got 0'],
+    [{ cancelMethod: '' }, 'cancelMethod must be a non-empty string or null, got ""'],
+    [{ cancelMethod: 1 as never }, 'cancelMethod must be a non-empty string or null, got 1'],
   ];
   for (const [options, message] of cases) {
     it(`throws "${message}"`, () => {
