@@ -1,4 +1,6 @@
+import type { MethodOptions, RegisterOptions } from '@rerpc/registry';
 import type { BatchItem, BatchResult } from './batch.js';
+import type { HandlerContext } from './inbound-call.js';
 import type { CallOptions, ServiceProxy } from './proxy.js';
 import type { ClientStats } from './stats.js';
 
@@ -39,6 +41,33 @@ export interface Client {
   ): Promise<Array<BatchResult | undefined>>;
   /** A typed proxy: `client.service<Arith>('ArithService').Add({ a: 1, b: 2 })`. */
   service<T>(name: string): ServiceProxy<T>;
+  /**
+   * Answers the server's calls to `name` on any persistent connection (TCP, TLS, Unix,
+   * WebSocket) with `handler(params, ctx)`'s result (or promise); a thrown `RpcError` is answered
+   * as it is, anything else -32603. `options.params` (a JSON Schema) answers -32602 on a mismatch;
+   * `options.result` compiles the result's encoder. Names follow @rerpc/registry's rules. Over
+   * HTTP nothing can arrive: each answer ends its exchange. Throws `RegistrationError` for a
+   * refused or duplicate name.
+   */
+  method<P = never>(
+    name: string,
+    handler: (params: P, ctx: HandlerContext) => unknown,
+    options?: MethodOptions,
+  ): void;
+  /**
+   * Registers an instance's methods as `Name.method` (as @rerpc/server's `register()`); returns
+   * the names registered.
+   */
+  register(instance: object, options?: RegisterOptions): string[];
+  /**
+   * Runs `handler(params, ctx)` for each notification `name` the server sends (its result is
+   * ignored, a throw or rejection dropped); replaces one set before. Returns a function that
+   * removes it. Throws `TypeError` for an empty name or a handler that is not a function.
+   */
+  onNotification<P = never>(
+    name: string,
+    handler: (params: P, ctx: HandlerContext) => unknown,
+  ): () => void;
   /** Counters and gauges, as a new object. */
   stats(): ClientStats;
   /**

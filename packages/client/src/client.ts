@@ -8,29 +8,11 @@
 // the shared timer's sweep), retry.ts (the pure policy), request.ts (validation, ids, encoding),
 // response.ts and batch.ts (answers), stats.ts (counters).
 
-import { asyncDispose, closeTimeout, describe, SignalWatches } from '@rerpc/internal';
+import { asyncDispose, closeTimeout, SignalWatches } from '@rerpc/internal';
 import type { RpcError } from '@rerpc/protocol';
-import type { Client, CloseOptions } from './api.js';
-import {
-  ANSWERED,
-  type BatchItem,
-  type BatchResult,
-  BatchState,
-  PARTLY_REFUSED,
-  REFUSED,
-} from './batch.js';
-import {
-  BACKOFF,
-  BATCH,
-  Call,
-  type CallHost,
-  DONE,
-  NEW,
-  NOTIFY,
-  ON_CONNECTION,
-  SINGLE,
-  WAITING,
-} from './call.js';
+import type { CloseOptions } from './api.js';
+import { ANSWERED, type BatchItem, BatchState, PARTLY_REFUSED, REFUSED } from './batch.js';
+import { BACKOFF, BATCH, Call, type CallHost, DONE, NEW, ON_CONNECTION, WAITING } from './call.js';
 import { connectionStats } from './connection-set.js';
 import { Deadlines } from './deadlines.js';
 import {
@@ -45,7 +27,7 @@ import {
 import type { Link, LinkHost, LinkSet } from './link.js';
 import { createLinkSet } from './links.js';
 import type { ResolvedClientOptions, ResolvedTarget } from './options.js';
-import { type CallOptions, createServiceProxy, type ServiceProxy } from './proxy.js';
+import type { CallOptions } from './proxy.js';
 import { batchSlots, CallSettings, checkCall, Requests, readCallOptions } from './request.js';
 import { responseError } from './response.js';
 import { GIVE_UP, retryDelay, SHUTTING_DOWN } from './retry.js';
@@ -55,12 +37,16 @@ const OPEN = 0;
 const CLOSING = 1;
 const CLOSED = 2;
 
-type Message = Record<string, unknown>;
-type BatchResults = Array<BatchResult | undefined>;
+/** A decoded message, as the links deliver it. */
+export type Message = Record<string, unknown>;
+
 const NONE: readonly Call[] = [];
 
-/** The client: see createClient() (create-client.ts), which checks what it is given. */
-export class ClientImpl implements Client, CallHost, LinkHost {
+/**
+ * The client's own calls, from start to settlement. The public API around it, and the calls the
+ * server makes to the client, are in peer-client.ts.
+ */
+export abstract class CallingClient implements CallHost, LinkHost {
   private readonly o: ResolvedClientOptions;
   private readonly address: string;
   /** Ids and request texts. */
@@ -88,27 +74,11 @@ export class ClientImpl implements Client, CallHost, LinkHost {
 
   // --- start -----------------------------------------------------------------------------------
 
-  call<T = unknown>(method: string, params?: object, options?: CallOptions): Promise<T> {
-    return this.start(SINGLE, method, params, options) as Promise<T>;
-  }
-
-  notify(method: string, params?: object, options?: CallOptions): Promise<void> {
-    return this.start(NOTIFY, method, params, options) as Promise<void>;
-  }
-
-  batch(items: readonly BatchItem[], options?: CallOptions): Promise<BatchResults> {
-    return this.start(BATCH, 'batch', items, options) as Promise<BatchResults>;
-  }
-
-  service<T>(name: string): ServiceProxy<T> {
-    if (typeof name !== 'string' || name === '') {
-      throw new TypeError(`name must be a non-empty string, got ${describe(name)}`);
-    }
-    return createServiceProxy<T>(this, name);
-  }
-
-  /** Validates, encodes the request once, tracks the call, and sends it (or queues it). */
-  private start(
+  /**
+   * Validates, encodes the request once, tracks the call, and sends it (or queues it): what
+   * `call()`, `notify()` and `batch()` do (see PeerClient).
+   */
+  protected start(
     kind: number,
     method: string,
     params: unknown,
@@ -205,6 +175,11 @@ export class ClientImpl implements Client, CallHost, LinkHost {
     }
   }
 
+  /** A request or notification from the server arrived on `conn` (see PeerClient). */
+  protected abstract received(conn: Link, message: Message): void;
+  /** `conn` closed: what the server's calls on it were doing is over (see PeerClient). */
+  protected abstract closed(conn: Link): void;
+
   unreadable(_conn: Link): void {
     this.counters.dropped += 1;
   }
@@ -215,7 +190,13 @@ export class ClientImpl implements Client, CallHost, LinkHost {
    * counted. A batch's response is recorded and its batch returned (else null).
    */
   private reply(conn: Link, value: unknown): Call | null {
-    const id = typeof value === 'object' && value !== null ? (value as Message)['id'] : undefined;
+    const message = typeof value === 'object' && value !== null ? (value as Message) : null;
+    // A request or notification from the server: never one of our answers, whatever its id.
+    if (message !== null && message['method'] !== undefined) {
+      this.received(conn, message);
+      return null;
+    }
+    const id = message === null ? undefined : message['id'];
     const call = typeof id === 'number' ? conn.pending.take(id) : undefined;
     if (call === undefined) {
       this.counters.dropped += 1;
@@ -288,6 +269,7 @@ export class ClientImpl implements Client, CallHost, LinkHost {
    * written may have run (`sent`), unless `notRun` says the server ran none of them.
    */
   lost(conn: Link, error: Error, notRun = false): void {
+    this.closed(conn);
     if (conn.dead) return;
     conn.dead = true;
     void this.conns.destroy(conn); // its calls' leases are forgotten: their unlease is ignored

@@ -6,7 +6,7 @@ import {
   type SharedPoolFactory,
 } from '@rerpc/conn-pool';
 import { Connection } from './connection.js';
-import type { LinkHost, QueuedLink } from './link.js';
+import type { LinkHost, LinkInfo, QueuedLink } from './link.js';
 import type { ResolvedClientOptions } from './options.js';
 import type { ConnectionStats } from './stats.js';
 import { type ClientTlsOptions, secure } from './tls.js';
@@ -63,13 +63,15 @@ export function createConnectionSet(
 ): SharedPool<Connection> {
   const connector = createTcpConnector(target, { dialTimeout: o.dialTimeout });
   const name = 'path' in target ? 'localhost' : (target.host ?? 'localhost');
+  const transport = tls !== null ? 'tls' : 'path' in target ? 'unix' : 'tcp';
+  const info: LinkInfo = Object.freeze({ transport, address });
   return linkPool<Connection>(o, {
     create: async (signal) => {
       let socket: Socket = await connector.create(signal);
       if (tls !== null) socket = await secure(socket, name, tls, address, o.dialTimeout, signal);
       // A socket never keeps the process alive; pending calls do, through the shared timer.
       socket.unref();
-      return new Connection(host, socket, o.framing, o.maxMessageBytes);
+      return new Connection(host, socket, o.framing, o.maxMessageBytes, info);
     },
     destroy: (conn) => {
       conn.dead = true;

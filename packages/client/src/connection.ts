@@ -8,7 +8,7 @@ import {
   frame,
 } from '@rerpc/codec';
 import type { Call } from './call.js';
-import { type LinkHost, QueuedLink } from './link.js';
+import { type LinkHost, type LinkInfo, QueuedLink } from './link.js';
 
 /**
  * One TCP (or Unix socket) connection carrying many calls at once, matched by id, in NDJSON or
@@ -19,8 +19,14 @@ export class Connection extends QueuedLink {
   private readonly decoder;
   private readonly framing: Framing;
 
-  constructor(host: LinkHost, socket: Socket, framing: Framing, maxMessageBytes: number) {
-    super(host);
+  constructor(
+    host: LinkHost,
+    socket: Socket,
+    framing: Framing,
+    maxMessageBytes: number,
+    info: LinkInfo,
+  ) {
+    super(host, info);
     this.socket = socket;
     this.framing = framing;
     this.decoder = createDecoder(

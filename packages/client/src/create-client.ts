@@ -1,5 +1,4 @@
 import type { Client } from './api.js';
-import { ClientImpl } from './client.js';
 import {
   type ClientOptions,
   type ClientTarget,
@@ -7,6 +6,7 @@ import {
   checkTransportOptions,
   resolveClientOptions,
 } from './options.js';
+import { ClientImpl } from './peer-client.js';
 
 /**
  * Creates a client for the server at `target`: `{ host, port }`, `{ path }`, or a URL

@@ -2,7 +2,7 @@ import type { SharedPoolStats } from '@rerpc/conn-pool';
 import type { Dispatcher, Pool } from 'undici';
 import type { Call } from './call.js';
 import { httpStatus, NEVER, retryAfterMs } from './http-status.js';
-import { forgetIds, type Link, type LinkHost, type LinkSet } from './link.js';
+import { forgetIds, type Link, type LinkHost, type LinkInfo, type LinkSet } from './link.js';
 import type { ResolvedClientOptions } from './options.js';
 import { PendingTable } from './pending.js';
 
@@ -122,6 +122,7 @@ export class HttpLink implements Link {
   blocked = false;
   dead = false;
   refusedSeen = false;
+  readonly info: LinkInfo;
   private readonly url: URL;
   private readonly address: string;
   private readonly o: ResolvedClientOptions;
@@ -144,9 +145,15 @@ export class HttpLink implements Link {
     this.host = host;
     this.url = url;
     this.address = `${url.origin}${url.pathname}`;
+    this.info = Object.freeze({ transport: 'http', address: this.address });
     this.o = o;
     // The user's headers first: Content-Type is the client's (it sends JSON).
     this.headers = { accept: 'application/json', ...o.headers, 'content-type': 'application/json' };
+  }
+
+  /** Nothing can be sent back: an HTTP answer ends its exchange, and no request can arrive. */
+  respond(_text: string): boolean {
+    return false;
   }
 
   carry(call: Call): void {

@@ -11,6 +11,13 @@ export {
   PoolExhaustedError,
   TimeoutError,
 } from './errors.js';
+export {
+  DisconnectedError,
+  HandlerTimeoutError,
+  RequestCancelledError,
+} from './handler-errors.js';
+export type { HandlerContext, InboundId } from './inbound-call.js';
+export type { LinkInfo } from './link.js';
 export type { ClientOptions, ClientTarget } from './options.js';
 export { DEFAULTS } from './options.js';
 export type { CallOptions, ProxyMethod, ServiceMethodNames, ServiceProxy } from './proxy.js';

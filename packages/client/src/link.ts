@@ -49,6 +49,22 @@ export interface Link {
   wrote(call: Call): boolean;
   /** Empties a lost link: returns the calls it carried (a batch once per request). */
   release(): Call[];
+  /**
+   * Queues a message that is not a call of ours (an answer to the server's request, a
+   * notification) for this tick's write; false where nothing can be sent back (HTTP: each answer
+   * ends its exchange) or the link is dead.
+   */
+  respond(text: string): boolean;
+  /** How the link reaches the server, for a handler's `ctx.link`. */
+  readonly info: LinkInfo;
+}
+
+/** Which kind of connection a link is, and the server's address on it (`ctx.link`). */
+export interface LinkInfo {
+  /** `'tcp'`, `'tls'`, `'unix'` (a Unix socket or Windows pipe), `'ws'`, `'wss'` or `'http'`. */
+  readonly transport: 'tcp' | 'tls' | 'unix' | 'ws' | 'wss' | 'http' | 'stream';
+  /** The server's address (`host:port`, the socket path or the URL). */
+  readonly address: string;
 }
 
 /** The part of @rerpc/conn-pool's shared pool the client uses: how it gets and returns links. */
@@ -72,6 +88,7 @@ export function forgetIds(pending: PendingTable, call: Call): void {
 export abstract class QueuedLink implements Link {
   readonly host: LinkHost;
   readonly pending = new PendingTable();
+  readonly info: LinkInfo;
   /**
    * Messages queued for the next write, joined once when it is flushed. Measured against
    * `out += frame` (a rope flattened by the write): ~8% less client CPU per call at 100 in flight.
@@ -91,8 +108,9 @@ export abstract class QueuedLink implements Link {
   refusedSeen = false;
   readonly flush = (): void => this.doFlush();
 
-  constructor(host: LinkHost) {
+  constructor(host: LinkHost, info: LinkInfo) {
     this.host = host;
+    this.info = info;
   }
 
   /**
@@ -125,6 +143,16 @@ export abstract class QueuedLink implements Link {
 
   forget(call: Call): void {
     forgetIds(this.pending, call);
+  }
+
+  respond(text: string): boolean {
+    if (this.dead) return false;
+    this.out.push(text);
+    if (!this.flushing && !this.blocked) {
+      this.flushing = true;
+      process.nextTick(this.flush);
+    }
+    return true;
   }
 
   /**

@@ -112,6 +112,26 @@ export interface ClientOptions {
    * @default null
    */
   headers?: Record<string, string> | null;
+  /**
+   * Calls from the server (to methods registered with `client.method()` / `register()`) that may
+   * run at once on one connection; more are answered -32003 "Too many requests" without running.
+   * @default 100
+   */
+  maxHandlersPerLink?: number;
+  /**
+   * How long a handler of a call from the server may take: past it the server is answered -32001
+   * "Handler timed out" and the handler's `ctx.signal` aborts. 0 disables.
+   * @default 30000
+   */
+  handlerTimeout?: number;
+  /**
+   * The notification sent, with params `{ id }`, when a call written to a connection times out or
+   * is aborted before its answer (and the one that cancels a call the server made to this
+   * client). null sends none. Unset, it is `'$/cancelRequest'` (LSP's) with Content-Length
+   * framing, and null with NDJSON (the Go rerpc wire has none); a string turns it on for any.
+   * @default null (NDJSON); '$/cancelRequest' (Content-Length)
+   */
+  cancelMethod?: string | null;
 }
 
 /** The resolved options, every field set. */
@@ -131,7 +151,13 @@ export interface ResolvedClientOptions {
   readonly autoBatch: number;
   readonly tls: Readonly<ClientTlsOptions> | null;
   readonly headers: Readonly<Record<string, string>> | null;
+  readonly maxHandlersPerLink: number;
+  readonly handlerTimeout: number;
+  readonly cancelMethod: string | null;
 }
+
+/** LSP's cancellation notification, the default `cancelMethod` with Content-Length framing. */
+export const LSP_CANCEL = '$/cancelRequest';
 
 /** The client's defaults, one frozen object; the README's Options table is held to it by a test. */
 export const DEFAULTS: ResolvedClientOptions = Object.freeze({
@@ -150,6 +176,9 @@ export const DEFAULTS: ResolvedClientOptions = Object.freeze({
   autoBatch: 0,
   tls: null,
   headers: null,
+  maxHandlersPerLink: 100,
+  handlerTimeout: 30_000,
+  cancelMethod: null,
 });
 
 /** The names {@link createClient} accepts as options. */
@@ -185,6 +214,9 @@ export function resolveClientOptions(given: ClientOptions | undefined): Resolved
     autoBatch: checkInteger('autoBatch', pick('autoBatch'), 0),
     tls: checkTls(options.tls),
     headers: checkHeaders(options.headers),
+    maxHandlersPerLink: checkInteger('maxHandlersPerLink', pick('maxHandlersPerLink'), 1),
+    handlerTimeout: checkTime('handlerTimeout', pick('handlerTimeout')),
+    cancelMethod: checkCancelMethod(options.cancelMethod, framing),
   };
   if (resolved.maxRetryDelay < resolved.retryDelay) throw retryDelayError(options, resolved);
   return Object.freeze(resolved);
@@ -207,6 +239,13 @@ function retryDelayError(options: ClientOptions, resolved: ResolvedClientOptions
     );
   }
   return optionError(`maxRetryDelay must be >= retryDelay (${retryDelay}), got ${maxRetryDelay}`);
+}
+
+/** The `cancelMethod` option: a non-empty string, null, or unset (then by framing). */
+function checkCancelMethod(value: unknown, framing: Framing): string | null {
+  if (value === undefined) return framing === 'content-length' ? LSP_CANCEL : null;
+  if (value === null || (typeof value === 'string' && value !== '')) return value;
+  throw optionError(`cancelMethod must be a non-empty string or null, got ${describe(value)}`);
 }
 
 /** How a target is reached. */

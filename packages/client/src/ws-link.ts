@@ -4,7 +4,7 @@ import type WebSocket from 'ws';
 import type { Call } from './call.js';
 import { linkPool } from './connection-set.js';
 import { guardDial } from './dial-guard.js';
-import { type LinkHost, QueuedLink } from './link.js';
+import { type LinkHost, type LinkInfo, QueuedLink } from './link.js';
 import type { ResolvedClientOptions } from './options.js';
 
 type WsModule = typeof import('ws');
@@ -33,8 +33,8 @@ export class WsLink extends QueuedLink {
   readonly ws: WebSocket;
   private readonly socket: Socket;
 
-  constructor(host: LinkHost, ws: WebSocket) {
-    super(host);
+  constructor(host: LinkHost, ws: WebSocket, info: LinkInfo) {
+    super(host, info);
     this.ws = ws;
     this.socket = socketOf(ws);
     ws.on('message', (data: Buffer) => {
@@ -153,8 +153,12 @@ export function createWsLinkSet(
   o: ResolvedClientOptions,
 ): SharedPool<WsLink> {
   const address = `${url.origin}${url.pathname}`;
+  const info: LinkInfo = Object.freeze({
+    transport: url.protocol === 'wss:' ? 'wss' : 'ws',
+    address,
+  });
   return linkPool<WsLink>(o, {
-    create: async (signal) => new WsLink(host, await dial(url, o, signal, address)),
+    create: async (signal) => new WsLink(host, await dial(url, o, signal, address), info),
     destroy: (link) => {
       link.dead = true;
       if (link.ws.readyState === OPEN) link.ws.close(1000);

@@ -6,8 +6,11 @@ import {
   AbortError,
   ClientClosedError,
   ConnectionError,
+  DisconnectedError,
+  HandlerTimeoutError,
   HttpStatusError,
   PoolExhaustedError,
+  RequestCancelledError,
   RpcError,
   TimeoutError,
 } from '../src/index.js';
@@ -29,10 +32,20 @@ const errors = [
     'RERPC_ERR_HTTP_STATUS',
   ],
 ] as const;
+/** The reasons a handler's ctx.signal aborts with (a call from the server): no cause. */
+const reasons = [
+  [HandlerTimeoutError, new HandlerTimeoutError('A.b', 5), 'RERPC_ERR_HANDLER_TIMEOUT'],
+  [DisconnectedError, new DisconnectedError(), 'RERPC_ERR_DISCONNECTED'],
+  [RequestCancelledError, new RequestCancelledError('A.b'), 'RERPC_ERR_REQUEST_CANCELLED'],
+] as const;
 
 describe('errors', () => {
   it.each(errors)('%o is a well-made error class with its code', (Class, error, code) => {
     expect(errorClassProblems(Class, error, code, cause)).toEqual([]);
+  });
+
+  it.each(reasons)('%o is a well-made error class with its code', (Class, error, code) => {
+    expect(errorClassProblems(Class, error, code)).toEqual([]);
   });
 
   it("does not match another code's class", () => {
@@ -74,7 +87,7 @@ describe('errors', () => {
 
   it('lists every code and class in the README', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    for (const [Class, , code] of errors) {
+    for (const [Class, , code] of [...errors, ...reasons]) {
       expect(readme).toContain(`\`${code}\``);
       expect(readme).toContain(`\`${Class.name}\``);
     }

@@ -35,6 +35,10 @@ describe('option validation', () => {
     [{ closeTimeout: 2 ** 31 }, `closeTimeout ${FOREVER}, got 2147483648`],
     [{ closeTimeout: Number.NEGATIVE_INFINITY }, `closeTimeout ${FOREVER}, got -Infinity`],
     [{ timeout: Number.POSITIVE_INFINITY }, `timeout ${MS}, got Infinity`],
+    [{ maxHandlersPerLink: 0 }, 'maxHandlersPerLink must be an integer >= 1, got 0'],
+    [{ handlerTimeout: -1 }, `handlerTimeout ${MS}, got -1`],
+    [{ cancelMethod: '' }, 'cancelMethod must be a non-empty string or null, got ""'],
+    [{ cancelMethod: 3 }, 'cancelMethod must be a non-empty string or null, got 3'],
   ])('rejects %j with a coded TypeError', (options, message) => {
     expect(() => make(options)).toThrow(optionErrorLike(message));
   });

@@ -1,0 +1,72 @@
+import { createRequire } from 'node:module';
+import { checkFunction, describe } from '@rerpc/internal';
+import type { MethodEntry, MethodOptions, RegisterOptions, Registry } from '@rerpc/registry';
+
+type RegistryModule = typeof import('@rerpc/registry');
+/**
+ * @rerpc/registry, loaded on the first `method()` / `register()`: it compiles schemas with ajv,
+ * whose import alone takes longer than the rest of the client's, so a client that only calls
+ * never loads it. Loaded synchronously (registration throws at once, as the server's does).
+ */
+let registryModule: RegistryModule | null = null;
+
+function loadRegistry(): RegistryModule {
+  if (registryModule === null) {
+    // The CommonJS build has __filename; the ES module build has import.meta (esbuild's `require`
+    // shim there throws).
+    const from = typeof __filename === 'string' ? __filename : import.meta.url;
+    registryModule = createRequire(from)('@rerpc/registry') as RegistryModule;
+  }
+  return registryModule;
+}
+
+/** A notification handler: its return value is ignored; a rejection is dropped. */
+export type NotificationHandler = (params: never, ctx: never) => unknown;
+
+/**
+ * What this client answers when the server calls it: methods in a @rerpc/registry table (names,
+ * params schemas and result encoders compiled at registration, as the server's are), and
+ * notification handlers by method name.
+ */
+export class HandlerTable {
+  private registry: Registry | null = null;
+  private readonly notifications = new Map<string, NotificationHandler>();
+
+  private table(): Registry {
+    if (this.registry === null) this.registry = loadRegistry().createRegistry();
+    return this.registry;
+  }
+
+  method(name: string, handler: unknown, options?: MethodOptions): void {
+    this.table().method(name, handler as (params: never, ctx: unknown) => unknown, options);
+  }
+
+  register(instance: object, options?: RegisterOptions): string[] {
+    return this.table().register(instance, options);
+  }
+
+  /**
+   * Sets the handler of notifications named `name` (replacing one set before); returns a
+   * function that removes it.
+   */
+  onNotification(name: string, handler: NotificationHandler): () => void {
+    if (typeof name !== 'string' || name === '') {
+      throw new TypeError(`name must be a non-empty string, got ${describe(name)}`);
+    }
+    checkFunction('handler', handler);
+    this.notifications.set(name, handler);
+    return () => {
+      if (this.notifications.get(name) === handler) this.notifications.delete(name);
+    };
+  }
+
+  /** The registered method `name`; undefined when none. */
+  get(name: string): MethodEntry | undefined {
+    return this.registry === null ? undefined : this.registry.get(name);
+  }
+
+  /** The notification handler of `name`; undefined when none. */
+  notification(name: string): NotificationHandler | undefined {
+    return this.notifications.get(name);
+  }
+}
