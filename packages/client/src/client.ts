@@ -28,7 +28,14 @@ import type { Link, LinkHost, LinkSet } from './link.js';
 import { createLinkSet } from './links.js';
 import type { ResolvedClientOptions, ResolvedTarget } from './options.js';
 import type { CallOptions } from './proxy.js';
-import { batchSlots, CallSettings, checkCall, Requests, readCallOptions } from './request.js';
+import {
+  batchSlots,
+  CallSettings,
+  cancelEncoder,
+  checkCall,
+  Requests,
+  readCallOptions,
+} from './request.js';
 import { responseError } from './response.js';
 import { GIVE_UP, retryDelay, SHUTTING_DOWN } from './retry.js';
 import { CallCounters, type ClientStats } from './stats.js';
@@ -64,9 +71,12 @@ export abstract class CallingClient implements CallHost, LinkHost {
   /** `performance.now()` when the chunk being decoded arrived (LinkHost). */
   clock = 0;
   private closePromise: Promise<void> | null = null;
+  /** The `cancelMethod` notification for an id; null when none is sent. */
+  private readonly cancelNote: ((id: number) => string) | null;
 
   constructor(target: ResolvedTarget, options: ResolvedClientOptions) {
     this.o = options;
+    this.cancelNote = cancelEncoder(options.cancelMethod);
     this.address = target.address;
     this.conns = createLinkSet(this, target, options);
     this.deadlines = new Deadlines(() => this.tick());
@@ -368,13 +378,14 @@ export abstract class CallingClient implements CallHost, LinkHost {
   }
 
   /**
-   * Fails the call wherever it is. On a connection its ids are forgotten there: a late answer is
-   * dropped (and counted), and the connection stays in use.
+   * Fails the call wherever it is. On a connection its ids are forgotten there: a late answer
+   * (-32800 too) is dropped (and counted), and the connection stays in use; each id still
+   * unanswered gets a `cancelMethod` notification after its request, so the server can stop.
    */
   private cancel(call: Call, error: Error): void {
     const conn = call.conn;
     if (call.state === ON_CONNECTION && conn !== null) {
-      conn.forget(call);
+      conn.forget(call, this.cancelNote);
       this.leave(call);
     }
     this.fail(call, error);

@@ -43,8 +43,11 @@ export interface Link {
   refusedSeen: boolean;
   /** Takes the call's request (and its ids into `pending`). */
   carry(call: Call): void;
-  /** Forgets the call's ids: a late answer to it is then unknown here. */
-  forget(call: Call): void;
+  /**
+   * Forgets the call's ids: a late answer to it is then unknown here. With `cancel`, each id it
+   * still awaited an answer for is followed by that notification (where the link can send one).
+   */
+  forget(call: Call, cancel?: ((id: number) => string) | null): void;
   /** Whether the request of `call` left the client: then it may have reached the server. */
   wrote(call: Call): boolean;
   /** Empties a lost link: returns the calls it carried (a batch once per request). */
@@ -141,8 +144,18 @@ export abstract class QueuedLink implements Link {
     }
   }
 
-  forget(call: Call): void {
-    forgetIds(this.pending, call);
+  forget(call: Call, cancel: ((id: number) => string) | null = null): void {
+    if (cancel === null) {
+      forgetIds(this.pending, call);
+      return;
+    }
+    // Queued after the request (FIFO), so the server reads the cancel once it knows the call.
+    for (let k = 0; k < call.ids; k++) {
+      const id = call.id + k;
+      if (this.pending.get(id) !== call) continue;
+      this.pending.take(id);
+      this.respond(cancel(id));
+    }
   }
 
   respond(text: string): boolean {

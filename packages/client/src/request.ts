@@ -159,3 +159,13 @@ function firstLine(error: unknown): string {
   const end = text.indexOf('\n');
   return end === -1 ? text : text.slice(0, end);
 }
+
+/**
+ * The notification that tells the server a call was given up on (`cancelMethod`, params
+ * `{ id }`, as LSP's `$/cancelRequest`); null when `method` is null (none is sent).
+ */
+export function cancelEncoder(method: string | null): ((id: number) => string) | null {
+  if (method === null) return null;
+  const head = `{"jsonrpc":"2.0","method":${JSON.stringify(method)},"params":{"id":`;
+  return (id) => `${head}${id}}}`;
+}
