@@ -83,6 +83,8 @@ export class Call implements ListNode<Call> {
   next: Call | null;
   /** Next in its lane's queue of calls waiting for a handler slot. */
   qNext: Call | null;
+  /** Run once the call's answer was sent (a subscribe call's events may follow); rarely set. */
+  onAnswer: (() => void) | null;
   /** What the handler gets. */
   readonly ctx: HandlerContext;
 
@@ -113,6 +115,7 @@ export class Call implements ListNode<Call> {
     this.prev = null;
     this.next = null;
     this.qNext = null;
+    this.onAnswer = null;
     this.ctx = new HandlerContext(this);
   }
 
@@ -141,6 +144,9 @@ export class Call implements ListNode<Call> {
   }
 }
 
+/** Runs `hook` once the answer of `ctx`'s call has been sent (for subscriptions; package-private). */
+export let afterAnswer: (ctx: HandlerContext, hook: () => void) => void;
+
 const inspect = Symbol.for('nodejs.util.inspect.custom');
 
 /**
@@ -151,6 +157,12 @@ const inspect = Symbol.for('nodejs.util.inspect.custom');
 export class HandlerContext implements CallContext {
   readonly #call: Call;
   #state: Record<string, unknown> | null = null;
+
+  static {
+    afterAnswer = (ctx, hook) => {
+      ctx.#call.onAnswer = hook;
+    };
+  }
 
   constructor(call: Call) {
     this.#call = call;
@@ -212,9 +224,27 @@ export class Batch {
   readonly parts: Array<string | null>;
   /** Member calls not finished yet, plus one while the batch is still being dispatched. */
   pending: number;
+  /** Hooks of members to run once the batch is sent (`Call.onAnswer`). */
+  after: Array<() => void> | null;
 
   constructor(length: number) {
     this.parts = new Array<string | null>(length).fill(null);
     this.pending = 1;
+    this.after = null;
   }
+}
+
+/**
+ * 5. Run: the worker pool's task, one shared function, so no closure per call (and one
+ * parameter, so the pool makes no signal for it).
+ */
+export function runCall(call: Call): unknown {
+  // Answered already (timed out while queued, or its peer left): never start it.
+  if (call.state !== PENDING) return undefined;
+  return call.entry.handler(call.params, call.ctx);
+}
+
+/** 6. The worker pool's callback, shared by every call. */
+export function callDone(error: unknown, value: unknown, call: Call): void {
+  call.channel.finished(call, error, value);
 }

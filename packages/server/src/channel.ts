@@ -81,10 +81,7 @@ export class ServerChannel implements Channel, CallChannel {
     this.remoteAddress = transport.remoteAddress ?? null;
     this.ephemeral = ephemeral;
     this.lane = lane;
-    const o = host.options;
-    this.link = ephemeral
-      ? null
-      : new PeerLink(host.peerId(), transport, o.peerCallTimeout, o.maxPeerCalls);
+    this.link = ephemeral ? null : new PeerLink(host.peerId(), transport, host.options);
     this.inFlight = 0;
     this.registry = host.registry;
     this.stats = host.stats;
@@ -297,6 +294,11 @@ export class ServerChannel implements Channel, CallChannel {
   private settle(call: Call, text: string): void {
     const batch = call.batch;
     this.answer(batch, call.index, text);
+    // A subscribe call's events may go out once its answer has (never before the id's reply).
+    if (call.onAnswer !== null) {
+      if (batch === null) call.onAnswer();
+      else (batch.after ??= []).push(call.onAnswer);
+    }
     if (batch !== null && --batch.pending === 0) this.sendBatch(batch);
   }
 
@@ -335,6 +337,7 @@ export class ServerChannel implements Channel, CallChannel {
     const parts: string[] = [];
     for (const part of batch.parts) if (part !== null) parts.push(part);
     if (parts.length > 0 && this.state !== DESTROYED) this.transport.send(encodeBatch(parts));
+    if (batch.after !== null) for (const hook of batch.after) hook();
   }
 
   // 7. Release --------------------------------------------------------------------------------
@@ -413,9 +416,14 @@ export class ServerChannel implements Channel, CallChannel {
     return this.host.deadlineOf(start);
   }
 
-  /** Calls in flight, calls to the peer pending: not idle. */
+  /** The transport's write buffer drained: subscriptions waiting on it write on. */
+  drained(): void {
+    if (this.link !== null) this.link.drained();
+  }
+
+  /** Calls in flight, calls to the peer pending, subscriptions open: not idle. */
   get busy(): boolean {
-    return this.inFlight > 0 || (this.link !== null && this.link.calls.size > 0);
+    return this.inFlight > 0 || this.link?.busy === true;
   }
 
   private finish(): void {
@@ -427,19 +435,4 @@ export class ServerChannel implements Channel, CallChannel {
     );
     this.transport.end();
   }
-}
-
-/**
- * 5. Run: the worker pool's task, one shared function, so no closure per call (and one
- * parameter, so the pool makes no signal for it).
- */
-export function runCall(call: Call): unknown {
-  // Answered already (timed out while queued, or its peer left): never start it.
-  if (call.state !== PENDING) return undefined;
-  return call.entry.handler(call.params, call.ctx);
-}
-
-/** 6. The worker pool's callback, shared by every call. */
-export function callDone(error: unknown, value: unknown, call: Call): void {
-  call.channel.finished(call, error, value);
 }

@@ -1,8 +1,8 @@
 import { createMessageDecoder, type MessageDecoder } from '@rerpc/codec';
 import { checkOptions, checkSignal, describe, optionError } from '@rerpc/internal';
 import { createRegistry, type Registry } from '@rerpc/registry';
-import type { Call } from './call.js';
-import { callDone, runCall, ServerChannel } from './channel.js';
+import { type Call, callDone, runCall } from './call.js';
+import { ServerChannel } from './channel.js';
 import type { ChannelHost } from './channel-host.js';
 import { DeadlineList } from './deadlines.js';
 import { AbortError, HandlerTimeoutError } from './errors.js';

@@ -28,6 +28,12 @@ export {
   type UpgradeHandler,
 } from './server.js';
 export type { CoreStats } from './stats.js';
+export type { SubscriptionHandler, SubscriptionOptions } from './subscribe.js';
+export {
+  SubscriptionClosedError,
+  SubscriptionOverflowError,
+  type SubscriptionSink,
+} from './subscription.js';
 export type { Channel, ChannelTransport } from './transport.js';
 export { type ResolvedWebOptions, WEB_DEFAULTS, type WebOptions } from './web-options.js';
 export { ServerErrorCode } from './wire.js';

@@ -142,6 +142,24 @@ export interface ServerOptions {
    * @default '$/cancelRequest'
    */
   cancelMethod?: string | null;
+  /**
+   * Subscriptions one connection may have open; a further `<name>_subscribe` is answered -32004.
+   * @default 1024
+   */
+  maxSubscriptionsPerConnection?: number;
+  /**
+   * Events one subscription may hold unsent (before its subscribe reply is written, or while the
+   * connection's write buffer is full); past it `sink.send()` rejects with
+   * `SubscriptionOverflowError` and `sink.trySend()` returns false.
+   * @default 1000
+   */
+  maxSubscriptionBuffer?: number;
+  /**
+   * Bytes (UTF-16 units of JSON text) of events one subscription may hold unsent, as
+   * `maxSubscriptionBuffer`.
+   * @default 1048576 (1 MiB)
+   */
+  maxSubscriptionBufferBytes?: number;
 }
 
 /** Options after validation: every field set. */
@@ -167,6 +185,9 @@ export interface ResolvedServerOptions {
   readonly peerCallTimeout: number;
   readonly maxPeerCalls: number;
   readonly cancelMethod: string | null;
+  readonly maxSubscriptionsPerConnection: number;
+  readonly maxSubscriptionBuffer: number;
+  readonly maxSubscriptionBufferBytes: number;
 }
 
 /** The server's defaults, one frozen object; the README's Options table is held to it by a test. */
@@ -192,6 +213,9 @@ export const DEFAULTS: ResolvedServerOptions = Object.freeze({
   peerCallTimeout: 30_000,
   maxPeerCalls: 1000,
   cancelMethod: '$/cancelRequest',
+  maxSubscriptionsPerConnection: 1024,
+  maxSubscriptionBuffer: 1000,
+  maxSubscriptionBufferBytes: 1_048_576,
 });
 
 const KNOWN = Object.keys(DEFAULTS);
@@ -204,7 +228,10 @@ type IntegerOption =
   | 'maxWriteBufferBytes'
   | 'maxDepth'
   | 'maxQueue'
-  | 'maxPeerCalls';
+  | 'maxPeerCalls'
+  | 'maxSubscriptionsPerConnection'
+  | 'maxSubscriptionBuffer'
+  | 'maxSubscriptionBufferBytes';
 type TimeOption =
   | 'idleTimeout'
   | 'handlerTimeout'
@@ -276,5 +303,8 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
     peerCallTimeout: time('peerCallTimeout'),
     maxPeerCalls: integer('maxPeerCalls', 1),
     cancelMethod,
+    maxSubscriptionsPerConnection: integer('maxSubscriptionsPerConnection', 1),
+    maxSubscriptionBuffer: integer('maxSubscriptionBuffer', 1),
+    maxSubscriptionBufferBytes: integer('maxSubscriptionBufferBytes', 1),
   });
 }

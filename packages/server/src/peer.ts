@@ -1,7 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { PeerCertificate } from 'node:tls';
 import { DisconnectedError } from './errors.js';
+import type { ResolvedServerOptions } from './options.js';
 import { type PeerCallOptions, PeerCalls, type PeerWire } from './peer-calls.js';
+import { SubscriptionTable, type SubscriptionWire } from './subscription.js';
 import type { ChannelTransport } from './transport.js';
 
 /** How a peer is connected. */
@@ -47,20 +49,50 @@ export interface Peer {
  * state object. The channel closes it when the connection ends; the handler sees it through a
  * `ConnectionPeer`, which holds it privately.
  */
-export class PeerLink implements PeerWire {
+export class PeerLink implements PeerWire, SubscriptionWire {
   readonly id: number;
   readonly transport: ChannelTransport;
   readonly calls: PeerCalls;
   readonly peer: ConnectionPeer;
   state: Record<string, unknown> | null = null;
+  private readonly options: ResolvedServerOptions;
+  private table: SubscriptionTable | null = null;
   private controller: AbortController | null = null;
   private closeReason: unknown = null;
 
-  constructor(id: number, transport: ChannelTransport, timeout: number, maxCalls: number) {
+  constructor(id: number, transport: ChannelTransport, options: ResolvedServerOptions) {
     this.id = id;
     this.transport = transport;
-    this.calls = new PeerCalls(this, timeout, maxCalls);
+    this.options = options;
+    this.calls = new PeerCalls(this, options.peerCallTimeout, options.maxPeerCalls);
     this.peer = new ConnectionPeer(this);
+  }
+
+  /** The connection's subscriptions (made on first use). */
+  subscriptions(): SubscriptionTable {
+    if (this.table === null) {
+      this.table = new SubscriptionTable(
+        this,
+        this.options.maxSubscriptionsPerConnection,
+        this.options,
+      );
+      if (this.closeReason !== null) this.table.closeAll();
+    }
+    return this.table;
+  }
+
+  /** Calls to the peer pending or subscriptions open: the connection is in use. */
+  get busy(): boolean {
+    return this.calls.size > 0 || (this.table !== null && this.table.size > 0);
+  }
+
+  congested(): boolean {
+    return this.transport.congested?.() ?? false;
+  }
+
+  /** The transport's write buffer drained. */
+  drained(): void {
+    if (this.table !== null) this.table.drained();
   }
 
   get closed(): boolean {
@@ -91,15 +123,23 @@ export class PeerLink implements PeerWire {
         { cause: reason },
       ),
     );
+    this.table?.closeAll();
     if (this.controller !== null) this.controller.abort(reason);
   }
 }
 
 const inspect = Symbol.for('nodejs.util.inspect.custom');
 
+/** The link behind a `ctx.peer` (package-private: subscriptions reach their table through it). */
+export let linkOf: (peer: ConnectionPeer) => PeerLink;
+
 /** What handlers get as `ctx.peer`: read-only views of the link, plus `state`, `call`, `notify`. */
 export class ConnectionPeer implements Peer {
   readonly #link: PeerLink;
+
+  static {
+    linkOf = (peer) => peer.#link;
+  }
 
   constructor(link: PeerLink) {
     this.#link = link;

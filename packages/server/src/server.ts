@@ -12,6 +12,11 @@ import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } 
 import type { Peer } from './peer.js';
 import { Sockets } from './sockets.js';
 import type { Clock, CoreStats } from './stats.js';
+import {
+  registerSubscription,
+  type SubscriptionHandler,
+  type SubscriptionOptions,
+} from './subscribe.js';
 import { Connection, type ConnectionOwner, resetSocket } from './tcp.js';
 import type { Channel, ChannelTransport } from './transport.js';
 import { WsAcceptor } from './upgrade.js';
@@ -75,6 +80,20 @@ export interface Server extends AsyncDisposable {
     name: string,
     handler: (params: never, ctx: CallContext) => unknown,
     options?: MethodOptions,
+  ): void;
+  /**
+   * Registers a subscription in the go-ethereum/jsonrpsee shape: `<name>_subscribe` (answers a
+   * subscription id, a string unique within the server, then runs `handler(params, ctx, sink)`'s
+   * events as notifications `{ method: options.notification ?? '<name>_subscription', params:
+   * { subscription: id, result } }`, never before the reply) and `<name>_unsubscribe` (params
+   * `[id]`, answers `true`, or `false` for an id not open on that connection). Over plain HTTP and
+   * `handle()` subscribing is answered -32003.
+   * @throws RegistrationError for a bad or duplicate name; TypeError for bad options.
+   */
+  subscription<P = never, E = unknown>(
+    name: string,
+    handler: SubscriptionHandler<P, E>,
+    options?: SubscriptionOptions,
   ): void;
   /**
    * Starts accepting connections: TCP (`transport: 'tcp'`, the default) or HTTP + WebSocket on
@@ -163,6 +182,10 @@ class RpcServer implements Server, ConnectionOwner {
   private closeResolve: (() => void) | null = null;
   private closeTimer: NodeJS.Timeout | null = null;
   private listenerClosed = false;
+  private subscriptionCount = 0;
+  /** Subscription ids: unique within the server, hex like go-ethereum's. */
+  private readonly nextSubscriptionId = (): string =>
+    `0x${(++this.subscriptionCount).toString(16)}`;
 
   constructor(options: ResolvedServerOptions, clock?: Clock) {
     this.options = options;
@@ -195,6 +218,20 @@ class RpcServer implements Server, ConnectionOwner {
     options?: MethodOptions,
   ): void {
     this.core.registry.method(name, handler, options);
+  }
+
+  subscription<P = never, E = unknown>(
+    name: string,
+    handler: SubscriptionHandler<P, E>,
+    options?: SubscriptionOptions,
+  ): void {
+    registerSubscription(
+      this.core.registry,
+      name,
+      handler as SubscriptionHandler<never, never>,
+      options,
+      this.nextSubscriptionId,
+    );
   }
 
   handle(message: string | Uint8Array, options?: HandleOptions): Promise<string | null> {

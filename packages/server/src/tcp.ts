@@ -95,7 +95,10 @@ export class Connection implements ChannelTransport, DecoderHandlers {
     this.channel = core.openChannel(this);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd());
-    socket.on('drain', () => this.gate.setWrite(false));
+    socket.on('drain', () => {
+      this.gate.setWrite(false);
+      this.channel.drained();
+    });
     socket.on('finish', () => this.onFinish());
     socket.on('close', () => this.onClose());
     // A reset or a write after the peer left: 'close' follows and cleans up.
@@ -138,6 +141,14 @@ export class Connection implements ChannelTransport, DecoderHandlers {
 
   peerCertificate(): PeerCertificate | null {
     return certificateOf(this.socket);
+  }
+
+  /** This tick's frames and the socket's buffer reach its high-water mark: events wait. */
+  congested(): boolean {
+    const socket = this.socket;
+    let queued = this.out.length + socket.writableLength;
+    for (const chunk of this.chunks) queued += chunk.length;
+    return this.ended || queued >= socket.writableHighWaterMark;
   }
 
   send(text: string): void {
@@ -260,6 +271,8 @@ export class Connection implements ChannelTransport, DecoderHandlers {
     }
     if (socket.writableLength > 0 && this.stall === null) this.armStall();
     if (this.ended && !socket.writableEnded) socket.end();
+    // Written without filling the socket: subscription events held for this flush go on.
+    else if (ok) this.channel.drained();
   }
 
   /**

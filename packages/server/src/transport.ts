@@ -14,6 +14,11 @@ export interface ChannelTransport {
   readonly kind?: PeerTransport;
   /** Optional: the HTTP upgrade request's headers, for `ctx.peer.headers`. */
   readonly headers?: IncomingHttpHeaders | null;
+  /**
+   * Optional: the write buffer is full (subscription events wait, then go on at the channel's
+   * `drained()`). Without it, events are never held back.
+   */
+  congested?(): boolean;
   /** Optional: the TLS client certificate, for `ctx.peer.certificate` (read on demand). */
   peerCertificate?(): PeerCertificate | null;
   /**
@@ -66,4 +71,6 @@ export interface Channel {
    * timeout should not close the connection.
    */
   readonly busy: boolean;
+  /** The transport's write buffer drained (after `congested()` was true): events go on. */
+  drained(): void;
 }

@@ -10,6 +10,10 @@ export const ServerErrorCode = Object.freeze({
   HandlerTimeout: -32001,
   /** The request arrived after `close()` began; it was not run. Safe to retry elsewhere. */
   ShuttingDown: -32002,
+  /** `<name>_subscribe` over plain HTTP or `handle()`: there is no connection to push events on. */
+  SubscriptionsUnavailable: -32003,
+  /** `<name>_subscribe` past `maxSubscriptionsPerConnection` on that connection. */
+  TooManySubscriptions: -32004,
 } as const);
 
 export type ServerErrorCode = (typeof ServerErrorCode)[keyof typeof ServerErrorCode];

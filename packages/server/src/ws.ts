@@ -79,7 +79,10 @@ export class WsConnection implements ChannelTransport, MessageHandlers {
     ws.on('close', () => this.onClose());
     // A protocol error or a reset: 'close' follows.
     ws.on('error', noop);
-    socket.on('drain', () => this.gate.setWrite(false));
+    socket.on('drain', () => {
+      this.gate.setWrite(false);
+      this.channel.drained();
+    });
   }
 
   private onWsMessage(data: Buffer, isBinary: boolean): void {
@@ -119,6 +122,12 @@ export class WsConnection implements ChannelTransport, MessageHandlers {
 
   peerCertificate(): PeerCertificate | null {
     return certificateOf(this.socket);
+  }
+
+  /** The socket's buffer (this tick's corked frames included) reached its high-water mark. */
+  congested(): boolean {
+    const socket = this.socket;
+    return this.ws.readyState !== 1 || socket.writableLength >= socket.writableHighWaterMark;
   }
 
   send(text: string): void {
@@ -191,6 +200,7 @@ export class WsConnection implements ChannelTransport, MessageHandlers {
       return;
     }
     if (socket.writableNeedDrain) this.gate.setWrite(true);
+    else this.channel.drained();
   }
 
   private onClose(): void {

@@ -11,6 +11,8 @@ import {
   RpcError,
   ServerClosedError,
   ServerErrorCode,
+  SubscriptionClosedError,
+  SubscriptionOverflowError,
   TooManyPeerCallsError,
 } from '../src/index.js';
 
@@ -32,6 +34,8 @@ describe('peer and cancellation errors', () => {
     [PeerTimeoutError, new PeerTimeoutError('m', 5), 'RERPC_ERR_PEER_TIMEOUT'],
     [TooManyPeerCallsError, new TooManyPeerCallsError(3), 'RERPC_ERR_TOO_MANY_PEER_CALLS'],
     [RequestCancelledError, new RequestCancelledError('m'), 'RERPC_ERR_REQUEST_CANCELLED'],
+    [SubscriptionClosedError, new SubscriptionClosedError(), 'RERPC_ERR_SUBSCRIPTION_CLOSED'],
+    [SubscriptionOverflowError, new SubscriptionOverflowError(), 'RERPC_ERR_SUBSCRIPTION_OVERFLOW'],
   ] as const)('%o has its class name and a stable code', (Class, error, code) => {
     expect(error).toBeInstanceOf(Class);
     expect(error.name).toBe(Class.name);
@@ -92,6 +96,8 @@ describe('README', () => {
       ['PeerTimeoutError', 'RERPC_ERR_PEER_TIMEOUT'],
       ['TooManyPeerCallsError', 'RERPC_ERR_TOO_MANY_PEER_CALLS'],
       ['RequestCancelledError', 'RERPC_ERR_REQUEST_CANCELLED'],
+      ['SubscriptionClosedError', 'RERPC_ERR_SUBSCRIPTION_CLOSED'],
+      ['SubscriptionOverflowError', 'RERPC_ERR_SUBSCRIPTION_OVERFLOW'],
     ];
     for (const [name, code] of all) {
       expect(readme).toContain(`\`${name}\``);

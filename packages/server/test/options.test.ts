@@ -67,6 +67,15 @@ describe('createServer option validation', () => {
     [{ maxPeerCalls: 0 }, 'maxPeerCalls must be an integer >= 1, got 0'],
     [{ cancelMethod: '' }, 'cancelMethod must be a non-empty string or null, got ""'],
     [{ cancelMethod: 1 as never }, 'cancelMethod must be a non-empty string or null, got 1'],
+    [
+      { maxSubscriptionsPerConnection: 0 },
+      'maxSubscriptionsPerConnection must be an integer >= 1, got 0',
+    ],
+    [{ maxSubscriptionBuffer: 0 }, 'maxSubscriptionBuffer must be an integer >= 1, got 0'],
+    [
+      { maxSubscriptionBufferBytes: 1.5 },
+      'maxSubscriptionBufferBytes must be an integer >= 1, got 1.5',
+    ],
   ];
   for (const [options, message] of cases) {
     it(`throws "${message}"`, () => {
