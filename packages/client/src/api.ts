@@ -3,6 +3,7 @@ import type { BatchItem, BatchResult } from './batch.js';
 import type { HandlerContext } from './inbound-call.js';
 import type { CallOptions, ServiceProxy } from './proxy.js';
 import type { ClientStats } from './stats.js';
+import type { SubscribeOptions } from './subscription.js';
 
 /** Options of {@link Client.close}. */
 export interface CloseOptions {
@@ -41,6 +42,20 @@ export interface Client {
   ): Promise<Array<BatchResult | undefined>>;
   /** A typed proxy: `client.service<Arith>('ArithService').Add({ a: 1, b: 2 })`. */
   service<T>(name: string): ServiceProxy<T>;
+  /**
+   * Subscribes (geth / jsonrpsee shape): calls `<name>_subscribe` with `params`, then yields the
+   * `result` of each notification `<name>_subscription` (or `options.notification`) whose
+   * `params.subscription` is the id it answered, in order. Leaving the loop or aborting
+   * `options.signal` calls `<name>_unsubscribe` [id]. Ends with `SubscriptionLostError` when the
+   * connection is lost (unless `resubscribe`), `SubscriptionOverflowError` past `maxBuffered`
+   * untaken events, `ClientClosedError` at close(), or the subscribe call's error. Throws
+   * `TypeError` for a bad name, params or option, and for an `http(s)://` target.
+   */
+  subscribe<T = unknown>(
+    name: string,
+    params?: object,
+    options?: SubscribeOptions,
+  ): AsyncIterableIterator<T, undefined>;
   /**
    * Answers the server's calls to `name` on any persistent connection (TCP, TLS, Unix,
    * WebSocket) with `handler(params, ctx)`'s result (or promise); a thrown `RpcError` is answered

@@ -8,6 +8,11 @@ import type { CallSettings } from './request.js';
 export const SINGLE = 0;
 export const BATCH = 1;
 export const NOTIFY = 2;
+/**
+ * A single call whose answer keeps its connection: the lease it held passes to what it opened
+ * (a subscription), which receives events there (see CallingClient.pinned()).
+ */
+export const PINNED = 3;
 
 /** Where a call is. */
 export const NEW = 0;
@@ -100,7 +105,7 @@ export class Call implements WatchNode<Call>, LeaseWaiter<Link> {
     this.signal = settings.signal;
     this.start = start;
     this.batch = batch;
-    this.ids = kind === SINGLE ? 1 : kind === BATCH ? batch!.slots.length : 0;
+    this.ids = kind === BATCH ? batch!.slots.length : kind === NOTIFY ? 0 : 1;
   }
 
   /** `performance.now()` at which it times out; `Infinity` for none. */

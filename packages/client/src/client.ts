@@ -8,11 +8,20 @@
 // the shared timer's sweep), retry.ts (the pure policy), request.ts (validation, ids, encoding),
 // response.ts and batch.ts (answers), stats.ts (counters).
 
-import { asyncDispose, closeTimeout, SignalWatches } from '@rerpc/internal';
+import { SignalWatches } from '@rerpc/internal';
 import type { RpcError } from '@rerpc/protocol';
-import type { CloseOptions } from './api.js';
 import { ANSWERED, type BatchItem, BatchState, PARTLY_REFUSED, REFUSED } from './batch.js';
-import { BACKOFF, BATCH, Call, type CallHost, DONE, NEW, ON_CONNECTION, WAITING } from './call.js';
+import {
+  BACKOFF,
+  BATCH,
+  Call,
+  type CallHost,
+  DONE,
+  NEW,
+  ON_CONNECTION,
+  PINNED,
+  WAITING,
+} from './call.js';
 import { connectionStats } from './connection-set.js';
 import { Deadlines } from './deadlines.js';
 import {
@@ -24,7 +33,7 @@ import {
   expiryError,
   failureDetail,
 } from './errors.js';
-import type { Link, LinkHost, LinkSet } from './link.js';
+import type { Link, LinkHost, LinkSet, PeerSide } from './link.js';
 import { createLinkSet } from './links.js';
 import type { ResolvedClientOptions, ResolvedTarget } from './options.js';
 import type { CallOptions } from './proxy.js';
@@ -70,7 +79,6 @@ export abstract class CallingClient implements CallHost, LinkHost {
   private state = OPEN;
   /** `performance.now()` when the chunk being decoded arrived (LinkHost). */
   clock = 0;
-  private closePromise: Promise<void> | null = null;
   /** The `cancelMethod` notification for an id; null when none is sent. */
   private readonly cancelNote: ((id: number) => string) | null;
 
@@ -86,13 +94,14 @@ export abstract class CallingClient implements CallHost, LinkHost {
 
   /**
    * Validates, encodes the request once, tracks the call, and sends it (or queues it): what
-   * `call()`, `notify()` and `batch()` do (see PeerClient).
+   * `call()`, `notify()` and `batch()` do (see PeerClient). With `on`, it is sent there.
    */
   protected start(
     kind: number,
     method: string,
     params: unknown,
     options: CallOptions | undefined,
+    on: Link | null = null,
   ): Promise<unknown> {
     const settings = this.settings;
     const requests = this.requests;
@@ -118,7 +127,9 @@ export abstract class CallingClient implements CallHost, LinkHost {
     const promise = call.makePromise();
     this.deadlines.add(call);
     if (signal !== null) this.watches.add(call, signal);
-    this.assign(call);
+    // `on`: a link whose lease a PINNED call passed on, to this call (which ends it).
+    if (on === null) this.assign(call);
+    else this.send(on, call);
     return promise;
   }
 
@@ -185,10 +196,8 @@ export abstract class CallingClient implements CallHost, LinkHost {
     }
   }
 
-  /** A request or notification from the server arrived on `conn` (see PeerClient). */
-  protected abstract received(conn: Link, message: Message): void;
-  /** `conn` closed: what the server's calls on it were doing is over (see PeerClient). */
-  protected abstract closed(conn: Link): void;
+  /** Where what arrives for the client as a peer goes (PeerClient). */
+  protected abstract readonly peer: PeerSide;
 
   unreadable(_conn: Link): void {
     this.counters.dropped += 1;
@@ -203,7 +212,7 @@ export abstract class CallingClient implements CallHost, LinkHost {
     const message = typeof value === 'object' && value !== null ? (value as Message) : null;
     // A request or notification from the server: never one of our answers, whatever its id.
     if (message !== null && message['method'] !== undefined) {
-      this.received(conn, message);
+      this.peer.received(conn, message);
       return null;
     }
     const id = message === null ? undefined : message['id'];
@@ -223,8 +232,10 @@ export abstract class CallingClient implements CallHost, LinkHost {
     }
     this.counters.answered(this.clock - call.start);
     if (error === null) {
+      const result = (value as Message)['result'];
+      if (call.kind === PINNED) call.conn = null; // its lease passes to what it opened
       this.settle(call);
-      call.resolve((value as Message)['result']);
+      call.resolve(call.kind === PINNED ? this.peer.pinned(conn, result) : result);
     } else {
       this.attemptFailed(call, error, true, error.code); // the policy never retries it: it ran
     }
@@ -279,7 +290,7 @@ export abstract class CallingClient implements CallHost, LinkHost {
    * written may have run (`sent`), unless `notRun` says the server ran none of them.
    */
   lost(conn: Link, error: Error, notRun = false): void {
-    this.closed(conn);
+    this.peer.closed(conn);
     if (conn.dead) return;
     conn.dead = true;
     void this.conns.destroy(conn); // its calls' leases are forgotten: their unlease is ignored
@@ -416,30 +427,27 @@ export abstract class CallingClient implements CallHost, LinkHost {
     if (this.deadlines.size === 0) this.deadlines.stop();
   }
 
+  /** Ends a lease a PINNED call passed on (see PeerSide.pinned()). */
+  protected unpin(conn: Link): void {
+    this.conns.unlease(conn);
+  }
+
   // --- stats, close ----------------------------------------------------------------------------
 
   stats(): ClientStats {
     return this.counters.snapshot(this.deadlines.size, connectionStats(this.conns));
   }
 
-  close(options?: CloseOptions): Promise<void> {
-    if (this.closePromise !== null) return this.closePromise;
-    let timeout: number;
-    try {
-      timeout = closeTimeout(options, this.o.closeTimeout);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  /**
+   * Stops taking calls, waits up to `timeout` for those in flight, then closes the connections
+   * (see PeerClient.close(), which checks the options and makes it idempotent).
+   */
+  protected shutdown(timeout: number): Promise<void> {
     this.state = CLOSING;
-    this.closePromise = this.shutdown(timeout);
-    return this.closePromise;
+    return this.drain(timeout);
   }
 
-  [asyncDispose](): Promise<void> {
-    return this.close();
-  }
-
-  private async shutdown(timeout: number): Promise<void> {
+  private async drain(timeout: number): Promise<void> {
     await this.deadlines.drained(timeout);
     this.state = CLOSED;
     for (let call = this.deadlines.first(); call !== null; call = this.deadlines.first()) {

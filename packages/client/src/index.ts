@@ -22,4 +22,6 @@ export type { ClientOptions, ClientTarget } from './options.js';
 export { DEFAULTS } from './options.js';
 export type { CallOptions, ProxyMethod, ServiceMethodNames, ServiceProxy } from './proxy.js';
 export type { ClientStats } from './stats.js';
+export type { SubscribeOptions } from './subscription.js';
+export { SubscriptionLostError, SubscriptionOverflowError } from './subscription-errors.js';
 export type { ClientTlsOptions } from './tls.js';

@@ -70,6 +70,20 @@ export interface LinkInfo {
   readonly address: string;
 }
 
+/** What the client does with what arrives on a link besides its answers (peer-client.ts). */
+export interface PeerSide {
+  /** A request or notification from the server arrived on `link`. */
+  received(link: Link, message: Record<string, unknown>): void;
+  /** `link` closed: the server's calls on it, and the subscriptions on it, are over. */
+  closed(link: Link): void;
+  /**
+   * A PINNED call was answered `result` on `link`, and passes on the lease it held there: returns
+   * the value its promise resolves with. Called at once (before a later message on `link`), so
+   * what it opened takes the events that follow the answer.
+   */
+  pinned(link: Link, result: unknown): unknown;
+}
+
 /** The part of @rerpc/conn-pool's shared pool the client uses: how it gets and returns links. */
 export type LinkSet = Pick<
   SharedPool<Link>,

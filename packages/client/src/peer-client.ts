@@ -1,30 +1,60 @@
-import { describe } from '@rerpc/internal';
+import { asyncDispose, closeTimeout, describe, optionError } from '@rerpc/internal';
 import type { MethodOptions, RegisterOptions } from '@rerpc/registry';
-import type { Client } from './api.js';
+import type { Client, CloseOptions } from './api.js';
 import type { BatchItem, BatchResult } from './batch.js';
-import { BATCH, NOTIFY, SINGLE } from './call.js';
+import { BATCH, NOTIFY, PINNED, SINGLE } from './call.js';
 import { CallingClient, type Message } from './client.js';
 import { HandlerTable, type NotificationHandler } from './handlers.js';
 import { Inbound } from './inbound.js';
-import type { Link } from './link.js';
-import { LSP_CANCEL, type ResolvedClientOptions, type ResolvedTarget } from './options.js';
+import type { Link, PeerSide } from './link.js';
+import {
+  LSP_CANCEL,
+  type ResolvedClientOptions,
+  type ResolvedTarget,
+  type Transport,
+} from './options.js';
 import { type CallOptions, createServiceProxy, type ServiceProxy } from './proxy.js';
+import { checkCall } from './request.js';
+import { readSubscribeOptions, type SubscribeOptions, Subscription } from './subscription.js';
+import { type SubscriptionHost, Subscriptions } from './subscriptions.js';
+
+function noop(): void {}
 
 /**
- * The client as both ends of its connections: its own calls (CallingClient, client.ts), and the
- * methods and notification handlers it answers the server with (inbound.ts). See createClient()
- * (create-client.ts), which checks what it is given.
+ * The client as both ends of its connections: its own calls (CallingClient, client.ts), the
+ * methods and notification handlers it answers the server with (inbound.ts), and its
+ * subscriptions (subscriptions.ts). See createClient() (create-client.ts), which checks what it
+ * is given.
  */
-export class ClientImpl extends CallingClient implements Client {
+export class ClientImpl extends CallingClient implements Client, SubscriptionHost {
+  private readonly transport: Transport;
   /** What the client answers when the server calls it. */
   private readonly handlers = new HandlerTable();
-  /** The server's calls running on each link. */
-  private readonly inbound: Inbound;
+  private readonly subs = new Subscriptions(this);
+  protected readonly peer: PeerSide;
+  private readonly closeDefault: number;
+  private closePromise: Promise<void> | null = null;
 
   constructor(target: ResolvedTarget, options: ResolvedClientOptions) {
     super(target, options);
+    this.transport = target.transport;
+    this.closeDefault = options.closeTimeout;
     const cancelMethod = options.cancelMethod ?? LSP_CANCEL;
-    this.inbound = new Inbound(this.handlers, { ...options, cancelMethod });
+    // The server's calls running on each link.
+    const inbound = new Inbound(this.handlers, { ...options, cancelMethod });
+    const subs = this.subs;
+    this.peer = {
+      received(link: Link, message: Message): void {
+        const method = message['method'];
+        const event = message['id'] === undefined && typeof method === 'string';
+        if (!event || !subs.event(link, method, message['params'])) inbound.receive(link, message);
+      },
+      closed(link: Link): void {
+        inbound.closed(link);
+        subs.linkClosed(link);
+      },
+      pinned: (link: Link, result: unknown) => subs.opened(link, result),
+    };
   }
 
   call<T = unknown>(method: string, params?: object, options?: CallOptions): Promise<T> {
@@ -49,7 +79,45 @@ export class ClientImpl extends CallingClient implements Client {
     return createServiceProxy<T>(this, name);
   }
 
-  // --- calls from the server -------------------------------------------------------------------
+  // --- subscriptions (subscriptions.ts) --------------------------------------------------------
+
+  subscribe<T = unknown>(
+    name: string,
+    params?: object,
+    options?: SubscribeOptions,
+  ): AsyncIterableIterator<T, undefined> {
+    checkCall(name, params);
+    if (this.transport === 'http') {
+      throw optionError(
+        `subscribe() needs a connection the server can push events on (tcp://, tls://, ws(s)://, a Unix socket); an http(s):// answer ends its exchange, got ${name} for an http target`,
+      );
+    }
+    const sub = new Subscription<T>(this.subs, name, params, readSubscribeOptions(name, options));
+    this.subs.add(sub as Subscription<unknown>);
+    return sub;
+  }
+
+  /**
+   * @internal `<name>_subscribe`, a PINNED call (SubscriptionHost). Not aborted with the
+   * subscription's signal: once sent, its answer is awaited (up to its timeout) so that a
+   * subscription the server opened is unsubscribed.
+   */
+  subscribeCall(method: string, params: unknown, sub: Subscription<unknown>): Promise<unknown> {
+    const timeout = sub.o.timeout;
+    return this.start(PINNED, method, params, timeout === undefined ? undefined : { timeout });
+  }
+
+  /**
+   * @internal `<name>_unsubscribe` on the link the subscription held (SubscriptionHost); its
+   * answer ends the lease. Not sent on a lost link, nor once close() began (the server drops a
+   * closed connection's subscriptions).
+   */
+  unsubscribeCall(link: Link, method: string, params: unknown): void {
+    if (link.dead || this.closePromise !== null) this.unpin(link);
+    else this.start(SINGLE, method, params, undefined, link).then(noop, noop);
+  }
+
+  // --- calls from the server (inbound.ts) ------------------------------------------------------
 
   method(name: string, handler: unknown, options?: MethodOptions): void {
     this.handlers.method(name, handler, options);
@@ -63,11 +131,22 @@ export class ClientImpl extends CallingClient implements Client {
     return this.handlers.onNotification(name, handler);
   }
 
-  protected received(link: Link, message: Message): void {
-    this.inbound.receive(link, message);
+  // --- close -----------------------------------------------------------------------------------
+
+  close(options?: CloseOptions): Promise<void> {
+    if (this.closePromise !== null) return this.closePromise;
+    let timeout: number;
+    try {
+      timeout = closeTimeout(options, this.closeDefault);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.subs.closeAll(); // their unsubscribe calls go out before calls are refused
+    this.closePromise = this.shutdown(timeout);
+    return this.closePromise;
   }
 
-  protected closed(link: Link): void {
-    this.inbound.closed(link);
+  [asyncDispose](): Promise<void> {
+    return this.close();
   }
 }

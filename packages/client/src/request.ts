@@ -8,7 +8,7 @@ import {
   rejectUnknownOptions,
 } from '@rerpc/internal';
 import type { BatchItem } from './batch.js';
-import { BATCH, SINGLE } from './call.js';
+import { BATCH, NOTIFY } from './call.js';
 import type { CallOptions } from './proxy.js';
 
 /** The names a call's options (`call()`, `notify()`, `batch()`, proxy methods) may have. */
@@ -16,7 +16,7 @@ const CALL_OPTIONS: readonly string[] = ['timeout', 'signal', 'idempotent'];
 /** The names a batch item may have. */
 const ITEM_KEYS: readonly string[] = ['method', 'params', 'notify'];
 /** How option errors name each kind of call's options, by kind. */
-const OPTIONS_OF = ['call() options', 'batch() options', 'notify() options'];
+const OPTIONS_OF = ['call() options', 'batch() options', 'notify() options', 'subscribe() options'];
 
 /**
  * One call's settings, read from its options by {@link readCallOptions}. A client reuses one
@@ -65,7 +65,7 @@ export class Requests {
    * for params that cannot be encoded.
    */
   encode(kind: number, method: string, params: unknown, slots: readonly number[] | null): string {
-    const count = kind === SINGLE ? 1 : kind === BATCH ? slots!.length : 0;
+    const count = kind === BATCH ? slots!.length : kind === NOTIFY ? 0 : 1;
     let id = 0;
     if (count > 0) {
       id = this.nextId;
@@ -76,7 +76,7 @@ export class Requests {
     const encoder = this.encoder;
     if (kind === BATCH) return encodeBatchItems(encoder, params as BatchItem[], slots!, id);
     try {
-      return kind === SINGLE
+      return kind !== NOTIFY
         ? encoder.request(method, params, id)
         : encoder.notification(method, params);
     } catch (error) {

@@ -12,6 +12,8 @@ import {
   PoolExhaustedError,
   RequestCancelledError,
   RpcError,
+  SubscriptionLostError,
+  SubscriptionOverflowError,
   TimeoutError,
 } from '../src/index.js';
 
@@ -32,11 +34,17 @@ const errors = [
     'RERPC_ERR_HTTP_STATUS',
   ],
 ] as const;
-/** The reasons a handler's ctx.signal aborts with (a call from the server): no cause. */
+/** The reasons a handler's ctx.signal aborts with, and a subscription's ends: no cause. */
 const reasons = [
   [HandlerTimeoutError, new HandlerTimeoutError('A.b', 5), 'RERPC_ERR_HANDLER_TIMEOUT'],
   [DisconnectedError, new DisconnectedError(), 'RERPC_ERR_DISCONNECTED'],
   [RequestCancelledError, new RequestCancelledError('A.b'), 'RERPC_ERR_REQUEST_CANCELLED'],
+  [SubscriptionLostError, new SubscriptionLostError('news'), 'RERPC_ERR_SUBSCRIPTION_LOST'],
+  [
+    SubscriptionOverflowError,
+    new SubscriptionOverflowError('news', 2),
+    'RERPC_ERR_SUBSCRIPTION_OVERFLOW',
+  ],
 ] as const;
 
 describe('errors', () => {
