@@ -15,7 +15,8 @@ export function packageTestConfig(options: PackageTestOptions = {}) {
       testTimeout: 30_000,
       hookTimeout: 30_000,
       typecheck: {
-        enabled: options.typecheck === true,
+        // Type tests pin no runtime behaviour, so a Stryker run (pnpm mutation) skips them.
+        enabled: options.typecheck === true && process.env.STRYKER_MUTATOR_WORKER === undefined,
         include: ['test/**/*.test-d.ts'],
         tsconfig: './tsconfig.json',
       },

@@ -1,0 +1,74 @@
+// `pnpm mutation [<package> [<file>...]] [stryker flags]`: mutation testing with StrykerJS, one
+// package per Stryker run (stryker.config.mjs). Files are relative to the package and may carry
+// Stryker's line ranges (`src/ndjson.ts:40-80`); other flags go to `stryker run` as they are
+// (`--concurrency 2`, `--incremental`, `--logLevel debug`). With no package, every published
+// package runs in turn (tens of minutes on 2 cores). It builds the package's dependencies first
+// (their tests load siblings from dist/). Reports: reports/mutation/<package>/ (ignored by git).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { workspaces } from './workspaces.mjs';
+
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const packages = workspaces()
+  .filter(({ dir, pkg }) => dir.includes('/packages/') && pkg.private !== true)
+  .map(({ dir }) => basename(dir));
+
+const positional = [];
+const flags = [];
+for (let i = 0; i < args.length; i++) {
+  const arg = args[i];
+  if (arg.startsWith('-')) {
+    flags.push(arg);
+    // A flag's value follows it unless it is another flag (Stryker's booleans take none).
+    if (!arg.includes('=') && args[i + 1] !== undefined && !args[i + 1].startsWith('-')) {
+      if (!['--incremental', '--force', '--dryRunOnly'].includes(arg)) flags.push(args[++i]);
+    }
+  } else positional.push(arg);
+}
+const [only, ...files] = positional;
+if (only !== undefined && !packages.includes(only)) {
+  process.stderr.write(
+    `pnpm mutation: no package "${only}"\n` +
+      `usage: pnpm mutation [<package> [<file>[:<lines>]...]] [stryker flags]\n` +
+      `packages: ${packages.join(', ')}\n`,
+  );
+  process.exit(2);
+}
+if (only === undefined && files.length > 0) process.exit(2);
+
+const stryker = 'node_modules/@stryker-mutator/core/bin/stryker.js';
+let code = 0;
+for (const name of only === undefined ? packages : [only]) {
+  const built = spawnSync(
+    process.execPath,
+    ['scripts/build.mjs', `@rerpc/${name}`, `@rerpc/${name} and what its tests load`],
+    { stdio: 'inherit' },
+  );
+  if (built.status !== 0) {
+    code = built.status ?? 1;
+    continue;
+  }
+  const mutate = files.map((file) => {
+    const path = `packages/${name}/${file}`;
+    if (!existsSync(path.replace(/:[\d:-]+$/, ''))) {
+      process.stderr.write(`pnpm mutation: no file ${path}\n`);
+      process.exit(2);
+    }
+    return path;
+  });
+  const run = spawnSync(
+    process.execPath,
+    [
+      stryker,
+      'run',
+      'stryker.config.mjs',
+      ...(mutate.length > 0 ? ['--mutate', mutate.join(',')] : []),
+      ...flags,
+    ],
+    { stdio: 'inherit', env: { ...process.env, RERPC_MUTATION_PACKAGE: name } },
+  );
+  if (run.status !== 0) code = run.status ?? 1;
+  console.log(`report: reports/mutation/${name}/index.html`);
+}
+process.exit(code);

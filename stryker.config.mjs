@@ -1,0 +1,40 @@
+// StrykerJS config for `pnpm mutation` (scripts/mutation.mjs sets RERPC_MUTATION_PACKAGE and
+// passes any Stryker CLI flags through). Stryker runs from the repo root and its sandbox is a
+// slice of the repo: the package under test plus the root files every package config imports
+// (vitest.shared.ts, tsconfig.base.json), at the same relative paths, so each package's
+// `vitest.config.ts` (`import '../../vitest.shared.ts'`) works unchanged in the sandbox.
+const pkg = process.env.RERPC_MUTATION_PACKAGE;
+if (!pkg) throw new Error('run mutation testing with `pnpm mutation <package>` (see README)');
+const dir = `packages/${pkg}`;
+const reports = `reports/mutation/${pkg}`;
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'pnpm',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  testRunner: 'vitest',
+  vitest: { configFile: `${dir}/vitest.config.ts`, dir },
+  coverageAnalysis: 'perTest',
+  // index.ts only re-exports; a mutant there is a missing export, which typecheck catches.
+  mutate: [`${dir}/src/**/*.ts`, `!${dir}/src/index.ts`],
+  // dist/ stays: a few tests check the build itself (they cannot kill a mutant in src/).
+  ignorePatterns: [
+    '/*',
+    '!/package.json',
+    '!/tsconfig.base.json',
+    '!/vitest.shared.ts',
+    '!/packages',
+    '/packages/*',
+    `!/${dir}`,
+    `/${dir}/.vitest`,
+  ],
+  // 2 cores: one test-runner process leaves the other core to vitest's own work and to others.
+  concurrency: 1,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: `${reports}/index.html` },
+  jsonReporter: { fileName: `${reports}/mutation.json` },
+  incrementalFile: `${reports}/stryker-incremental.json`,
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+  thresholds: { high: 90, low: 80, break: null },
+};
