@@ -1,3 +1,4 @@
+import { encodeBatch } from '@rerpc/codec';
 import type { ListNode } from '@rerpc/internal';
 import type { ErrorObject, Id } from '@rerpc/protocol';
 import type { MethodEntry } from '@rerpc/registry';
@@ -10,6 +11,8 @@ export interface CallContext {
   readonly id: Id | undefined;
   /** The full method name, e.g. `'ArithService.Add'`. */
   readonly method: string;
+  /** The call's params (validated against the method's schema), for middleware; `undefined` when absent. */
+  readonly params: unknown;
   /**
    * Aborts when the answer is no longer wanted: `handlerTimeout` passed (reason
    * `HandlerTimeoutError`), the peer disconnected (`DisconnectedError`), or `close()` gave up
@@ -176,6 +179,10 @@ export class HandlerContext implements CallContext {
     return this.#call.entry.name;
   }
 
+  get params(): unknown {
+    return this.#call.params;
+  }
+
   get signal(): AbortSignal {
     return this.#call.signal;
   }
@@ -231,6 +238,13 @@ export class Batch {
     this.parts = new Array<string | null>(length).fill(null);
     this.pending = 1;
     this.after = null;
+  }
+
+  /** The batch's answer (its answered members as one array), or null when none is answered. */
+  text(): string | null {
+    const parts: string[] = [];
+    for (const part of this.parts) if (part !== null) parts.push(part);
+    return parts.length > 0 ? encodeBatch(parts) : null;
   }
 }
 

@@ -1,6 +1,6 @@
 import { LinkedListOf } from '@rerpc/internal';
 import type { Registry } from '@rerpc/registry';
-import type { Call } from './call.js';
+import { type Call, DONE } from './call.js';
 import type { ServerChannel } from './channel.js';
 import type { HandlerErrors } from './handler-errors.js';
 import type { ResolvedServerOptions } from './options.js';
@@ -23,6 +23,23 @@ export class ChannelCalls extends LinkedListOf<Call> {
   }
   protected setNext(call: Call, next: Call | null): void {
     call.cNext = next;
+  }
+
+  /**
+   * The channel is destroyed: every call in it (queued ones too) is answered-as-dropped, off the
+   * deadline list and aborted with `reason`, newest first; returns how many.
+   */
+  abortAll(host: ChannelHost, reason: unknown): number {
+    let dropped = 0;
+    let call: Call | null;
+    while ((call = this.pop()) !== null) {
+      call.linked = false;
+      call.state = DONE;
+      host.unwatch(call);
+      call.abort(reason);
+      dropped++;
+    }
+    return dropped;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { encodeBatch, encodeError } from '@rerpc/codec';
+import { encodeError } from '@rerpc/codec';
 import {
   type ErrorObject,
   type Id,
@@ -7,6 +7,7 @@ import {
   messageKind,
 } from '@rerpc/protocol';
 import type { MethodEntry, Registry } from '@rerpc/registry';
+import type { Admission } from './admission.js';
 import { Batch, Call, type CallChannel, DONE, PENDING } from './call.js';
 import { ChannelCalls, type ChannelHost } from './channel-host.js';
 import { DisconnectedError, RequestCancelledError } from './errors.js';
@@ -30,6 +31,7 @@ const ENDED = 2;
 const DESTROYED = 3;
 
 const hasOwn = Object.prototype.hasOwnProperty;
+const SERVER_ENDED = 'The server ended the connection (close(), an idle timeout, a framing error)';
 
 /**
  * The life of a request, top-down (as fastify's lib/handle-request.js), one stage per section:
@@ -69,6 +71,8 @@ export class ServerChannel implements Channel, CallChannel {
   private limitPaused: boolean;
   /** What the transport was last told. */
   private paused: boolean;
+  /** While `onConnection` decides (reading paused, messages held); null once admitted. */
+  private admission: Admission | null;
 
   constructor(
     host: ChannelHost,
@@ -92,12 +96,14 @@ export class ServerChannel implements Channel, CallChannel {
     this.state = OPEN;
     this.limitPaused = false;
     this.paused = false;
+    this.admission = null;
   }
 
   // 1. Receive ------------------------------------------------------------------------------
 
   receive(value: unknown): boolean {
     if (this.state === DESTROYED) return false;
+    if (this.admission !== null) return this.admission.hold(value);
     // While ending (also after transport.end(), during its grace period) requests are refused
     // with -32002 and nothing runs.
     const refusing = this.state !== OPEN || this.host.closing;
@@ -334,9 +340,8 @@ export class ServerChannel implements Channel, CallChannel {
   }
 
   private sendBatch(batch: Batch): void {
-    const parts: string[] = [];
-    for (const part of batch.parts) if (part !== null) parts.push(part);
-    if (parts.length > 0 && this.state !== DESTROYED) this.transport.send(encodeBatch(parts));
+    const text = batch.text();
+    if (text !== null && this.state !== DESTROYED) this.transport.send(text);
     if (batch.after !== null) for (const hook of batch.after) hook();
   }
 
@@ -377,16 +382,7 @@ export class ServerChannel implements Channel, CallChannel {
   destroy(reason?: unknown): void {
     if (this.state === DESTROYED) return;
     this.state = DESTROYED;
-    // Every call in flight is in the list (queued ones too): abort them all, newest first.
-    let dropped = 0;
-    let call: Call | null;
-    while ((call = this.calls.pop()) !== null) {
-      call.linked = false;
-      call.state = DONE;
-      this.host.unwatch(call);
-      call.abort(reason);
-      dropped++;
-    }
+    const dropped = this.calls.abortAll(this.host, reason);
     this.inFlight -= dropped;
     this.link?.close(reason ?? new DisconnectedError());
     this.host.channelDestroyed(this, dropped);
@@ -404,11 +400,36 @@ export class ServerChannel implements Channel, CallChannel {
 
   /** Tells the transport to pause or resume reading; called again when the core's saturation changes. */
   updatePause(): void {
-    const pause = this.state === OPEN && (this.limitPaused || this.scheduler.saturated);
+    const pause =
+      this.state === OPEN &&
+      (this.admission !== null || this.limitPaused || this.scheduler.saturated);
     if (pause === this.paused) return;
     this.paused = pause;
     if (pause) this.transport.pause();
     else this.transport.resume();
+  }
+
+  /** `onConnection` decides: messages wait (reading paused) until it calls `admitted()`. */
+  admit(admission: Admission): void {
+    this.admission = admission;
+    this.updatePause();
+  }
+
+  /** `onConnection` decided: the held messages run, in order, or the connection is dropped. */
+  admitted(ok: boolean, held: readonly unknown[], reason: unknown): void {
+    if (this.state === DESTROYED) return;
+    this.admission = null;
+    if (!ok) {
+      this.abandon(reason);
+      return;
+    }
+    this.updatePause();
+    for (const value of held) this.receive(value);
+  }
+
+  /** `onConnection` has not decided yet: the connection is not among `server.peers()`. */
+  get admitting(): boolean {
+    return this.admission !== null;
   }
 
   /** A call's deadline, for its `ctx`. */
@@ -428,11 +449,7 @@ export class ServerChannel implements Channel, CallChannel {
 
   private finish(): void {
     this.state = ENDED;
-    this.link?.close(
-      new DisconnectedError(
-        'The server ended the connection (close(), an idle timeout or a framing error)',
-      ),
-    );
+    this.link?.close(new DisconnectedError(SERVER_ENDED));
     this.transport.end();
   }
 }

@@ -1,6 +1,7 @@
 import { createMessageDecoder, type MessageDecoder } from '@rerpc/codec';
 import { checkOptions, checkSignal, describe, optionError } from '@rerpc/internal';
 import { createRegistry, type Registry } from '@rerpc/registry';
+import { Admission } from './admission.js';
 import { type Call, callDone, runCall } from './call.js';
 import { ServerChannel } from './channel.js';
 import type { ChannelHost } from './channel-host.js';
@@ -8,6 +9,7 @@ import { DeadlineList } from './deadlines.js';
 import { AbortError, HandlerTimeoutError } from './errors.js';
 import { Exchange, type ExchangeHost } from './exchange.js';
 import { HandlerErrors } from './handler-errors.js';
+import { type Middleware, runWithMiddleware } from './middleware.js';
 import type { ResolvedServerOptions } from './options.js';
 import type { Peer } from './peer.js';
 import { Scheduler } from './scheduler.js';
@@ -50,6 +52,7 @@ export class Core implements ChannelHost, ExchangeHost {
   private readonly channels = new Set<ServerChannel>();
   private inFlightCount = 0;
   private peerCount = 0;
+  private readonly middleware: Middleware[] = [];
   private closingFlag = false;
   /** Called whenever a call finishes and none are left in flight (set while closing). */
   private idleListener: (() => void) | null = null;
@@ -89,6 +92,12 @@ export class Core implements ChannelHost, ExchangeHost {
     const channel = new ServerChannel(this, transport, false, this.scheduler.lane());
     this.channels.add(channel);
     if (this.scheduler.saturated) channel.updatePause();
+    const onConnection = this.options.onConnection;
+    if (onConnection !== null) {
+      const admission = new Admission(channel, this.options.maxInFlightPerConnection);
+      channel.admit(admission);
+      admission.run(onConnection, channel.link!.peer, this.handlerErrors);
+    }
     return channel;
   }
 
@@ -101,9 +110,19 @@ export class Core implements ChannelHost, ExchangeHost {
     const out: Peer[] = [];
     for (const channel of this.channels) {
       const link = channel.link;
-      if (link !== null && !link.closed) out.push(link.peer);
+      if (link !== null && !link.closed && !channel.admitting) out.push(link.peer);
     }
     return out;
+  }
+
+  /** Adds a middleware around every handler (the first one switches the scheduler's task). */
+  use(middleware: Middleware): void {
+    if (typeof middleware !== 'function') {
+      throw optionError(`middleware must be a function, got ${describe(middleware)}`);
+    }
+    const chain = this.middleware;
+    if (chain.length === 0) this.scheduler.setRun((call) => runWithMiddleware(call, chain));
+    chain.push(middleware);
   }
 
   adopt(channel: ServerChannel): void {

@@ -1,6 +1,7 @@
 import { ErrorCode, type ErrorObject, RpcError } from '@rerpc/protocol';
 import type { CallContext } from './call.js';
 import type { HandlerErrorListener } from './options.js';
+import type { Peer } from './peer.js';
 import { INTERNAL_ERROR } from './wire.js';
 
 /** Distinct (method, error class) pairs the default log remembers; past it nothing more is logged. */
@@ -48,6 +49,33 @@ export class HandlerErrors {
       message: 'Internal error',
       data: `the result could not be serialised: ${messageOf(cause)}`,
     };
+  }
+
+  /** `onConnection` threw or rejected: the connection was refused; reported like a handler's error. */
+  connectionFailed(error: unknown, peer: Peer): void {
+    const listener = this.listener;
+    if (listener === null) return;
+    if (listener !== 'log') {
+      const ctx: CallContext = {
+        id: undefined,
+        method: 'onConnection',
+        params: undefined,
+        signal: peer.signal,
+        deadline: Number.POSITIVE_INFINITY,
+        remoteAddress: peer.remoteAddress,
+        peer,
+        state: {},
+      };
+      this.report(error, ctx);
+      return;
+    }
+    const key = `\u0000onConnection\u0000${className(error)}`;
+    if (this.seen.has(key) || this.seen.size > MAX_SEEN) return;
+    this.seen.add(key);
+    console.error(
+      '@rerpc/server: onConnection threw; the connection was refused (logged once per error class; set onHandlerError to log your own way, or null to silence):',
+      error,
+    );
   }
 
   private report(error: unknown, ctx: CallContext): void {

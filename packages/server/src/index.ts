@@ -2,6 +2,7 @@ export type { ErrorObject, Id } from '@rerpc/protocol';
 export { ErrorCode, RpcError } from '@rerpc/protocol';
 export type { JsonSchema, MethodOptions, RegisterOptions } from '@rerpc/registry';
 export { RegistrationError } from '@rerpc/registry';
+export type { ConnectionListener } from './admission.js';
 export type { CallContext } from './call.js';
 export type { HandleOptions } from './core.js';
 export {
@@ -15,6 +16,7 @@ export {
   TooManyPeerCallsError,
 } from './errors.js';
 export type { ListenOptions, Transport } from './listen-options.js';
+export type { Middleware } from './middleware.js';
 export { DEFAULTS, type ResolvedServerOptions, type ServerOptions } from './options.js';
 export type { Peer, PeerTransport } from './peer.js';
 export type { PeerCallOptions } from './peer-calls.js';

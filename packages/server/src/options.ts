@@ -1,6 +1,7 @@
 import type { Framing } from '@rerpc/codec';
 import {
   checkBoolean,
+  checkFunctionOrNull,
   checkInteger,
   checkOptions,
   checkTime,
@@ -8,6 +9,7 @@ import {
   optionError,
 } from '@rerpc/internal';
 import type { StringFormat } from '@rerpc/registry';
+import type { ConnectionListener } from './admission.js';
 import type { CallContext } from './call.js';
 
 /** What `onHandlerError` takes: a listener, `'log'` (the default) or `null` (silence). */
@@ -160,6 +162,14 @@ export interface ServerOptions {
    * @default 1048576 (1 MiB)
    */
   maxSubscriptionBufferBytes?: number;
+  /**
+   * Called with each new persistent connection's peer (TCP, TLS, Unix, WebSocket, served streams)
+   * before any of its messages is dispatched (they wait, reading paused). Return or resolve
+   * `false` to refuse it (it is dropped); set `peer.state` (an identity) for the handlers. A throw
+   * or rejection refuses it too and is reported like a handler's error (`onHandlerError`).
+   * @default null
+   */
+  onConnection?: ConnectionListener | null;
 }
 
 /** Options after validation: every field set. */
@@ -188,6 +198,7 @@ export interface ResolvedServerOptions {
   readonly maxSubscriptionsPerConnection: number;
   readonly maxSubscriptionBuffer: number;
   readonly maxSubscriptionBufferBytes: number;
+  readonly onConnection: ConnectionListener | null;
 }
 
 /** The server's defaults, one frozen object; the README's Options table is held to it by a test. */
@@ -216,6 +227,7 @@ export const DEFAULTS: ResolvedServerOptions = Object.freeze({
   maxSubscriptionsPerConnection: 1024,
   maxSubscriptionBuffer: 1000,
   maxSubscriptionBufferBytes: 1_048_576,
+  onConnection: null,
 });
 
 const KNOWN = Object.keys(DEFAULTS);
@@ -306,5 +318,6 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
     maxSubscriptionsPerConnection: integer('maxSubscriptionsPerConnection', 1),
     maxSubscriptionBuffer: integer('maxSubscriptionBuffer', 1),
     maxSubscriptionBufferBytes: integer('maxSubscriptionBufferBytes', 1),
+    onConnection: checkFunctionOrNull<ConnectionListener>('onConnection', options.onConnection),
   });
 }

@@ -22,7 +22,7 @@ export interface SchedulerLimits {
  */
 export class Scheduler {
   private readonly pool: WorkerPool;
-  private readonly run: RunCall;
+  private run: RunCall;
   private readonly done: CallDone;
   private readonly perLane: number;
   private readonly maxQueue: number;
@@ -41,6 +41,11 @@ export class Scheduler {
     this.maxQueue = limits.maxQueue;
     // The pool only bounds how many handlers run; the fair queue in front of it is ours.
     this.pool = createWorkerPool({ concurrency: limits.concurrency, maxQueue: 0, closeTimeout: 0 });
+  }
+
+  /** What runs a call from now on (the middleware chain, once the server has one). */
+  setRun(run: RunCall): void {
+    this.run = run;
   }
 
   /** A new channel's lane. */

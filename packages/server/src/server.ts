@@ -8,6 +8,7 @@ import { Core, type HandleOptions } from './core.js';
 import { ListenError, ServerClosedError } from './errors.js';
 import { type ListenOptions, type ResolvedListen, resolveListen } from './listen-options.js';
 import { createListener, type HttpListener, type ListenerHost } from './listeners.js';
+import type { Middleware } from './middleware.js';
 import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './options.js';
 import type { Peer } from './peer.js';
 import { Sockets } from './sockets.js';
@@ -81,6 +82,13 @@ export interface Server extends AsyncDisposable {
     handler: (params: never, ctx: CallContext) => unknown,
     options?: MethodOptions,
   ): void;
+  /**
+   * Adds a middleware around every call's handler, in the order added (after params validation):
+   * `(ctx, next) => next()` runs the handler; return a value to answer with it, throw (or return)
+   * an `RpcError` to answer that error without running the handler. Free when none is added.
+   * @throws TypeError when `middleware` is not a function.
+   */
+  use(middleware: Middleware): void;
   /**
    * Registers a subscription in the go-ethereum/jsonrpsee shape: `<name>_subscribe` (answers a
    * subscription id, a string unique within the server, then runs `handler(params, ctx, sink)`'s
@@ -218,6 +226,10 @@ class RpcServer implements Server, ConnectionOwner {
     options?: MethodOptions,
   ): void {
     this.core.registry.method(name, handler, options);
+  }
+
+  use(middleware: Middleware): void {
+    this.core.use(middleware);
   }
 
   subscription<P = never, E = unknown>(

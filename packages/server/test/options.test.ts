@@ -71,6 +71,7 @@ describe('createServer option validation', () => {
       { maxSubscriptionsPerConnection: 0 },
       'maxSubscriptionsPerConnection must be an integer >= 1, got 0',
     ],
+    [{ onConnection: 'yes' as never }, 'onConnection must be a function, got "yes"'],
     [{ maxSubscriptionBuffer: 0 }, 'maxSubscriptionBuffer must be an integer >= 1, got 0'],
     [
       { maxSubscriptionBufferBytes: 1.5 },

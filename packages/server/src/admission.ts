@@ -1,0 +1,93 @@
+import { DisconnectedError } from './errors.js';
+import type { HandlerErrors } from './handler-errors.js';
+import type { Peer } from './peer.js';
+
+/** The `onConnection` option: resolve `false` to refuse the connection. */
+export type ConnectionListener = (peer: Peer) => boolean | undefined | Promise<boolean | undefined>;
+
+/** What admission needs of the new connection's channel. */
+export interface AdmissionTarget {
+  /** `onConnection` decided: run the held messages, or drop the connection with `reason`. */
+  admitted(ok: boolean, held: readonly unknown[], reason: unknown): void;
+}
+
+const REFUSED = 'onConnection refused the connection';
+
+/**
+ * One connection waiting for `onConnection`: the messages that arrive meanwhile (reading is
+ * paused, so at most what was already read: bounded by `max`, past which the peer is dropped),
+ * and the hook's outcome, which it hands to the channel.
+ */
+export class Admission {
+  private readonly target: AdmissionTarget;
+  private readonly max: number;
+  private readonly held: unknown[] = [];
+  private decided = false;
+
+  constructor(target: AdmissionTarget, max: number) {
+    this.target = target;
+    this.max = max;
+  }
+
+  /** Runs `listener(peer)`; its `false`, throw or rejection refuses (errors go to `errors`). */
+  run(listener: ConnectionListener, peer: Peer, errors: HandlerErrors): void {
+    let outcome: ReturnType<ConnectionListener>;
+    try {
+      outcome = listener(peer);
+    } catch (error) {
+      this.fail(error, peer, errors);
+      return;
+    }
+    if (outcome instanceof Promise || isThenable(outcome)) {
+      Promise.resolve(outcome).then(
+        (ok) => this.decide(ok !== false),
+        (error: unknown) => this.fail(error, peer, errors),
+      );
+      return;
+    }
+    this.decide(outcome !== false);
+  }
+
+  /** A message arrived meanwhile: held (returns false: nothing is answered yet). */
+  hold(value: unknown): boolean {
+    if (this.decided) return false;
+    if (this.held.length < this.max) {
+      this.held.push(value);
+      return false;
+    }
+    this.decided = true;
+    this.target.admitted(
+      false,
+      [],
+      new DisconnectedError(
+        `The peer sent more than ${this.max} messages before onConnection decided`,
+      ),
+    );
+    return false;
+  }
+
+  private decide(ok: boolean): void {
+    if (this.decided) return;
+    this.decided = true;
+    this.target.admitted(ok, this.held, ok ? null : new DisconnectedError(REFUSED));
+  }
+
+  private fail(error: unknown, peer: Peer, errors: HandlerErrors): void {
+    errors.connectionFailed(error, peer);
+    if (this.decided) return;
+    this.decided = true;
+    this.target.admitted(
+      false,
+      [],
+      new DisconnectedError(`${REFUSED}: it threw`, { cause: error }),
+    );
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

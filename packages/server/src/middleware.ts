@@ -1,0 +1,50 @@
+import { RpcError } from '@rerpc/protocol';
+import { type Call, type CallContext, PENDING } from './call.js';
+
+/**
+ * Runs around every call's handler (after params validation): `next()` runs the rest of the
+ * chain and the handler, and returns a promise of the handler's result. What the middleware
+ * returns (or resolves) is the answer; throwing, or returning an `RpcError`, answers that error
+ * (without the handler, if `next()` was not called).
+ */
+export type Middleware = (ctx: CallContext, next: () => Promise<unknown>) => unknown;
+
+/**
+ * The scheduler's task once a middleware is registered (`runCall` stays the task until then, so
+ * a server without middleware pays nothing): the chain, then the handler.
+ */
+export function runWithMiddleware(call: Call, chain: readonly Middleware[]): unknown {
+  // Answered already (timed out or cancelled while queued): never start it.
+  if (call.state !== PENDING) return undefined;
+  return step(call, chain, 0);
+}
+
+function step(call: Call, chain: readonly Middleware[], index: number): unknown {
+  const middleware = chain[index];
+  if (middleware === undefined) return call.entry.handler(call.params, call.ctx);
+  let called = false;
+  const next = (): Promise<unknown> => {
+    if (called) return Promise.reject(new Error('next() was called twice by one middleware'));
+    called = true;
+    try {
+      return Promise.resolve(step(call, chain, index + 1));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  const out = middleware(call.ctx, next);
+  if (
+    typeof out === 'object' &&
+    out !== null &&
+    typeof (out as { then?: unknown }).then === 'function'
+  ) {
+    return Promise.resolve(out).then(answerOf);
+  }
+  return answerOf(out);
+}
+
+/** A returned `RpcError` answers as if thrown. */
+function answerOf(value: unknown): unknown {
+  if (value instanceof RpcError) throw value;
+  return value;
+}
