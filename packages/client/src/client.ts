@@ -35,7 +35,7 @@ import {
 } from './errors.js';
 import type { Link, LinkHost, LinkSet, PeerSide } from './link.js';
 import { createLinkSet } from './links.js';
-import type { ResolvedClientOptions, ResolvedTarget } from './options.js';
+import type { ResolvedClientOptions } from './options.js';
 import type { CallOptions } from './proxy.js';
 import {
   batchSlots,
@@ -48,6 +48,7 @@ import {
 import { responseError } from './response.js';
 import { GIVE_UP, retryDelay, SHUTTING_DOWN } from './retry.js';
 import { CallCounters, type ClientStats } from './stats.js';
+import type { ResolvedTarget } from './target.js';
 
 const OPEN = 0;
 const CLOSING = 1;

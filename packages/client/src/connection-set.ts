@@ -36,7 +36,7 @@ function destroySocket(socket: Socket): void {
  * call leaves it. `factory` dials, closes and checks one link.
  */
 export function linkPool<T extends QueuedLink>(
-  o: ResolvedClientOptions,
+  o: Pick<ResolvedClientOptions, 'pipelineThreshold' | 'maxActive' | 'maxIdle' | 'idleTimeout'>,
   factory: Pick<SharedPoolFactory<T>, 'create' | 'destroy' | 'validate'>,
 ): SharedPool<T> {
   return createSharedPool<T>({
@@ -71,14 +71,14 @@ export function createConnectionSet(
       if (tls !== null) socket = await secure(socket, name, tls, address, o.dialTimeout, signal);
       // A socket never keeps the process alive; pending calls do, through the shared timer.
       socket.unref();
-      return new Connection(host, socket, o.framing, o.maxMessageBytes, info);
+      return new Connection(host, socket, socket, o.framing, o.maxMessageBytes, info);
     },
     destroy: (conn) => {
       conn.dead = true;
       conn.stop();
-      destroySocket(conn.socket);
+      destroySocket(conn.output as Socket); // the socket create() made
     },
-    validate: (conn) => !conn.dead && connector.validate(conn.socket),
+    validate: (conn) => !conn.dead && connector.validate(conn.output as Socket),
   });
 }
 

@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import type { Readable, Writable } from 'node:stream';
 import {
   createDecoder,
   type FrameParseError,
@@ -11,23 +11,27 @@ import type { Call } from './call.js';
 import { type LinkHost, type LinkInfo, QueuedLink } from './link.js';
 
 /**
- * One TCP (or Unix socket) connection carrying many calls at once, matched by id, in NDJSON or
- * Content-Length frames.
+ * One TCP (or Unix socket) connection, or a stream pair (a child process's stdout and stdin),
+ * carrying many calls at once, matched by id, in NDJSON or Content-Length frames. A socket is
+ * both its `input` and its `output`.
  */
 export class Connection extends QueuedLink {
-  readonly socket: Socket;
+  readonly input: Readable;
+  readonly output: Writable;
   private readonly decoder;
   private readonly framing: Framing;
 
   constructor(
     host: LinkHost,
-    socket: Socket,
+    input: Readable,
+    output: Writable,
     framing: Framing,
     maxMessageBytes: number,
     info: LinkInfo,
   ) {
     super(host, info);
-    this.socket = socket;
+    this.input = input;
+    this.output = output;
     this.framing = framing;
     this.decoder = createDecoder(
       framing,
@@ -41,14 +45,18 @@ export class Connection extends QueuedLink {
       // from the server the caller chose is data, and a refused frame could only time its call out.
       { maxMessageBytes, maxDepth: Number.MAX_SAFE_INTEGER },
     );
-    socket.on('data', (chunk: Buffer) => {
+    input.on('data', (chunk: Buffer) => {
       host.clock = performance.now();
       this.decoder.push(chunk);
     });
-    socket.on('end', () => this.ended());
-    socket.on('error', (error: Error) => host.lost(this, error));
-    socket.on('close', () => host.lost(this, new Error('the connection closed')));
-    socket.on('drain', () => this.drained());
+    input.on('end', () => this.ended());
+    input.on('error', (error: Error) => host.lost(this, error));
+    input.on('close', () => host.lost(this, new Error('the connection closed')));
+    output.on('drain', () => this.drained());
+    if ((output as unknown) !== input) {
+      output.on('error', (error: Error) => host.lost(this, error));
+      output.on('close', () => host.lost(this, new Error('the stream closed')));
+    }
   }
 
   /**
@@ -69,8 +77,8 @@ export class Connection extends QueuedLink {
   }
 
   protected writable(): boolean {
-    const socket = this.socket;
-    return !socket.destroyed && socket.writable;
+    const output = this.output;
+    return !output.destroyed && output.writable;
   }
 
   protected write(out: string[], notes: Call[] | null): boolean {
@@ -82,7 +90,7 @@ export class Connection extends QueuedLink {
       for (const json of out) data += frame(this.framing, json);
     }
     return notes === null
-      ? this.socket.write(data)
-      : this.socket.write(data, (error) => this.host.written(this, notes, error));
+      ? this.output.write(data)
+      : this.output.write(data, (error) => this.host.written(this, notes, error));
   }
 }

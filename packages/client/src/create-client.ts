@@ -1,16 +1,12 @@
 import type { Client } from './api.js';
-import {
-  type ClientOptions,
-  type ClientTarget,
-  checkTarget,
-  checkTransportOptions,
-  resolveClientOptions,
-} from './options.js';
+import { type ClientOptions, resolveClientOptions } from './options.js';
 import { ClientImpl } from './peer-client.js';
+import { type ClientTarget, checkTarget, checkTransportOptions } from './target.js';
 
 /**
- * Creates a client for the server at `target`: `{ host, port }`, `{ path }`, or a URL
- * (`'http(s)://…'`, `'ws(s)://…'`, `'tcp://host:port'`, `'tls://host:port'`). No connection is
+ * Creates a client for the server at `target`: `{ host, port }`, `{ path }`, a URL
+ * (`'http(s)://…'`, `'ws(s)://…'`, `'tcp://host:port'`, `'tls://host:port'`), or a stream pair
+ * (`{ stream }`, `{ readable, writable }`: one connection, Content-Length frames by default). No connection is
  * made until the first call; the HTTP and WebSocket libraries (undici, ws) load on the first call
  * to such a target. Throws `TypeError` at once for an invalid target or option, naming the
  * option, the rule and the value.
@@ -22,7 +18,11 @@ import { ClientImpl } from './peer-client.js';
  */
 export function createClient(target: ClientTarget, options?: ClientOptions): Client {
   const resolved = checkTarget(target);
-  const o = resolveClientOptions(options);
+  // A stream speaks Content-Length by default, as LSP does.
+  const o = resolveClientOptions(
+    options,
+    resolved.transport === 'stream' ? 'content-length' : 'ndjson',
+  );
   checkTransportOptions(resolved, o);
   return new ClientImpl(resolved, o);
 }

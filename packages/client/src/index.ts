@@ -18,10 +18,11 @@ export {
 } from './handler-errors.js';
 export type { HandlerContext, InboundId } from './inbound-call.js';
 export type { LinkInfo } from './link.js';
-export type { ClientOptions, ClientTarget } from './options.js';
+export type { ClientOptions } from './options.js';
 export { DEFAULTS } from './options.js';
 export type { CallOptions, ProxyMethod, ServiceMethodNames, ServiceProxy } from './proxy.js';
 export type { ClientStats } from './stats.js';
 export type { SubscribeOptions } from './subscription.js';
 export { SubscriptionLostError, SubscriptionOverflowError } from './subscription-errors.js';
+export type { ClientTarget } from './target.js';
 export type { ClientTlsOptions } from './tls.js';

@@ -1,20 +1,6 @@
 import type { Framing } from '@rerpc/codec';
-import {
-  checkInteger,
-  checkOptions,
-  checkTime,
-  describe,
-  optionError,
-  rejectUnknownOptions,
-} from '@rerpc/internal';
+import { checkInteger, checkOptions, checkTime, describe, optionError } from '@rerpc/internal';
 import { type ClientTlsOptions, checkTls } from './tls.js';
-
-/**
- * Where to connect: a TCP host and port, a Unix socket / Windows named pipe path, or a URL:
- * `'http://host:port/path'` / `'https://…'` (one POST per call or batch), `'ws://…'` / `'wss://…'`
- * (a WebSocket, one JSON text per message) or `'tcp://host:port'`.
- */
-export type ClientTarget = { host?: string; port: number } | { path: string } | string;
 
 /**
  * Options of {@link createClient}: Go rerpc's `ClientConfig` names where they exist. Times are in
@@ -183,18 +169,20 @@ export const DEFAULTS: ResolvedClientOptions = Object.freeze({
 
 /** The names {@link createClient} accepts as options. */
 const CLIENT_OPTIONS: readonly string[] = Object.keys(DEFAULTS);
-/** The keys a target may have. */
-const TARGET_KEYS: readonly string[] = ['host', 'port', 'path'];
 /**
  * Validates `options` and fills in the defaults; throws a TypeError (code
  * `RERPC_ERR_INVALID_OPTION`) naming option, rule and value, or the unknown option.
  */
-export function resolveClientOptions(given: ClientOptions | undefined): ResolvedClientOptions {
-  const options = checkOptions(given, CLIENT_OPTIONS, 'createClient() options');
-  if (options === undefined) return DEFAULTS;
+export function resolveClientOptions(
+  given: ClientOptions | undefined,
+  framingDefault: Framing = DEFAULTS.framing,
+): ResolvedClientOptions {
+  const checked = checkOptions(given, CLIENT_OPTIONS, 'createClient() options');
+  if (checked === undefined && framingDefault === DEFAULTS.framing) return DEFAULTS;
+  const options: ClientOptions = checked ?? {};
   const pick = <K extends keyof ResolvedClientOptions>(key: K): unknown =>
     options[key] ?? DEFAULTS[key];
-  const framing = pick('framing');
+  const framing = options.framing ?? framingDefault;
   if (framing !== 'ndjson' && framing !== 'content-length') {
     throw optionError(`framing must be 'ndjson' or 'content-length', got ${describe(framing)}`);
   }
@@ -248,34 +236,6 @@ function checkCancelMethod(value: unknown, framing: Framing): string | null {
   throw optionError(`cancelMethod must be a non-empty string or null, got ${describe(value)}`);
 }
 
-/** How a target is reached. */
-export type Transport = 'tcp' | 'ws' | 'http';
-
-/** A checked target: its transport, the address used in messages, and where to connect. */
-export interface ResolvedTarget {
-  readonly transport: Transport;
-  /** `host:port`, the socket path, or the URL. */
-  readonly address: string;
-  /** TCP and Unix targets: what to dial; null for a URL. */
-  readonly tcp: { host?: string; port: number } | { path: string } | null;
-  /** `http(s)://` and `ws(s)://` targets: the URL; null otherwise. */
-  readonly url: URL | null;
-  /** The URL asks for TLS (`https:`, `wss:`, `tls:`); the `tls` option turns it on for any. */
-  readonly secure: boolean;
-}
-
-const URL_TRANSPORTS: Readonly<Record<string, Transport>> = {
-  'http:': 'http',
-  'https:': 'http',
-  'ws:': 'ws',
-  'wss:': 'ws',
-  'tcp:': 'tcp',
-  'tls:': 'tcp',
-};
-const SECURE = new Set(['https:', 'wss:', 'tls:']);
-const TARGET_RULE =
-  "target must be { host, port } or { path }, or a URL 'http(s)://host:port/path', 'ws(s)://host:port/path' or 'tcp://host:port' / 'tls://host:port'";
-
 /** Validates the `headers` option: null, or an object of string values; returns a frozen copy. */
 function checkHeaders(value: unknown): Readonly<Record<string, string>> | null {
   if (value === undefined || value === null) return null;
@@ -290,87 +250,4 @@ function checkHeaders(value: unknown): Readonly<Record<string, string>> | null {
     headers[name.toLowerCase()] = text;
   }
   return Object.freeze(headers);
-}
-
-/** Throws when an option is set that `target`'s transport does not use. */
-export function checkTransportOptions(target: ResolvedTarget, o: ResolvedClientOptions): void {
-  if (o.autoBatch > 0 && target.transport !== 'http') {
-    throw optionError(
-      `autoBatch applies only to http(s):// targets (a connection already sends the calls of one tick in one write), got ${o.autoBatch} for ${target.address}`,
-    );
-  }
-  if (o.framing !== 'ndjson' && target.transport !== 'tcp') {
-    throw optionError(
-      `framing applies only to TCP targets (HTTP and WebSocket messages frame themselves), got ${describe(o.framing)} for ${target.address}`,
-    );
-  }
-  if (o.headers !== null && target.transport === 'tcp') {
-    throw optionError(
-      `headers applies only to http(s):// and ws(s):// targets, not to ${target.address}`,
-    );
-  }
-  if (o.tls !== null && target.url !== null && !target.secure) {
-    throw optionError(
-      `tls applies to https://, wss:// and tls:// targets, not to ${target.url.protocol}//; use ${target.url.protocol.replace(':', 's:')}// for TLS`,
-    );
-  }
-}
-
-/** Validates a URL target (see {@link ClientTarget}). */
-function checkUrlTarget(text: string): ResolvedTarget {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw optionError(`${TARGET_RULE}, got ${describe(text)}`);
-  }
-  const transport = URL_TRANSPORTS[url.protocol];
-  if (transport === undefined) throw optionError(`${TARGET_RULE}, got ${describe(text)}`);
-  if (url.username !== '' || url.password !== '') {
-    throw optionError(
-      `target must not carry credentials in the URL (they would appear in error messages); send them in the headers option instead, got ${describe(`${url.protocol}//…@${url.host}`)}`,
-    );
-  }
-  const secure = SECURE.has(url.protocol);
-  if (transport !== 'tcp') {
-    return { transport, address: `${url.origin}${url.pathname}`, tcp: null, url, secure };
-  }
-  if (url.port === '') {
-    throw optionError(`a ${url.protocol}// target needs a port, got ${describe(text)}`);
-  }
-  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  const tcp = { host, port: Number(url.port) };
-  return { transport, address: url.host, tcp, url: null, secure };
-}
-
-/**
- * Validates the target: `{ host?, port }`, `{ path }` or a URL string; returns where and how to
- * connect.
- */
-export function checkTarget(target: unknown): ResolvedTarget {
-  if (typeof target === 'string') return checkUrlTarget(target);
-  if (typeof target !== 'object' || target === null || Array.isArray(target)) {
-    throw optionError(`${TARGET_RULE}, got ${describe(target)}`);
-  }
-  rejectUnknownOptions(target, TARGET_KEYS, 'createClient() target');
-  const t = target as Record<string, unknown>;
-  if (t['path'] !== undefined) {
-    if (t['port'] !== undefined || t['host'] !== undefined) {
-      throw optionError(
-        'target must be { host, port } or { path }, not both: a path (Unix socket or pipe) has no host or port',
-      );
-    }
-    if (typeof t['path'] !== 'string' || t['path'] === '') {
-      throw optionError(`path must be a non-empty string, got ${describe(t['path'])}`);
-    }
-    const tcp = { path: t['path'] };
-    return { transport: 'tcp', address: t['path'], tcp, url: null, secure: false };
-  }
-  const port = checkInteger('port', t['port'], 1, 65535);
-  const host = t['host'] ?? 'localhost';
-  if (typeof host !== 'string' || host === '') {
-    throw optionError(`host must be a non-empty string, got ${describe(host)}`);
-  }
-  const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-  return { transport: 'tcp', address, tcp: { host, port }, url: null, secure: false };
 }

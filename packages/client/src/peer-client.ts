@@ -7,16 +7,12 @@ import { CallingClient, type Message } from './client.js';
 import { HandlerTable, type NotificationHandler } from './handlers.js';
 import { Inbound } from './inbound.js';
 import type { Link, PeerSide } from './link.js';
-import {
-  LSP_CANCEL,
-  type ResolvedClientOptions,
-  type ResolvedTarget,
-  type Transport,
-} from './options.js';
+import { LSP_CANCEL, type ResolvedClientOptions } from './options.js';
 import { type CallOptions, createServiceProxy, type ServiceProxy } from './proxy.js';
 import { checkCall } from './request.js';
 import { readSubscribeOptions, type SubscribeOptions, Subscription } from './subscription.js';
 import { type SubscriptionHost, Subscriptions } from './subscriptions.js';
+import type { ResolvedTarget, Transport } from './target.js';
 
 function noop(): void {}
 

@@ -82,7 +82,7 @@ describe('option validation', () => {
   it.each([
     [
       null,
-      "target must be { host, port } or { path }, or a URL 'http(s)://host:port/path', 'ws(s)://host:port/path' or 'tcp://host:port' / 'tls://host:port', got null",
+      "target must be { host, port }, { path }, { stream } or { readable, writable }, or a URL 'http(s)://host:port/path', 'ws(s)://host:port/path' or 'tcp://host:port' / 'tls://host:port', got null",
     ],
     ['127.0.0.1:80', '\'tls://host:port\', got "127.0.0.1:80"'],
     ['ftp://h/x', '\'tls://host:port\', got "ftp://h/x"'],
