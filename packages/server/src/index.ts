@@ -30,6 +30,7 @@ export {
   type UpgradeHandler,
 } from './server.js';
 export type { CoreStats } from './stats.js';
+export type { ServeOptions, ServeStream } from './stream.js';
 export type { SubscriptionHandler, SubscriptionOptions } from './subscribe.js';
 export {
   SubscriptionClosedError,

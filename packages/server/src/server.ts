@@ -13,6 +13,7 @@ import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } 
 import type { Peer } from './peer.js';
 import { Sockets } from './sockets.js';
 import type { Clock, CoreStats } from './stats.js';
+import { resolveServe, type ServeOptions, type ServeStream, StreamConnection } from './stream.js';
 import {
   registerSubscription,
   type SubscriptionHandler,
@@ -82,6 +83,16 @@ export interface Server extends AsyncDisposable {
     handler: (params: never, ctx: CallContext) => unknown,
     options?: MethodOptions,
   ): void;
+  /**
+   * Runs one connection over a stream pair: a Duplex, or `{ readable, writable }` such as
+   * `{ readable: process.stdin, writable: process.stdout }` or a child process's pipes, framed
+   * with Content-Length headers (as LSP) unless `framing: 'ndjson'`. Same limits, peers,
+   * subscriptions and cancellation as a socket. Resolves when the connection is over: the peer
+   * ended its side and every call in flight was answered (the writable side is then ended, but
+   * never process.stdout), the stream closed, or `close()`. Rejects with `ServerClosedError`
+   * after `close()` and with a `TypeError` for bad arguments.
+   */
+  serve(stream: ServeStream, options?: ServeOptions): Promise<void>;
   /**
    * Adds a middleware around every call's handler, in the order added (after params validation):
    * `(ctx, next) => next()` runs the handler; return a value to answer with it, throw (or return)
@@ -230,6 +241,16 @@ class RpcServer implements Server, ConnectionOwner {
 
   use(middleware: Middleware): void {
     this.core.use(middleware);
+  }
+
+  serve(stream: ServeStream, options?: ServeOptions): Promise<void> {
+    if (this.closing !== null) return Promise.reject(new ServerClosedError());
+    try {
+      const { readable, writable, framing } = resolveServe(stream, options);
+      return new StreamConnection(this.core, readable, writable, framing).done;
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   subscription<P = never, E = unknown>(
