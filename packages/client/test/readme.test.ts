@@ -47,6 +47,26 @@ describe('README example', () => {
     expect(log.mock.calls).toEqual([[{ result: 3 }], [{ result: 7 }]]);
   });
 
+  it('shows calls from the server and a subscription with the type-checked fixture, and it runs', async () => {
+    const peer = readFileSync(
+      new URL('./fixtures/readme-peer-example.ts', import.meta.url),
+      'utf8',
+    );
+    expect(sorted(block('### Calls from the server'))).toBe(
+      sorted(peer.replace("from '../../src/index.js'", "from '@rerpc/client'")),
+    );
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    onTestFinished(() => log.mockRestore());
+    await import('./fixtures/readme-peer-example.js');
+    expect(log.mock.calls).toEqual([
+      ['building a.ts'],
+      [{ ok: true, config: { section: 'build', strict: true } }],
+      ['tick', 1],
+      ['tick', 2],
+      ['tick', 3],
+    ]);
+  });
+
   it('says the examples are ES modules and shows CommonJS once', () => {
     expect(readme).toMatch(/examples are ES modules/);
     expect(readme.match(/require\('@rerpc\/client'\)/g)).toHaveLength(1);
