@@ -15,6 +15,8 @@ export default {
   testRunner: 'vitest',
   vitest: { configFile: `${dir}/vitest.config.ts`, dir },
   coverageAnalysis: 'perTest',
+  // V8 flags reach vitest's worker threads from the process (packages/codec's GC tests need it).
+  testRunnerNodeArgs: ['--expose-gc'],
   // index.ts only re-exports; a mutant there is a missing export, which typecheck catches.
   mutate: [`${dir}/src/**/*.ts`, `!${dir}/src/index.ts`],
   // dist/ stays: a few tests check the build itself (they cannot kill a mutant in src/).

@@ -14,18 +14,10 @@ const packages = workspaces()
   .filter(({ dir, pkg }) => dir.includes('/packages/') && pkg.private !== true)
   .map(({ dir }) => basename(dir));
 
-const positional = [];
-const flags = [];
-for (let i = 0; i < args.length; i++) {
-  const arg = args[i];
-  if (arg.startsWith('-')) {
-    flags.push(arg);
-    // A flag's value follows it unless it is another flag (Stryker's booleans take none).
-    if (!arg.includes('=') && args[i + 1] !== undefined && !args[i + 1].startsWith('-')) {
-      if (!['--incremental', '--force', '--dryRunOnly'].includes(arg)) flags.push(args[++i]);
-    }
-  } else positional.push(arg);
-}
+// The package and files come first; everything from the first flag on goes to Stryker as is.
+const firstFlag = args.findIndex((a) => a.startsWith('-'));
+const positional = firstFlag === -1 ? args : args.slice(0, firstFlag);
+const flags = firstFlag === -1 ? [] : args.slice(firstFlag);
 const [only, ...files] = positional;
 if (only !== undefined && !packages.includes(only)) {
   process.stderr.write(
@@ -35,7 +27,6 @@ if (only !== undefined && !packages.includes(only)) {
   );
   process.exit(2);
 }
-if (only === undefined && files.length > 0) process.exit(2);
 
 const stryker = 'node_modules/@stryker-mutator/core/bin/stryker.js';
 let code = 0;
