@@ -1,5 +1,6 @@
 import { DisconnectedError } from './errors.js';
 import type { HandlerErrors } from './handler-errors.js';
+import { isThenable } from './middleware.js';
 import type { Peer } from './peer.js';
 
 /** The `onConnection` option: resolve `false` to refuse the connection. */
@@ -38,7 +39,7 @@ export class Admission {
       this.fail(error, peer, errors);
       return;
     }
-    if (outcome instanceof Promise || isThenable(outcome)) {
+    if (isThenable(outcome)) {
       Promise.resolve(outcome).then(
         (ok) => this.decide(ok !== false),
         (error: unknown) => this.fail(error, peer, errors),
@@ -82,12 +83,4 @@ export class Admission {
       new DisconnectedError(`${REFUSED}: it threw`, { cause: error }),
     );
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }

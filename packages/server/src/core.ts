@@ -96,7 +96,9 @@ export class Core implements ChannelHost, ExchangeHost {
     if (onConnection !== null) {
       const admission = new Admission(channel, this.options.maxInFlightPerConnection);
       channel.admit(admission);
-      admission.run(onConnection, channel.link!.peer, this.handlerErrors);
+      // Next microtask: the transport calling openChannel() is fully built before a refusal
+      // reaches it.
+      queueMicrotask(() => admission.run(onConnection, channel.link!.peer, this.handlerErrors));
     }
     return channel;
   }

@@ -33,13 +33,7 @@ function step(call: Call, chain: readonly Middleware[], index: number): unknown 
     }
   };
   const out = middleware(call.ctx, next);
-  if (
-    typeof out === 'object' &&
-    out !== null &&
-    typeof (out as { then?: unknown }).then === 'function'
-  ) {
-    return Promise.resolve(out).then(answerOf);
-  }
+  if (isThenable(out)) return Promise.resolve(out).then(answerOf);
   return answerOf(out);
 }
 
@@ -47,4 +41,13 @@ function step(call: Call, chain: readonly Middleware[], index: number): unknown 
 function answerOf(value: unknown): unknown {
   if (value instanceof RpcError) throw value;
   return value;
+}
+
+/** A promise or any thenable a user function returned (the server's one check for it). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }

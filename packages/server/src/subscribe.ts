@@ -2,6 +2,7 @@ import { checkOptions, describe, optionError } from '@rerpc/internal';
 import { RpcError } from '@rerpc/protocol';
 import type { JsonSchema, Registry } from '@rerpc/registry';
 import { afterAnswer, type CallContext, type HandlerContext } from './call.js';
+import { isThenable } from './middleware.js';
 import { type ConnectionPeer, linkOf } from './peer.js';
 import type { SubscriptionSink } from './subscription.js';
 import { ServerErrorCode } from './wire.js';
@@ -104,12 +105,4 @@ export function registerSubscription(
     schema === undefined ? undefined : { params: schema },
   );
   registry.method(`${name}_unsubscribe`, unsubscribe);
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }

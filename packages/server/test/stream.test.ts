@@ -70,6 +70,17 @@ describe('server.serve(stream)', () => {
     );
   });
 
+  it('is dropped when onConnection refuses it synchronously', async () => {
+    const server = makeServer({ onConnection: () => false });
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const done = server.serve({ readable: input, writable: output });
+    input.write(frame(req('echo', [1])));
+    await done;
+    expect(input.destroyed && output.destroyed).toBe(true);
+    expect(server.peers()).toEqual([]);
+  });
+
   it('interoperates with vscode-jsonrpc over a child process stdio', async () => {
     const server = makeServer();
     const cancelled = registerInterop(server);
