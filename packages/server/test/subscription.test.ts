@@ -129,7 +129,7 @@ describe('subscriptions over TCP', () => {
   });
 
   it('sends no event and keeps no subscription when the handler throws', async () => {
-    const { server, port } = await listening();
+    const { server, port } = await listening({ onHandlerError: null });
     let kept: SubscriptionSink | null = null;
     server.subscription('bad', (_p: unknown, _ctx: CallContext, sink: SubscriptionSink) => {
       kept = sink;
@@ -261,5 +261,27 @@ describe('server.subscription() validation', () => {
     );
     server.subscription('x', () => {});
     expect(() => server.subscription('x', () => {})).toThrow(/x_subscribe/);
+  });
+});
+
+describe('subscriptions and close()', () => {
+  it('close() ends open subscriptions and pending peer calls, and resolves', async () => {
+    const { server, port } = await listening();
+    const sinks: SubscriptionSink[] = [];
+    registerTicks(server, sinks);
+    const peer = await Peer.connect(port);
+    peer.send(req('ticks_subscribe', { count: 0 }, 1));
+    await peer.nextJson();
+    const pending = server
+      .peers()[0]!
+      .call('never')
+      .catch((e: unknown) => e);
+    await peer.nextJson();
+    const closed = server.close();
+    peer.socket.end();
+    await closed;
+    expect(sinks[0]!.closed).toBe(true);
+    expect(sinks[0]!.signal.aborted).toBe(true);
+    expect((await pending) as Error).toMatchObject({ code: 'RERPC_ERR_DISCONNECTED' });
   });
 });
