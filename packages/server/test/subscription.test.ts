@@ -285,3 +285,18 @@ describe('subscriptions and close()', () => {
     expect((await pending) as Error).toMatchObject({ code: 'RERPC_ERR_DISCONNECTED' });
   });
 });
+
+describe('subscriptions and idleTimeout', () => {
+  it('a connection with a subscription open is not idle', async () => {
+    const { server, port } = await listening({ idleTimeout: 30, closeGrace: 0 });
+    registerTicks(server);
+    const subscribed = await Peer.connect(port);
+    subscribed.send(req('ticks_subscribe', { count: 0 }, 1));
+    await subscribed.nextJson();
+    // Connected after the subscriber's last traffic: its idle timer fires after the subscriber's.
+    const idle = await Peer.connect(port);
+    await idle.ended;
+    subscribed.send(req('echo', ['still here'], 2));
+    expect(await subscribed.nextJson()).toEqual({ jsonrpc: '2.0', result: ['still here'], id: 2 });
+  });
+});
