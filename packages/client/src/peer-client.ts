@@ -108,9 +108,12 @@ export class ClientImpl extends CallingClient implements Client, SubscriptionHos
    * answer ends the lease. Not sent on a lost link, nor once close() began (the server drops a
    * closed connection's subscriptions).
    */
-  unsubscribeCall(link: Link, method: string, params: unknown): void {
-    if (link.dead || this.closePromise !== null) this.unpin(link);
-    else this.start(SINGLE, method, params, undefined, link).then(noop, noop);
+  unsubscribeCall(link: Link, method: string, params: unknown): Promise<void> {
+    if (!link.dead && this.closePromise === null) {
+      return this.start(SINGLE, method, params, undefined, link).then(noop, noop);
+    }
+    this.unpin(link);
+    return Promise.resolve();
   }
 
   // --- calls from the server (inbound.ts) ------------------------------------------------------

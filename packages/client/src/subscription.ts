@@ -67,10 +67,14 @@ export function readSubscribeOptions(
 export interface SubscriptionTable {
   /** Calls `<name>_subscribe` (again, after a lost connection). */
   open(sub: Subscription<unknown>): void;
-  /** Stops routing its events and calls `<name>_unsubscribe` on its connection. */
-  unsubscribe(sub: Subscription<unknown>): void;
+  /**
+   * Stops routing its events and calls `<name>_unsubscribe` on its connection; resolves once
+   * answered (or failed; at once when there is nothing to send yet).
+   */
+  unsubscribe(sub: Subscription<unknown>): Promise<void>;
 }
 
+const DONE: Promise<void> = Promise.resolve();
 const OPENING = 0;
 const OPEN = 1;
 const ENDED = 2;
@@ -100,7 +104,7 @@ export class Subscription<T> implements AsyncIterableIterator<T, undefined> {
   private error: unknown = null;
   private readonly table: SubscriptionTable;
   private readonly onAbort = (): void =>
-    this.fail(new AbortError(this.o.signal!.reason, this.name));
+    void this.fail(new AbortError(this.o.signal!.reason, this.name));
 
   constructor(table: SubscriptionTable, name: string, params: unknown, o: SubscriptionSettings) {
     this.table = table;
@@ -130,7 +134,7 @@ export class Subscription<T> implements AsyncIterableIterator<T, undefined> {
       return;
     }
     if (this.buffer.length - this.head >= this.o.maxBuffered) {
-      this.fail(new SubscriptionOverflowError(this.name, this.o.maxBuffered));
+      void this.fail(new SubscriptionOverflowError(this.name, this.o.maxBuffered));
       return;
     }
     this.buffer.push(value);
@@ -150,10 +154,11 @@ export class Subscription<T> implements AsyncIterableIterator<T, undefined> {
   }
 
   /** Ends it with `error` (after the buffered events) and unsubscribes. */
-  fail(error: unknown): void {
-    if (this.state === ENDED) return;
-    this.table.unsubscribe(this as Subscription<unknown>);
+  fail(error: unknown): Promise<void> {
+    if (this.state === ENDED) return DONE;
+    const unsubscribed = this.table.unsubscribe(this as Subscription<unknown>);
     this.end(error);
+    return unsubscribed;
   }
 
   /** Ends it: the buffered events are still taken, then `error` is thrown (or done). */
@@ -181,13 +186,17 @@ export class Subscription<T> implements AsyncIterableIterator<T, undefined> {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
-  /** Leaving the loop (break, return, a throw in its body): unsubscribes; buffered events are dropped. */
-  return(): Promise<IteratorResult<T, undefined>> {
+  /**
+   * Leaving the loop (break, return, a throw in its body): unsubscribes, and resolves once the
+   * server answered the unsubscribe (or it failed); buffered events are dropped.
+   */
+  async return(): Promise<IteratorResult<T, undefined>> {
     this.buffer = [];
     this.head = 0;
-    this.fail(null);
+    const unsubscribed = this.fail(null);
     this.error = null;
-    return Promise.resolve({ value: undefined, done: true });
+    await unsubscribed;
+    return { value: undefined, done: true };
   }
 
   [Symbol.asyncIterator](): this {

@@ -18,8 +18,11 @@ export interface SubscriptionHost {
    * {@link Subscriptions.opened} returned for its answer.
    */
   subscribeCall(method: string, params: unknown, sub: Subscription<unknown>): Promise<unknown>;
-  /** Calls `method` with `params` on `link` (ending the lease the subscribe call passed on). */
-  unsubscribeCall(link: Link, method: string, params: unknown): void;
+  /**
+   * Calls `method` with `params` on `link` (ending the lease the subscribe call passed on);
+   * resolves once answered or failed.
+   */
+  unsubscribeCall(link: Link, method: string, params: unknown): Promise<void>;
 }
 
 /** Where a subscription id's events go: to `sub` once claimed; kept in `early` until then. */
@@ -81,7 +84,8 @@ export class Subscriptions implements SubscriptionTable {
     if (sub.ended || route.link.dead) {
       // Given up on (or its connection lost) while the answer was on its way.
       this.routes.delete(route.id);
-      if (sub.ended) this.host.unsubscribeCall(route.link, `${sub.name}_unsubscribe`, [route.id]);
+      if (sub.ended)
+        void this.host.unsubscribeCall(route.link, `${sub.name}_unsubscribe`, [route.id]);
       else sub.lost(new SubscriptionLostError(sub.name));
       return;
     }
@@ -105,12 +109,12 @@ export class Subscriptions implements SubscriptionTable {
     return true;
   }
 
-  unsubscribe(sub: Subscription<unknown>): void {
+  unsubscribe(sub: Subscription<unknown>): Promise<void> {
     this.live.delete(sub);
     const link = sub.link;
-    if (link === null) return; // still opening: claim() unsubscribes
+    if (link === null) return Promise.resolve(); // still opening: claim() unsubscribes
     this.routes.delete(sub.id);
-    this.host.unsubscribeCall(link, `${sub.name}_unsubscribe`, [sub.id]);
+    return this.host.unsubscribeCall(link, `${sub.name}_unsubscribe`, [sub.id]);
   }
 
   /** `link` closed: its subscriptions resubscribe or end with SubscriptionLostError. */
@@ -128,6 +132,6 @@ export class Subscriptions implements SubscriptionTable {
   /** The client is closing: every subscription unsubscribes and ends with ClientClosedError. */
   closeAll(): void {
     this.closed = true;
-    for (const sub of [...this.live]) sub.fail(new ClientClosedError());
+    for (const sub of [...this.live]) void sub.fail(new ClientClosedError());
   }
 }
