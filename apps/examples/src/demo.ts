@@ -1,6 +1,6 @@
 // `pnpm demo`: the Arith example server and client end to end, one step per line.
 import { createClient, RpcError, TimeoutError } from '@rerpc/client';
-import { createServer } from '@rerpc/server';
+import { type CallContext, createServer, type SubscriptionSink } from '@rerpc/server';
 import { type ArithService, DIVISION_BY_ZERO, registerArith } from './lib/arith.js';
 
 const step = (n: number, what: string, detail: unknown) =>
@@ -29,6 +29,16 @@ server.method('sleep', (params: { ms: number }, ctx) => {
     );
   });
 });
+// A subscription (go-ethereum shape): ticker_subscribe answers an id, events follow as
+// ticker_subscription notifications on the same connection, at the client's pace.
+server.subscription(
+  'ticker',
+  (params: { from: number }, _ctx: CallContext, sink: SubscriptionSink<number>) => {
+    void (async () => {
+      for (let n = params.from; !sink.closed; n++) await sink.send(n);
+    })().catch(() => {}); // ends when the client unsubscribes
+  },
+);
 const address = await server.listen({ host: '127.0.0.1', port: 0 });
 if (!('port' in address)) throw new Error('expected a TCP address');
 console.log(`server listening on tcp://${address.host}:${address.port}\n`);
@@ -81,8 +91,15 @@ try {
 }
 step(7, 'the same connection still works', await arith.Add({ a: 2, b: 2 }));
 
+const ticks: number[] = [];
+for await (const tick of client.subscribe<number>('ticker', { from: 1 })) {
+  ticks.push(tick);
+  if (ticks.length === 3) break; // sends ticker_unsubscribe
+}
+step(8, 'subscribe ticker, 3 events, break', `got ${JSON.stringify(ticks)}, then unsubscribed`);
+
 const cs = client.stats();
-step(8, 'client.stats()', {
+step(9, 'client.stats()', {
   settled: cs.settled,
   pending: cs.pending,
   connections: cs.connections,
@@ -92,7 +109,7 @@ step(8, 'client.stats()', {
 await client.close();
 await server.close({ timeout: 2000 });
 const ss = server.stats();
-step(9, 'server.stats() after close', {
+step(10, 'server.stats() after close', {
   connections: ss.connections,
   calls: ss.calls,
   errors: ss.errors,

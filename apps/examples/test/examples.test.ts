@@ -40,6 +40,7 @@ describe('examples', () => {
     );
     expect(out).toContain('TimeoutError (RERPC_ERR_TIMEOUT)');
     expect(out).toMatch(/still works\s+\{"result":4\}/);
+    expect(out).toContain('got [1,2,3], then unsubscribed');
     expect(out).toContain('"pending":0');
     expect(out).toContain('client and server closed gracefully');
   });
