@@ -4,7 +4,7 @@ import type { PeerCertificate } from 'node:tls';
 import type { FrameParseError, MessageDecoder, MessageHandlers } from '@rerpc/codec';
 import type { WebSocket } from 'ws';
 import type { Core } from './core.js';
-import { DisconnectedError } from './errors.js';
+import { DisconnectedError, ServerClosedError } from './errors.js';
 import { ReadGate } from './read-gate.js';
 import { certificateOf } from './tcp.js';
 import type { Channel, ChannelTransport } from './transport.js';
@@ -16,6 +16,8 @@ export const WsClose = Object.freeze({
   goingAway: 1001,
   /** A binary message: send each JSON text as a text message. */
   unsupportedData: 1003,
+  /** `onConnection` refused the connection (nothing it sent was run). */
+  policyViolation: 1008,
   /** A message over `maxMessageBytes` (sent by `ws` itself, as `maxPayload`). */
   tooBig: 1009,
 } as const);
@@ -165,7 +167,15 @@ export class WsConnection implements ChannelTransport, MessageHandlers {
   }
 
   /** `close()` gave up: the calls were aborted; no close handshake. */
-  destroyed(): void {
+  destroyed(reason?: unknown): void {
+    // A refusal (before anything ran) is a policy close the client can read; close() giving up
+    // abandons calls, so no handshake then.
+    if (!(reason instanceof ServerClosedError)) {
+      // Read again (admission paused it) so the client's close frame completes the handshake.
+      this.gate.setCore(false);
+      this.ws.close(WsClose.policyViolation, 'the connection was refused');
+      return;
+    }
     this.ws.terminate();
   }
 

@@ -162,6 +162,6 @@ describe('onConnection', () => {
     expect(await good.call(req('whoami'))).toMatchObject({ result: 'grace' });
     const bad = await openWs(`ws://127.0.0.1:${port}/`, { headers: { authorization: 'x' } });
     bad.ws.send(req('whoami'));
-    expect((await bad.closed).code).toBe(1006);
+    expect(await bad.closed).toEqual({ code: 1008, reason: 'the connection was refused' });
   });
 });
