@@ -35,7 +35,9 @@ class PendingPeerCall {
   readonly method: string;
   readonly owner: PeerCalls;
   readonly signal: AbortSignal | null;
-  timer: NodeJS.Timeout | null;
+  /** `Date.now()` ms past which it times out; `Infinity` without a timeout. */
+  readonly deadline: number;
+  readonly timeout: number;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 
@@ -44,6 +46,7 @@ class PendingPeerCall {
     id: number,
     method: string,
     signal: AbortSignal | null,
+    timeout: number,
     resolve: (value: unknown) => void,
     reject: (error: unknown) => void,
   ) {
@@ -51,7 +54,8 @@ class PendingPeerCall {
     this.id = id;
     this.method = method;
     this.signal = signal;
-    this.timer = null;
+    this.timeout = timeout;
+    this.deadline = timeout > 0 ? Date.now() + timeout : Number.POSITIVE_INFINITY;
     this.resolve = resolve;
     this.reject = reject;
   }
@@ -69,18 +73,14 @@ class PendingPeerCall {
   }
 }
 
-function expire(call: PendingPeerCall, timeout: number): void {
-  call.timer = null;
-  call.owner.settle(call, new PeerTimeoutError(call.method, timeout), true);
-}
-
 /**
  * A connection's calls to its peer (server-to-client requests): ids, the answers matched to
  * them, timeouts, the `maxPeerCalls` cap, and rejection of every pending one when the connection
  * closes. The server's ids are its own numbers (1, 2, …); requests and responses are told apart
  * by their shape, so they never collide with the peer's ids.
  *
- * Peer calls are not the hot path (a few per connection): each has its own unref'd timer.
+ * Timeouts share one unref'd timer per connection, armed for the earliest deadline; when it fires
+ * it expires what is due (a scan: at most `maxPeerCalls`) and re-arms for the next.
  */
 export class PeerCalls {
   private readonly wire: PeerWire;
@@ -88,6 +88,10 @@ export class PeerCalls {
   private readonly max: number;
   private readonly pending = new Map<number, PendingPeerCall>();
   private nextId = 1;
+  private timer: NodeJS.Timeout | null = null;
+  /** The deadline the timer is armed for. */
+  private armedFor = Number.POSITIVE_INFINITY;
+  private readonly sweepBound = (): void => this.sweep();
   /** Set once the connection closed: every later call rejects with it. */
   private closedWith: Error | null = null;
 
@@ -129,12 +133,9 @@ export class PeerCalls {
     }
     const id = this.nextId++;
     return new Promise<unknown>((resolve, reject) => {
-      const call = new PendingPeerCall(this, id, method, signal, resolve, reject);
+      const call = new PendingPeerCall(this, id, method, signal, timeout, resolve, reject);
       this.pending.set(id, call);
-      if (timeout > 0) {
-        call.timer = setTimeout(expire, timeout, call, timeout);
-        call.timer.unref();
-      }
+      if (call.deadline < this.armedFor) this.arm(call.deadline);
       if (signal !== null) signal.addEventListener('abort', call, { once: true });
       if (!this.wire.write(text)) {
         this.settle(call, this.closedWith ?? new DisconnectedError(CLOSED), true);
@@ -175,12 +176,38 @@ export class PeerCalls {
     for (const call of [...this.pending.values()]) this.settle(call, error, true);
   }
 
-  /** Settles `call` once: off the map, its timer and signal listener gone. */
+  private arm(deadline: number): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.armedFor = deadline;
+    this.timer = setTimeout(this.sweepBound, Math.max(1, deadline - Date.now()));
+    this.timer.unref();
+  }
+
+  /** The timer fired: every call past its deadline rejects; re-armed for the next one. */
+  private sweep(): void {
+    this.timer = null;
+    this.armedFor = Number.POSITIVE_INFINITY;
+    const now = Date.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const call of [...this.pending.values()]) {
+      if (call.deadline <= now) {
+        this.settle(call, new PeerTimeoutError(call.method, call.timeout), true);
+      } else if (call.deadline < next) {
+        next = call.deadline;
+      }
+    }
+    if (next !== Number.POSITIVE_INFINITY && this.pending.size > 0) this.arm(next);
+  }
+
+  /** Settles `call` once: off the map, its signal listener gone (the timer with the last one). */
   settle(call: PendingPeerCall, value: unknown, failed: boolean): void {
     if (this.pending.get(call.id) !== call) return;
     this.pending.delete(call.id);
-    if (call.timer !== null) clearTimeout(call.timer);
-    call.timer = null;
+    if (this.pending.size === 0 && this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+      this.armedFor = Number.POSITIVE_INFINITY;
+    }
     if (call.signal !== null) call.signal.removeEventListener('abort', call);
     if (failed) call.reject(value);
     else call.resolve(value);

@@ -81,6 +81,28 @@ describe('ctx.peer over TCP', () => {
     expect(server.stats().ignoredResponses).toBe(1);
   });
 
+  it('times out each call at its own deadline (one timer per connection)', async () => {
+    const { server, port } = await listening();
+    const outcome = deferred<unknown[]>();
+    server.method('two', async (_p: unknown, ctx: CallContext) => {
+      let slowSettled = false;
+      const slow = ctx.peer!.call('slow', undefined, { timeout: 60_000 }).finally(() => {
+        slowSettled = true;
+      });
+      const fast = await ctx.peer!.call('fast', undefined, { timeout: 20 }).catch((e: Error) => e);
+      outcome.resolve([fast, slowSettled]);
+      return slow;
+    });
+    const peer = await RawPeer.connect(port);
+    peer.send(req('two', undefined, 'c'));
+    const [slowRequest] = (await peer.take(2)) as Msg[];
+    const [fast, slowSettled] = await outcome.promise;
+    expect(fast).toBeInstanceOf(PeerTimeoutError);
+    expect(slowSettled).toBe(false);
+    peer.send(JSON.stringify({ jsonrpc: '2.0', result: 'late but in time', id: slowRequest!.id }));
+    expect(await peer.nextJson()).toEqual({ jsonrpc: '2.0', result: 'late but in time', id: 'c' });
+  });
+
   it('times out after peerCallTimeout by default', async () => {
     const { server, port } = await listening({ peerCallTimeout: 20 });
     registerAsk(server);
