@@ -11,6 +11,8 @@ import { SubscriptionLostError } from './subscription-errors.js';
 
 type Message = Record<string, unknown>;
 
+function noop(): void {}
+
 /** What the table asks of the client. */
 export interface SubscriptionHost {
   /**
@@ -39,6 +41,11 @@ export class Subscriptions implements SubscriptionTable {
   private readonly routes = new Map<unknown, Route>();
   /** Every subscription not ended, to end them at close(). */
   private readonly live = new Set<Subscription<unknown>>();
+  /**
+   * A ref'd timer while any subscription is live: its events arrive on unref'd sockets, so
+   * without it a script whose only work is a `for await` over one would exit mid-loop.
+   */
+  private keepAlive: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(host: SubscriptionHost) {
@@ -57,14 +64,24 @@ export class Subscriptions implements SubscriptionTable {
       return;
     }
     this.live.add(sub);
+    if (this.keepAlive === null) this.keepAlive = setInterval(noop, 2 ** 30);
     this.open(sub);
+  }
+
+  /** `sub` ended: it no longer holds the process. */
+  private forget(sub: Subscription<unknown>): void {
+    this.live.delete(sub);
+    if (this.live.size === 0 && this.keepAlive !== null) {
+      clearInterval(this.keepAlive);
+      this.keepAlive = null;
+    }
   }
 
   open(sub: Subscription<unknown>): void {
     this.host.subscribeCall(`${sub.name}_subscribe`, sub.params, sub).then(
       (route) => this.claim(sub, route as Route),
       (error: unknown) => {
-        this.live.delete(sub);
+        this.forget(sub);
         sub.end(error);
       },
     );
@@ -84,9 +101,12 @@ export class Subscriptions implements SubscriptionTable {
     if (sub.ended || route.link.dead) {
       // Given up on (or its connection lost) while the answer was on its way.
       this.routes.delete(route.id);
-      if (sub.ended)
+      if (sub.ended) {
         void this.host.unsubscribeCall(route.link, `${sub.name}_unsubscribe`, [route.id]);
-      else sub.lost(new SubscriptionLostError(sub.name));
+      } else {
+        sub.lost(new SubscriptionLostError(sub.name));
+        if (sub.ended) this.forget(sub);
+      }
       return;
     }
     route.sub = sub;
@@ -110,7 +130,7 @@ export class Subscriptions implements SubscriptionTable {
   }
 
   unsubscribe(sub: Subscription<unknown>): Promise<void> {
-    this.live.delete(sub);
+    this.forget(sub);
     const link = sub.link;
     if (link === null) return Promise.resolve(); // still opening: claim() unsubscribes
     this.routes.delete(sub.id);
@@ -125,7 +145,7 @@ export class Subscriptions implements SubscriptionTable {
       const sub = route.sub;
       if (sub === null) continue; // claim() sees the dead link
       sub.lost(new SubscriptionLostError(sub.name));
-      if (sub.ended) this.live.delete(sub);
+      if (sub.ended) this.forget(sub);
     }
   }
 

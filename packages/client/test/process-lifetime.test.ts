@@ -6,6 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { statusServer } from './fixtures/http-servers.js';
+import { tcpPeer } from './fixtures/peer.js';
 import { startRawServer } from './fixtures/raw-server.js';
 import { startWsServer } from './fixtures/ws-server.js';
 import { freePort } from './helpers.js';
@@ -93,6 +94,30 @@ describe('process lifetime', () => {
       expect(code).toBe(0);
     },
   );
+
+  it('a live subscription keeps the process alive until its loop is left, then it exits', async () => {
+    const peer = await tcpPeer();
+    const running = run('lifetime-subscribe.mjs', [String(peer.port)]);
+    const request = await peer.next();
+    expect(request['method']).toBe('news_subscribe');
+    peer.send({ jsonrpc: '2.0', result: 's', id: request['id'] });
+    // The event comes later than the answer, in a write of its own: nothing but the
+    // subscription holds the child meanwhile.
+    await new Promise((resolve) => setImmediate(resolve));
+    peer.send({
+      jsonrpc: '2.0',
+      method: 'news_subscription',
+      params: { subscription: 's', result: 1 },
+    });
+    const exitedEarly = running.then(({ stdout }) => {
+      throw new Error(`the child exited before leaving its loop: ${JSON.stringify(stdout)}`);
+    });
+    const unsubscribe = await Promise.race([peer.next(), exitedEarly]);
+    expect(unsubscribe).toMatchObject({ method: 'news_unsubscribe', params: ['s'] });
+    const { code, stdout } = await running;
+    expect(code).toBe(0);
+    expect(stdout).toBe('event 1\nleft the loop\n');
+  });
 });
 
 /** A bare ws JSON-RPC server answering ArithService.Add; its port. */
