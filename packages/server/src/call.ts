@@ -126,6 +126,13 @@ export class Call implements ListNode<Call> {
     return this.channel.deadlineOf(this.start);
   }
 
+  /** Its answer was sent (alone) or kept for its batch: `onAnswer` runs now or with the batch. */
+  answered(): void {
+    const hook = this.onAnswer!;
+    if (this.batch === null) hook();
+    else (this.batch.after ??= []).push(hook);
+  }
+
   get signal(): AbortSignal {
     // Lazy: an AbortController per call would cost more than a small handler (worker-pool
     // measured ~4 µs for a signal on Node 20).

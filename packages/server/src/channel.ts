@@ -165,8 +165,7 @@ export class ServerChannel implements Channel, CallChannel {
   ): boolean {
     const m = value as Record<string, unknown>;
     if (kind === 'notification' && m['method'] === this.cancelMethod) {
-      // `$/cancelRequest`, even while refusing (the call it names may still run): answered
-      // -32800 if pending, its signal aborted; its slot comes back when the handler returns.
+      // `$/cancelRequest` (even while refusing): -32800, signal aborted, slot back on return.
       const call = this.calls.cancelled(m['params']);
       if (call !== null) {
         this.expire(call, REQUEST_CANCELLED, new RequestCancelledError(call.entry.name));
@@ -301,10 +300,7 @@ export class ServerChannel implements Channel, CallChannel {
     const batch = call.batch;
     this.answer(batch, call.index, text);
     // A subscribe call's events may go out once its answer has (never before the id's reply).
-    if (call.onAnswer !== null) {
-      if (batch === null) call.onAnswer();
-      else (batch.after ??= []).push(call.onAnswer);
-    }
+    if (call.onAnswer !== null) call.answered();
     if (batch !== null && --batch.pending === 0) this.sendBatch(batch);
   }
 
