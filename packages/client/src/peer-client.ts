@@ -41,6 +41,8 @@ export class ClientImpl extends CallingClient implements Client, SubscriptionHos
     const subs = this.subs;
     this.peer = {
       received(link: Link, message: Message): void {
+        // An HTTP answer that is a request: nothing can be answered there (it is dropped).
+        if (link.info.transport === 'http') return;
         const method = message['method'];
         const event = message['id'] === undefined && typeof method === 'string';
         if (!event || !subs.event(link, method, message['params'])) inbound.receive(link, message);

@@ -11,8 +11,9 @@ import {
   RequestCancelledError,
   RpcError,
 } from '../src/index.js';
+import { statusServer } from './fixtures/http-servers.js';
 import { type Peer, tcpPeer, wsPeer } from './fixtures/peer.js';
-import { connect } from './helpers.js';
+import { connect, rejection } from './helpers.js';
 
 type Transport = 'tcp' | 'ws';
 
@@ -181,6 +182,24 @@ describe.each<Transport>(['tcp', 'ws'])('calls from the server over %s', (transp
     await started.promise;
     peer.drop();
     expect(await aborted.promise).toBeInstanceOf(DisconnectedError);
+  });
+});
+
+describe('over HTTP', () => {
+  it('runs no handler for a request in an HTTP answer (nothing can be answered there)', async () => {
+    const { port } = await statusServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ jsonrpc: '2.0', method: 'Client.run', params: [], id: 1 }));
+    });
+    const client = connect(`http://127.0.0.1:${port}/`, { maxRetries: 0 });
+    let ran = 0;
+    client.method('Client.run', () => {
+      ran += 1;
+      return 'ran';
+    });
+    // The POST's answer carries no answer to the call: it fails as a missing answer does.
+    await rejection(client.call('x', [], { timeout: 10_000 }));
+    expect(ran).toBe(0);
   });
 });
 
