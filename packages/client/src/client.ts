@@ -37,14 +37,7 @@ import type { Link, LinkHost, LinkSet, PeerSide } from './link.js';
 import { createLinkSet } from './links.js';
 import type { ResolvedClientOptions } from './options.js';
 import type { CallOptions } from './proxy.js';
-import {
-  batchSlots,
-  CallSettings,
-  cancelEncoder,
-  checkCall,
-  Requests,
-  readCallOptions,
-} from './request.js';
+import { batchSlots, CallSettings, checkCall, Requests, readCallOptions } from './request.js';
 import { responseError } from './response.js';
 import { GIVE_UP, retryDelay, SHUTTING_DOWN } from './retry.js';
 import { CallCounters, type ClientStats } from './stats.js';
@@ -66,8 +59,8 @@ const NONE: readonly Call[] = [];
 export abstract class CallingClient implements CallHost, LinkHost {
   private readonly o: ResolvedClientOptions;
   private readonly address: string;
-  /** Ids and request texts. */
-  private readonly requests = new Requests();
+  /** Ids, request texts, and the `cancelMethod` notification. */
+  private readonly requests: Requests;
   /** The connections: a shared pool, one lease per call on a connection. */
   private readonly conns: LinkSet;
   /** Every unsettled call, and its timers. */
@@ -80,12 +73,10 @@ export abstract class CallingClient implements CallHost, LinkHost {
   private state = OPEN;
   /** `performance.now()` when the chunk being decoded arrived (LinkHost). */
   clock = 0;
-  /** The `cancelMethod` notification for an id; null when none is sent. */
-  private readonly cancelNote: ((id: number) => string) | null;
 
   constructor(target: ResolvedTarget, options: ResolvedClientOptions) {
     this.o = options;
-    this.cancelNote = cancelEncoder(options.cancelMethod);
+    this.requests = new Requests(options.cancelMethod);
     this.address = target.address;
     this.conns = createLinkSet(this, target, options);
     this.deadlines = new Deadlines(() => this.tick());
@@ -397,7 +388,7 @@ export abstract class CallingClient implements CallHost, LinkHost {
   private cancel(call: Call, error: Error): void {
     const conn = call.conn;
     if (call.state === ON_CONNECTION && conn !== null) {
-      conn.forget(call, this.cancelNote);
+      conn.forget(call, this.requests.cancelNote);
       this.leave(call);
     }
     this.fail(call, error);

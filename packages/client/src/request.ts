@@ -56,9 +56,15 @@ export function readCallOptions(
  */
 export class Requests {
   private readonly encoder = compileRequestEncoder();
+  /** The `cancelMethod` notification for an id; null when none is sent. */
+  readonly cancelNote: ((id: number) => string) | null;
   private nextId = 1;
   /** The id of the request last encoded (a batch's first), 0 for a notification. */
   id = 0;
+
+  constructor(cancelMethod: string | null = null) {
+    this.cancelNote = cancelEncoder(cancelMethod);
+  }
 
   /**
    * The request's text (a batch's requests numbered in the order of `slots`); throws TypeError
