@@ -13,7 +13,7 @@ import type { Core } from './core.js';
 import { DisconnectedError } from './errors.js';
 import { ReadGate } from './read-gate.js';
 import type { Channel, ChannelTransport } from './transport.js';
-import { messageTooLarge, parseError, undecodable } from './wire.js';
+import { malformedHeader, messageTooLarge, undecodable } from './wire.js';
 
 /** What `server.serve()` runs a connection over: a Duplex, or a readable and a writable. */
 export type ServeStream = (Readable & Writable) | { readable: Readable; writable: Writable };
@@ -132,11 +132,7 @@ export class StreamConnection implements ChannelTransport, DecoderHandlers {
   }
 
   onFramingError(error: FramingError): void {
-    this.channel.sendError(
-      parseError(
-        `malformed Content-Length header ${JSON.stringify(error.header)}; the stream is closed`,
-      ),
-    );
+    this.channel.sendError(malformedHeader(error, 'stream'));
     this.channel.end();
   }
 

@@ -12,7 +12,7 @@ import type { Core } from './core.js';
 import { DisconnectedError } from './errors.js';
 import { ReadGate } from './read-gate.js';
 import type { Channel, ChannelTransport } from './transport.js';
-import { messageTooLarge, parseError, undecodable } from './wire.js';
+import { malformedHeader, messageTooLarge, undecodable } from './wire.js';
 
 /**
  * After the server half-closes a connection and its last byte is flushed, how long it waits for
@@ -129,11 +129,7 @@ export class Connection implements ChannelTransport, DecoderHandlers {
 
   onFramingError(error: FramingError): void {
     this.fatal = true;
-    this.channel.sendError(
-      parseError(
-        `malformed Content-Length header ${JSON.stringify(error.header)}; the connection is closed`,
-      ),
-    );
+    this.channel.sendError(malformedHeader(error, 'connection'));
     this.channel.end();
   }
 

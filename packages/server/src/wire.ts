@@ -1,4 +1,4 @@
-import type { FrameParseError } from '@rerpc/codec';
+import type { FrameParseError, FramingError } from '@rerpc/codec';
 import { ErrorCode, type ErrorObject } from '@rerpc/protocol';
 
 /**
@@ -105,5 +105,12 @@ export function undecodable(error: FrameParseError, maxDepth: number): ErrorObje
     error.reason === 'utf8'
       ? 'the message is not valid UTF-8'
       : `invalid JSON: ${(error.cause as Error | undefined)?.message ?? 'syntax error'}`,
+  );
+}
+
+/** -32700 for a Content-Length header that cannot be read: the stream is closed after it (`what`). */
+export function malformedHeader(error: FramingError, what: string): ErrorObject {
+  return parseError(
+    `malformed Content-Length header ${JSON.stringify(error.header)}; the ${what} is closed`,
   );
 }
