@@ -43,14 +43,11 @@ export class ChannelCalls extends LinkedListOf<Call> {
   }
 
   /**
-   * The call a `$/cancelRequest` with `params` names (`{ id }`), the oldest with that id; `null`
-   * when none is pending (answered already, unknown, malformed params: ignored). A scan: cancels
-   * are rare, and a map per channel would cost every call.
+   * The pending call with `id` (the oldest), named by a cancel notification; `null` when none is
+   * pending (answered already, unknown: the cancel is ignored). A scan: cancels are rare, and a
+   * map per channel would cost every call.
    */
-  cancelled(params: unknown): Call | null {
-    if (typeof params !== 'object' || params === null) return null;
-    const id = (params as Record<string, unknown>)['id'];
-    if (typeof id !== 'number' && typeof id !== 'string') return null;
+  cancelled(id: string | number): Call | null {
     for (let call = this.head; call !== null; call = call.cNext) if (call.id === id) return call;
     return null;
   }

@@ -9,6 +9,7 @@ import {
 import type { MethodEntry, Registry } from '@rerpc/registry';
 import type { Admission } from './admission.js';
 import { Batch, Call, type CallChannel, DONE, PENDING } from './call.js';
+import { CancelRule } from './cancel.js';
 import { ChannelCalls, type ChannelHost } from './channel-host.js';
 import { DisconnectedError, RequestCancelledError } from './errors.js';
 import type { Lane } from './lane.js';
@@ -62,8 +63,8 @@ export class ServerChannel implements Channel, CallChannel {
   private readonly registry: Registry;
   private readonly stats: CallStats;
   private readonly maxInFlight: number;
-  /** The `cancelMethod` option (`null`: off). */
-  private readonly cancelMethod: string | null;
+  /** The `cancelMethod` option: its name (`null`: off), id member, whether it answers. */
+  private readonly cancel: CancelRule;
   /** Calls that did not finish synchronously, oldest first. */
   private readonly calls: ChannelCalls;
   private state: number;
@@ -91,7 +92,7 @@ export class ServerChannel implements Channel, CallChannel {
     this.stats = host.stats;
     this.scheduler = host.scheduler;
     this.maxInFlight = host.options.maxInFlightPerConnection;
-    this.cancelMethod = host.options.cancelMethod;
+    this.cancel = new CancelRule(host.options.cancelMethod);
     this.calls = new ChannelCalls();
     this.state = OPEN;
     this.limitPaused = false;
@@ -164,11 +165,14 @@ export class ServerChannel implements Channel, CallChannel {
     refusing: boolean,
   ): boolean {
     const m = value as Record<string, unknown>;
-    if (kind === 'notification' && m['method'] === this.cancelMethod) {
-      // `$/cancelRequest` (even while refusing): -32800, signal aborted, slot back on return.
-      const call = this.calls.cancelled(m['params']);
+    if (kind === 'notification' && m['method'] === this.cancel.method) {
+      // `$/cancelRequest` (even while refusing): -32800 (unless the rule sends no answer), signal
+      // aborted, slot back on return.
+      const id = this.cancel.idOf(m['params']);
+      const call = id === null ? null : this.calls.cancelled(id);
       if (call !== null) {
-        this.expire(call, REQUEST_CANCELLED, new RequestCancelledError(call.entry.name));
+        const reason = new RequestCancelledError(call.entry.name);
+        this.expire(call, REQUEST_CANCELLED, reason, this.cancel.answer);
       }
       return false;
     }
@@ -304,14 +308,20 @@ export class ServerChannel implements Channel, CallChannel {
     if (batch !== null && --batch.pending === 0) this.sendBatch(batch);
   }
 
-  /** The core found `call` past handlerTimeout (it is already off the deadline list). */
-  expire(call: Call, error: ErrorObject, reason: unknown): void {
+  /**
+   * The core found `call` past handlerTimeout (it is already off the deadline list), or it was
+   * cancelled. `answer` false: nothing is sent for it (MCP's cancel; still counted as `error`).
+   */
+  expire(call: Call, error: ErrorObject, reason: unknown, answer = true): void {
     if (call.state !== PENDING) return;
     call.state = DONE;
     if (call.linked) this.unlink(call);
     call.abort(reason);
     this.stats.countError(error.code);
-    if (call.id !== undefined) this.settle(call, encodeError(call.id, error));
+    if (call.id !== undefined) {
+      if (answer) this.settle(call, encodeError(call.id, error));
+      else if (call.batch !== null && --call.batch.pending === 0) this.sendBatch(call.batch);
+    }
     this.release();
   }
 

@@ -4,6 +4,7 @@ export type { JsonSchema, MethodOptions, RegisterOptions } from '@rerpc/registry
 export { RegistrationError } from '@rerpc/registry';
 export type { ConnectionListener } from './admission.js';
 export type { CallContext } from './call.js';
+export type { CancelNotification, ResolvedCancelMethod } from './cancel.js';
 export type { HandleOptions } from './core.js';
 export {
   AbortError,

@@ -11,6 +11,11 @@ import {
 import type { StringFormat } from '@rerpc/registry';
 import type { ConnectionListener } from './admission.js';
 import type { CallContext } from './call.js';
+import {
+  type CancelNotification,
+  type ResolvedCancelMethod,
+  resolveCancelMethod,
+} from './cancel.js';
 
 /** What `onHandlerError` takes: a listener, `'log'` (the default) or `null` (silence). */
 export type HandlerErrorListener = (error: unknown, ctx: CallContext) => void;
@@ -137,13 +142,15 @@ export interface ServerOptions {
    */
   maxPeerCalls?: number;
   /**
-   * The notification that cancels a call on the same connection, LSP-style: params `{ id }` name
-   * the call; it is answered -32800 "Request cancelled" (if not answered yet) and its `ctx.signal`
-   * aborts with `RequestCancelledError`. `null` turns cancellation off (the name is then an
+   * The notification that cancels a call on the same connection. A name: LSP-style, params
+   * `{ id }` name the call; it is answered -32800 "Request cancelled" (if not answered yet) and
+   * its `ctx.signal` aborts with `RequestCancelledError`. A {@link CancelNotification} names the
+   * id's params member and whether to answer (MCP: `{ method: 'notifications/cancelled',
+   * idParam: 'requestId', answer: false }`). `null` turns cancellation off (the name is then an
    * ordinary method name).
    * @default '$/cancelRequest'
    */
-  cancelMethod?: string | null;
+  cancelMethod?: string | CancelNotification | null;
   /**
    * Subscriptions one connection may have open; a further `<name>_subscribe` is answered -32004.
    * @default 1024
@@ -194,7 +201,7 @@ export interface ResolvedServerOptions {
   readonly onHandlerError: HandlerErrorListener | 'log' | null;
   readonly peerCallTimeout: number;
   readonly maxPeerCalls: number;
-  readonly cancelMethod: string | null;
+  readonly cancelMethod: ResolvedCancelMethod;
   readonly maxSubscriptionsPerConnection: number;
   readonly maxSubscriptionBuffer: number;
   readonly maxSubscriptionBufferBytes: number;
@@ -272,12 +279,9 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
     );
   }
   const cancelMethod =
-    options.cancelMethod === undefined ? DEFAULTS.cancelMethod : options.cancelMethod;
-  if (cancelMethod !== null && (typeof cancelMethod !== 'string' || cancelMethod.length === 0)) {
-    throw optionError(
-      `cancelMethod must be a non-empty string or null, got ${describe(cancelMethod)}`,
-    );
-  }
+    options.cancelMethod === undefined
+      ? DEFAULTS.cancelMethod
+      : resolveCancelMethod(options.cancelMethod);
   const concurrency = checkInteger('concurrency', options.concurrency ?? DEFAULTS.concurrency, 1);
   const maxRunningPerConnection =
     options.maxRunningPerConnection === undefined

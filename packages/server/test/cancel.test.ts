@@ -132,4 +132,55 @@ describe('$/cancelRequest', () => {
     expect(await b.nextJson()).toEqual({ jsonrpc: '2.0', result: [2], id: 2 });
     expect(ctx.signal.aborted).toBe(false);
   });
+
+  it("takes MCP's shape: { method, idParam: 'requestId', answer: false } aborts and sends nothing", async () => {
+    const mcp = { method: 'notifications/cancelled', idParam: 'requestId', answer: false };
+    const { server, port } = await listening({ cancelMethod: mcp });
+    const started = stuck(server, 'wait');
+    const peer = await Peer.connect(port);
+    peer.send(req('wait', undefined, 7));
+    const reason = abortReason(await started);
+    const note = (params: unknown) =>
+      JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params });
+    // `{ id }` is not this rule's id member: ignored; then the real cancel, then a probe call.
+    peer.send(note({ id: 7 }), cancel(7), note({ requestId: 7, reason: 'user' }));
+    expect(await reason).toBeInstanceOf(RequestCancelledError);
+    peer.send(req('echo', ['after'], 8));
+    // The first answer on the wire is the probe's: nothing was sent for 7.
+    expect(await peer.nextJson()).toEqual({ jsonrpc: '2.0', result: ['after'], id: 8 });
+    expect(server.stats().errors).toMatchObject({ '-32800': 1 });
+  });
+
+  it('answer: false leaves a cancelled batch member out of the batch answer', async () => {
+    const cancelMethod = { method: 'cancel', answer: false };
+    const { server, port } = await listening({ cancelMethod });
+    const started = stuck(server, 'wait');
+    const peer = await Peer.connect(port);
+    peer.send(`[${req('wait', undefined, 1)},${req('wait', undefined, 2)},${req('echo', [3], 3)}]`);
+    const first = await started;
+    expect(first.id).toBe(1);
+    peer.send(cancel(1, 'cancel'), cancel(2, 'cancel'));
+    expect(await peer.nextJson()).toEqual([{ jsonrpc: '2.0', result: [3], id: 3 }]);
+  });
+
+  it('answer: false for every member sends no batch answer at all', async () => {
+    const { server, port } = await listening({ cancelMethod: { method: 'cancel', answer: false } });
+    const started = stuck(server, 'wait');
+    const peer = await Peer.connect(port);
+    peer.send(`[${req('wait', undefined, 1)}]`);
+    await started;
+    peer.send(cancel(1, 'cancel'), req('echo', [2], 2));
+    expect(await peer.nextJson()).toEqual({ jsonrpc: '2.0', result: [2], id: 2 });
+  });
+
+  it('the object form defaults to params { id } and an answer', async () => {
+    const { server, port } = await listening({ cancelMethod: { method: 'stop' } });
+    expect(server.options.cancelMethod).toEqual({ method: 'stop', idParam: 'id', answer: true });
+    const started = stuck(server, 'wait');
+    const peer = await Peer.connect(port);
+    peer.send(req('wait', undefined, 'w'));
+    await started;
+    peer.send(cancel('w', 'stop'));
+    expect(await peer.nextJson()).toEqual({ jsonrpc: '2.0', error: CANCELLED, id: 'w' });
+  });
 });

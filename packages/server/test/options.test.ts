@@ -65,8 +65,34 @@ describe('createServer option validation', () => {
       'peerCallTimeout must be an integer number of milliseconds from 0 to 2147483647, got -1',
     ],
     [{ maxPeerCalls: 0 }, 'maxPeerCalls must be an integer >= 1, got 0'],
-    [{ cancelMethod: '' }, 'cancelMethod must be a non-empty string or null, got ""'],
-    [{ cancelMethod: 1 as never }, 'cancelMethod must be a non-empty string or null, got 1'],
+    [
+      { cancelMethod: '' },
+      'cancelMethod must be a non-empty string, { method, idParam?, answer? } or null, got ""',
+    ],
+    [
+      { cancelMethod: 1 as never },
+      'cancelMethod must be a non-empty string, { method, idParam?, answer? } or null, got 1',
+    ],
+    [
+      { cancelMethod: ['x'] as never },
+      'cancelMethod must be a non-empty string, { method, idParam?, answer? } or null, got an array',
+    ],
+    [
+      { cancelMethod: {} as never },
+      'cancelMethod.method must be a non-empty string, got undefined',
+    ],
+    [
+      { cancelMethod: { method: 'c', idParam: '' } },
+      'cancelMethod.idParam must be a non-empty string, got ""',
+    ],
+    [
+      { cancelMethod: { method: 'c', answer: 0 as never } },
+      'cancelMethod.answer must be a boolean, got 0',
+    ],
+    [
+      { cancelMethod: { method: 'c', idparam: 'requestId' } as never },
+      'cancelMethod has no option "idparam"; did you mean "idParam"?',
+    ],
     [
       { maxSubscriptionsPerConnection: 0 },
       'maxSubscriptionsPerConnection must be an integer >= 1, got 0',
