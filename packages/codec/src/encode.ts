@@ -1,6 +1,13 @@
 import { checkOptions, describe, optionError } from '@rerpc/internal';
 import type { ErrorObject, Id } from '@rerpc/protocol';
 import build, { type Schema as FastJsonSchema } from 'fast-json-stringify';
+import {
+  encodeId,
+  plainRequestEncoder,
+  plainStringify,
+  type RequestEncoder,
+  requestEncoder,
+} from './plain.js';
 
 /**
  * A JSON Schema (draft 7) for fast-json-stringify: either typed with fast-json-stringify's own
@@ -24,17 +31,6 @@ export interface ResponseEncoderOptions {
   result?: JSONSchemaObject;
 }
 
-export interface RequestEncoder {
-  /**
-   * `{"jsonrpc":"2.0","method":<method>,"params":<params>,"id":<id>}`; `params` undefined → member
-   * omitted.
-   * @throws TypeError for a non-string method or params that cannot be serialised.
-   */
-  request(method: string, params: unknown, id: Id): string;
-  /** `{"jsonrpc":"2.0","method":<method>,"params":<params>}`, with no `id`. @throws as `request`. */
-  notification(method: string, params: unknown): string;
-}
-
 export interface RequestEncoderOptions {
   /** JSON Schema of the params: compiled once with fast-json-stringify. Without it, `JSON.stringify`. */
   params?: JSONSchemaObject;
@@ -42,21 +38,10 @@ export interface RequestEncoderOptions {
 
 type Stringify = (value: unknown) => string;
 
+export type { RequestEncoder };
+
 const RESPONSE_OPTIONS: readonly string[] = ['result'];
 const REQUEST_OPTIONS: readonly string[] = ['params'];
-
-/**
- * JSON text of an id: a finite number via `String(n)` (what `JSON.stringify` gives), a non-finite
- * number as `null` (as `JSON.stringify` does), a string via `JSON.stringify`, anything else `null`.
- */
-export function encodeId(id: Id): string {
-  if (typeof id === 'number') return Number.isFinite(id) ? String(id) : 'null';
-  if (typeof id === 'string') return JSON.stringify(id);
-  return 'null';
-}
-
-/** `JSON.stringify` for a payload; `undefined` (for a function or symbol) means "no value". */
-const plainStringify = JSON.stringify as (value: unknown) => string | undefined;
 
 function compile(schema: JSONSchemaObject, option: string): Stringify {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
@@ -102,30 +87,6 @@ const PLAIN_RESPONSE: ResponseEncoder = Object.freeze({
 });
 
 /**
- * Most methods a process keeps encoded request prefixes for; past it the cache starts over, so
- * method names from callers cannot grow memory without bound.
- */
-const MAX_CACHED_METHODS = 1000;
-
-/**
- * `{"jsonrpc":"2.0","method":<method JSON>` by method, shared by every request encoder: a client
- * sends the same few methods again and again. Measured (apps/bench `codec-request`, --quick, Node
- * 20): one method repeated, 228 ns per request with `JSON.stringify(method)` each time, 185 cached.
- */
-const methodPrefixes = new Map<string, string>();
-
-/** Encodes and caches the prefix of a method not in the cache (only strings are ever in it). */
-function methodPrefix(method: string): string {
-  if (typeof method !== 'string') {
-    throw new TypeError(`method must be a string, got ${describe(method)}`);
-  }
-  const prefix = `{"jsonrpc":"2.0","method":${JSON.stringify(method)}`;
-  if (methodPrefixes.size >= MAX_CACHED_METHODS) methodPrefixes.clear();
-  methodPrefixes.set(method, prefix);
-  return prefix;
-}
-
-/**
  * Compiles a request encoder once (per method): with a `params` schema the params are written by
  * fast-json-stringify, otherwise by `JSON.stringify`.
  * @throws TypeError (code `RERPC_ERR_INVALID_OPTION`) for an unknown option or a `params` that is
@@ -133,21 +94,8 @@ function methodPrefix(method: string): string {
  */
 export function compileRequestEncoder(options: RequestEncoderOptions = {}): RequestEncoder {
   checkOptions(options, REQUEST_OPTIONS, 'compileRequestEncoder() options');
-  const stringify: (value: unknown) => string | undefined =
-    options.params === undefined ? plainStringify : compile(options.params, 'params');
-  const head = (method: string, params: unknown): string => {
-    const prefix = methodPrefixes.get(method) ?? methodPrefix(method);
-    const p = params === undefined ? undefined : params === null ? 'null' : stringify(params);
-    return p === undefined ? prefix : `${prefix},"params":${p}`;
-  };
-  return {
-    request(method: string, params: unknown, id: Id): string {
-      return `${head(method, params)},"id":${encodeId(id)}}`;
-    },
-    notification(method: string, params: unknown): string {
-      return `${head(method, params)}}`;
-    },
-  };
+  if (options.params === undefined) return plainRequestEncoder;
+  return requestEncoder(compile(options.params, 'params'));
 }
 
 /**
@@ -173,9 +121,4 @@ export function encodeError(id: Id, error: ErrorObject): string {
     if (text !== undefined) out += `,"data":${text}`;
   }
   return `${out}},"id":${encodeId(id)}}`;
-}
-
-/** Joins already-encoded messages into a batch array text: `'[' + parts.join(',') + ']'`. */
-export function encodeBatch(parts: readonly string[]): string {
-  return `[${parts.join(',')}]`;
 }

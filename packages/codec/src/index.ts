@@ -14,13 +14,7 @@ export type {
   ResponseEncoder,
   ResponseEncoderOptions,
 } from './encode.js';
-export {
-  compileRequestEncoder,
-  compileResponseEncoder,
-  encodeBatch,
-  encodeError,
-  encodeId,
-} from './encode.js';
+export { compileRequestEncoder, compileResponseEncoder, encodeError } from './encode.js';
 export type { FrameParseReason } from './errors.js';
 export { FrameParseError, FrameTooLargeError, FramingError } from './errors.js';
 export {
@@ -34,3 +28,4 @@ export {
   type MessageDecoder,
   type MessageHandlers,
 } from './message.js';
+export { encodeBatch, encodeId, plainRequestEncoder } from './plain.js';
