@@ -22,7 +22,8 @@ export const realClock: Clock = {
   now: () => performance.now(),
   schedule(fn, ms, repeat) {
     const timer = repeat ? setInterval(fn, ms) : setTimeout(fn, ms);
-    timer.unref();
+    // A browser's timers are numbers, and never hold a page open.
+    if (typeof timer === 'object') timer.unref();
     return timer;
   },
   cancel(handle) {
