@@ -86,7 +86,9 @@ export class ServerChannel implements Channel, CallChannel {
     this.remoteAddress = transport.remoteAddress ?? null;
     this.ephemeral = ephemeral;
     this.lane = lane;
-    this.link = ephemeral ? null : new PeerLink(host.peerId(), transport, host.options);
+    this.link = ephemeral
+      ? null
+      : new PeerLink(host.peerId(), transport, host.options, host.stats.peers);
     this.inFlight = 0;
     this.registry = host.registry;
     this.stats = host.stats;
@@ -170,6 +172,7 @@ export class ServerChannel implements Channel, CallChannel {
       // aborted, slot back on return.
       const id = this.cancel.idOf(m['params']);
       const call = id === null ? null : this.calls.cancelled(id);
+      this.stats.peers.cancelReceived(call !== null);
       if (call !== null) {
         const reason = new RequestCancelledError(call.entry.name);
         this.expire(call, REQUEST_CANCELLED, reason, this.cancel.answer);

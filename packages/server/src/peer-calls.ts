@@ -6,6 +6,15 @@ import {
   PeerTimeoutError,
   TooManyPeerCallsError,
 } from './errors.js';
+import {
+  ABANDONED,
+  ANSWERED,
+  FAILED,
+  type PeerCallOutcome,
+  type PeerStats,
+  TIMED_OUT,
+  UNSENT,
+} from './peer-stats.js';
 
 /** Options of `peer.call()`. */
 export interface PeerCallOptions {
@@ -68,7 +77,7 @@ class PendingPeerCall {
         this.signal!.reason,
         `${this.method} to the peer was aborted by its signal (see cause)`,
       ),
-      true,
+      ABANDONED,
     );
   }
 }
@@ -86,6 +95,7 @@ export class PeerCalls {
   private readonly wire: PeerWire;
   private readonly defaultTimeout: number;
   private readonly max: number;
+  private readonly stats: PeerStats;
   private readonly pending = new Map<number, PendingPeerCall>();
   private nextId = 1;
   private timer: NodeJS.Timeout | null = null;
@@ -95,10 +105,11 @@ export class PeerCalls {
   /** Set once the connection closed: every later call rejects with it. */
   private closedWith: Error | null = null;
 
-  constructor(wire: PeerWire, defaultTimeout: number, max: number) {
+  constructor(wire: PeerWire, defaultTimeout: number, max: number, stats: PeerStats) {
     this.wire = wire;
     this.defaultTimeout = defaultTimeout;
     this.max = max;
+    this.stats = stats;
   }
 
   /** Calls waiting for an answer. */
@@ -126,7 +137,10 @@ export class PeerCalls {
           `${method} to the peer was aborted by its signal before it was sent (see cause)`,
         );
       }
-      if (this.pending.size >= this.max) throw new TooManyPeerCallsError(this.max);
+      if (this.pending.size >= this.max) {
+        this.stats.peerCallRefused();
+        throw new TooManyPeerCallsError(this.max);
+      }
       text = encodeRequest(method, params, this.nextId);
     } catch (error) {
       return Promise.reject(error);
@@ -137,9 +151,8 @@ export class PeerCalls {
       this.pending.set(id, call);
       if (call.deadline < this.armedFor) this.arm(call.deadline);
       if (signal !== null) signal.addEventListener('abort', call, { once: true });
-      if (!this.wire.write(text)) {
-        this.settle(call, this.closedWith ?? new DisconnectedError(CLOSED), true);
-      }
+      if (this.wire.write(text)) this.stats.peerCallSent();
+      else this.settle(call, this.closedWith ?? new DisconnectedError(CLOSED), UNSENT);
     });
   }
 
@@ -162,9 +175,9 @@ export class PeerCalls {
     const call = this.pending.get(id);
     if (call === undefined) return false;
     if (Object.hasOwn(message, 'error')) {
-      this.settle(call, RpcError.fromObject(message['error']), true);
+      this.settle(call, RpcError.fromObject(message['error']), FAILED);
     } else {
-      this.settle(call, message['result'], false);
+      this.settle(call, message['result'], ANSWERED);
     }
     return true;
   }
@@ -173,7 +186,7 @@ export class PeerCalls {
   close(error: Error): void {
     if (this.closedWith !== null) return;
     this.closedWith = error;
-    for (const call of [...this.pending.values()]) this.settle(call, error, true);
+    for (const call of [...this.pending.values()]) this.settle(call, error, ABANDONED);
   }
 
   private arm(deadline: number): void {
@@ -191,7 +204,7 @@ export class PeerCalls {
     let next = Number.POSITIVE_INFINITY;
     for (const call of [...this.pending.values()]) {
       if (call.deadline <= now) {
-        this.settle(call, new PeerTimeoutError(call.method, call.timeout), true);
+        this.settle(call, new PeerTimeoutError(call.method, call.timeout), TIMED_OUT);
       } else if (call.deadline < next) {
         next = call.deadline;
       }
@@ -199,8 +212,11 @@ export class PeerCalls {
     if (next !== Number.POSITIVE_INFINITY && this.pending.size > 0) this.arm(next);
   }
 
-  /** Settles `call` once: off the map, its signal listener gone (the timer with the last one). */
-  settle(call: PendingPeerCall, value: unknown, failed: boolean): void {
+  /**
+   * Settles `call` once: off the map, its signal listener gone (the timer with the last one),
+   * counted by `outcome`; it resolves with `value` when ANSWERED, else rejects with it.
+   */
+  settle(call: PendingPeerCall, value: unknown, outcome: PeerCallOutcome): void {
     if (this.pending.get(call.id) !== call) return;
     this.pending.delete(call.id);
     if (this.pending.size === 0 && this.timer !== null) {
@@ -209,8 +225,9 @@ export class PeerCalls {
       this.armedFor = Number.POSITIVE_INFINITY;
     }
     if (call.signal !== null) call.signal.removeEventListener('abort', call);
-    if (failed) call.reject(value);
-    else call.resolve(value);
+    this.stats.peerCallSettled(outcome);
+    if (outcome === ANSWERED) call.resolve(value);
+    else call.reject(value);
   }
 }
 

@@ -3,6 +3,7 @@ import type { PeerCertificate } from 'node:tls';
 import { DisconnectedError } from './errors.js';
 import type { ResolvedServerOptions } from './options.js';
 import { type PeerCallOptions, PeerCalls, type PeerWire } from './peer-calls.js';
+import type { PeerStats } from './peer-stats.js';
 import { SubscriptionTable, type SubscriptionWire } from './subscription.js';
 import type { ChannelTransport } from './transport.js';
 
@@ -56,15 +57,22 @@ export class PeerLink implements PeerWire, SubscriptionWire {
   readonly peer: ConnectionPeer;
   state: Record<string, unknown> | null = null;
   private readonly options: ResolvedServerOptions;
+  private readonly stats: PeerStats;
   private table: SubscriptionTable | null = null;
   private controller: AbortController | null = null;
   private closeReason: unknown = null;
 
-  constructor(id: number, transport: ChannelTransport, options: ResolvedServerOptions) {
+  constructor(
+    id: number,
+    transport: ChannelTransport,
+    options: ResolvedServerOptions,
+    stats: PeerStats,
+  ) {
     this.id = id;
     this.transport = transport;
     this.options = options;
-    this.calls = new PeerCalls(this, options.peerCallTimeout, options.maxPeerCalls);
+    this.stats = stats;
+    this.calls = new PeerCalls(this, options.peerCallTimeout, options.maxPeerCalls, stats);
     this.peer = new ConnectionPeer(this);
   }
 
@@ -75,6 +83,7 @@ export class PeerLink implements PeerWire, SubscriptionWire {
         this,
         this.options.maxSubscriptionsPerConnection,
         this.options,
+        this.stats,
       );
       if (this.closeReason !== null) this.table.closeAll();
     }

@@ -392,6 +392,9 @@ class RpcServer implements Server, ConnectionOwner {
       ignoredResponses: core.ignoredResponses,
       bytes,
       latency: core.latency,
+      subscriptions: core.subscriptions,
+      peerCalls: core.peerCalls,
+      cancellations: core.cancellations,
     };
   }
 

@@ -1,4 +1,5 @@
 import { Histogram } from '@rerpc/internal';
+import { PeerStats, type PeerStatsSnapshot } from './peer-stats.js';
 
 /** Where the server reads time; tests inject a fake one. */
 export interface Clock {
@@ -14,7 +15,7 @@ export const systemClock: Clock = Object.freeze({
 });
 
 /** Transport-free counters kept by the core; the server adds its connections to them. */
-export interface CoreStats {
+export interface CoreStats extends PeerStatsSnapshot {
   calls: {
     /** Calls handed to a handler (requests and notifications), since the server was created. */
     total: number;
@@ -40,6 +41,8 @@ export interface CoreStats {
  * number `stats()` reports about calls (the core adds in-flight and queue figures).
  */
 export class CallStats {
+  /** Subscriptions, calls to the peer and cancellations, reported by the connections. */
+  readonly peers = new PeerStats();
   private readonly clock: Clock;
   private calls = 0;
   private timedOut = 0;
@@ -132,6 +135,7 @@ export class CallStats {
       errors,
       ignoredResponses: this.ignoredResponses,
       latency: { ...h.summary(), max: h.max / 1000 },
+      ...this.peers.snapshot(),
     };
   }
 }

@@ -1,4 +1,5 @@
 import { errorClass } from '@rerpc/internal';
+import type { PeerStats } from './peer-stats.js';
 
 /** What a subscription handler pushes events through (its third argument). */
 export interface SubscriptionSink<T = unknown> {
@@ -103,7 +104,10 @@ export class Subscription implements SubscriptionSink {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (!this.room(text)) return Promise.reject(new SubscriptionOverflowError());
+    if (!this.room(text)) {
+      this.table.dropped();
+      return Promise.reject(new SubscriptionOverflowError());
+    }
     return new Promise<void>((resolve, reject) => {
       this.push(text, { resolve, reject });
       this.flush();
@@ -113,7 +117,10 @@ export class Subscription implements SubscriptionSink {
   trySend(value: unknown): boolean {
     if (this.state === CLOSED) return false;
     const text = this.encode(value);
-    if (!this.room(text)) return false;
+    if (!this.room(text)) {
+      this.table.dropped();
+      return false;
+    }
     this.push(text, null);
     this.flush();
     return true;
@@ -198,14 +205,16 @@ export class SubscriptionTable {
   readonly limits: SubscriptionLimits;
   private readonly wire: SubscriptionWire;
   private readonly max: number;
+  private readonly stats: PeerStats;
   private readonly open = new Map<string, Subscription>();
   private waiting: Subscription[] = [];
   private closedFlag = false;
 
-  constructor(wire: SubscriptionWire, max: number, limits: SubscriptionLimits) {
+  constructor(wire: SubscriptionWire, max: number, limits: SubscriptionLimits, stats: PeerStats) {
     this.wire = wire;
     this.max = max;
     this.limits = limits;
+    this.stats = stats;
   }
 
   get size(): number {
@@ -222,6 +231,7 @@ export class SubscriptionTable {
     if (this.closedFlag || this.open.size >= this.max) return null;
     const subscription = new Subscription(this, id, notification);
     this.open.set(id, subscription);
+    this.stats.subscriptionOpened();
     return subscription;
   }
 
@@ -231,11 +241,18 @@ export class SubscriptionTable {
     if (subscription === undefined) return false;
     this.open.delete(id);
     subscription.end();
+    this.stats.subscriptionClosed();
     return true;
   }
 
+  /** Writes one of its subscriptions' events. */
   write(text: string): void {
-    this.wire.write(text);
+    if (this.wire.write(text)) this.stats.eventSent();
+  }
+
+  /** An event was refused: its subscription's buffer was full. */
+  dropped(): void {
+    this.stats.eventDropped();
   }
 
   congested(): boolean {
@@ -258,7 +275,10 @@ export class SubscriptionTable {
   closeAll(): void {
     this.closedFlag = true;
     this.waiting = [];
-    for (const subscription of this.open.values()) subscription.end();
+    for (const subscription of this.open.values()) {
+      subscription.end();
+      this.stats.subscriptionClosed();
+    }
     this.open.clear();
   }
 }

@@ -1,6 +1,9 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
+import type { CallContext, SubscriptionSink } from '../src/index.js';
 import { createServerWithClock } from '../src/server.js';
-import { deferred, listening, makeServer, Peer, req } from './helpers.js';
+import { abortReason, deferred, listening, makeServer, Peer, req, stuck } from './helpers.js';
+
+type Msg = { id?: unknown; method?: string; result?: unknown };
 
 describe('stats()', () => {
   it('starts at zero', () => {
@@ -12,6 +15,17 @@ describe('stats()', () => {
       ignoredResponses: 0,
       bytes: { in: 0, out: 0 },
       latency: { count: 0, p50: 0, p90: 0, p99: 0, max: 0 },
+      subscriptions: { active: 0, opened: 0, closed: 0, eventsSent: 0, eventsDropped: 0 },
+      peerCalls: {
+        pending: 0,
+        sent: 0,
+        answered: 0,
+        failed: 0,
+        timedOut: 0,
+        abandoned: 0,
+        refused: 0,
+      },
+      cancellations: { applied: 0, ignored: 0 },
     });
   });
 
@@ -80,5 +94,97 @@ describe('stats()', () => {
     const { latency } = server.stats();
     expect(latency.count).toBe(100);
     expect(latency.max).toBe(1);
+  });
+
+  it('counts subscriptions: opened, active, events sent and dropped, closed by unsubscribe and disconnect', async () => {
+    const { server, port } = await listening({ maxSubscriptionBuffer: 2 });
+    const sinks: SubscriptionSink[] = [];
+    // Five events before the reply exists: two wait for it, three find the buffer full.
+    server.subscription('ticks', (_p: unknown, _ctx: CallContext, sink: SubscriptionSink) => {
+      sinks.push(sink);
+      for (let i = 0; i < 5; i++) sink.trySend(i);
+    });
+    const peer = await Peer.connect(port);
+    peer.send(req('ticks_subscribe', undefined, 1), req('ticks_subscribe', undefined, 2));
+    await peer.take(6); // two replies, two events each
+    expect(server.stats().subscriptions).toEqual({
+      active: 2,
+      opened: 2,
+      closed: 0,
+      eventsSent: 4,
+      eventsDropped: 6,
+    });
+    peer.send(req('ticks_unsubscribe', [sinks[0]!.id], 3));
+    expect(await peer.nextJson()).toMatchObject({ result: true, id: 3 });
+    expect(server.stats().subscriptions).toMatchObject({ active: 1, closed: 1 });
+    const ended = new Promise((resolve) => sinks[1]!.signal.addEventListener('abort', resolve));
+    peer.socket.destroy();
+    await ended;
+    expect(server.stats().subscriptions).toMatchObject({ active: 0, opened: 2, closed: 2 });
+  });
+
+  it('counts calls to the peer by outcome: answered, failed, timed out, abandoned, refused', async () => {
+    const { server, port } = await listening({ maxPeerCalls: 3 });
+    server.method('fanout', async (_p: unknown, ctx: CallContext) => {
+      const peer = ctx.peer!;
+      const outcomes = await Promise.allSettled([
+        peer.call('ok'),
+        peer.call('bad'),
+        peer.call('silent', undefined, { timeout: 20 }),
+        peer.call('over'), // a fourth while three are pending: refused, never sent
+      ]);
+      return outcomes.map((o) => o.status);
+    });
+    const hung = deferred<unknown>();
+    server.method('hang', (_p: unknown, ctx: CallContext) => {
+      ctx.peer!.call('never').catch(hung.resolve);
+      return null;
+    });
+    const peer = await Peer.connect(port);
+    peer.send(req('fanout', undefined, 1));
+    const [ok, bad] = (await peer.take(3)) as Msg[];
+    expect(server.stats().peerCalls).toEqual({
+      pending: 3,
+      sent: 3,
+      answered: 0,
+      failed: 0,
+      timedOut: 0,
+      abandoned: 0,
+      refused: 1,
+    });
+    peer.send(
+      JSON.stringify({ jsonrpc: '2.0', result: 1, id: ok!.id }),
+      JSON.stringify({ jsonrpc: '2.0', error: { code: 1, message: 'no' }, id: bad!.id }),
+    );
+    expect(await peer.nextJson()).toMatchObject({
+      result: ['fulfilled', 'rejected', 'rejected', 'rejected'],
+    });
+    peer.send(req('hang', undefined, 2));
+    await peer.take(2); // the call to the peer and hang's answer
+    peer.socket.destroy();
+    await hung.promise;
+    expect(server.stats().peerCalls).toEqual({
+      pending: 0,
+      sent: 4,
+      answered: 1,
+      failed: 1,
+      timedOut: 1,
+      abandoned: 1,
+      refused: 1,
+    });
+  });
+
+  it('counts cancellations that reached a call in flight apart from ignored ones', async () => {
+    const { server, port } = await listening();
+    const started = stuck(server, 'wait');
+    const peer = await Peer.connect(port);
+    peer.send(req('wait', undefined, 'w'));
+    const reason = abortReason(await started);
+    const cancel = (id: unknown) =>
+      JSON.stringify({ jsonrpc: '2.0', method: '$/cancelRequest', params: { id } });
+    peer.send(cancel('w'), cancel('w'), cancel('nobody'), cancel(undefined), req('echo', [1], 2));
+    await peer.take(2);
+    await reason;
+    expect(server.stats().cancellations).toEqual({ applied: 1, ignored: 3 });
   });
 });
