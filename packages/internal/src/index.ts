@@ -10,6 +10,11 @@ export {
   isRerpcError,
   RerpcError,
 } from './errors.js';
+export {
+  callHandlerErrorListener,
+  errorClassName,
+  HandlerErrorLog,
+} from './handler-log.js';
 export { Histogram, type LatencySummary } from './histogram.js';
 export { LinkedList, LinkedListOf, type ListNode } from './linked-list.js';
 export {

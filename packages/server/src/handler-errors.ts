@@ -1,11 +1,9 @@
+import { callHandlerErrorListener, HandlerErrorLog } from '@rerpc/internal';
 import { ErrorCode, type ErrorObject, RpcError } from '@rerpc/protocol';
 import type { CallContext } from './call.js';
 import type { HandlerErrorListener } from './options.js';
 import type { Peer } from './peer.js';
 import { INTERNAL_ERROR } from './wire.js';
-
-/** Distinct (method, error class) pairs the default log remembers; past it nothing more is logged. */
-const MAX_SEEN = 1000;
 
 /**
  * Turns what a handler threw (or a result that could not be encoded) into the error to answer
@@ -15,8 +13,8 @@ const MAX_SEEN = 1000;
 export class HandlerErrors {
   private readonly expose: boolean;
   private readonly listener: HandlerErrorListener | 'log' | null;
-  /** The default log's (method, error class) pairs already written. */
-  private readonly seen = new Set<string>();
+  /** The default log (`'log'`), shared in shape with @rerpc/client's. */
+  private readonly log = new HandlerErrorLog();
 
   constructor(exposeErrors: boolean, onHandlerError: HandlerErrorListener | 'log' | null) {
     this.expose = exposeErrors;
@@ -69,50 +67,29 @@ export class HandlerErrors {
       this.report(error, ctx);
       return;
     }
-    const key = `\u0000onConnection\u0000${className(error)}`;
-    if (this.seen.has(key) || this.seen.size > MAX_SEEN) return;
-    this.seen.add(key);
-    console.error(
-      '@rerpc/server: onConnection threw; the connection was refused (logged once per error class; set onHandlerError to log your own way, or null to silence):',
+    this.log.once(
+      '\u0000onConnection',
       error,
+      () =>
+        '@rerpc/server: onConnection threw; the connection was refused (logged once per error class; set onHandlerError to log your own way, or null to silence):',
     );
   }
 
   private report(error: unknown, ctx: CallContext): void {
     const listener = this.listener;
     if (listener === null) return;
-    try {
-      if (listener === 'log') this.log(error, ctx);
-      else listener(error, ctx);
-    } catch (thrown) {
-      // Like an EventEmitter listener that throws: surface it, outside our call path.
-      process.nextTick(rethrow, thrown);
+    if (listener !== 'log') {
+      callHandlerErrorListener(listener, error, ctx);
+      return;
     }
-  }
-
-  /**
-   * The default `onHandlerError`: writes each distinct method and error class once to stderr, so
-   * a bug in a handler is seen without a flood (a handler failing on every call logs once).
-   */
-  private log(error: unknown, ctx: CallContext): void {
-    const kind = className(error);
-    const key = `${ctx.method}\u0000${kind}`;
-    if (this.seen.has(key) || this.seen.size > MAX_SEEN) return;
-    this.seen.add(key);
     const what = ctx.id === undefined ? 'notification' : 'call';
-    const more =
-      this.seen.size > MAX_SEEN
-        ? 'no further handler errors will be logged'
-        : 'logged once per method and error class';
-    console.error(
-      `@rerpc/server: a ${what} of ${ctx.method} failed with ${kind}; the caller got -32603 "Internal error" (${more}; set onHandlerError to log your own way, or null to silence):`,
+    this.log.once(
+      ctx.method,
       error,
+      (kind, more) =>
+        `@rerpc/server: a ${what} of ${ctx.method} failed with ${kind}; the caller got -32603 "Internal error" (${more}; set onHandlerError to log your own way, or null to silence):`,
     );
   }
-}
-
-function rethrow(error: unknown): never {
-  throw error;
 }
 
 function messageOf(error: unknown): string {
@@ -120,17 +97,5 @@ function messageOf(error: unknown): string {
     return error instanceof Error ? String(error.message) : String(error);
   } catch {
     return 'unknown error';
-  }
-}
-
-function className(error: unknown): string {
-  try {
-    if (typeof error === 'object' && error !== null) {
-      const name = (error as { constructor?: { name?: unknown } }).constructor?.name;
-      return typeof name === 'string' && name.length > 0 ? name : 'an object';
-    }
-    return `a thrown ${typeof error}`;
-  } catch {
-    return 'a hostile value';
   }
 }
