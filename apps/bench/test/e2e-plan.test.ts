@@ -68,6 +68,7 @@ describe('scenarios per transport', () => {
       'rerpc-server+raw-client',
       'jayson',
       'json-rpc-2.0',
+      'rerpc-autobatch',
       'rpc-websockets',
     ]);
   });

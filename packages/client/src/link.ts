@@ -114,6 +114,14 @@ export abstract class QueuedLink implements Link {
   /** Notifications in `out`: they resolve when the write that carries them finishes. */
   outNotes: Call[] | null = null;
   /**
+   * autoBatch: the requests of single calls and notifications queued this tick, sent as JSON-RPC
+   * batches of up to {@link QueuedLink.batchMax} items ahead of `out` (so a cancel in `out` still
+   * follows its request). Empty unless batching is on.
+   */
+  grouped: string[] = [];
+  /** The most items in one automatic batch; 0 or 1: every request leaves as its own message. */
+  readonly batchMax: number;
+  /**
    * Write generation: a request queued now is tagged with it, and every write bumps it, so a
    * request whose tag still equals `gen` has not been handed to the socket yet (it provably did
    * not reach the server). No per-request bookkeeping at write time.
@@ -125,9 +133,10 @@ export abstract class QueuedLink implements Link {
   refusedSeen = false;
   readonly flush = (): void => this.doFlush();
 
-  constructor(host: LinkHost, info: LinkInfo) {
+  constructor(host: LinkHost, info: LinkInfo, batchMax = 0) {
     this.host = host;
     this.info = info;
+    this.batchMax = batchMax;
   }
 
   /**
@@ -151,7 +160,8 @@ export abstract class QueuedLink implements Link {
       if (this.outNotes === null) this.outNotes = [call];
       else this.outNotes.push(call);
     }
-    this.out.push(call.text);
+    if (this.batchMax > 1 && call.batch === null) this.grouped.push(call.text);
+    else this.out.push(call.text);
     if (!this.flushing && !this.blocked) {
       this.flushing = true;
       process.nextTick(this.flush);
@@ -200,28 +210,52 @@ export abstract class QueuedLink implements Link {
     if (notes !== null) for (const note of notes) calls.push(note);
     this.outNotes = null;
     this.out = [];
+    this.grouped = [];
     return calls;
   }
 
   /** The socket's buffer drained: write what was held back. */
   protected drained(): void {
     this.blocked = false;
-    if (this.out.length > 0 && !this.flushing) this.doFlush();
+    if ((this.out.length > 0 || this.grouped.length > 0) && !this.flushing) this.doFlush();
   }
 
   private doFlush(): void {
     this.flushing = false;
-    if (this.dead || this.blocked || this.out.length === 0) return;
+    if (this.dead || this.blocked || (this.out.length === 0 && this.grouped.length === 0)) return;
     if (!this.writable()) {
       // Nothing queued was handed over: what is in `out` provably never left.
       this.host.lost(this, new Error('the connection was no longer writable'));
       return;
     }
-    const out = this.out;
+    let out = this.out;
+    if (this.grouped.length > 0) {
+      out = batchTexts(this.grouped, this.batchMax).concat(out);
+      this.grouped = [];
+    }
     const notes = this.outNotes;
     this.out = [];
     this.outNotes = null;
     this.gen += 1;
     if (!this.write(out, notes)) this.blocked = true;
   }
+}
+
+/**
+ * Joins requests (each a JSON text) into JSON-RPC batch texts of up to `max` items; a group of
+ * one stays a single request, as it was encoded.
+ */
+export function batchTexts(texts: readonly string[], max: number): string[] {
+  const out: string[] = [];
+  for (let from = 0; from < texts.length; from += max) {
+    const to = Math.min(from + max, texts.length);
+    if (to - from === 1) {
+      out.push(texts[from]!);
+      continue;
+    }
+    let body = `[${texts[from]!}`;
+    for (let i = from + 1; i < to; i++) body += `,${texts[i]!}`;
+    out.push(`${body}]`);
+  }
+  return out;
 }

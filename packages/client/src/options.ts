@@ -78,9 +78,10 @@ export interface ClientOptions {
    */
   closeTimeout?: number;
   /**
-   * HTTP targets only: calls and notifications made in the same tick go out together as one
-   * JSON-RPC batch POST of up to this many items (each caller still gets its own result or
-   * error; a `batch()` still goes out as it is). 0 disables: one POST per call.
+   * HTTP and WebSocket targets: calls and notifications made in the same tick go out together
+   * as one JSON-RPC batch (one POST, or one WebSocket message) of up to this many items; each
+   * caller still gets its own result or error, once the server has answered the whole batch. A
+   * `batch()` still goes out as it is. 0 disables: one POST or message per call.
    * @default 0
    */
   autoBatch?: number;

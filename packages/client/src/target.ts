@@ -57,9 +57,9 @@ const TARGET_RULE =
 
 /** Throws when an option is set that `target`'s transport does not use. */
 export function checkTransportOptions(target: ResolvedTarget, o: ResolvedClientOptions): void {
-  if (o.autoBatch > 0 && target.transport !== 'http') {
+  if (o.autoBatch > 0 && target.transport !== 'http' && target.transport !== 'ws') {
     throw optionError(
-      `autoBatch applies only to http(s):// targets (a connection already sends the calls of one tick in one write), got ${o.autoBatch} for ${target.address}`,
+      `autoBatch applies only to http(s):// and ws(s):// targets (a TCP connection already sends the calls of one tick in one write), got ${o.autoBatch} for ${target.address}`,
     );
   }
   if (o.framing !== 'ndjson' && (target.transport === 'http' || target.transport === 'ws')) {

@@ -33,8 +33,8 @@ export class WsLink extends QueuedLink {
   readonly ws: WebSocket;
   private readonly socket: Socket;
 
-  constructor(host: LinkHost, ws: WebSocket, info: LinkInfo) {
-    super(host, info);
+  constructor(host: LinkHost, ws: WebSocket, info: LinkInfo, batchMax = 0) {
+    super(host, info, batchMax);
     this.ws = ws;
     this.socket = socketOf(ws);
     ws.on('message', (data: Buffer) => {
@@ -158,7 +158,7 @@ export function createWsLinkSet(
     address,
   });
   return linkPool<WsLink>(o, {
-    create: async (signal) => new WsLink(host, await dial(url, o, signal, address), info),
+    create: async (signal) => new WsLink(host, await dial(url, o, signal, address), info, o.autoBatch),
     destroy: (link) => {
       link.dead = true;
       if (link.ws.readyState === OPEN) link.ws.close(1000);

@@ -49,11 +49,15 @@ describe('option validation', () => {
     );
   });
 
-  it.each(['tcp://127.0.0.1:80', 'ws://127.0.0.1:80/'])(
-    'refuses autoBatch for %s (it applies only to http(s):// targets)',
+  it.each([
+    'tcp://127.0.0.1:80',
+    { host: '127.0.0.1', port: 80 },
+    { path: '/tmp/x.sock' },
+  ] as const)(
+    'refuses autoBatch for %s (it applies only to http(s):// and ws(s):// targets)',
     (target) => {
       expect(() => createClient(target, { autoBatch: 10 })).toThrow(
-        optionErrorLike('autoBatch applies only to http(s):// targets'),
+        optionErrorLike('autoBatch applies only to http(s):// and ws(s):// targets'),
       );
       expect(() => createClient(target, { autoBatch: 0 })).not.toThrow();
     },

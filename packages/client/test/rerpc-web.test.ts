@@ -100,15 +100,18 @@ describe('against @rerpc/server over HTTP and WebSocket', () => {
     expect(sums).toEqual(Array.from({ length: 50 }, (_, i) => ({ result: i })));
   });
 
-  it('http:// with autoBatch: one tick of calls in one POST, each answered', async () => {
-    const { port, server } = await serve();
-    const client = connect(`http://127.0.0.1:${port}/`, { autoBatch: 100 });
-    const sums = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => client.call('Arith.Add', { a: i, b: 1 })),
-    );
-    expect(sums).toEqual(Array.from({ length: 100 }, (_, i) => ({ result: i + 1 })));
-    expect(server.stats().calls).toMatchObject({ total: 100 });
-  });
+  it.each(['http', 'ws'])(
+    '%s:// with autoBatch: one tick of calls in one batch, each answered',
+    async (scheme) => {
+      const { port, server } = await serve();
+      const client = connect(`${scheme}://127.0.0.1:${port}/`, { autoBatch: 100 });
+      const sums = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => client.call('Arith.Add', { a: i, b: 1 })),
+      );
+      expect(sums).toEqual(Array.from({ length: 100 }, (_, i) => ({ result: i + 1 })));
+      expect(server.stats().calls).toMatchObject({ total: 100 });
+    },
+  );
 
   it('http://: a request over maxMessageBytes is HTTP 413: HttpStatusError, not run', async () => {
     const { port, arith } = await serve({ maxMessageBytes: 1000 });
@@ -122,19 +125,29 @@ describe('against @rerpc/server over HTTP and WebSocket', () => {
     expect(await client.call('Arith.Add', { a: 1, b: 2 })).toEqual({ result: 3 });
   });
 
-  it.each(['http', 'ws'])(
-    '%s://: close() answers the call in flight; a call made meanwhile is not run; a new server on the port is found',
-    async (scheme) => {
+  it.each([
+    ['http', 0],
+    ['ws', 0],
+    ['ws', 10],
+  ])(
+    '%s:// (autoBatch %d): close() answers the call in flight; a call made meanwhile is not run; a new server on the port is found',
+    async (scheme, autoBatch) => {
       const { server, arith, port } = await serve();
-      const client = connect(`${scheme}://127.0.0.1:${port}/`, { retryDelay: 1, maxRetries: 2 });
+      const client = connect(`${scheme}://127.0.0.1:${port}/`, {
+        retryDelay: 1,
+        maxRetries: 2,
+        autoBatch,
+      });
       expect(await client.call('Arith.Add', { a: 0, b: 0 })).toEqual({ result: 0 });
       const slow = client.call('Arith.Slow', { n: 7 });
       await until(() => arith._waiting() === 1);
       const closing = server.close();
-      const refused = await rejection<ConnectionError | HttpStatusError>(
-        client.call('Arith.Add', { a: 1, b: 1 }),
-      );
-      expect(refused).toMatchObject({ sent: false });
+      // Two calls in one tick: with autoBatch, one batch the closing server refuses item by item.
+      const refused = await Promise.all([
+        rejection<ConnectionError | HttpStatusError>(client.call('Arith.Add', { a: 1, b: 1 })),
+        rejection<ConnectionError | HttpStatusError>(client.call('Arith.Add', { a: 2, b: 2 })),
+      ]);
+      for (const error of refused) expect(error).toMatchObject({ sent: false });
       expect(arith.executions).toBe(2);
       arith._release();
       expect(await slow).toBe(7);

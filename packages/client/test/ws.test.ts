@@ -180,3 +180,61 @@ describe('ws:// targets', () => {
     await until(() => notes === 1);
   });
 });
+
+describe('ws:// targets: autoBatch', () => {
+  it('sends the calls and notifications of one tick as batch messages of up to autoBatch items', async () => {
+    const server = await wsServer();
+    const client = connect(`ws://127.0.0.1:${server.port}/`, { autoBatch: 4 });
+    await client.call('add', [0, 0]); // dialled first: the wave below leaves in one tick
+    const calls = Array.from({ length: 10 }, (_, i) => client.call('add', [i, 1]));
+    const missing = rejection<RpcError>(client.call('nope'));
+    const note = client.notify('echo', ['note']);
+    const explicit = client.batch([{ method: 'add', params: [7, 7] }]);
+    expect(await Promise.all(calls)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    expect(await missing).toMatchObject({ code: -32601 });
+    await expect(note).resolves.toBeUndefined();
+    expect(await explicit).toEqual([{ ok: true, value: 14 }]);
+    // After the lone first call: 12 calls and notifications in 3 batches of 4, the batch() alone.
+    const sent = server.messages.slice(1).map((m) => JSON.parse(m) as unknown);
+    expect(sent.map((m) => (Array.isArray(m) ? m.length : 'single'))).toEqual([4, 4, 4, 1]);
+    expect(server.messages[0]!.startsWith('{')).toBe(true);
+    expect(server.started.get('echo')).toBe(1);
+  });
+
+  it('sends a lone call as a plain request, and one message per call when off', async () => {
+    const server = await wsServer();
+    const batched = connect(`ws://127.0.0.1:${server.port}/`, { autoBatch: 100 });
+    await batched.call('add', [1, 1]);
+    expect(await Promise.all([batched.call('add', [1, 2]), batched.call('add', [1, 3])])).toEqual([
+      3, 4,
+    ]);
+    const plain = connect(`ws://127.0.0.1:${server.port}/`);
+    await plain.call('add', [1, 1]);
+    await Promise.all([plain.call('add', [1, 2]), plain.call('add', [1, 3])]);
+    expect(server.messages.map((m) => m.startsWith('['))).toEqual([
+      false,
+      true,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it('a call timed out inside a batch fails alone; the others get their answers', async () => {
+    let release = (): void => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const server = await wsServer({ handlers: { slow: () => held.then(() => 'late') } });
+    const client = connect(`ws://127.0.0.1:${server.port}/`, { autoBatch: 10 });
+    await client.call('add', [0, 0]);
+    const slow = rejection<TimeoutError>(client.call('slow', [], { timeout: 50 }));
+    const quick = client.call('add', [2, 2]);
+    expect(await slow).toBeInstanceOf(TimeoutError);
+    expect(JSON.parse(server.messages[1]!)).toHaveLength(2);
+    // The server answers a batch whole: the quick call's answer comes with the slow one's.
+    release();
+    expect(await quick).toBe(4);
+    expect(client.stats().pending).toBe(0);
+  });
+});

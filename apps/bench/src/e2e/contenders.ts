@@ -127,6 +127,11 @@ export const contenders: readonly Contender[] = [
     client: 'json-rpc-2.0-ws',
     note: "json-rpc-2.0 1.8.1 over the raw contender's `ws` server and client",
   }),
+  entry('rerpc-autobatch', 'ws', {
+    server: 'rerpc-web',
+    client: 'rerpc-ws-autobatch',
+    note: "`rerpc` with the client's opt-in `autoBatch: 10`: the calls of one tick go out as batch messages of up to 10",
+  }),
   entry('rpc-websockets', 'ws', {
     server: 'rpc-websockets',
     client: 'rpc-websockets',
