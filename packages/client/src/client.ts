@@ -40,7 +40,7 @@ import type { CallOptions } from './proxy.js';
 import { batchSlots, CallSettings, checkCall, Requests, readCallOptions } from './request.js';
 import { responseError } from './response.js';
 import { GIVE_UP, retryDelay, SHUTTING_DOWN } from './retry.js';
-import { CallCounters, type ClientStats } from './stats.js';
+import { CallCounters, type CallingStats } from './stats.js';
 import type { ResolvedTarget } from './target.js';
 
 const OPEN = 0;
@@ -426,8 +426,10 @@ export abstract class CallingClient implements CallHost, LinkHost {
 
   // --- stats, close ----------------------------------------------------------------------------
 
-  stats(): ClientStats {
-    return this.counters.snapshot(this.deadlines.size, connectionStats(this.conns));
+  /** The own calls' part of stats() (ClientImpl adds the server's calls and subscriptions). */
+  protected callStats(): CallingStats {
+    const cancels = this.requests.cancelsSent;
+    return this.counters.snapshot(this.deadlines.size, connectionStats(this.conns), cancels);
   }
 
   /**

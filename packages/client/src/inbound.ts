@@ -6,11 +6,14 @@
 // name) and are never answered. The client's own calls never pass here: client.ts tells
 // requests from responses by `method`, so the ids of the two directions never collide.
 
+import { callHandlerErrorListener, HandlerErrorLog } from '@rerpc/internal';
 import { ErrorCode, type ErrorObject, RpcError } from '@rerpc/protocol';
 import { DisconnectedError, HandlerTimeoutError, RequestCancelledError } from './handler-errors.js';
 import type { HandlerTable } from './handlers.js';
 import { InboundCall, type InboundId } from './inbound-call.js';
 import type { Link } from './link.js';
+import type { HandlerErrorListener } from './options.js';
+import type { InboundStats } from './stats.js';
 
 type Message = Record<string, unknown>;
 
@@ -32,6 +35,7 @@ export interface InboundOptions {
   readonly handlerTimeout: number;
   /** The notification that cancels a call (the server's `$/cancelRequest`). */
   readonly cancelMethod: string;
+  readonly onHandlerError: HandlerErrorListener | 'log' | null;
 }
 
 /** Calls from the server, running on each link, by id. */
@@ -40,6 +44,16 @@ export class Inbound {
   private readonly o: InboundOptions;
   private readonly running = new Map<Link, Map<InboundId, InboundCall>>();
   private readonly expire = (call: InboundCall, link: Link): void => this.timedOut(call, link);
+  /** The default `onHandlerError` ('log'). */
+  private readonly log = new HandlerErrorLog();
+  // Counters (stats().inbound): plain integers, one increment per outcome.
+  private answered = 0;
+  private failed = 0;
+  private timedOutCount = 0;
+  private cancelledCount = 0;
+  private refused = 0;
+  private invalid = 0;
+  private notifications = 0;
 
   constructor(handlers: HandlerTable, o: InboundOptions) {
     this.handlers = handlers;
@@ -55,16 +69,19 @@ export class Inbound {
       return;
     }
     if (typeof method !== 'string' || !validId(id)) {
+      this.invalid += 1;
       this.answerError(link, validId(id) ? id : null, invalid('not a valid JSON-RPC request'));
       return;
     }
     const params = msg['params'];
     if (params !== undefined && (typeof params !== 'object' || params === null)) {
+      this.invalid += 1;
       this.answerError(link, id, invalid('params must be an array or an object'));
       return;
     }
     const entry = this.handlers.get(method);
     if (entry === undefined) {
+      this.invalid += 1;
       this.answerError(link, id, { code: ErrorCode.MethodNotFound, message: 'Method not found' });
       return;
     }
@@ -74,16 +91,19 @@ export class Inbound {
       this.running.set(link, calls);
     }
     if (calls.size >= this.o.maxHandlersPerLink) {
+      this.refused += 1;
       const data = `${calls.size} calls from the server already run on this connection (maxHandlersPerLink)`;
       this.answerError(link, id, { code: TOO_MANY_REQUESTS, message: 'Too many requests', data });
       return;
     }
     if (calls.has(id)) {
+      this.invalid += 1;
       this.answerError(link, id, invalid(`id ${JSON.stringify(id)} is already in use`));
       return;
     }
     const problem = entry.validate === null ? null : entry.validate(params);
     if (problem !== null) {
+      this.invalid += 1;
       this.answerError(link, id, problem);
       return;
     }
@@ -92,7 +112,7 @@ export class Inbound {
     try {
       result = entry.handler(params, call);
     } catch (error) {
-      this.answerError(link, id, errorObject(error));
+      this.answerError(link, id, this.thrown(error, call));
       return;
     }
     if (!isThenable(result)) {
@@ -109,7 +129,7 @@ export class Inbound {
         if (this.finish(link, call)) this.answer(link, call, entry.encoder, value);
       },
       (error: unknown) => {
-        if (this.finish(link, call)) this.answerError(link, id, errorObject(error));
+        if (this.finish(link, call)) this.answerError(link, id, this.thrown(error, call));
       },
     );
   }
@@ -132,12 +152,15 @@ export class Inbound {
     }
     const handler = this.handlers.notification(method) ?? this.handlers.get(method)?.handler;
     if (handler === undefined) return;
+    this.notifications += 1;
     const ctx = new InboundCall(null, method, link.info);
     try {
       const result = handler(params as never, ctx as never);
-      // A notification has no one to tell about a failure.
-      if (isThenable(result)) result.then(undefined, noop);
-    } catch {}
+      // Nobody is answered; a failure goes to onHandlerError.
+      if (isThenable(result)) result.then(undefined, (error: unknown) => this.thrown(error, ctx));
+    } catch (error) {
+      this.thrown(error, ctx);
+    }
   }
 
   /** The server cancelled one of its calls: its handler stops, and it is answered -32800 once. */
@@ -146,6 +169,7 @@ export class Inbound {
     const call =
       id === undefined || id === null ? undefined : this.running.get(link)?.get(id as InboundId);
     if (call === undefined || !this.finish(link, call)) return;
+    this.cancelledCount += 1;
     call.abort(new RequestCancelledError(call.method));
     this.answerError(link, call.id, { code: REQUEST_CANCELLED, message: 'Request cancelled' });
   }
@@ -153,6 +177,7 @@ export class Inbound {
   private timedOut(call: InboundCall, link: Link): void {
     call.timer = null;
     if (!this.finish(link, call)) return;
+    this.timedOutCount += 1;
     const timeout = this.o.handlerTimeout;
     call.abort(new HandlerTimeoutError(call.method, timeout));
     const data = `${call.method} did not finish within ${timeout} ms`;
@@ -190,19 +215,70 @@ export class Inbound {
     let text: string;
     try {
       text = encoder.success(call.id, result);
-    } catch {
-      this.answerError(link, call.id, INTERNAL);
+    } catch (error) {
+      this.report(error, call);
+      this.failed += 1;
+      link.respond(JSON.stringify({ jsonrpc: '2.0', error: INTERNAL, id: call.id }));
       return;
     }
+    this.answered += 1;
     link.respond(text);
   }
 
   private answerError(link: Link, id: InboundId, error: ErrorObject): void {
     link.respond(JSON.stringify({ jsonrpc: '2.0', error, id }));
   }
-}
 
-function noop(): void {}
+  /**
+   * What a handler threw or rejected with: the answer (an `RpcError` as it is, anything else
+   * -32603 without details, reported to `onHandlerError`), counted as failed.
+   */
+  private thrown(error: unknown, call: InboundCall): ErrorObject {
+    if (call.id !== null) this.failed += 1;
+    if (error instanceof RpcError) {
+      const object: ErrorObject = { code: error.code, message: error.message };
+      if (error.data !== undefined) object.data = error.data;
+      return object;
+    }
+    this.report(error, call);
+    return INTERNAL;
+  }
+
+  /** Tells `onHandlerError` (or its default log) about a handler's failure. */
+  private report(error: unknown, call: InboundCall): void {
+    const listener = this.o.onHandlerError;
+    if (listener === null) return;
+    if (listener !== 'log') {
+      callHandlerErrorListener(listener, error, call);
+      return;
+    }
+    const what = call.id === null ? 'notification' : 'call';
+    const outcome =
+      call.id === null ? 'nothing was answered' : 'the server got -32603 "Internal error"';
+    this.log.once(
+      call.method,
+      error,
+      (kind, more) =>
+        `@rerpc/client: a ${what} of ${call.method} from the server failed with ${kind}; ${outcome} (${more}; set onHandlerError to log your own way, or null to silence):`,
+    );
+  }
+
+  /** The counters of calls from the server; `running` is read off the per-link tables. */
+  snapshot(): InboundStats {
+    let running = 0;
+    for (const calls of this.running.values()) running += calls.size;
+    return {
+      running,
+      answered: this.answered,
+      failed: this.failed,
+      timedOut: this.timedOutCount,
+      cancelled: this.cancelledCount,
+      refused: this.refused,
+      invalid: this.invalid,
+      notifications: this.notifications,
+    };
+  }
+}
 
 function validId(id: unknown): id is InboundId {
   return typeof id === 'string' || typeof id === 'number' || id === null;
@@ -218,12 +294,4 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     value !== null &&
     typeof (value as { then?: unknown }).then === 'function'
   );
-}
-
-/** The answer to a handler's throw: an RpcError as it is, anything else -32603 (no details). */
-function errorObject(error: unknown): ErrorObject {
-  if (!(error instanceof RpcError)) return INTERNAL;
-  const object: ErrorObject = { code: error.code, message: error.message };
-  if (error.data !== undefined) object.data = error.data;
-  return object;
 }

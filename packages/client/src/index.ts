@@ -18,7 +18,7 @@ export {
 } from './handler-errors.js';
 export type { HandlerContext, InboundId } from './inbound-call.js';
 export type { LinkInfo } from './link.js';
-export type { ClientOptions } from './options.js';
+export type { ClientOptions, HandlerErrorListener } from './options.js';
 export { DEFAULTS } from './options.js';
 export type { CallOptions, ProxyMethod, ServiceMethodNames, ServiceProxy } from './proxy.js';
 export type { ClientStats } from './stats.js';

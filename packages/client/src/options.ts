@@ -1,5 +1,6 @@
 import type { Framing } from '@rerpc/codec';
 import { checkInteger, checkOptions, checkTime, describe, optionError } from '@rerpc/internal';
+import type { HandlerContext } from './inbound-call.js';
 import { type ClientTlsOptions, checkTls } from './tls.js';
 
 /**
@@ -119,7 +120,19 @@ export interface ClientOptions {
    * @default null (NDJSON); '$/cancelRequest' (Content-Length)
    */
   cancelMethod?: string | null;
+  /**
+   * Called with what a handler of a call from the server (`client.method()`, `register()`) throws
+   * or rejects with when it is not an `RpcError` (the server is answered -32603), with a result
+   * that cannot be encoded, and with what an `onNotification()` handler throws or rejects with.
+   * `'log'` writes each distinct method and error class once to stderr (with the stack); `null`
+   * silences. The same contract as @rerpc/server's `onHandlerError`.
+   * @default 'log'
+   */
+  onHandlerError?: HandlerErrorListener | 'log' | null;
 }
+
+/** What `onHandlerError` takes: a listener, `'log'` (the default) or `null` (silence). */
+export type HandlerErrorListener = (error: unknown, ctx: HandlerContext) => void;
 
 /** The resolved options, every field set. */
 export interface ResolvedClientOptions {
@@ -141,6 +154,7 @@ export interface ResolvedClientOptions {
   readonly maxHandlersPerLink: number;
   readonly handlerTimeout: number;
   readonly cancelMethod: string | null;
+  readonly onHandlerError: HandlerErrorListener | 'log' | null;
 }
 
 /** LSP's cancellation notification, the default `cancelMethod` with Content-Length framing. */
@@ -166,6 +180,7 @@ export const DEFAULTS: ResolvedClientOptions = Object.freeze({
   maxHandlersPerLink: 100,
   handlerTimeout: 30_000,
   cancelMethod: null,
+  onHandlerError: 'log',
 });
 
 /** The names {@link createClient} accepts as options. */
@@ -206,6 +221,7 @@ export function resolveClientOptions(
     maxHandlersPerLink: checkInteger('maxHandlersPerLink', pick('maxHandlersPerLink'), 1),
     handlerTimeout: checkTime('handlerTimeout', pick('handlerTimeout')),
     cancelMethod: checkCancelMethod(options.cancelMethod, framing),
+    onHandlerError: checkHandlerErrorListener(options.onHandlerError),
   };
   if (resolved.maxRetryDelay < resolved.retryDelay) throw retryDelayError(options, resolved);
   return Object.freeze(resolved);
@@ -235,6 +251,15 @@ function checkCancelMethod(value: unknown, framing: Framing): string | null {
   if (value === undefined) return framing === 'content-length' ? LSP_CANCEL : null;
   if (value === null || (typeof value === 'string' && value !== '')) return value;
   throw optionError(`cancelMethod must be a non-empty string or null, got ${describe(value)}`);
+}
+
+/** The `onHandlerError` option: a function, `'log'` or null; unset, `'log'`. */
+function checkHandlerErrorListener(value: unknown): HandlerErrorListener | 'log' | null {
+  if (value === undefined) return DEFAULTS.onHandlerError;
+  if (value === null || value === 'log' || typeof value === 'function') {
+    return value as HandlerErrorListener | 'log' | null;
+  }
+  throw optionError(`onHandlerError must be a function, 'log' or null, got ${describe(value)}`);
 }
 
 /** Validates the `headers` option: null, or an object of string values; returns a frozen copy. */

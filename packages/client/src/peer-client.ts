@@ -10,6 +10,7 @@ import type { Link, PeerSide } from './link.js';
 import { LSP_CANCEL, type ResolvedClientOptions } from './options.js';
 import { type CallOptions, createServiceProxy, type ServiceProxy } from './proxy.js';
 import { checkCall } from './request.js';
+import type { ClientStats } from './stats.js';
 import { readSubscribeOptions, type SubscribeOptions, Subscription } from './subscription.js';
 import { type SubscriptionHost, Subscriptions } from './subscriptions.js';
 import type { ResolvedTarget, Transport } from './target.js';
@@ -27,6 +28,8 @@ export class ClientImpl extends CallingClient implements Client, SubscriptionHos
   /** What the client answers when the server calls it. */
   private readonly handlers = new HandlerTable();
   private readonly subs = new Subscriptions(this);
+  /** The server's calls running on each link. */
+  private readonly inbound: Inbound;
   protected readonly peer: PeerSide;
   private readonly closeDefault: number;
   private closePromise: Promise<void> | null = null;
@@ -36,8 +39,8 @@ export class ClientImpl extends CallingClient implements Client, SubscriptionHos
     this.transport = target.transport;
     this.closeDefault = options.closeTimeout;
     const cancelMethod = options.cancelMethod ?? LSP_CANCEL;
-    // The server's calls running on each link.
     const inbound = new Inbound(this.handlers, { ...options, cancelMethod });
+    this.inbound = inbound;
     const subs = this.subs;
     this.peer = {
       received(link: Link, message: Message): void {
@@ -130,6 +133,14 @@ export class ClientImpl extends CallingClient implements Client, SubscriptionHos
 
   onNotification(name: string, handler: NotificationHandler): () => void {
     return this.handlers.onNotification(name, handler);
+  }
+
+  stats(): ClientStats {
+    return {
+      ...this.callStats(),
+      inbound: this.inbound.snapshot(),
+      subscriptions: this.subs.snapshot(),
+    };
   }
 
   // --- close -----------------------------------------------------------------------------------

@@ -62,8 +62,18 @@ export class Requests {
   /** The id of the request last encoded (a batch's first), 0 for a notification. */
   id = 0;
 
+  /** `cancelNote` texts made, each sent once (stats().cancelsSent). */
+  cancelsSent = 0;
+
   constructor(cancelMethod: string | null = null) {
-    this.cancelNote = cancelEncoder(cancelMethod);
+    const note = cancelEncoder(cancelMethod);
+    this.cancelNote =
+      note === null
+        ? null
+        : (id) => {
+            this.cancelsSent += 1;
+            return note(id);
+          };
   }
 
   /**

@@ -44,7 +44,53 @@ export interface ClientStats {
   dropped: number;
   /** Round-trip time of answered calls and batches (from call() to the answer's arrival). */
   latency: { count: number; p50: number; p90: number; p99: number };
+  /**
+   * `cancelMethod` notifications sent (one per id of a call given up on after it was written),
+   * so the server could stop its handler.
+   */
+  cancelsSent: number;
+  /** Calls and notifications from the server to the handlers this client registered. */
+  inbound: InboundStats;
+  /** The client's subscriptions (`subscribe()`). */
+  subscriptions: SubscriptionStats;
 }
+
+/** Calls from the server, in {@link ClientStats}; each request is counted once by its outcome. */
+export interface InboundStats {
+  /** Handlers running now. */
+  running: number;
+  /** Answered with the handler's result. */
+  answered: number;
+  /** Answered with the handler's error (a non-`RpcError` as -32603, reported to `onHandlerError`). */
+  failed: number;
+  /** Answered -32001: the handler ran past `handlerTimeout`. */
+  timedOut: number;
+  /** Answered -32800: the server cancelled the call (`cancelMethod`). */
+  cancelled: number;
+  /** Answered -32003 without running: `maxHandlersPerLink` handlers were running on the connection. */
+  refused: number;
+  /** Answered without running: not a valid request, an unknown method, an id in use, bad params. */
+  invalid: number;
+  /** Notifications handed to an `onNotification()` handler (or a method of that name). */
+  notifications: number;
+}
+
+/** The client's subscriptions, in {@link ClientStats}. */
+export interface SubscriptionStats {
+  /** Subscriptions not ended (opening, open, or resubscribing). */
+  active: number;
+  /** Times a `<name>_subscribe` call was answered with an id (resubscribes included). */
+  opened: number;
+  /** Events received for a subscription. */
+  events: number;
+  /** Subscriptions ended with `SubscriptionOverflowError` (`maxBuffered` events not taken). */
+  overflowed: number;
+  /** Times a subscription's connection was lost (it then resubscribed or ended). */
+  lost: number;
+}
+
+/** What the client's own calls report; the peer side adds `inbound` and `subscriptions`. */
+export type CallingStats = Omit<ClientStats, 'inbound' | 'subscriptions'>;
 
 /** The connections part of {@link ClientStats}. */
 export type ConnectionStats = ClientStats['connections'];
@@ -83,7 +129,7 @@ export class CallCounters {
     else if (code === 'RERPC_ERR_HTTP_STATUS') e.http += 1;
   }
 
-  snapshot(pending: number, connections: ConnectionStats): ClientStats {
+  snapshot(pending: number, connections: ConnectionStats, cancelsSent: number): CallingStats {
     return {
       pending,
       connections,
@@ -92,6 +138,7 @@ export class CallCounters {
       errors: { ...this.errors },
       dropped: this.dropped,
       latency: this.histogram.summary(),
+      cancelsSent,
     };
   }
 }

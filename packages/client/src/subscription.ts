@@ -125,19 +125,20 @@ export class Subscription<T> implements AsyncIterableIterator<T, undefined> {
     this.state = OPEN;
   }
 
-  /** One event (`params.result`), in order. */
-  push(value: T): void {
-    if (this.state === ENDED) return;
+  /** One event (`params.result`), in order; false when it overflowed `maxBuffered` (it ended). */
+  push(value: T): boolean {
+    if (this.state === ENDED) return true;
     const waiter = this.waiters.shift();
     if (waiter !== undefined) {
       waiter.resolve({ value, done: false });
-      return;
+      return true;
     }
     if (this.buffer.length - this.head >= this.o.maxBuffered) {
       void this.fail(new SubscriptionOverflowError(this.name, this.o.maxBuffered));
-      return;
+      return false;
     }
     this.buffer.push(value);
+    return true;
   }
 
   /** Its connection was lost (`error`): it resubscribes, or ends with `error`. */

@@ -6,6 +6,7 @@
 
 import { AbortError, ClientClosedError } from './errors.js';
 import type { Link } from './link.js';
+import type { SubscriptionStats } from './stats.js';
 import type { Subscription, SubscriptionTable } from './subscription.js';
 import { SubscriptionLostError } from './subscription-errors.js';
 
@@ -47,6 +48,11 @@ export class Subscriptions implements SubscriptionTable {
    */
   private keepAlive: NodeJS.Timeout | null = null;
   private closed = false;
+  // Counters (stats().subscriptions).
+  private opens = 0;
+  private events = 0;
+  private overflowed = 0;
+  private lost = 0;
 
   constructor(host: SubscriptionHost) {
     this.host = host;
@@ -104,16 +110,23 @@ export class Subscriptions implements SubscriptionTable {
       if (sub.ended) {
         void this.host.unsubscribeCall(route.link, `${sub.name}_unsubscribe`, [route.id]);
       } else {
+        this.lost += 1;
         sub.lost(new SubscriptionLostError(sub.name));
         if (sub.ended) this.forget(sub);
       }
       return;
     }
     route.sub = sub;
+    this.opens += 1;
     sub.opened(route.link, route.id);
     const early = route.early;
     route.early = [];
-    for (const value of early) sub.push(value);
+    for (const value of early) {
+      if (!sub.push(value)) {
+        this.overflowed += 1;
+        break;
+      }
+    }
   }
 
   /** A notification on `link`: true when it was a subscription's event (then it is taken). */
@@ -124,8 +137,9 @@ export class Subscriptions implements SubscriptionTable {
     const sub = route.sub;
     const result = (params as Message)['result'];
     if (sub === null) route.early.push(result);
-    else if (method === sub.o.notification) sub.push(result);
-    else return false;
+    else if (method !== sub.o.notification) return false;
+    else if (!sub.push(result)) this.overflowed += 1;
+    this.events += 1;
     return true;
   }
 
@@ -144,9 +158,20 @@ export class Subscriptions implements SubscriptionTable {
       this.routes.delete(id);
       const sub = route.sub;
       if (sub === null) continue; // claim() sees the dead link
+      this.lost += 1;
       sub.lost(new SubscriptionLostError(sub.name));
       if (sub.ended) this.forget(sub);
     }
+  }
+
+  snapshot(): SubscriptionStats {
+    return {
+      active: this.live.size,
+      opened: this.opens,
+      events: this.events,
+      overflowed: this.overflowed,
+      lost: this.lost,
+    };
   }
 
   /** The client is closing: every subscription unsubscribes and ends with ClientClosedError. */

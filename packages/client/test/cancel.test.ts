@@ -61,6 +61,7 @@ describe('cancelMethod', () => {
     expect(Array.isArray(await peer.next())).toBe(true);
     const notes = [await peer.next(), await peer.next()];
     expect(notes.map((n) => n['params'])).toEqual([{ id: 2 }, { id: 3 }]);
+    expect(client.stats().cancelsSent).toBe(2);
   });
 
   it('sends none with NDJSON by default: the next message is the next call', async () => {
@@ -82,6 +83,7 @@ describe('cancelMethod', () => {
     expect(await off.peer.next()).toMatchObject({ method: 'slow' });
     void off.client.call('after').catch(() => {});
     expect(await off.peer.next()).toMatchObject({ method: 'after' });
+    expect([named.client.stats().cancelsSent, off.client.stats().cancelsSent]).toEqual([1, 0]);
   });
 
   it('sends it over a WebSocket when cancelMethod is set', async () => {

@@ -39,6 +39,7 @@ describe('option validation', () => {
     [{ handlerTimeout: -1 }, `handlerTimeout ${MS}, got -1`],
     [{ cancelMethod: '' }, 'cancelMethod must be a non-empty string or null, got ""'],
     [{ cancelMethod: 3 }, 'cancelMethod must be a non-empty string or null, got 3'],
+    [{ onHandlerError: 'warn' }, `onHandlerError must be a function, 'log' or null, got "warn"`],
   ])('rejects %j with a coded TypeError', (options, message) => {
     expect(() => make(options)).toThrow(optionErrorLike(message));
   });

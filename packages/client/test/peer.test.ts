@@ -1,7 +1,7 @@
 // The client as a peer: requests and notifications the server sends on a persistent connection
 // reach the handlers registered on the client, which answers them on the same connection.
 import { RegistrationError } from '@rerpc/registry';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import {
   type Client,
   type ClientOptions,
@@ -72,7 +72,7 @@ describe.each<Transport>(['tcp', 'ws'])('calls from the server over %s', (transp
   });
 
   it('answers a thrown RpcError as it is, any other throw -32603, a params mismatch -32602', async () => {
-    const { peer, client } = await pair(transport);
+    const { peer, client } = await pair(transport, { onHandlerError: null });
     client.method('a', () => {
       throw new RpcError(-32050, 'Busy editing', { file: 'x' });
     });
@@ -182,6 +182,126 @@ describe.each<Transport>(['tcp', 'ws'])('calls from the server over %s', (transp
     await started.promise;
     peer.drop();
     expect(await aborted.promise).toBeInstanceOf(DisconnectedError);
+  });
+});
+
+describe.each<Transport>(['tcp', 'ws'])('handler errors and stats over %s', (transport) => {
+  it('reports non-RpcError throws, rejections, unencodable results and failing notification handlers to onHandlerError', async () => {
+    const seen: unknown[][] = [];
+    const all = deferred<void>();
+    const { peer, client } = await pair(transport, {
+      onHandlerError: (error, ctx) => {
+        seen.push([(error as Error).name, ctx.method, ctx.id]);
+        if (seen.length === 5) all.resolve();
+      },
+    });
+    client.method('rpc', () => {
+      throw new RpcError(-32050, 'Busy');
+    });
+    client.method('sync', () => {
+      throw new Error('one');
+    });
+    client.method('async', async () => {
+      throw new RangeError('two');
+    });
+    client.method('bigint', () => 1n);
+    client.onNotification('note.sync', () => {
+      throw new TypeError('three');
+    });
+    client.onNotification('note.async', async () => {
+      throw new SyntaxError('four');
+    });
+    for (const [id, method] of ['rpc', 'sync', 'async', 'bigint'].entries()) {
+      peer.send({ jsonrpc: '2.0', method, id });
+      expect(await peer.next()).toMatchObject({ error: { code: id === 0 ? -32050 : -32603 }, id });
+    }
+    peer.send({ jsonrpc: '2.0', method: 'note.sync' });
+    peer.send({ jsonrpc: '2.0', method: 'note.async' });
+    await all.promise;
+    expect(seen).toEqual([
+      ['Error', 'sync', 1],
+      ['RangeError', 'async', 2],
+      ['TypeError', 'bigint', 3],
+      ['TypeError', 'note.sync', null],
+      ['SyntaxError', 'note.async', null],
+    ]);
+  });
+
+  it("logs each method and error class once to stderr by default ('log'); null silences", async () => {
+    const lines: unknown[][] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      lines.push(args);
+    });
+    onTestFinished(() => spy.mockRestore());
+    const { peer, client } = await pair(transport);
+    const quiet = await pair(transport, { onHandlerError: null });
+    for (const c of [client, quiet.client]) {
+      c.method('boom', () => {
+        throw new Error('secret detail');
+      });
+    }
+    for (const id of [1, 2]) {
+      peer.send({ jsonrpc: '2.0', method: 'boom', id });
+      expect(await peer.next()).toMatchObject({ error: { code: -32603 }, id });
+      quiet.peer.send({ jsonrpc: '2.0', method: 'boom', id });
+      expect(await quiet.peer.next()).toMatchObject({ error: { code: -32603 }, id });
+    }
+    expect(lines).toHaveLength(1);
+    expect(lines[0]![0]).toMatch(
+      /^@rerpc\/client: a call of boom from the server failed with Error; the server got -32603/,
+    );
+    expect((lines[0]![1] as Error).message).toBe('secret detail');
+  });
+
+  it('counts calls from the server by outcome in stats().inbound', async () => {
+    const { peer, client } = await pair(transport, {
+      maxHandlersPerLink: 2,
+      handlerTimeout: 20,
+      onHandlerError: null,
+    });
+    const started = deferred<void>();
+    const gate = deferred<string>();
+    client.method('gated', () => {
+      started.resolve();
+      return gate.promise;
+    });
+    client.method('bad', () => {
+      throw new Error('no');
+    });
+    client.method('hang', () => new Promise(() => {}));
+    const noted = deferred<void>();
+    client.onNotification('note', () => noted.resolve());
+    const request = (method: string, id: number) => ({ jsonrpc: '2.0', method, id });
+    peer.send(request('gated', 1));
+    await started.promise;
+    expect(client.stats().inbound.running).toBe(1);
+    gate.resolve('fine');
+    expect(await peer.next()).toEqual({ jsonrpc: '2.0', result: 'fine', id: 1 });
+    peer.sendAll([request('bad', 2), request('nope', 3)]);
+    expect([await peer.next(), await peer.next()]).toMatchObject([{ id: 2 }, { id: 3 }]);
+    // Cancelled in the same read as it arrived; then two run, a third is refused, both time out.
+    const cancel = { jsonrpc: '2.0', method: '$/cancelRequest', params: { id: 4 } };
+    peer.sendAll([request('hang', 4), cancel]);
+    expect(await peer.next()).toMatchObject({ error: { code: -32800 }, id: 4 });
+    peer.sendAll([request('hang', 5), request('hang', 6), request('hang', 7)]);
+    const answers = [await peer.next(), await peer.next(), await peer.next()];
+    expect(answers.map((a) => [(a['error'] as { code: number }).code, a['id']])).toEqual([
+      [-32003, 7],
+      [-32001, 5],
+      [-32001, 6],
+    ]);
+    peer.send({ jsonrpc: '2.0', method: 'note' });
+    await noted.promise;
+    expect(client.stats().inbound).toEqual({
+      running: 0,
+      answered: 1,
+      failed: 1,
+      timedOut: 2,
+      cancelled: 1,
+      refused: 1,
+      invalid: 1,
+      notifications: 1,
+    });
   });
 });
 

@@ -5,9 +5,10 @@ describe('stats', () => {
   it('starts at zero', async () => {
     const { client } = await setup();
     const stats = client.stats();
-    expect(stats).toMatchObject({ pending: 0, settled: 0, retries: 0, dropped: 0 });
+    expect(stats).toMatchObject({ pending: 0, settled: 0, retries: 0, dropped: 0, cancelsSent: 0 });
     // Every counter, whatever its name (the names are ClientStats' type, checked by tsc).
-    for (const group of [stats.connections, stats.errors, stats.latency]) {
+    const groups = [stats.connections, stats.errors, stats.latency, stats.inbound];
+    for (const group of [...groups, stats.subscriptions]) {
       expect(new Set(Object.values(group))).toEqual(new Set([0]));
     }
   });

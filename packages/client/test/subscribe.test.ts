@@ -102,6 +102,8 @@ describe.each<Transport>(['tcp', 'ws'])('subscribe() over %s', (transport) => {
     const error = await rejection(events.next());
     expect(error).toBeInstanceOf(SubscriptionOverflowError);
     expect(error).toMatchObject({ limit: 2 });
+    const stats = client.stats().subscriptions;
+    expect(stats).toEqual({ active: 0, opened: 1, events: 3, overflowed: 1, lost: 0 });
   });
 
   it('ends with SubscriptionLostError when the connection is lost, after the events before', async () => {
@@ -112,6 +114,8 @@ describe.each<Transport>(['tcp', 'ws'])('subscribe() over %s', (transport) => {
     const pending = events.next();
     peer.drop();
     expect(await rejection(pending)).toBeInstanceOf(SubscriptionLostError);
+    const stats = client.stats().subscriptions;
+    expect(stats).toEqual({ active: 0, opened: 1, events: 1, overflowed: 0, lost: 1 });
   });
 
   it('subscribes again on the next connection with resubscribe', async () => {
@@ -124,8 +128,11 @@ describe.each<Transport>(['tcp', 'ws'])('subscribe() over %s', (transport) => {
     expect(again['params']).toEqual(['x']);
     expect(peer.accepted).toBe(2);
     expect((await events.next()).value).toBe(2);
+    const live = client.stats().subscriptions;
+    expect(live).toEqual({ active: 1, opened: 2, events: 2, overflowed: 0, lost: 1 });
     await events.return!();
     expect(await peer.next()).toMatchObject({ method: 'news_unsubscribe', params: ['s2'] });
+    expect(client.stats().subscriptions.active).toBe(0);
   });
 
   it('takes events under options.notification, and ends with the error the subscribe call got', async () => {
