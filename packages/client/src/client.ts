@@ -3,7 +3,7 @@
 // fails: a lost link, a failed POST, a -32002 refusal, a deadline, an abort, close(). The pieces
 // answer with decisions and report events through interfaces they declare, so none imports
 // this file: link.ts (what carries calls: a TCP connection, a WebSocket, an HTTP origin) and
-// links.ts (which, by target), connection-set.ts (conn-pool's shared pool: choice, dialling,
+// platform.ts (which, by target: links.ts in Node, browser-links.ts in a browser), connection-set.ts (conn-pool's shared pool: choice, dialling,
 // waiters, parking, retiring; each call on a link holds one lease), deadlines.ts (live calls,
 // the shared timer's sweep), retry.ts (the pure policy), request.ts (validation, ids, encoding),
 // response.ts and batch.ts (answers), stats.ts (counters).
@@ -22,7 +22,6 @@ import {
   PINNED,
   WAITING,
 } from './call.js';
-import { connectionStats } from './connection-set.js';
 import { Deadlines } from './deadlines.js';
 import {
   AbortError,
@@ -34,8 +33,9 @@ import {
   failureDetail,
 } from './errors.js';
 import type { Link, LinkHost, LinkSet, PeerSide } from './link.js';
-import { createLinkSet } from './links.js';
+import { connectionStats } from './link-pool.js';
 import type { ResolvedClientOptions } from './options.js';
+import type { Platform } from './platform.js';
 import type { CallOptions } from './proxy.js';
 import { batchSlots, CallSettings, checkCall, Requests, readCallOptions } from './request.js';
 import { responseError } from './response.js';
@@ -74,11 +74,11 @@ export abstract class CallingClient implements CallHost, LinkHost {
   /** `performance.now()` when the chunk being decoded arrived (LinkHost). */
   clock = 0;
 
-  constructor(target: ResolvedTarget, options: ResolvedClientOptions) {
+  constructor(target: ResolvedTarget, options: ResolvedClientOptions, platform: Platform) {
     this.o = options;
     this.requests = new Requests(options.cancelMethod);
     this.address = target.address;
-    this.conns = createLinkSet(this, target, options);
+    this.conns = platform.links(this, target, options);
     this.deadlines = new Deadlines(() => this.tick());
   }
 

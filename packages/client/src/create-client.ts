@@ -1,7 +1,13 @@
 import type { Client } from './api.js';
+import { createLinkSet } from './links.js';
+import { loadRegistry } from './node-registry.js';
 import { type ClientOptions, resolveClientOptions } from './options.js';
 import { ClientImpl } from './peer-client.js';
+import type { Platform } from './platform.js';
 import { type ClientTarget, checkTarget, checkTransportOptions } from './target.js';
+
+/** Node: every transport (links.ts), and @rerpc/registry loaded with `require`. */
+const NODE: Platform = { links: createLinkSet, registry: loadRegistry };
 
 /**
  * Creates a client for the server at `target`: `{ host, port }`, `{ path }`, a URL
@@ -24,5 +30,5 @@ export function createClient(target: ClientTarget, options?: ClientOptions): Cli
     resolved.transport === 'stream' ? 'content-length' : 'ndjson',
   );
   checkTransportOptions(resolved, o);
-  return new ClientImpl(resolved, o);
+  return new ClientImpl(resolved, o, NODE);
 }

@@ -1,5 +1,6 @@
 import { LinkedList } from '@rerpc/internal';
 import type { Call } from './call.js';
+import { ref, unref } from './timers.js';
 
 /**
  * The shared timer's period. Timeouts of at least FINE_BELOW ms are checked on its ticks, so they
@@ -49,12 +50,12 @@ export class Deadlines {
     this.calls.push(call);
     if (this.calls.size === 1) {
       if (this.ticker === null) this.start();
-      else this.ticker.ref();
+      else ref(this.ticker);
     }
     const timeout = call.timeout;
     if (timeout > 0 && timeout < FINE_BELOW) {
       call.timer = setTimeout(onCallTimer, timeout, call);
-      call.timer.unref();
+      unref(call.timer);
     }
   }
 
@@ -70,7 +71,7 @@ export class Deadlines {
     }
     this.calls.remove(call);
     if (this.calls.size === 0) {
-      if (this.ticker !== null) this.ticker.unref();
+      if (this.ticker !== null) unref(this.ticker);
       if (this.onEmpty !== null) this.onEmpty();
     }
   }
@@ -91,7 +92,7 @@ export class Deadlines {
       this.onEmpty = done;
       if (timeout !== Number.POSITIVE_INFINITY) {
         timer = setTimeout(done, timeout);
-        timer.unref();
+        unref(timer);
       }
     });
   }
@@ -99,7 +100,7 @@ export class Deadlines {
   /** The call's retry is due in `delay` ms (`CallHost.retry`). */
   backoff(call: Call, delay: number): void {
     call.backoff = setTimeout(onBackoffTimer, delay, call);
-    call.backoff.unref();
+    unref(call.backoff);
   }
 
   /** The calls whose deadline is at or before `now`, or null for none. */
@@ -129,6 +130,6 @@ export class Deadlines {
 
   private start(): void {
     this.ticker = setInterval(this.onTick, TICK_MS);
-    if (this.size === 0) this.ticker.unref();
+    if (this.size === 0) unref(this.ticker);
   }
 }

@@ -1,4 +1,5 @@
 import { DialTimeoutError } from '@rerpc/conn-pool';
+import { unref } from './timers.js';
 
 /**
  * Bounds a handshake in progress (a TLS start, a WebSocket upgrade) by the dial's deadline and
@@ -16,7 +17,7 @@ export function guardDial(
   let timer: NodeJS.Timeout | null = null;
   if (timeout > 0) {
     timer = setTimeout(() => fail(new DialTimeoutError(timeout, address)), timeout);
-    timer.unref();
+    unref(timer);
   }
   return () => {
     if (timer !== null) clearTimeout(timer);

@@ -1,24 +1,8 @@
-import { createRequire } from 'node:module';
 import { checkFunction, describe } from '@rerpc/internal';
 import type { MethodEntry, MethodOptions, RegisterOptions, Registry } from '@rerpc/registry';
 
-type RegistryModule = typeof import('@rerpc/registry');
-/**
- * @rerpc/registry, loaded on the first `method()` / `register()`: it compiles schemas with ajv,
- * whose import alone takes longer than the rest of the client's, so a client that only calls
- * never loads it. Loaded synchronously (registration throws at once, as the server's does).
- */
-let registryModule: RegistryModule | null = null;
-
-function loadRegistry(): RegistryModule {
-  if (registryModule === null) {
-    // The CommonJS build has __filename; the ES module build has import.meta (esbuild's `require`
-    // shim there throws).
-    const from = typeof __filename === 'string' ? __filename : import.meta.url;
-    registryModule = createRequire(from)('@rerpc/registry') as RegistryModule;
-  }
-  return registryModule;
-}
+/** @rerpc/registry's module: where the table of methods the client answers comes from. */
+export type RegistryModule = typeof import('@rerpc/registry');
 
 /** A notification handler: its return value is ignored; a rejection is dropped. */
 export type NotificationHandler = (params: never, ctx: never) => unknown;
@@ -31,9 +15,15 @@ export type NotificationHandler = (params: never, ctx: never) => unknown;
 export class HandlerTable {
   private registry: Registry | null = null;
   private readonly notifications = new Map<string, NotificationHandler>();
+  /** Loads @rerpc/registry on the first `method()` / `register()` (see Platform). */
+  private readonly load: () => RegistryModule;
+
+  constructor(load: () => RegistryModule) {
+    this.load = load;
+  }
 
   private table(): Registry {
-    if (this.registry === null) this.registry = loadRegistry().createRegistry();
+    if (this.registry === null) this.registry = this.load().createRegistry();
     return this.registry;
   }
 

@@ -1,6 +1,7 @@
 import type { SharedPool } from '@rerpc/conn-pool';
 import type { Call } from './call.js';
 import { PendingTable } from './pending.js';
+import { nextTick } from './timers.js';
 
 /** What a link reports to its client. */
 export interface LinkHost {
@@ -164,7 +165,7 @@ export abstract class QueuedLink implements Link {
     else this.out.push(call.text);
     if (!this.flushing && !this.blocked) {
       this.flushing = true;
-      process.nextTick(this.flush);
+      nextTick(this.flush);
     }
   }
 
@@ -187,7 +188,7 @@ export abstract class QueuedLink implements Link {
     this.out.push(text);
     if (!this.flushing && !this.blocked) {
       this.flushing = true;
-      process.nextTick(this.flush);
+      nextTick(this.flush);
     }
     return true;
   }

@@ -8,6 +8,7 @@ import { HandlerTable, type NotificationHandler } from './handlers.js';
 import { Inbound } from './inbound.js';
 import type { Link, PeerSide } from './link.js';
 import { LSP_CANCEL, type ResolvedClientOptions } from './options.js';
+import type { Platform } from './platform.js';
 import { type CallOptions, createServiceProxy, type ServiceProxy } from './proxy.js';
 import { checkCall } from './request.js';
 import type { ClientStats } from './stats.js';
@@ -26,7 +27,7 @@ function noop(): void {}
 export class ClientImpl extends CallingClient implements Client, SubscriptionHost {
   private readonly transport: Transport;
   /** What the client answers when the server calls it. */
-  private readonly handlers = new HandlerTable();
+  private readonly handlers: HandlerTable;
   private readonly subs = new Subscriptions(this);
   /** The server's calls running on each link. */
   private readonly inbound: Inbound;
@@ -34,8 +35,9 @@ export class ClientImpl extends CallingClient implements Client, SubscriptionHos
   private readonly closeDefault: number;
   private closePromise: Promise<void> | null = null;
 
-  constructor(target: ResolvedTarget, options: ResolvedClientOptions) {
-    super(target, options);
+  constructor(target: ResolvedTarget, options: ResolvedClientOptions, platform: Platform) {
+    super(target, options, platform);
+    this.handlers = new HandlerTable(platform.registry);
     this.transport = target.transport;
     this.closeDefault = options.closeTimeout;
     const cancelMethod = options.cancelMethod ?? LSP_CANCEL;

@@ -1,4 +1,4 @@
-import { compileRequestEncoder, encodeBatch, type RequestEncoder } from '@rerpc/codec';
+import { encodeBatch, plainRequestEncoder, type RequestEncoder } from '@rerpc/codec';
 import {
   checkBoolean,
   checkOptions,
@@ -55,7 +55,7 @@ export function readCallOptions(
  * wrapping before 2^53; a batch's requests take consecutive ids.
  */
 export class Requests {
-  private readonly encoder = compileRequestEncoder();
+  private readonly encoder: RequestEncoder = plainRequestEncoder;
   /** The `cancelMethod` notification for an id; null when none is sent. */
   readonly cancelNote: ((id: number) => string) | null;
   private nextId = 1;

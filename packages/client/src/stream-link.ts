@@ -1,7 +1,7 @@
 import { DialError, type SharedPool } from '@rerpc/conn-pool';
 import { Connection } from './connection.js';
-import { linkPool } from './connection-set.js';
 import type { LinkHost, LinkInfo } from './link.js';
+import { linkPool } from './link-pool.js';
 import type { ResolvedClientOptions } from './options.js';
 import type { StreamPair } from './target.js';
 

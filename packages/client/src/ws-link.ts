@@ -2,9 +2,9 @@ import type { Socket } from 'node:net';
 import { DialError, type SharedPool } from '@rerpc/conn-pool';
 import type WebSocket from 'ws';
 import type { Call } from './call.js';
-import { linkPool } from './connection-set.js';
 import { guardDial } from './dial-guard.js';
 import { type LinkHost, type LinkInfo, QueuedLink } from './link.js';
+import { linkPool } from './link-pool.js';
 import type { ResolvedClientOptions } from './options.js';
 
 type WsModule = typeof import('ws');
@@ -158,7 +158,8 @@ export function createWsLinkSet(
     address,
   });
   return linkPool<WsLink>(o, {
-    create: async (signal) => new WsLink(host, await dial(url, o, signal, address), info, o.autoBatch),
+    create: async (signal) =>
+      new WsLink(host, await dial(url, o, signal, address), info, o.autoBatch),
     destroy: (link) => {
       link.dead = true;
       if (link.ws.readyState === OPEN) link.ws.close(1000);
