@@ -21,6 +21,6 @@ export default defineConfig({
   splitting: false,
   // @rerpc/internal is private and ships TypeScript source: compiled in, as the packages do.
   noExternal: ['@rerpc/internal'],
-  // A devDependency (tsup would bundle it): loaded from node_modules like the peers.
-  external: ['undici'],
+  // devDependencies (tsup would bundle them): loaded from node_modules like the peers.
+  external: ['undici', '@modelcontextprotocol/sdk', 'zod'],
 });

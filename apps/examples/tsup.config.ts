@@ -8,4 +8,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   splitting: false,
+  // devDependencies used by the MCP examples: imported at run time, not bundled.
+  external: ['@modelcontextprotocol/sdk', 'zod'],
 });
