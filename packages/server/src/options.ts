@@ -16,6 +16,7 @@ import {
   type ResolvedCancelMethod,
   resolveCancelMethod,
 } from './cancel.js';
+import { checkHealthMethod } from './health.js';
 
 /** What `onHandlerError` takes: a listener, `'log'` (the default) or `null` (silence). */
 export type HandlerErrorListener = (error: unknown, ctx: CallContext) => void;
@@ -177,6 +178,15 @@ export interface ServerOptions {
    * @default null
    */
   onConnection?: ConnectionListener | null;
+  /**
+   * A method a load balancer can probe over any transport: it answers `{"status":"ok"}` while
+   * the server serves; once `close()` begins it is answered -32002 like every request (and new
+   * connections are refused), so the server turns unhealthy as soon as it starts draining. Names
+   * starting with `rpc.` (reserved for the implementation) are allowed here: `'rpc.health'`.
+   * `null` registers none.
+   * @default null
+   */
+  healthMethod?: string | null;
 }
 
 /** Options after validation: every field set. */
@@ -206,6 +216,7 @@ export interface ResolvedServerOptions {
   readonly maxSubscriptionBuffer: number;
   readonly maxSubscriptionBufferBytes: number;
   readonly onConnection: ConnectionListener | null;
+  readonly healthMethod: string | null;
 }
 
 /** The server's defaults, one frozen object; the README's Options table is held to it by a test. */
@@ -235,6 +246,7 @@ export const DEFAULTS: ResolvedServerOptions = Object.freeze({
   maxSubscriptionBuffer: 1000,
   maxSubscriptionBufferBytes: 1_048_576,
   onConnection: null,
+  healthMethod: null,
 });
 
 const KNOWN = Object.keys(DEFAULTS);
@@ -323,5 +335,6 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
     maxSubscriptionBuffer: integer('maxSubscriptionBuffer', 1),
     maxSubscriptionBufferBytes: integer('maxSubscriptionBufferBytes', 1),
     onConnection: checkFunctionOrNull<ConnectionListener>('onConnection', options.onConnection),
+    healthMethod: checkHealthMethod(options.healthMethod),
   });
 }

@@ -6,6 +6,7 @@ import type { MethodOptions, RegisterOptions } from '@rerpc/registry';
 import type { CallContext } from './call.js';
 import { Core, type HandleOptions } from './core.js';
 import { ListenError, ServerClosedError } from './errors.js';
+import { registerHealth } from './health.js';
 import { type ListenOptions, type ResolvedListen, resolveListen } from './listen-options.js';
 import { createListener, type HttpListener, type ListenerHost } from './listeners.js';
 import type { Middleware } from './middleware.js';
@@ -209,6 +210,7 @@ class RpcServer implements Server, ConnectionOwner {
   constructor(options: ResolvedServerOptions, clock?: Clock) {
     this.options = options;
     this.core = new Core(options, clock);
+    registerHealth(this.core.registry, options.healthMethod);
     this.sockets = new Sockets(options.maxConnections, () => this.checkClosed());
     this.host = {
       core: this.core,
