@@ -21,9 +21,11 @@ describe('bench:mcp, tiny', () => {
       expect(s.p90).toBeGreaterThanOrEqual(s.p50);
     }
     expect(result.ratioP50).toBeGreaterThan(0);
+    expect(result.runRatios).toHaveLength(2);
     const table = toMarkdown(result, 'test machine');
     expect(table).toContain('| rerpc mcp-server |');
     expect(table).toContain('| SDK McpServer |');
     expect(table).toContain('2 runs × 5 calls per server, interleaved; test machine');
+    expect(table).toContain('p50 ratio within each run: ');
   }, 60_000);
 });

@@ -44,6 +44,8 @@ export interface McpResult {
   /** rerpc's p50 ÷ sdk's p50 (below 1: rerpc answers faster). */
   ratioP50: number;
   ratioP90: number;
+  /** The same p50 ratio within each run (both servers measured side by side in it). */
+  runRatios: number[];
 }
 
 /** The built example servers, from the @rerpc/examples workspace package. */
@@ -115,7 +117,13 @@ export async function runMcp(
       };
     });
     const [rerpc, sdk] = servers as [ServerResult, ServerResult];
-    return { settings, servers, ratioP50: rerpc.p50 / sdk.p50, ratioP90: rerpc.p90 / sdk.p90 };
+    return {
+      settings,
+      servers,
+      ratioP50: rerpc.p50 / sdk.p50,
+      ratioP90: rerpc.p90 / sdk.p90,
+      runRatios: rerpc.runs.map((r, i) => r.p50 / sdk.runs[i]!.p50),
+    };
   } finally {
     // Closing ends each child's stdin; both exit on their own.
     for (const client of clients.values()) await client.close();
@@ -136,7 +144,7 @@ export function toMarkdown(result: McpResult, machine: string): string {
     '|---|---:|---:|---:|',
     ...rows,
     '',
-    `rerpc ÷ SDK: p50 ${result.ratioP50.toFixed(2)}, p90 ${result.ratioP90.toFixed(2)} (below 1: rerpc answers faster)`,
+    `rerpc ÷ SDK: p50 ${result.ratioP50.toFixed(2)}, p90 ${result.ratioP90.toFixed(2)} (below 1: rerpc answers faster); p50 ratio within each run: ${result.runRatios.map((r) => r.toFixed(2)).join(', ')}`,
     '',
   ].join('\n');
 }
