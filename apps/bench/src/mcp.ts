@@ -21,6 +21,7 @@ function parse(argv: readonly string[]): { settings: McpSettings; out: string } 
   let settings = { ...DEFAULT_SETTINGS };
   let out = join(benchDir, 'results', 'local');
   for (const arg of argv) {
+    if (arg === '--') continue; // `pnpm … bench:mcp -- --quick` passes it through
     const [key, value] = arg.split('=', 2) as [string, string | undefined];
     const count = () => {
       const n = Number(value);

@@ -3,6 +3,7 @@
 // built with the SDK (mcp-sdk-server.js).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import type { PassThrough } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
@@ -250,5 +251,14 @@ describe('rerpc client against a server built with the SDK', () => {
     });
     await client.close(); // ends the child's stdin
     expect((await exited)[0]).toBe(0);
+  });
+});
+
+describe('the README guide', () => {
+  it('shows src/mcp-server.ts verbatim, and it is under 60 lines', () => {
+    const source = readFileSync(new URL('../src/mcp-server.ts', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(`\`\`\`ts\n${source}\`\`\``);
+    expect(source.split('\n').length - 1).toBeLessThan(60);
   });
 });
