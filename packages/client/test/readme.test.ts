@@ -67,6 +67,23 @@ describe('README example', () => {
     ]);
   });
 
+  it('shows cancellation reaching a server handler with the type-checked fixture, and it runs', async () => {
+    const cancel = readFileSync(
+      new URL('./fixtures/readme-cancel-example.ts', import.meta.url),
+      'utf8',
+    );
+    expect(sorted(block('### Cancellation'))).toBe(
+      sorted(cancel.replace("from '../../src/index.js'", "from '@rerpc/client'")),
+    );
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    onTestFinished(() => log.mockRestore());
+    await import('./fixtures/readme-cancel-example.js');
+    expect(log.mock.calls).toEqual([
+      ['client:', 'TimeoutError'],
+      ['server:', 'RequestCancelledError'],
+    ]);
+  });
+
   it('says the examples are ES modules and shows CommonJS once', () => {
     expect(readme).toMatch(/examples are ES modules/);
     expect(readme.match(/require\('@rerpc\/client'\)/g)).toHaveLength(1);
