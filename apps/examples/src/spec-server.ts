@@ -4,10 +4,12 @@
 //
 //   node dist/spec-server.js [--host 127.0.0.1] [--port 0] [--framing ndjson|content-length]
 //                            [--max-message-bytes N] [--transport tcp|http] [--tls KEY,CERT]
+//                            [--cors '*'|ORIGIN,...]
 //
 // prints exactly one line once ready: `listening tcp://HOST:PORT` (TCP), `listening tls://HOST:PORT`
 // (TCP over TLS), `listening http://HOST:PORT` (HTTP POST and WebSocket on one port, path `/`) or
-// `listening https://HOST:PORT` (HTTPS and WSS); serves until SIGTERM or SIGINT, then closes
+// `listening https://HOST:PORT` (HTTPS and WSS); `--cors` lets pages from those origins POST (a
+// browser's preflight is answered; WebSockets are open to any origin). It serves until SIGTERM or SIGINT, then closes
 // gracefully (calls in flight are answered) and exits 0.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -16,7 +18,7 @@ import { registerSpecMethods } from './lib/spec-methods.js';
 
 function usage(problem: string): never {
   process.stderr.write(
-    `spec-server: ${problem}\nusage: node dist/spec-server.js [--host 127.0.0.1] [--port 0] [--framing ndjson|content-length] [--max-message-bytes N] [--transport tcp|http] [--tls KEY,CERT]\n`,
+    `spec-server: ${problem}\nusage: node dist/spec-server.js [--host 127.0.0.1] [--port 0] [--framing ndjson|content-length] [--max-message-bytes N] [--transport tcp|http] [--tls KEY,CERT] [--cors '*'|ORIGIN,...]\n`,
   );
   process.exit(2);
 }
@@ -40,6 +42,7 @@ try {
       'max-message-bytes': { type: 'string' },
       transport: { type: 'string' },
       tls: { type: 'string' },
+      cors: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -73,6 +76,11 @@ if (tlsFiles !== undefined) {
   }
 }
 
+const corsText = values['cors'];
+if (corsText !== undefined && transport !== 'http') usage('--cors needs --transport http');
+const cors: readonly string[] | '*' | null =
+  corsText === undefined ? null : corsText === '*' ? '*' : corsText.split(',');
+
 const server = createServer({ framing, maxMessageBytes });
 registerSpecMethods(server);
 
@@ -92,7 +100,8 @@ process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
 
 try {
-  const address = await server.listen({ host, port, transport, ...(tls && { tls }) });
+  const web = cors === null ? null : { cors };
+  const address = await server.listen({ host, port, transport, ...web, ...(tls && { tls }) });
   if (!('port' in address)) throw new Error('expected a TCP address');
   const shown = address.host.includes(':') ? `[${address.host}]` : address.host;
   const scheme = transport === 'http' ? (tls ? 'https' : 'http') : tls ? 'tls' : 'tcp';

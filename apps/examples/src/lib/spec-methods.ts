@@ -1,6 +1,7 @@
 // The methods of the JSON-RPC 2.0 specification's examples (section 7) and a few probes, as the
 // spec server serves them. Bad params are answered with -32602, never with a crash.
-import { type CallContext, RpcError, type Server } from '@rerpc/server';
+import { setTimeout as delay } from 'node:timers/promises';
+import { type CallContext, RpcError, type Server, type SubscriptionSink } from '@rerpc/server';
 import { registerArith } from './arith.js';
 
 function invalidParams(expected: string): RpcError {
@@ -52,6 +53,19 @@ function fail(params: { code: number; message: string; data?: unknown }): never 
 
 const returnNull = () => null;
 
+/**
+ * `ticks_subscribe { from }`: the numbers from `from` up, one every 10 ms (a steady stream, not
+ * a flood that would queue a call's answer behind thousands of events), until the client leaves.
+ */
+function ticks(params: { from: number }, _ctx: CallContext, sink: SubscriptionSink<number>): void {
+  void (async () => {
+    for (let n = params.from; !sink.closed; n++) {
+      await sink.send(n);
+      await delay(10);
+    }
+  })().catch(() => {}); // ends when the client unsubscribes or goes away
+}
+
 /** Registers every method of the spec server. */
 export function registerSpecMethods(server: Server): void {
   server.method('subtract', subtract);
@@ -77,6 +91,14 @@ export function registerSpecMethods(server: Server): void {
   });
   server.method('crash', () => {
     throw new Error('secret internal detail');
+  });
+  server.subscription('ticks', ticks, {
+    params: {
+      type: 'object',
+      properties: { from: { type: 'integer' } },
+      required: ['from'],
+      additionalProperties: false,
+    },
   });
   // Go rerpc's ArithService, errors included: a Go client sees the answers it expects.
   registerArith(server, { goErrors: true });
