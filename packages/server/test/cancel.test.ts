@@ -45,6 +45,8 @@ describe('$/cancelRequest', () => {
     ]);
     expect(await reason).toBeInstanceOf(RequestCancelledError);
     expect(server.stats().errors).toMatchObject({ '-32800': 1 });
+    // stats(): a cancel that reached a call in flight, apart from those that named none.
+    expect(server.stats().cancellations).toEqual({ applied: 1, ignored: 2 });
   });
 
   it('never starts a queued call it cancels; a handler that stops frees its slot', async () => {
