@@ -67,6 +67,31 @@ function workerFile(): string {
   return fileURLToPath(new URL('./worker.js', import.meta.url));
 }
 
+/** Flags of the primary's own program text: a worker given them would run that text, not its file. */
+const EVAL_FLAGS: ReadonlySet<string> = new Set(['-e', '--eval', '-p', '--print']);
+
+/**
+ * The primary's `execArgv` for the workers (node:cluster passes it on: `--import tsx`,
+ * `--max-old-space-size`, `--inspect` work as in the primary), without `-e`/`-p` and their
+ * script, so a primary started with `node -e` still runs dist/worker.js in its workers.
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    if (EVAL_FLAGS.has(arg)) {
+      i++;
+      continue;
+    }
+    if (arg.startsWith('--eval=') || arg.startsWith('--print=') || arg === '-pe') {
+      if (arg === '-pe') i++;
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
+}
+
 interface Member {
   readonly worker: Worker;
   readonly info: WorkerInfo;
@@ -255,7 +280,11 @@ class PrimaryCluster implements Cluster {
       closeTimeout: o.closeTimeout === Number.POSITIVE_INFINITY ? 2_147_483_647 : o.closeTimeout,
       ignoreSignals: o.restartSignal === null ? [] : [o.restartSignal],
     };
-    cluster.setupPrimary({ exec: workerFile(), args: [] });
+    cluster.setupPrimary({
+      exec: workerFile(),
+      args: [],
+      execArgv: workerExecArgv(process.execArgv),
+    });
     const worker = cluster.fork({ [CONFIG_ENV]: JSON.stringify(config) });
     const info: WorkerInfo = { id: worker.id, pid: worker.process.pid ?? 0, slot };
     let listened!: (address: unknown) => void;

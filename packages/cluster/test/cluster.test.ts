@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createClient } from '@rerpc/client';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type Event, load, Primary } from './helpers.js';
@@ -155,6 +157,29 @@ describe('runCluster', () => {
     expect(stats.total.latency.max).toBe(
       Math.max(...stats.workers.map((w) => w.stats.latency.max)),
     );
+  });
+
+  it('runs from CommonJS, in a primary started with node -e', async () => {
+    const app = fileURLToPath(new URL('./fixtures/app.mjs', import.meta.url));
+    const script = `
+      const { runCluster } = require('@rerpc/cluster');
+      runCluster({ module: ${JSON.stringify(app)}, workers: 1, shutdownSignals: [], restartSignal: null })
+        .then(async (c) => { console.log(JSON.stringify(c.workers().map((w) => w.state))); await c.close(); });
+    `;
+    const child = spawn(process.execPath, ['-e', script], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    onTestFinished(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+    });
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(out.trim()).toBe('["listening"]');
+    expect(code).toBe(0);
   });
 
   it('rejects with WorkerStartError when the module cannot make a server, and stops', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { continuesCrashRun, restartBackoff } from '../src/backoff.js';
 import { nodeHasReusePort, selectBalancing } from '../src/balancing.js';
+import { workerExecArgv } from '../src/cluster.js';
 import { aggregateStats } from '../src/index.js';
 
 describe('selectBalancing', () => {
@@ -80,5 +81,27 @@ describe('aggregateStats', () => {
       label: 'x',
     });
     expect(aggregateStats([])).toEqual({});
+  });
+});
+
+describe('workerExecArgv', () => {
+  it("passes the primary's flags on, without -e/-p and their script", () => {
+    expect(
+      workerExecArgv([
+        '--max-old-space-size=512',
+        '-e',
+        'code()',
+        '--import',
+        'tsx',
+        '--print=1',
+        '-p',
+        'x',
+        '--eval',
+        'y',
+        '-pe',
+        'z',
+      ]),
+    ).toEqual(['--max-old-space-size=512', '--import', 'tsx']);
+    expect(workerExecArgv([])).toEqual([]);
   });
 });
