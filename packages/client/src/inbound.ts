@@ -6,13 +6,13 @@
 // name) and are never answered. The client's own calls never pass here: client.ts tells
 // requests from responses by `method`, so the ids of the two directions never collide.
 
-import { callHandlerErrorListener, HandlerErrorLog } from '@rerpc/internal';
+import { callHandlerErrorListener, cancelledId, HandlerErrorLog } from '@rerpc/internal';
 import { ErrorCode, type ErrorObject, RpcError } from '@rerpc/protocol';
 import { DisconnectedError, HandlerTimeoutError, RequestCancelledError } from './handler-errors.js';
 import type { HandlerTable } from './handlers.js';
 import { InboundCall, type InboundId } from './inbound-call.js';
 import type { Link } from './link.js';
-import type { HandlerErrorListener } from './options.js';
+import type { HandlerErrorListener, ResolvedCancelMethod } from './options.js';
 import type { InboundStats } from './stats.js';
 
 type Message = Record<string, unknown>;
@@ -33,8 +33,8 @@ const INTERNAL: ErrorObject = Object.freeze({
 export interface InboundOptions {
   readonly maxHandlersPerLink: number;
   readonly handlerTimeout: number;
-  /** The notification that cancels a call (the server's `$/cancelRequest`). */
-  readonly cancelMethod: string;
+  /** The notification that cancels a call (the server's `$/cancelRequest`), or its object form. */
+  readonly cancelMethod: Exclude<ResolvedCancelMethod, null>;
   readonly onHandlerError: HandlerErrorListener | 'log' | null;
 }
 
@@ -54,10 +54,18 @@ export class Inbound {
   private refused = 0;
   private invalid = 0;
   private notifications = 0;
+  /** The cancel notification's name, its params member naming the call, whether to answer. */
+  private readonly cancelName: string;
+  private readonly cancelIdParam: string;
+  private readonly cancelAnswer: boolean;
 
   constructor(handlers: HandlerTable, o: InboundOptions) {
     this.handlers = handlers;
     this.o = o;
+    const cancel = o.cancelMethod;
+    this.cancelName = typeof cancel === 'string' ? cancel : cancel.method;
+    this.cancelIdParam = typeof cancel === 'string' ? 'id' : cancel.idParam;
+    this.cancelAnswer = typeof cancel === 'string' || cancel.answer;
   }
 
   /** A request or notification (`msg.method` is set) arrived on `link`. */
@@ -146,7 +154,7 @@ export class Inbound {
   }
 
   private notification(link: Link, method: string, params: unknown): void {
-    if (method === this.o.cancelMethod) {
+    if (method === this.cancelName) {
       this.cancelled(link, params);
       return;
     }
@@ -163,14 +171,17 @@ export class Inbound {
     }
   }
 
-  /** The server cancelled one of its calls: its handler stops, and it is answered -32800 once. */
+  /**
+   * The server cancelled one of its calls: its handler stops, and it is answered -32800 once
+   * (unless the object form of `cancelMethod` says `answer: false`, as MCP: then nothing is sent).
+   */
   private cancelled(link: Link, params: unknown): void {
-    const id = typeof params === 'object' && params !== null ? (params as Message)['id'] : null;
-    const call =
-      id === undefined || id === null ? undefined : this.running.get(link)?.get(id as InboundId);
+    const id = cancelledId(params, this.cancelIdParam);
+    const call = id === null ? undefined : this.running.get(link)?.get(id as InboundId);
     if (call === undefined || !this.finish(link, call)) return;
     this.cancelledCount += 1;
     call.abort(new RequestCancelledError(call.method));
+    if (!this.cancelAnswer) return;
     this.answerError(link, call.id, { code: REQUEST_CANCELLED, message: 'Request cancelled' });
   }
 

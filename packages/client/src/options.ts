@@ -1,5 +1,12 @@
 import type { Framing } from '@rerpc/codec';
-import { checkInteger, checkOptions, checkTime, describe, optionError } from '@rerpc/internal';
+import {
+  checkInteger,
+  checkOptions,
+  checkTime,
+  describe,
+  optionError,
+  resolveCancelMethod,
+} from '@rerpc/internal';
 import type { HandlerContext } from './inbound-call.js';
 import { type ClientTlsOptions, checkTls } from './tls.js';
 
@@ -117,9 +124,12 @@ export interface ClientOptions {
    * is aborted before its answer (and the one that cancels a call the server made to this
    * client). null sends none. Unset, it is `'$/cancelRequest'` (LSP's) with Content-Length
    * framing, and null with NDJSON (the Go rerpc wire has none); a string turns it on for any.
+   * `{ method, idParam?, answer? }` names the params member holding the id (default `'id'`) and
+   * whether a call the server cancels is still answered -32800 (default true); MCP's is
+   * `{ method: 'notifications/cancelled', idParam: 'requestId', answer: false }`.
    * @default null (NDJSON); '$/cancelRequest' (Content-Length)
    */
-  cancelMethod?: string | null;
+  cancelMethod?: string | { method: string; idParam?: string; answer?: boolean } | null;
   /**
    * Called with what a handler of a call from the server (`client.method()`, `register()`) throws
    * or rejects with when it is not an `RpcError` (the server is answered -32603), with a result
@@ -153,9 +163,19 @@ export interface ResolvedClientOptions {
   readonly headers: Readonly<Record<string, string>> | null;
   readonly maxHandlersPerLink: number;
   readonly handlerTimeout: number;
-  readonly cancelMethod: string | null;
+  readonly cancelMethod: ResolvedCancelMethod;
   readonly onHandlerError: HandlerErrorListener | 'log' | null;
 }
+
+/** The `cancelMethod` option resolved: a name (params `{ id }`, answered), the object form, or off. */
+export type ResolvedCancelMethod =
+  | string
+  | Readonly<{
+      method: string;
+      idParam: string;
+      answer: boolean;
+    }>
+  | null;
 
 /** LSP's cancellation notification, the default `cancelMethod` with Content-Length framing. */
 export const LSP_CANCEL = '$/cancelRequest';
@@ -246,11 +266,10 @@ function retryDelayError(options: ClientOptions, resolved: ResolvedClientOptions
   return optionError(`maxRetryDelay must be >= retryDelay (${retryDelay}), got ${maxRetryDelay}`);
 }
 
-/** The `cancelMethod` option: a non-empty string, null, or unset (then by framing). */
-function checkCancelMethod(value: unknown, framing: Framing): string | null {
+/** The `cancelMethod` option: a non-empty string, the object form, null, or unset (by framing). */
+function checkCancelMethod(value: unknown, framing: Framing): ResolvedCancelMethod {
   if (value === undefined) return framing === 'content-length' ? LSP_CANCEL : null;
-  if (value === null || (typeof value === 'string' && value !== '')) return value;
-  throw optionError(`cancelMethod must be a non-empty string or null, got ${describe(value)}`);
+  return resolveCancelMethod(value);
 }
 
 /** The `onHandlerError` option: a function, `'log'` or null; unset, `'log'`. */

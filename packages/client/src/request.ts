@@ -9,6 +9,7 @@ import {
 } from '@rerpc/internal';
 import type { BatchItem } from './batch.js';
 import { BATCH, NOTIFY } from './call.js';
+import type { ResolvedCancelMethod } from './options.js';
 import type { CallOptions } from './proxy.js';
 
 /** The names a call's options (`call()`, `notify()`, `batch()`, proxy methods) may have. */
@@ -65,7 +66,7 @@ export class Requests {
   /** `cancelNote` texts made, each sent once (stats().cancelsSent). */
   cancelsSent = 0;
 
-  constructor(cancelMethod: string | null = null) {
+  constructor(cancelMethod: ResolvedCancelMethod = null) {
     const note = cancelEncoder(cancelMethod);
     this.cancelNote =
       note === null
@@ -178,10 +179,12 @@ function firstLine(error: unknown): string {
 
 /**
  * The notification that tells the server a call was given up on (`cancelMethod`, params
- * `{ id }`, as LSP's `$/cancelRequest`); null when `method` is null (none is sent).
+ * `{ id }` as LSP's `$/cancelRequest`, or the object form's `idParam`); null when off.
  */
-export function cancelEncoder(method: string | null): ((id: number) => string) | null {
-  if (method === null) return null;
-  const head = `{"jsonrpc":"2.0","method":${JSON.stringify(method)},"params":{"id":`;
+export function cancelEncoder(option: ResolvedCancelMethod): ((id: number) => string) | null {
+  if (option === null) return null;
+  const method = typeof option === 'string' ? option : option.method;
+  const idParam = typeof option === 'string' ? 'id' : option.idParam;
+  const head = `{"jsonrpc":"2.0","method":${JSON.stringify(method)},"params":{${JSON.stringify(idParam)}:`;
   return (id) => `${head}${id}}}`;
 }

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createClient, DEFAULTS } from '../src/index.js';
 import { setup } from './helpers.js';
 
+const CANCEL_RULE = 'non-empty string, { method, idParam?, answer? } or null';
+
 const target = { host: '127.0.0.1', port: 1 };
 const make = (options: Record<string, unknown>) => createClient(target, options as never);
 
@@ -37,8 +39,21 @@ describe('option validation', () => {
     [{ timeout: Number.POSITIVE_INFINITY }, `timeout ${MS}, got Infinity`],
     [{ maxHandlersPerLink: 0 }, 'maxHandlersPerLink must be an integer >= 1, got 0'],
     [{ handlerTimeout: -1 }, `handlerTimeout ${MS}, got -1`],
-    [{ cancelMethod: '' }, 'cancelMethod must be a non-empty string or null, got ""'],
-    [{ cancelMethod: 3 }, 'cancelMethod must be a non-empty string or null, got 3'],
+    [{ cancelMethod: '' }, `cancelMethod must be a ${CANCEL_RULE}, got ""`],
+    [{ cancelMethod: 3 }, `cancelMethod must be a ${CANCEL_RULE}, got 3`],
+    [{ cancelMethod: {} }, 'cancelMethod.method must be a non-empty string, got undefined'],
+    [
+      { cancelMethod: { method: 'c', idParam: 1 } },
+      'cancelMethod.idParam must be a non-empty string, got 1',
+    ],
+    [
+      { cancelMethod: { method: 'c', answer: 'no' } },
+      'cancelMethod.answer must be a boolean, got "no"',
+    ],
+    [
+      { cancelMethod: { method: 'c', idparam: 'requestId' } },
+      'cancelMethod has no option "idparam"; did you mean "idParam"?',
+    ],
     [{ onHandlerError: 'warn' }, `onHandlerError must be a function, 'log' or null, got "warn"`],
   ])('rejects %j with a coded TypeError', (options, message) => {
     expect(() => make(options)).toThrow(optionErrorLike(message));

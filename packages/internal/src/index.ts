@@ -1,4 +1,6 @@
 // checks.ts holds only the shared option checks (and MAX_TIMER), every one exported.
+
+export { type CancelShape, cancelledId, resolveCancelMethod } from './cancel-method.js';
 export * from './checks.js';
 export { describe } from './describe.js';
 export { asyncDispose } from './dispose.js';

@@ -7,15 +7,12 @@ import {
   checkTime,
   describe,
   optionError,
+  resolveCancelMethod,
 } from '@rerpc/internal';
 import type { StringFormat } from '@rerpc/registry';
 import type { ConnectionListener } from './admission.js';
 import type { CallContext } from './call.js';
-import {
-  type CancelNotification,
-  type ResolvedCancelMethod,
-  resolveCancelMethod,
-} from './cancel.js';
+import type { CancelNotification, ResolvedCancelMethod } from './cancel.js';
 import { checkHealthMethod } from './health.js';
 
 /** What `onHandlerError` takes: a listener, `'log'` (the default) or `null` (silence). */
