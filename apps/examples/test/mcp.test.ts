@@ -219,7 +219,7 @@ describe('mcp-server over raw stdio', () => {
 });
 
 describe('rerpc client against a server built with the SDK', () => {
-  it('initializes, lists and calls a tool over the child process stdio (NDJSON)', async () => {
+  it('initializes, lists, calls and cancels a tool over the child process stdio (NDJSON)', async () => {
     const child = spawn(process.execPath, [dist('mcp-sdk-server')], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
@@ -227,10 +227,16 @@ describe('rerpc client against a server built with the SDK', () => {
       if (child.exitCode === null) child.kill();
     });
     const exited = once(child, 'exit');
+    // MCP's cancel: notifications/cancelled { requestId }, never answered.
+    const cancelMethod = { method: 'notifications/cancelled', idParam: 'requestId', answer: false };
     const client = createClient(
       { readable: child.stdout, writable: child.stdin },
-      { framing: 'ndjson' },
+      { framing: 'ndjson', cancelMethod },
     );
+    const logs = logBook();
+    client.onNotification('notifications/message', (params: { data: unknown }) => {
+      logs.add(params.data);
+    });
     onTestFinished(() => client.close());
     const init = await client.call<{ protocolVersion: string; serverInfo: object }>(
       'initialize',
@@ -245,10 +251,20 @@ describe('rerpc client against a server built with the SDK', () => {
     expect(init.serverInfo).toEqual({ name: 'sdk-example', version: '1.0.0' });
     await client.notify('notifications/initialized');
     const { tools } = await client.call<{ tools: Array<{ name: string }> }>('tools/list', {});
-    expect(tools.map((t) => t.name)).toEqual(['add', 'echo']);
+    expect(tools.map((t) => t.name)).toEqual(['add', 'echo', 'wait']);
     expect(await client.call('tools/call', { name: 'add', arguments: { a: 2, b: 3 } })).toEqual({
       content: [{ type: 'text', text: '5' }],
     });
+    // Aborting the call sends notifications/cancelled { requestId }: the SDK aborts the tool.
+    const controller = new AbortController();
+    const waiting = client.call('tools/call', { name: 'wait' }, { signal: controller.signal });
+    void waiting.catch(() => {});
+    // A round trip after the request was written, so the SDK is running the tool.
+    await client.call('ping', {});
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ code: 'RERPC_ERR_ABORTED' });
+    await logs.logged('wait cancelled');
+    expect(client.stats().cancelsSent).toBe(1);
     await client.close(); // ends the child's stdin
     expect((await exited)[0]).toBe(0);
   });
