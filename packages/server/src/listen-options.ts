@@ -1,5 +1,5 @@
 import type { TlsOptions } from 'node:tls';
-import { checkInteger, checkOptions, describe, optionError } from '@rerpc/internal';
+import { checkBoolean, checkInteger, checkOptions, describe, optionError } from '@rerpc/internal';
 import {
   pickWebOptions,
   type ResolvedWebOptions,
@@ -25,6 +25,19 @@ interface CommonListenOptions {
    * @default undefined (no TLS)
    */
   tls?: TlsOptions;
+  /**
+   * Let several processes bind the same TCP port, the kernel spreading connections among them
+   * (SO_REUSEPORT; Node >= 22.12 or >= 23.1, on Linux, FreeBSD, Solaris, AIX). Older Node
+   * ignores it, so a second process gets `ListenError` (EADDRINUSE). @rerpc/cluster sets it.
+   * @default false
+   */
+  reusePort?: boolean;
+  /**
+   * In a node:cluster worker, bind the port in this process instead of sharing the primary's
+   * (needed with `reusePort`); elsewhere it changes nothing.
+   * @default false
+   */
+  exclusive?: boolean;
 }
 
 /** Where and what to listen on: a TCP port (0 picks a free one) on a host, or a Unix socket / Windows pipe path. */
@@ -43,7 +56,14 @@ export type ListenOptions = (
 /** `listen()`'s options, checked. */
 export interface ResolvedListen {
   readonly transport: Transport;
-  readonly args: { port?: number; host?: string; path?: string; backlog: number };
+  readonly args: {
+    port?: number;
+    host?: string;
+    path?: string;
+    backlog: number;
+    reusePort?: boolean;
+    exclusive?: boolean;
+  };
   /** How error messages name the address. */
   readonly where: string;
   readonly tls: TlsOptions | null;
@@ -58,6 +78,8 @@ const ALL_NAMES: readonly string[] = [
   'backlog',
   'path',
   'tls',
+  'reusePort',
+  'exclusive',
   ...WEB_OPTION_NAMES,
 ];
 
@@ -85,11 +107,25 @@ export function resolveListen(options: ListenOptions): ResolvedListen {
   }
   const web = transport === 'http' ? pickWebOptions(options) : null;
   const backlog = checkInteger('backlog', options.backlog ?? 511, 1);
+  const reusePort = checkBoolean('reusePort', options.reusePort ?? false);
+  const exclusive = checkBoolean('exclusive', options.exclusive ?? false);
+  // Set only when asked for, so the arguments Node gets are otherwise what they always were.
+  const sharing = {
+    ...(reusePort ? { reusePort } : {}),
+    ...(exclusive ? { exclusive } : {}),
+  };
   if ('path' in options && options.path !== undefined) {
     if (typeof options.path !== 'string' || options.path.length === 0) {
       throw optionError(`path must be a non-empty string, got ${describe(options.path)}`);
     }
-    return { transport, args: { path: options.path, backlog }, where: options.path, tls, web };
+    if (reusePort) throw optionError('reusePort is for TCP ports, not a path');
+    return {
+      transport,
+      args: { path: options.path, backlog, ...sharing },
+      where: options.path,
+      tls,
+      web,
+    };
   }
   const o = options as { port?: number; host?: string };
   const port = checkInteger('port', o.port ?? 0, 0, 65535);
@@ -97,5 +133,11 @@ export function resolveListen(options: ListenOptions): ResolvedListen {
   if (typeof host !== 'string' || host.length === 0) {
     throw optionError(`host must be a non-empty string, got ${describe(host)}`);
   }
-  return { transport, args: { port, host, backlog }, where: `${host}:${port}`, tls, web };
+  return {
+    transport,
+    args: { port, host, backlog, ...sharing },
+    where: `${host}:${port}`,
+    tls,
+    web,
+  };
 }
