@@ -124,6 +124,8 @@ export async function runCluster(options: ClusterOptions): Promise<Cluster> {
 class PrimaryCluster implements Cluster {
   readonly options: ResolvedClusterOptions;
   address: unknown = null;
+  /** The port workers bind: `options.port`, or the one the first worker got for port 0. */
+  private port: number;
   private readonly slots: Array<Member | null>;
   private readonly crashes: number[];
   private readonly timers: Array<NodeJS.Timeout | null>;
@@ -145,18 +147,28 @@ class PrimaryCluster implements Cluster {
 
   constructor(options: ResolvedClusterOptions) {
     this.options = options;
+    this.port = options.port;
     this.slots = new Array<Member | null>(options.workers).fill(null);
     this.crashes = new Array<number>(options.workers).fill(0);
     this.timers = new Array<NodeJS.Timeout | null>(options.workers).fill(null);
   }
 
   async start(): Promise<void> {
-    const started = this.slots.map((_, slot) => {
-      const m = this.fork(slot);
-      this.slots[slot] = m;
-      return m.listening;
-    });
     try {
+      // With reuse-port every worker binds the port itself, so port 0 would give each its own
+      // free port: the first worker picks it, the others (and replacements) bind that one.
+      const first = this.options.balancing === 'reuse-port' && this.options.port === 0 ? 1 : 0;
+      if (first === 1) {
+        const m = this.fork(0);
+        this.slots[0] = m;
+        await m.listening;
+      }
+      const started: Promise<unknown>[] = [];
+      for (let slot = first; slot < this.slots.length; slot++) {
+        const m = this.fork(slot);
+        this.slots[slot] = m;
+        started.push(m.listening);
+      }
       await Promise.all(started);
     } catch (error) {
       this.closing = this.stopAll(this.options.closeTimeout);
@@ -271,7 +283,7 @@ class PrimaryCluster implements Cluster {
       exportName: o.exportName,
       listen: {
         ...o.listen,
-        port: o.port,
+        port: this.port,
         host: o.host,
         // Each worker binds the port itself; the kernel spreads connections among them.
         ...(o.balancing === 'reuse-port' ? { reusePort: true, exclusive: true } : {}),
@@ -321,7 +333,13 @@ class PrimaryCluster implements Cluster {
         clearTimeout(startTimer);
         if (member.state === 'starting') member.state = 'listening';
         member.listenedAt = Date.now();
-        if (this.address === null) this.address = message.address;
+        if (this.address === null) {
+          this.address = message.address;
+          const port = (message.address as { port?: unknown } | null)?.port;
+          // Round robin keeps port 0: node:cluster shares one handle per (host, port) key, and
+          // workers asking for 0 all get the primary's; only reuse-port binds per worker.
+          if (typeof port === 'number' && o.balancing === 'reuse-port') this.port = port;
+        }
         listened(message.address);
         this.emit({ type: 'listening', worker: info, address: message.address });
       } else if (message.rerpc === 'failed') {
