@@ -8,6 +8,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   splitting: false,
-  // devDependencies used by the MCP examples: imported at run time, not bundled.
-  external: ['@modelcontextprotocol/sdk', 'zod'],
+  // devDependencies used by the MCP examples and the dashboard (esbuild bundles its page):
+  // imported at run time, not bundled.
+  external: ['@modelcontextprotocol/sdk', 'zod', 'esbuild'],
 });
