@@ -26,7 +26,17 @@ export function negotiate(requested: string): string {
   return PROTOCOL_VERSIONS.includes(requested) ? requested : PROTOCOL_VERSIONS[0]!;
 }
 
-const LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
+const LEVELS = [
+  'debug',
+  'info',
+  'notice',
+  'warning',
+  'error',
+  'critical',
+  'alert',
+  'emergency',
+] as const;
+/** MCP's log levels (syslog's), least severe first. */
 export type LogLevel = (typeof LEVELS)[number];
 
 /** What a tool gets besides its arguments. */
@@ -151,7 +161,7 @@ export function createMcpServer(
       if (ctx.peer !== null) ctx.peer.state['logLevel'] = params.level;
       return {};
     },
-    { params: object({ level: { enum: LEVELS } }, ['level']) },
+    { params: object({ level: { enum: [...LEVELS] } }, ['level']) },
   );
 
   rpc.method('tools/list', () => ({
