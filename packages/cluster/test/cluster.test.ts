@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@rerpc/client';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { type Event, load, Primary } from './helpers.js';
+import { type Event, load, Primary, Watch } from './helpers.js';
 
 // Real processes: a primary (test/fixtures/primary.mjs, through the built package) forking
 // workers of test/fixtures/app.mjs on one port, and @rerpc/client calling them over TCP.
@@ -79,26 +79,22 @@ describe('runCluster', () => {
     let done = 0;
     let restarted = false;
     const from = primary.events.length;
+    const watch = new Watch();
     const run = load(
       async () => {
         await c.call('whoami');
         if (++done === 1000) primary.child.kill('SIGHUP');
+        watch.check();
       },
       64,
       1_000_000,
       () => restarted,
-    );
+    ).finally(() => watch.end());
     // Two new workers listen and both old ones exit drained; then the load goes on a little.
     const fresh = await primary.count(isListening, 2, from);
     const exits = await primary.count(isExit, 2, from);
     const afterRestart = done;
-    await new Promise<void>((resolve) => {
-      const check = (): void => {
-        if (done >= afterRestart + 1000) resolve();
-        else setImmediate(check);
-      };
-      check();
-    });
+    await watch.until(() => done >= afterRestart + 1000);
     restarted = true;
     const result = await run;
     expect(result.errors).toEqual([]);

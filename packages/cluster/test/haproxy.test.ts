@@ -8,7 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@rerpc/client';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { load } from './helpers.js';
+import { load, Watch } from './helpers.js';
 
 // HAProxy (the Debian package) in front of three rerpc server processes, with the repo's own
 // config (deploy/haproxy/haproxy.cfg, addresses from the environment): one server drains
@@ -145,6 +145,7 @@ describe.skipIf(!available)('HAProxy in front of three servers', () => {
     let stop = false;
     const drainedServer = servers[0]!;
     const exited = new Promise<number | null>((resolve) => drainedServer.once('exit', resolve));
+    const watch = new Watch();
     const run = load(
       async () => {
         const host = (await client.call('whoami')) as string;
@@ -154,29 +155,18 @@ describe.skipIf(!available)('HAProxy in front of three servers', () => {
           drained = true;
           drainedServer.kill('SIGTERM');
         }
+        watch.check();
       },
       64,
       1_000_000,
       () => stop,
-    );
-    await new Promise<void>((resolve) => {
-      const check = (): void => {
-        if (drained) resolve();
-        else setImmediate(check);
-      };
-      check();
-    });
+    ).finally(() => watch.end());
+    await watch.until(() => drained);
     expect(await exited).toBe(0);
     await until(stats, (s) => s.get('s1')?.startsWith('DOWN ') === true);
     down = true;
     const downAt = done;
-    await new Promise<void>((resolve) => {
-      const check = (): void => {
-        if (done >= downAt + 2000) resolve();
-        else setImmediate(check);
-      };
-      check();
-    });
+    await watch.until(() => done >= downAt + 2000);
     stop = true;
     const result = await run;
     expect(result.errors.map(String)).toEqual([]);

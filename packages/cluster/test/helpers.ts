@@ -105,3 +105,30 @@ export async function load(
   await Promise.all(Array.from({ length: concurrency }, lane));
   return { ok, errors, started };
 }
+
+/**
+ * Conditions on a running load, checked after each of its calls (`check()`), so waiting is
+ * bounded by the load itself: `end()` (the load finished) rejects whatever still waits.
+ */
+export class Watch {
+  private waiters: Array<{ test: () => boolean; resolve: () => void; reject: (e: Error) => void }> =
+    [];
+
+  until(test: () => boolean): Promise<void> {
+    if (test()) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ test, resolve, reject }));
+  }
+
+  check(): void {
+    this.waiters = this.waiters.filter((w) => {
+      if (!w.test()) return true;
+      w.resolve();
+      return false;
+    });
+  }
+
+  end(): void {
+    for (const w of this.waiters) w.reject(new Error('the load ended before the condition held'));
+    this.waiters = [];
+  }
+}
