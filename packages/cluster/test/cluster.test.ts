@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@rerpc/client';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -124,6 +127,42 @@ describe('runCluster', () => {
     expect(pidOf(replacement)).not.toBe(victim.pid);
     const c = client(port);
     for (let i = 0; i < 20; i++) expect(await c.call('add', [i, 1])).toBe(i + 1);
+    // Killed again soon after it listened: the same run of crashes, so the wait doubles.
+    const again = primary.events.length;
+    process.kill(pidOf(replacement), 'SIGKILL');
+    expect(await primary.next((e) => e.type === 'restart', again)).toMatchObject({
+      slot: victim.slot,
+      delay: 20,
+    });
+    await primary.next(isListening, again);
+  });
+
+  it('a rolling restart whose new worker fails keeps the old workers serving', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rerpc-cluster-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const flag = join(dir, 'broken');
+    const primary = new Primary({ workers: 2 }, { RERPC_TEST_BREAK: flag });
+    const { port, workers } = await primary.ready();
+    writeFileSync(flag, '');
+    primary.send('restart');
+    const failed = await primary.next((e) => e.type === 'restart-failed');
+    expect(failed.code).toBe('RERPC_ERR_WORKER_START');
+    expect(failed.message).toContain('this version is broken');
+    const c = client(port);
+    const pids = new Set(workers.map((w) => w.pid));
+    for (let i = 0; i < 10; i++) {
+      expect(pids.has(((await c.call('whoami')) as { pid: number }).pid)).toBe(true);
+    }
+    // The failed worker exited; the old ones were never drained.
+    expect(primary.events.filter((e) => e.type === 'draining')).toEqual([]);
+  });
+
+  it('kills a worker that does not listen within startTimeout, and rejects', async () => {
+    const primary = new Primary({ workers: 1, exportName: 'hang', startTimeout: 200 });
+    const failed = await primary.next((e) => e.type === 'start-failed');
+    expect(failed.code).toBe('RERPC_ERR_WORKER_START');
+    expect(failed.message).toContain('did not listen within startTimeout (200 ms)');
+    expect(await primary.exited).toBe(3);
   });
 
   it('stats() adds up the workers’ server stats', async () => {

@@ -26,9 +26,10 @@ export class Primary {
   readonly exited: Promise<number | null>;
   private waiters: Array<{ test: (e: Event) => boolean; resolve: (e: Event) => void }> = [];
 
-  constructor(options: Record<string, unknown>) {
+  constructor(options: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) {
     this.child = spawn(process.execPath, [PRIMARY, JSON.stringify(options)], {
       stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, ...env },
     });
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
