@@ -11,6 +11,7 @@ import type { Admission } from './admission.js';
 import { Batch, Call, type CallChannel, DONE, PENDING } from './call.js';
 import { CancelRule } from './cancel.js';
 import { ChannelCalls, type ChannelHost } from './channel-host.js';
+import { publishRequest, publishResponse, requestReceived, responseSent } from './diagnostics.js';
 import { DisconnectedError, RequestCancelledError } from './errors.js';
 import type { Lane } from './lane.js';
 import { PeerLink } from './peer.js';
@@ -216,8 +217,11 @@ export class ServerChannel implements Channel, CallChannel {
     index: number,
   ): void {
     const entry = this.registry.get(method);
+    if (requestReceived.hasSubscribers)
+      publishRequest(this, method, id, params, entry !== undefined);
     if (entry === undefined) {
       this.fail(methodNotFound(method), id, batch, index);
+      this.published(method, id, false, -32601);
       return;
     }
     if (entry.validate !== null && !this.validParams(entry, params, id, batch, index)) return;
@@ -247,6 +251,7 @@ export class ServerChannel implements Channel, CallChannel {
     }
     if (invalid === null) return true;
     this.fail(invalid, id, batch, index);
+    this.published(entry.name, id, true, invalid.code);
     return false;
   }
 
@@ -276,17 +281,21 @@ export class ServerChannel implements Channel, CallChannel {
       if (call.linked) this.unlink(call);
       this.stats.recordLatency(call.start);
       const id = call.id;
+      let code: number | null = null;
       if (error !== null) {
-        this.failed(call, error);
+        code = this.failed(call, error);
       } else if (id !== undefined) {
         let text: string;
         try {
           text = call.entry.encoder.success(id, value);
         } catch (cause) {
-          text = this.errorText(id, this.host.handlerErrors.unserialisable(cause, call.ctx));
+          const answer = this.host.handlerErrors.unserialisable(cause, call.ctx);
+          code = answer.code;
+          text = this.errorText(id, answer);
         }
         this.settle(call, text);
       }
+      if (responseSent.hasSubscribers) this.publishCall(call, code, id !== undefined);
       this.release();
     }
     if (this.scheduler.release(call.lane)) this.host.saturationChanged();
@@ -296,10 +305,11 @@ export class ServerChannel implements Channel, CallChannel {
    * The handler threw: answer the error (a notification's is only counted and reported). Apart
    * from `finished`, like every branch the usual call does not take, to keep that one small.
    */
-  private failed(call: Call, error: unknown): void {
+  private failed(call: Call, error: unknown): number {
     const answer = this.host.handlerErrors.thrown(error, call.ctx);
     if (call.id === undefined) this.stats.countError(answer.code);
     else this.settle(call, this.errorText(call.id, answer));
+    return answer.code;
   }
 
   /** `call`'s answer is `text`: sent, or kept for its batch (sent with its last member's). */
@@ -325,6 +335,8 @@ export class ServerChannel implements Channel, CallChannel {
       if (answer) this.settle(call, encodeError(call.id, error));
       else if (call.batch !== null && --call.batch.pending === 0) this.sendBatch(call.batch);
     }
+    if (responseSent.hasSubscribers)
+      this.publishCall(call, error.code, answer && call.id !== undefined);
     this.release();
   }
 
@@ -333,6 +345,19 @@ export class ServerChannel implements Channel, CallChannel {
     this.stats.countError(error.code);
     if (id === undefined) return;
     this.answer(batch, index, encodeError(id, error));
+  }
+
+  /** `rerpc:server:response` for a request answered without a handler (unknown method, bad params). */
+  private published(method: string, id: Id | undefined, registered: boolean, code: number): void {
+    if (!responseSent.hasSubscribers) return;
+    const duration = this.stats.elapsed(this.stats.callStart());
+    publishResponse(this, method, id, registered, code, id !== undefined, duration);
+  }
+
+  /** `rerpc:server:response` for a call a handler ran (or was to run). */
+  private publishCall(call: Call, code: number | null, answered: boolean): void {
+    const duration = this.stats.elapsed(call.start);
+    publishResponse(this, call.entry.name, call.id, true, code, answered, duration);
   }
 
   private errorText(id: Id, error: ErrorObject): string {
@@ -391,6 +416,12 @@ export class ServerChannel implements Channel, CallChannel {
   destroy(reason?: unknown): void {
     if (this.state === DESTROYED) return;
     this.state = DESTROYED;
+    if (responseSent.hasSubscribers) {
+      // Dropped unanswered: published so in-flight counts built from these events return to 0.
+      for (let call = this.calls.head; call !== null; call = call.cNext) {
+        this.publishCall(call, null, false);
+      }
+    }
     const dropped = this.calls.abortAll(this.host, reason);
     this.inFlight -= dropped;
     this.link?.close(reason ?? new DisconnectedError());

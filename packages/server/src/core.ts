@@ -6,6 +6,7 @@ import { type Call, callDone, runCall } from './call.js';
 import { ServerChannel } from './channel.js';
 import type { ChannelHost } from './channel-host.js';
 import { DeadlineList } from './deadlines.js';
+import { connectionOpened, type ServerConnectionMessage } from './diagnostics.js';
 import { AbortError, HandlerTimeoutError } from './errors.js';
 import { Exchange, type ExchangeHost } from './exchange.js';
 import { HandlerErrors } from './handler-errors.js';
@@ -91,6 +92,10 @@ export class Core implements ChannelHost, ExchangeHost {
     }
     const channel = new ServerChannel(this, transport, false, this.scheduler.lane());
     this.channels.add(channel);
+    if (connectionOpened.hasSubscribers) {
+      const message: ServerConnectionMessage = { peer: channel.link!.peer, reason: null };
+      connectionOpened.publish(message);
+    }
     if (this.scheduler.saturated) channel.updatePause();
     const onConnection = this.options.onConnection;
     if (onConnection !== null) {

@@ -6,6 +6,12 @@ export type { ConnectionListener } from './admission.js';
 export type { CallContext } from './call.js';
 export type { CancelNotification, ResolvedCancelMethod } from './cancel.js';
 export type { HandleOptions } from './core.js';
+export type {
+  ServerCallTrace,
+  ServerConnectionMessage,
+  ServerRequestMessage,
+  ServerResponseMessage,
+} from './diagnostics.js';
 export {
   AbortError,
   DisconnectedError,

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { PeerCertificate } from 'node:tls';
+import { connectionClosed, type ServerConnectionMessage } from './diagnostics.js';
 import { DisconnectedError } from './errors.js';
 import type { ResolvedServerOptions } from './options.js';
 import { type PeerCallOptions, PeerCalls, type PeerWire } from './peer-calls.js';
@@ -134,6 +135,10 @@ export class PeerLink implements PeerWire, SubscriptionWire {
     );
     this.table?.closeAll();
     if (this.controller !== null) this.controller.abort(reason);
+    if (connectionClosed.hasSubscribers) {
+      const message: ServerConnectionMessage = { peer: this.peer, reason };
+      connectionClosed.publish(message);
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import { createWorkerPool, type WorkerPool } from '@rerpc/worker-pool';
 import { type Call, PENDING } from './call.js';
+import { callTracing, traceCall } from './diagnostics.js';
 import { Lane } from './lane.js';
 
 /** What the pool runs for a call, and what it calls back with the outcome; shared by every call. */
@@ -33,6 +34,8 @@ export class Scheduler {
   private length = 0;
   private full = false;
   private pumping = false;
+  /** `run` inside `tracingChannel('rerpc:server:call')`, used only while it has subscribers. */
+  private readonly traced: RunCall = (call) => traceCall(call, this.run);
 
   constructor(limits: SchedulerLimits, run: RunCall, done: CallDone) {
     this.run = run;
@@ -114,7 +117,8 @@ export class Scheduler {
   private start(call: Call): boolean {
     const lane = call.lane;
     lane.running++;
-    if (this.pool.tryRun(this.run, call, this.done)) return true;
+    const run = callTracing.hasSubscribers ? this.traced : this.run;
+    if (this.pool.tryRun(run, call, this.done)) return true;
     lane.running--;
     return false;
   }

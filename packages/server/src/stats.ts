@@ -98,6 +98,11 @@ export class CallStats {
     return this.burstStart >= 0 ? this.burstStart : this.now();
   }
 
+  /** Milliseconds since `start`, read now (not the cached clock): for diagnostics subscribers. */
+  elapsed(start: number): number {
+    return this.clock.now() - start;
+  }
+
   /** A call that started at `start` was answered (or finished, for a notification). */
   recordLatency(start: number): void {
     if (start === this.burstStart) {

@@ -1,0 +1,237 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { subscribe, tracingChannel, unsubscribe } from 'node:diagnostics_channel';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type {
+  CallContext,
+  ServerCallTrace,
+  ServerConnectionMessage,
+  ServerRequestMessage,
+  ServerResponseMessage,
+} from '../src/index.js';
+import { deferred, listening, Peer, req } from './helpers.js';
+import { listenHttp, post } from './web-helpers.js';
+
+/** Every message published on `name` while the test runs. */
+function record<T>(name: string): T[] {
+  const seen: T[] = [];
+  const listener = (message: unknown) => {
+    seen.push(message as T);
+  };
+  subscribe(name, listener);
+  onTestFinished(() => {
+    unsubscribe(name, listener);
+  });
+  return seen;
+}
+
+type TraceEvent = [string, ServerCallTrace];
+
+/** Every event of `tracingChannel('rerpc:server:call')`, in order. */
+function recordTrace(): TraceEvent[] {
+  const seen: TraceEvent[] = [];
+  const at =
+    (event: string) =>
+    (message: unknown): void => {
+      seen.push([event, { ...(message as ServerCallTrace) }]);
+    };
+  const handlers = {
+    start: at('start'),
+    end: at('end'),
+    asyncStart: at('asyncStart'),
+    asyncEnd: at('asyncEnd'),
+    error: at('error'),
+  };
+  const channel = tracingChannel('rerpc:server:call');
+  channel.subscribe(handlers);
+  onTestFinished(() => {
+    channel.unsubscribe(handlers);
+  });
+  return seen;
+}
+
+describe('diagnostics channels over TCP', () => {
+  it('publishes connection open and close with the peer, and the reason on close', async () => {
+    const opened = record<ServerConnectionMessage>('rerpc:server:connection:open');
+    const closed = record<ServerConnectionMessage>('rerpc:server:connection:close');
+    const { server, port } = await listening();
+    const seen = deferred<void>();
+    server.method('ping', (_params: unknown, ctx: CallContext) => {
+      seen.resolve();
+      return ctx.peer?.id;
+    });
+    const peer = await Peer.connect(port);
+    peer.send(req('ping'));
+    const answer = (await peer.nextJson()) as { result: number };
+    await seen.promise;
+    const mine = opened.filter((m) => m.peer.id === answer.result);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.peer).toMatchObject({ transport: 'tcp', remoteAddress: '127.0.0.1' });
+    expect(mine[0]!.reason).toBeNull();
+    const gone = deferred<ServerConnectionMessage>();
+    subscribe('rerpc:server:connection:close', function onClose(m) {
+      const message = m as ServerConnectionMessage;
+      if (message.peer.id !== answer.result) return;
+      unsubscribe('rerpc:server:connection:close', onClose);
+      gone.resolve(message);
+    });
+    peer.socket.destroy();
+    const message = await gone.promise;
+    expect(message.peer).toBe(mine[0]!.peer);
+    expect(message.reason).toBeInstanceOf(Error);
+    expect(closed).toContain(message);
+  });
+
+  it('publishes request and response for a result, an error answer, an unknown method, bad params and a notification', async () => {
+    const requests = record<ServerRequestMessage>('rerpc:server:request');
+    const responses = record<ServerResponseMessage>('rerpc:server:response');
+    const { port } = await listening();
+    const peer = await Peer.connect(port);
+    peer.send(
+      req('ArithService.Add', { a: 1, b: 2 }, 1),
+      req('fail', { code: -32042, message: 'no' }, 2),
+      req('nope', [], 3),
+      req('ArithService.Add', { a: 'x' }, 4),
+    );
+    await peer.take(4);
+    const done = deferred<void>();
+    subscribe('rerpc:server:response', function onNote(m) {
+      if ((m as ServerResponseMessage).method !== 'notify_hello') return;
+      unsubscribe('rerpc:server:response', onNote);
+      done.resolve();
+    });
+    peer.send(JSON.stringify({ jsonrpc: '2.0', method: 'notify_hello', params: [1] }));
+    await done.promise;
+
+    expect(requests.map((m) => [m.method, m.id, m.registered])).toEqual([
+      ['ArithService.Add', 1, true],
+      ['fail', 2, true],
+      ['nope', 3, false],
+      ['ArithService.Add', 4, true],
+      ['notify_hello', undefined, true],
+    ]);
+    expect(requests[0]!.params).toEqual({ a: 1, b: 2 });
+    expect(requests[0]!.peer?.transport).toBe('tcp');
+    expect(requests[0]!.remoteAddress).toBe('127.0.0.1');
+    const byId = responses.map((m) => [m.method, m.id, m.registered, m.code, m.answered]);
+    expect(byId).toEqual([
+      ['ArithService.Add', 1, true, null, true],
+      ['fail', 2, true, -32042, true],
+      ['nope', 3, false, -32601, true],
+      ['ArithService.Add', 4, true, -32602, true],
+      ['notify_hello', undefined, true, null, false],
+    ]);
+    for (const m of responses) {
+      expect(m.duration).toBeGreaterThanOrEqual(0);
+      expect(m.peer?.transport).toBe('tcp');
+    }
+  });
+
+  it('publishes a response (unanswered, no code) for a call dropped when its connection closes', async () => {
+    const responses = record<ServerResponseMessage>('rerpc:server:response');
+    const { server, port } = await listening();
+    const started = deferred<void>();
+    server.method('hang', () => {
+      started.resolve();
+      return new Promise(() => {});
+    });
+    const peer = await Peer.connect(port);
+    peer.send(req('hang', [], 7));
+    await started.promise;
+    const dropped = deferred<ServerResponseMessage>();
+    subscribe('rerpc:server:response', function onDrop(m) {
+      if ((m as ServerResponseMessage).method !== 'hang') return;
+      unsubscribe('rerpc:server:response', onDrop);
+      dropped.resolve(m as ServerResponseMessage);
+    });
+    peer.socket.destroy();
+    expect(await dropped.promise).toMatchObject({ id: 7, code: null, answered: false });
+    expect(responses.filter((m) => m.method === 'hang')).toHaveLength(1);
+  });
+
+  it('traces a sync handler (start, end) and an async one (start, end, asyncStart, asyncEnd)', async () => {
+    const events = recordTrace();
+    const { server, port } = await listening();
+    server.method('later', async (params: { n: number }) => params.n * 2);
+    const peer = await Peer.connect(port);
+    peer.send(req('ArithService.Add', { a: 1, b: 2 }, 1));
+    await peer.nextJson();
+    peer.send(req('later', { n: 21 }, 2));
+    expect(await peer.nextJson()).toMatchObject({ result: 42 });
+    const names = events.map(([event, t]) => `${event}:${t.method}`);
+    expect(names).toEqual([
+      'start:ArithService.Add',
+      'end:ArithService.Add',
+      'start:later',
+      'end:later',
+      'asyncStart:later',
+      'asyncEnd:later',
+    ]);
+    expect(events[1]![1]).toMatchObject({ id: 1, result: { result: 3 }, error: undefined });
+    expect(events[5]![1]).toMatchObject({ id: 2, params: { n: 21 }, result: 42 });
+    expect(events[0]![1].ctx.method).toBe('ArithService.Add');
+  });
+
+  it('traces a throwing and a rejecting handler with error', async () => {
+    const events = recordTrace();
+    const { server, port } = await listening({ onHandlerError: null });
+    server.method('rejects', async () => {
+      throw new Error('later');
+    });
+    const peer = await Peer.connect(port);
+    peer.send(req('crash', [], 1));
+    await peer.nextJson();
+    peer.send(req('rejects', [], 2));
+    await peer.nextJson();
+    const names = events.map(([event, t]) => `${event}:${t.method}`);
+    expect(names).toEqual([
+      'start:crash',
+      'error:crash',
+      'end:crash',
+      'start:rejects',
+      'end:rejects',
+      'error:rejects',
+      'asyncStart:rejects',
+      'asyncEnd:rejects',
+    ]);
+    expect((events[1]![1].error as Error).message).toBe('secret internal detail');
+    expect((events[5]![1].error as Error).message).toBe('later');
+  });
+
+  it('runs the handler inside start.runStores(): a store bound to the start channel is active in it', async () => {
+    const store = new AsyncLocalStorage<string>();
+    const start = tracingChannel('rerpc:server:call').start;
+    start.bindStore(store, (trace) => `span:${(trace as ServerCallTrace).method}`);
+    onTestFinished(() => {
+      start.unbindStore(store);
+    });
+    const { server, port } = await listening();
+    server.method('whoami', async () => {
+      await Promise.resolve();
+      return store.getStore();
+    });
+    const peer = await Peer.connect(port);
+    peer.send(req('whoami', [], 1));
+    expect(await peer.nextJson()).toMatchObject({ result: 'span:whoami' });
+  });
+});
+
+describe('diagnostics channels over HTTP', () => {
+  it('publishes request and response for each member of a batch POST, with no peer', async () => {
+    const requests = record<ServerRequestMessage>('rerpc:server:request');
+    const responses = record<ServerResponseMessage>('rerpc:server:response');
+    const events = recordTrace();
+    const { url } = await listenHttp();
+    const res = await post(url, `[${req('echo', ['x'], 1)},${req('nope', [], 2)}]`);
+    expect(res.status).toBe(200);
+    expect(requests.map((m) => [m.method, m.id, m.registered, m.peer])).toEqual([
+      ['echo', 1, true, null],
+      ['nope', 2, false, null],
+    ]);
+    expect(requests[0]!.remoteAddress).toBe('127.0.0.1');
+    expect(responses.map((m) => [m.method, m.code, m.answered, m.peer])).toEqual([
+      ['echo', null, true, null],
+      ['nope', -32601, true, null],
+    ]);
+    expect(events.map(([event, t]) => `${event}:${t.method}`)).toEqual(['start:echo', 'end:echo']);
+  });
+});
