@@ -351,13 +351,13 @@ export class ServerChannel implements Channel, CallChannel {
   private published(method: string, id: Id | undefined, registered: boolean, code: number): void {
     if (!responseSent.hasSubscribers) return;
     const duration = this.stats.elapsed(this.stats.callStart());
-    publishResponse(this, method, id, registered, code, id !== undefined, duration);
+    publishResponse(this, method, id, registered, code, id !== undefined, duration, null);
   }
 
   /** `rerpc:server:response` for a call a handler ran (or was to run). */
   private publishCall(call: Call, code: number | null, answered: boolean): void {
     const duration = this.stats.elapsed(call.start);
-    publishResponse(this, call.entry.name, call.id, true, code, answered, duration);
+    publishResponse(this, call.entry.name, call.id, true, code, answered, duration, call.ctx);
   }
 
   private errorText(id: Id, error: ErrorObject): string {

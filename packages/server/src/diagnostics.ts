@@ -41,6 +41,8 @@ export interface ServerResponseMessage {
   readonly answered: boolean;
   /** Milliseconds from the read that brought the request to its answer. */
   readonly duration: number;
+  /** The handler's `ctx` (the one `rerpc:server:call` traced), or `null` when no handler was to run. */
+  readonly ctx: CallContext | null;
   readonly peer: Peer | null;
   readonly remoteAddress: string | null;
 }
@@ -103,6 +105,7 @@ export function publishResponse(
   code: number | null,
   answered: boolean,
   duration: number,
+  ctx: CallContext | null,
 ): void {
   const message: ServerResponseMessage = {
     method,
@@ -111,6 +114,7 @@ export function publishResponse(
     code,
     answered,
     duration,
+    ctx,
     peer: source.link === null ? null : source.link.peer,
     remoteAddress: source.remoteAddress,
   };

@@ -120,6 +120,9 @@ describe('diagnostics channels over TCP', () => {
       ['ArithService.Add', 4, true, -32602, true],
       ['notify_hello', undefined, true, null, false],
     ]);
+    expect(responses[0]!.ctx?.method).toBe('ArithService.Add');
+    expect(responses[2]!.ctx).toBeNull();
+    expect(responses[3]!.ctx).toBeNull();
     for (const m of responses) {
       expect(m.duration).toBeGreaterThanOrEqual(0);
       expect(m.peer?.transport).toBe('tcp');
