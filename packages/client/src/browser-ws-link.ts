@@ -1,9 +1,10 @@
 import { DialError, type SharedPool } from '@rerpc/conn-pool';
 import type { Call } from './call.js';
 import { guardDial } from './dial-guard.js';
-import { type LinkHost, type LinkInfo, QueuedLink } from './link.js';
+import type { LinkHost, LinkInfo } from './link.js';
 import { linkPool } from './link-pool.js';
 import type { ResolvedClientOptions } from './options.js';
+import { WebSocketLink } from './ws-base.js';
 
 /** What the client uses of the platform's WebSocket (a browser's, or Node 22's global one). */
 interface PlatformSocket {
@@ -23,36 +24,18 @@ const OPEN = 1;
  * response or one batch reply (autoBatch: the requests of one tick as batches). The browser buffers what is sent (there is no drain event to
  * wait for), so the link is never blocked, and a notification is done once handed to `send()`.
  */
-export class PlatformWsLink extends QueuedLink {
+export class PlatformWsLink extends WebSocketLink {
   readonly ws: PlatformSocket;
 
   constructor(host: LinkHost, ws: PlatformSocket, info: LinkInfo, batchMax = 0) {
     super(host, info, batchMax);
     this.ws = ws;
     ws.addEventListener('message', (event: { data: unknown }) => {
-      host.clock = performance.now();
-      let value: unknown;
-      try {
-        value = JSON.parse(event.data as string);
-      } catch {
-        host.unreadable(this); // a binary message, or not JSON
-        return;
-      }
-      host.message(this, value);
+      if (typeof event.data === 'string') this.received(event.data);
+      else host.unreadable(this); // a binary message
     });
     // An 'error' is always followed by 'close', which says more (its code).
     ws.addEventListener('close', (event: { code: number }) => this.closed(event.code));
-  }
-
-  /**
-   * The WebSocket closed. After the server answered -32002 on it, a rerpc server closes it only
-   * once every call it ran was answered: the calls still pending did not run. Otherwise they
-   * may have.
-   */
-  private closed(code: number): void {
-    const notRun = this.refusedSeen;
-    const what = notRun ? ' after answering -32002, shutting down' : '';
-    this.host.lost(this, new Error(`the WebSocket closed (code ${code})${what}`), notRun);
   }
 
   protected writable(): boolean {

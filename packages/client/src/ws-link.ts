@@ -3,9 +3,10 @@ import { DialError, type SharedPool } from '@rerpc/conn-pool';
 import type WebSocket from 'ws';
 import type { Call } from './call.js';
 import { guardDial } from './dial-guard.js';
-import { type LinkHost, type LinkInfo, QueuedLink } from './link.js';
+import type { LinkHost, LinkInfo } from './link.js';
 import { linkPool } from './link-pool.js';
 import type { ResolvedClientOptions } from './options.js';
+import { WebSocketLink } from './ws-base.js';
 
 type WsModule = typeof import('ws');
 /** `ws`, loaded on the first dial of a WebSocket target: TCP and HTTP users never load it. */
@@ -29,7 +30,7 @@ function socketOf(ws: WebSocket): Socket {
  * or a whole batch) is one text message, and each message received is one response or one batch
  * reply. Requests queued in one tick are handed to the socket together.
  */
-export class WsLink extends QueuedLink {
+export class WsLink extends WebSocketLink {
   readonly ws: WebSocket;
   private readonly socket: Socket;
 
@@ -37,32 +38,11 @@ export class WsLink extends QueuedLink {
     super(host, info, batchMax);
     this.ws = ws;
     this.socket = socketOf(ws);
-    ws.on('message', (data: Buffer) => {
-      host.clock = performance.now();
-      let value: unknown;
-      try {
-        value = JSON.parse(data.toString('utf8'));
-      } catch {
-        host.unreadable(this);
-        return;
-      }
-      host.message(this, value);
-    });
+    ws.on('message', (data: Buffer) => this.received(data.toString('utf8')));
     // A message past maxMessageBytes (ws's maxPayload) closes the socket with 1009, after 'error'.
     ws.on('error', (error: Error) => host.lost(this, error));
     ws.on('close', (code: number) => this.closed(code));
     this.socket.on('drain', () => this.drained());
-  }
-
-  /**
-   * The WebSocket closed. After the server answered -32002 on it, a rerpc server closes it only
-   * once every call it ran was answered: the calls still pending did not run. Otherwise they
-   * may have.
-   */
-  private closed(code: number): void {
-    const notRun = this.refusedSeen;
-    const what = notRun ? ' after answering -32002, shutting down' : '';
-    this.host.lost(this, new Error(`the WebSocket closed (code ${code})${what}`), notRun);
   }
 
   protected writable(): boolean {

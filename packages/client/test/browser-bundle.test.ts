@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt } from './helpers.js';
 
 // The CI check of the browser entry: bundled by esbuild for the browser platform, which fails on
 // any Node built-in (`buffer`, `net`, `node:…`) it meets, with nothing marked external.
@@ -23,15 +24,8 @@ function bundle(entry: string) {
   });
 }
 
-beforeAll(() => {
-  // The check reads dist/: make sure it is not older than src/ (turbo's test task builds first).
-  const built = statSync(new URL('dist/browser.js', root)).mtimeMs;
-  for (const file of readdirSync(new URL('src/', root))) {
-    if (statSync(new URL(`src/${file}`, root)).mtimeMs > built) {
-      throw new Error(`dist/ is older than src/${file}: run \`pnpm build\` first`);
-    }
-  }
-});
+// The check reads dist/.
+beforeAll(() => assertBuilt('browser.js'));
 
 describe('@rerpc/client/browser', () => {
   it('bundles for the browser with no Node built-in, undici or ws in its graph', async () => {

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { onTestFinished } from 'vitest';
 import { type Client, type ClientOptions, type ClientTarget, createClient } from '../src/index.js';
@@ -64,4 +65,18 @@ export async function rejection<E = Error>(promise: Promise<unknown>): Promise<E
     return error as E;
   }
   throw new Error('expected the promise to reject, but it resolved');
+}
+
+/**
+ * Throws when `dist/<file>` is older than a file of src/: tests that load dist/ (turbo's test
+ * task builds first) say so instead of testing stale code.
+ */
+export function assertBuilt(file: string): void {
+  const root = new URL('../', import.meta.url);
+  const built = statSync(new URL(`dist/${file}`, root)).mtimeMs;
+  for (const name of readdirSync(new URL('src/', root))) {
+    if (statSync(new URL(`src/${name}`, root)).mtimeMs > built) {
+      throw new Error(`dist/ is older than src/${name}: run \`pnpm build\` first`);
+    }
+  }
 }

@@ -2,14 +2,13 @@
 // does. Real child processes running scripts against the built package (dist), ESM and CJS.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { statusServer } from './fixtures/http-servers.js';
 import { tcpPeer } from './fixtures/peer.js';
 import { startRawServer } from './fixtures/raw-server.js';
 import { startWsServer } from './fixtures/ws-server.js';
-import { freePort } from './helpers.js';
+import { assertBuilt, freePort } from './helpers.js';
 
 const root = new URL('../', import.meta.url);
 
@@ -47,15 +46,8 @@ async function run(
   return { code, stdout, stderr };
 }
 
-beforeAll(() => {
-  // The scripts load dist/: make sure it is not older than src/ (turbo's test task builds first).
-  const built = statSync(new URL('dist/index.js', root)).mtimeMs;
-  for (const file of readdirSync(new URL('src/', root))) {
-    if (statSync(new URL(`src/${file}`, root)).mtimeMs > built) {
-      throw new Error(`dist/ is older than src/${file}: run \`pnpm build\` first`);
-    }
-  }
-});
+// The scripts load dist/.
+beforeAll(() => assertBuilt('index.js'));
 
 describe('process lifetime', () => {
   it.each(['lifetime.mjs', 'lifetime.cjs'])(
