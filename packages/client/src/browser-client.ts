@@ -30,7 +30,7 @@ function noRegistry(): never {
   );
 }
 
-const BROWSER: Platform = { links: createBrowserLinkSet, registry: noRegistry };
+const BROWSER: Platform = { links: createBrowserLinkSet, registry: noRegistry, tracer: null };
 
 /**
  * Creates a client for the server at `target`, an `http(s)://` URL (a POST per call or batch,

@@ -18,11 +18,13 @@ import {
   type CallHost,
   DONE,
   NEW,
+  NOTIFY,
   ON_CONNECTION,
   PINNED,
   WAITING,
 } from './call.js';
 import { Deadlines } from './deadlines.js';
+import type { CallTracer, ClientCallKind, ClientCallTrace } from './diagnostics.js';
 import {
   AbortError,
   ClientClosedError,
@@ -51,6 +53,8 @@ const CLOSED = 2;
 export type Message = Record<string, unknown>;
 
 const NONE: readonly Call[] = [];
+/** A trace's `kind`, by Call kind (SINGLE, BATCH, NOTIFY, PINNED). */
+const KIND_NAMES: readonly ClientCallKind[] = ['call', 'batch', 'notify', 'subscribe'];
 
 /**
  * The client's own calls, from start to settlement. The public API around it, and the calls the
@@ -73,12 +77,15 @@ export abstract class CallingClient implements CallHost, LinkHost {
   private state = OPEN;
   /** `performance.now()` when the chunk being decoded arrived (LinkHost). */
   clock = 0;
+  /** The platform's `tracingChannel('rerpc:client:call')`, or null. */
+  private readonly tracer: CallTracer | null;
 
   constructor(target: ResolvedTarget, options: ResolvedClientOptions, platform: Platform) {
     this.o = options;
     this.requests = new Requests(options.cancelMethod);
     this.address = target.address;
     this.conns = platform.links(this, target, options);
+    this.tracer = platform.tracer;
     this.deadlines = new Deadlines(() => this.tick());
   }
 
@@ -95,6 +102,35 @@ export abstract class CallingClient implements CallHost, LinkHost {
     options: CallOptions | undefined,
     on: Link | null = null,
   ): Promise<unknown> {
+    const tracer = this.tracer;
+    if (tracer !== null && tracer.hasSubscribers) {
+      const trace: ClientCallTrace = {
+        method,
+        params,
+        kind: KIND_NAMES[kind]!,
+        target: this.address,
+        id: null,
+        result: undefined,
+        error: undefined,
+      };
+      return tracer.tracePromise(this.begin, trace, this, kind, method, options, on, trace);
+    }
+    return this.begin(kind, method, options, on, null, params);
+  }
+
+  /**
+   * start(), inside `tracingChannel('rerpc:client:call')` when `trace` is given: its params
+   * (which a `start` subscriber may have replaced) are sent, and its id is set.
+   */
+  private begin(
+    kind: number,
+    method: string,
+    options: CallOptions | undefined,
+    on: Link | null,
+    trace: ClientCallTrace | null,
+    params?: unknown,
+  ): Promise<unknown> {
+    if (trace !== null) params = trace.params;
     const settings = this.settings;
     const requests = this.requests;
     let slots: number[] | null = null;
@@ -115,6 +151,7 @@ export abstract class CallingClient implements CallHost, LinkHost {
     const batch =
       kind === BATCH ? new BatchState(slots!, (params as readonly BatchItem[]).length) : null;
     const id = requests.id;
+    if (trace !== null && kind !== NOTIFY) trace.id = id;
     const call = new Call(this, kind, method, text, id, settings, performance.now(), batch);
     const promise = call.makePromise();
     this.deadlines.add(call);

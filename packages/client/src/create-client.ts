@@ -1,13 +1,19 @@
 import type { Client } from './api.js';
+import { setLinkEvents } from './link-pool.js';
 import { createLinkSet } from './links.js';
+import { callTracer, linkEvents } from './node-diagnostics.js';
 import { loadRegistry } from './node-registry.js';
 import { type ClientOptions, resolveClientOptions } from './options.js';
 import { ClientImpl } from './peer-client.js';
 import type { Platform } from './platform.js';
 import { type ClientTarget, checkTarget, checkTransportOptions } from './target.js';
 
-/** Node: every transport (links.ts), and @rerpc/registry loaded with `require`. */
-const NODE: Platform = { links: createLinkSet, registry: loadRegistry };
+/**
+ * Node: every transport (links.ts), @rerpc/registry loaded with `require`, and the diagnostics
+ * channels (node-diagnostics.ts).
+ */
+const NODE: Platform = { links: createLinkSet, registry: loadRegistry, tracer: callTracer };
+setLinkEvents(linkEvents);
 
 /**
  * Creates a client for the server at `target`: `{ host, port }`, `{ path }`, a URL

@@ -2,6 +2,7 @@ export { RpcError } from '@rerpc/protocol';
 export type { Client, CloseOptions } from './api.js';
 export type { BatchItem, BatchResult } from './batch.js';
 export { createClient } from './create-client.js';
+export type { ClientCallKind, ClientCallTrace, ClientConnectionMessage } from './diagnostics.js';
 export type { ConnectionFailure } from './errors.js';
 export {
   AbortError,

@@ -3,6 +3,19 @@ import type { QueuedLink } from './link.js';
 import type { ResolvedClientOptions } from './options.js';
 import type { ConnectionStats } from './stats.js';
 
+/** Told of each pooled link dialled and closed (the Node entry's diagnostics channels). */
+export interface LinkEvents {
+  dialled(link: QueuedLink): void;
+  closed(link: QueuedLink): void;
+}
+
+/** Set by the Node entry (setLinkEvents); a browser sets none and its pools are not wrapped. */
+let events: LinkEvents | null = null;
+
+export function setLinkEvents(value: LinkEvents): void {
+  events = value;
+}
+
 /** Load penalty of a connection whose socket buffer is full: chosen only when all are. */
 const BLOCKED = 2 ** 30;
 
@@ -21,7 +34,7 @@ export function linkPool<T extends QueuedLink>(
   factory: Pick<SharedPoolFactory<T>, 'create' | 'destroy' | 'validate'>,
 ): SharedPool<T> {
   return createSharedPool<T>({
-    ...factory,
+    ...(events === null ? factory : observed(factory, events)),
     load: (link) => (link.blocked ? link.pending.size + BLOCKED : link.pending.size),
     loadThreshold: o.pipelineThreshold,
     maxActive: o.maxActive,
@@ -29,6 +42,25 @@ export function linkPool<T extends QueuedLink>(
     idleTimeout: o.idleTimeout,
     closeTimeout: 0,
   });
+}
+
+/** `factory`, telling `sink` of each link it dials and closes (dials are rare: no hot path here). */
+function observed<T extends QueuedLink>(
+  factory: Pick<SharedPoolFactory<T>, 'create' | 'destroy' | 'validate'>,
+  sink: LinkEvents,
+): Pick<SharedPoolFactory<T>, 'create' | 'destroy' | 'validate'> {
+  return {
+    ...factory,
+    create: async (signal) => {
+      const link = await factory.create(signal);
+      sink.dialled(link);
+      return link;
+    },
+    destroy: (link) => {
+      sink.closed(link);
+      return factory.destroy(link);
+    },
+  };
 }
 
 /** The client's view of the pool's stats (the names predate the shared pool). */

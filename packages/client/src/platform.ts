@@ -1,3 +1,4 @@
+import type { CallTracer } from './diagnostics.js';
 import type { RegistryModule } from './handlers.js';
 import type { LinkHost, LinkSet } from './link.js';
 import type { ResolvedClientOptions } from './options.js';
@@ -13,4 +14,6 @@ export interface Platform {
   links(host: LinkHost, target: ResolvedTarget, o: ResolvedClientOptions): LinkSet;
   /** @rerpc/registry, on the first `method()` / `register()`; throws where it is not shipped. */
   registry(): RegistryModule;
+  /** `tracingChannel('rerpc:client:call')` (Node); `null` where there is no diagnostics_channel. */
+  readonly tracer: CallTracer | null;
 }

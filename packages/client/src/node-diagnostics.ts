@@ -1,0 +1,25 @@
+import { channel, tracingChannel } from 'node:diagnostics_channel';
+import type { CallTracer, ClientConnectionMessage } from './diagnostics.js';
+import type { QueuedLink } from './link.js';
+import type { LinkEvents } from './link-pool.js';
+
+// The Node entry's diagnostics channels (the browser entry has none: see diagnostics.ts).
+
+export const callTracer: CallTracer = tracingChannel('rerpc:client:call') as unknown as CallTracer;
+
+const opened = channel('rerpc:client:connection:open');
+const closed = channel('rerpc:client:connection:close');
+
+function message(link: QueuedLink): ClientConnectionMessage {
+  return { transport: link.info.transport, address: link.info.address };
+}
+
+/** Publishes the pooled links' dials and closes (while subscribed). */
+export const linkEvents: LinkEvents = {
+  dialled(link) {
+    if (opened.hasSubscribers) opened.publish(message(link));
+  },
+  closed(link) {
+    if (closed.hasSubscribers) closed.publish(message(link));
+  },
+};
