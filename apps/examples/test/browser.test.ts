@@ -31,6 +31,8 @@ describe.skipIf(!hasChromium)('@rerpc/client/browser in Chromium', () => {
     type PageApi = {
       run(url: string): Promise<Record<string, unknown>>;
       again(url: string): Promise<unknown>;
+      follow(url: string): void;
+      followed: number[];
     };
     const run = (url: string) =>
       page.evaluate((u) => (globalThis as unknown as { rerpcPage: PageApi }).rerpcPage.run(u), url);
@@ -64,12 +66,27 @@ describe.skipIf(!hasChromium)('@rerpc/client/browser in Chromium', () => {
       expect(r['pending'], url).toBe(0);
     }
 
+    // A subscription with resubscribe is running when the server restarts on the same port.
+    await page.evaluate(
+      (u) => (globalThis as unknown as { rerpcPage: PageApi }).rerpcPage.follow(u),
+      ws,
+    );
+    await page.waitForFunction(
+      () => (globalThis as unknown as { rerpcPage: PageApi }).rerpcPage.followed.length >= 2,
+    );
     // The server restarts on the same port: the page's clients (its WebSocket lost) call again.
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     server = await start('--transport', 'http', '--cors', origin, '--port', String(server.port));
     expect(await again(http)).toEqual(ok(99));
     expect(await again(ws)).toEqual(ok(99));
+    // The subscription came back on the new server: its events start again from 100.
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { rerpcPage: PageApi }).rerpcPage.followed.lastIndexOf(100) > 0,
+      null,
+      { timeout: 10_000 },
+    );
     expect(errors).toEqual([]);
   }, 60_000);
 });

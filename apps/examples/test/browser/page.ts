@@ -87,9 +87,26 @@ async function run(url: string): Promise<Record<string, unknown>> {
   return results;
 }
 
+/** Events of the subscription `follow()` keeps, in arrival order. */
+const followed: number[] = [];
+
+/**
+ * Subscribes to `ticks` from 100 with `resubscribe`, in the background: after a lost connection
+ * the client subscribes again (from 100 again) on a new one, retrying the dial (within its
+ * timeout) while the server is away.
+ */
+function follow(url: string): void {
+  const c = createClient(url, { timeout: 10_000, maxRetries: 50, maxRetryDelay: 250 });
+  void (async () => {
+    for await (const n of c.subscribe<number>('ticks', { from: 100 }, { resubscribe: true })) {
+      followed.push(n);
+    }
+  })();
+}
+
 /** One call on the client made for `url` before (after the server restarted, for instance). */
 function again(url: string): Promise<Outcome> {
   return outcome(client(url).call('subtract', [100, 1]));
 }
 
-(globalThis as Record<string, unknown>)['rerpcPage'] = { run, again };
+(globalThis as Record<string, unknown>)['rerpcPage'] = { run, again, follow, followed };
