@@ -23,6 +23,9 @@ export default defineConfig({
   platform: 'browser',
   target: 'es2022',
   clean: false,
+  // Every error class sets its `name` itself (a page's minifier renames classes anyway), so the
+  // browser build does without keepNames' __name() wrappers: 183 of them, ~1 KB gzipped.
+  keepNames: false,
   noExternal: [/^@rerpc\//],
   esbuildPlugins: [sources],
 });
