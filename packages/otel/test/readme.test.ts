@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { readmeDefaults } from '@rerpc/internal/testing';
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS, DURATION_BUCKETS, SEMCONV_VERSION } from '../src/index.js';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+describe('README', () => {
+  it('states every default exactly as DEFAULTS has it', () => {
+    const table = readmeDefaults(readme, '## Options');
+    expect([...table.keys()].sort()).toEqual(Object.keys(DEFAULTS).sort());
+    for (const [option, value] of Object.entries(DEFAULTS)) {
+      expect(table.get(option), option).toBe(String(value));
+    }
+  });
+
+  it('documents the option error code, the pinned version and the buckets', () => {
+    expect(readme).toContain('| `TypeError` | `RERPC_ERR_INVALID_OPTION` |');
+    expect(readme).toContain(`pinned at v${SEMCONV_VERSION}`);
+    expect(readme.replace(/\s+/g, ' ')).toContain(`[${DURATION_BUCKETS.join(', ')}]`);
+  });
+});
