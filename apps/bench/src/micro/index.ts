@@ -1,6 +1,7 @@
 import { run as runClient } from './client.js';
 import { run as runCodec } from './codec.js';
 import { run as runConnPool } from './conn-pool.js';
+import { run as runDiagnostics } from './diagnostics.js';
 import { run as runObjectPool } from './object-pool.js';
 import { run as runServer } from './server.js';
 import { run as runServerMiddleware } from './server-middleware.js';
@@ -15,3 +16,4 @@ suites['worker-pool'] = runWorkerPool;
 suites['server'] = runServer;
 suites['server-middleware'] = runServerMiddleware;
 suites['client'] = runClient;
+suites['diagnostics'] = runDiagnostics;
