@@ -1,44 +1,15 @@
 // `pnpm demo`: the Arith example server and client end to end, one step per line.
 import { createClient, RpcError, TimeoutError } from '@rerpc/client';
-import { type CallContext, createServer, type SubscriptionSink } from '@rerpc/server';
-import { type ArithService, DIVISION_BY_ZERO, registerArith } from './lib/arith.js';
+import type { OpenRpcDocument } from '@rerpc/server';
+import { type ArithService, DIVISION_BY_ZERO } from './lib/arith.js';
+import { createDemoServer } from './lib/demo-server.js';
 
 const step = (n: number, what: string, detail: unknown) =>
   console.log(
     `${String(n).padStart(2)}. ${what.padEnd(34)} ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`,
   );
 
-const server = createServer({ handlerTimeout: 5000 });
-registerArith(server);
-const logged: string[] = [];
-server.method('log', (params: { line: string }) => {
-  logged.push(params.line);
-  return null;
-});
-server.method('sleep', (params: { ms: number }, ctx) => {
-  // Honour ctx.signal: it aborts when the caller goes away, the call times out or the server closes.
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, params.ms, params.ms);
-    ctx.signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        reject(ctx.signal.reason);
-      },
-      { once: true },
-    );
-  });
-});
-// A subscription (go-ethereum shape): ticker_subscribe answers an id, events follow as
-// ticker_subscription notifications on the same connection, at the client's pace.
-server.subscription(
-  'ticker',
-  (params: { from: number }, _ctx: CallContext, sink: SubscriptionSink<number>) => {
-    void (async () => {
-      for (let n = params.from; !sink.closed; n++) await sink.send(n);
-    })().catch(() => {}); // ends when the client unsubscribes
-  },
-);
+const { server, logged } = createDemoServer();
 const address = await server.listen({ host: '127.0.0.1', port: 0 });
 if (!('port' in address)) throw new Error('expected a TCP address');
 console.log(`server listening on tcp://${address.host}:${address.port}\n`);
@@ -98,8 +69,15 @@ for await (const tick of client.subscribe<number>('ticker', { from: 1 })) {
 }
 step(8, 'subscribe ticker, 3 events, break', `got ${JSON.stringify(ticks)}, then unsubscribed`);
 
+const discovered = (await client.call('rpc.discover')) as OpenRpcDocument;
+step(
+  9,
+  'rpc.discover (OpenRPC) lists methods',
+  discovered.methods.map((m) => m.name),
+);
+
 const cs = client.stats();
-step(9, 'client.stats()', {
+step(10, 'client.stats()', {
   settled: cs.settled,
   pending: cs.pending,
   connections: cs.connections,
@@ -109,7 +87,7 @@ step(9, 'client.stats()', {
 await client.close();
 await server.close({ timeout: 2000 });
 const ss = server.stats();
-step(10, 'server.stats() after close', {
+step(11, 'server.stats() after close', {
   connections: ss.connections,
   calls: ss.calls,
   errors: ss.errors,

@@ -81,7 +81,12 @@ if (corsText !== undefined && transport !== 'http') usage('--cors needs --transp
 const cors: readonly string[] | '*' | null =
   corsText === undefined ? null : corsText === '*' ? '*' : corsText.split(',');
 
-const server = createServer({ framing, maxMessageBytes });
+const server = createServer({
+  framing,
+  maxMessageBytes,
+  // rpc.discover answers the OpenRPC document of every method below (rerpc-types reads it).
+  discover: { info: { title: 'rerpc spec server', version: '1.0.0' } },
+});
 registerSpecMethods(server);
 
 let closing = false;

@@ -41,6 +41,10 @@ describe('examples', () => {
     expect(out).toContain('TimeoutError (RERPC_ERR_TIMEOUT)');
     expect(out).toMatch(/still works\s+\{"result":4\}/);
     expect(out).toContain('got [1,2,3], then unsubscribed');
+    // The discovered method list (issue 18), rpc.discover itself left out.
+    expect(out).toMatch(
+      /rpc\.discover \(OpenRPC\) lists methods\s+\["ArithService\.Add","ArithService\.Multiply","ArithService\.Divide","log","sleep","ticker_subscribe","ticker_unsubscribe"\]/,
+    );
     expect(out).toContain('"pending":0');
     expect(out).toContain('client and server closed gracefully');
   });

@@ -1,4 +1,13 @@
 export { RegistrationError } from './errors.js';
+export type { MethodError, MethodExample, MethodMetadata } from './metadata.js';
+export {
+  OPENRPC_VERSION,
+  type OpenRpcContentDescriptor,
+  type OpenRpcDocument,
+  type OpenRpcInfo,
+  type OpenRpcMethod,
+  openRpcDocument,
+} from './openrpc.js';
 export { DEFAULTS, type RegistryOptions, type StringFormat } from './options.js';
 export type {
   Handler,

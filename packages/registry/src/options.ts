@@ -25,7 +25,15 @@ export const DEFAULTS = Object.freeze({
 
 const REGISTRY_OPTIONS: readonly string[] = Object.keys(DEFAULTS);
 /** The names of `MethodOptions`. */
-export const METHOD_OPTIONS: readonly string[] = ['params', 'result'];
+export const METHOD_OPTIONS: readonly string[] = [
+  'params',
+  'result',
+  'summary',
+  'description',
+  'deprecated',
+  'examples',
+  'errors',
+];
 /** The names of `RegisterOptions`. */
 export const REGISTER_OPTIONS: readonly string[] = ['name', 'methods'];
 

@@ -4,6 +4,12 @@ import type { ErrorObject } from '@rerpc/protocol';
 import { Ajv, type ErrorObject as AjvErrorObject, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import { RegistrationError } from './errors.js';
+import {
+  type MethodError,
+  type MethodExample,
+  type MethodMetadata,
+  resolveMetadata,
+} from './metadata.js';
 import { isPublicMemberName, methodNameProblem, serviceNameProblem } from './names.js';
 import {
   checkMethodOptions,
@@ -28,6 +34,19 @@ export interface MethodOptions {
   params?: JsonSchema;
   /** JSON Schema for the result, compiled with fast-json-stringify at registration. */
   result?: JsonSchema;
+  /** A short summary of what the method does, for discovery (`rpc.discover`). @default none */
+  summary?: string;
+  /** A longer description (Markdown), for discovery. @default none */
+  description?: string;
+  /** Marks the method deprecated in discovery; it is still called as before. @default false */
+  deprecated?: boolean;
+  /**
+   * Example calls, for discovery; each example's params are checked against the params schema
+   * at registration (a mismatch is a `RegistrationError`). @default []
+   */
+  examples?: MethodExample[];
+  /** The application errors the method may answer, for discovery. @default [] */
+  errors?: MethodError[];
 }
 
 export interface RegisterOptions {
@@ -51,10 +70,12 @@ export interface MethodEntry {
   readonly encoder: ResponseEncoder;
   readonly paramsSchema: JsonSchema | null;
   readonly resultSchema: JsonSchema | null;
+  /** What the method says about itself for discovery. */
+  readonly metadata: MethodMetadata;
 }
 
 /** A registered method as listed for discovery. */
-export interface MethodInfo {
+export interface MethodInfo extends MethodMetadata {
   name: string;
   params: JsonSchema | null;
   result: JsonSchema | null;
@@ -86,6 +107,11 @@ export interface Registry {
   /** Every registered method, in registration order. */
   list(): MethodInfo[];
   readonly size: number;
+  /**
+   * Counts registrations: it changes whenever a method is added, so a cache of `list()` (such
+   * as the server's `rpc.discover` document) knows when to rebuild.
+   */
+  readonly version: number;
 }
 
 // ajv-formats is CommonJS with `exports.default`: TypeScript (NodeNext) types the default import
@@ -101,6 +127,7 @@ const addFormats = ajvFormats.default;
 export function createRegistry(options?: RegistryOptions): Registry {
   const formats = resolveRegistryOptions(options);
   const methods = new Map<string, MethodEntry>();
+  let version = 0;
   // One ajv for the registry: compiled validators share its cache. allErrors lists every
   // problem in the -32602 answer, not just the first.
   const ajv = new Ajv({ allErrors: true, strict: true });
@@ -117,6 +144,7 @@ export function createRegistry(options?: RegistryOptions): Registry {
       throw new RegistrationError(`method "${name}" is already registered; pick another name`);
     }
     checkMethodOptions(options, `method "${name}" options`);
+    const metadata = resolveMetadata(options, `method "${name}" options`);
     const paramsSchema = options?.params ?? null;
     const resultSchema = options?.result ?? null;
     let validate: MethodEntry['validate'] = null;
@@ -131,6 +159,13 @@ export function createRegistry(options?: RegistryOptions): Registry {
         );
       }
       validate = (params) => (fn(params) ? null : invalidParams(fn.errors));
+      for (const example of metadata.examples) {
+        if (!fn(example.params)) {
+          throw new RegistrationError(
+            `method "${name}": example ${JSON.stringify(example.name)} has params the params schema refuses: ${ajv.errorsText(fn.errors)}`,
+          );
+        }
+      }
     }
     let encoder = defaultEncoder;
     if (resultSchema !== null) {
@@ -150,7 +185,9 @@ export function createRegistry(options?: RegistryOptions): Registry {
       encoder,
       paramsSchema,
       resultSchema,
+      metadata,
     });
+    version++;
   }
 
   /** Checks a full method name, then adds it. */
@@ -256,9 +293,13 @@ export function createRegistry(options?: RegistryOptions): Registry {
         name: m.name,
         params: m.paramsSchema,
         result: m.resultSchema,
+        ...m.metadata,
       })),
     get size() {
       return methods.size;
+    },
+    get version() {
+      return version;
     },
   };
 }

@@ -69,7 +69,18 @@ describe('system(): the reserved rpc. prefix, for rerpc packages only', () => {
     const r = createRegistry();
     r.system('rpc.discover', () => ({ methods: [] }));
     expect(r.get('rpc.discover')?.handler(undefined, null)).toEqual({ methods: [] });
-    expect(r.list()).toEqual([{ name: 'rpc.discover', params: null, result: null }]);
+    expect(r.list()).toEqual([
+      {
+        name: 'rpc.discover',
+        params: null,
+        result: null,
+        summary: null,
+        description: null,
+        deprecated: false,
+        examples: [],
+        errors: [],
+      },
+    ]);
   });
 
   it('refuses a name outside rpc., and the other rules still apply', () => {

@@ -30,6 +30,17 @@ describe('idempotent is not a method option', () => {
     const r = createRegistry();
     r.method('m', noop);
     expect(r.get('m')).not.toHaveProperty('idempotent');
-    expect(r.list()).toEqual([{ name: 'm', params: null, result: null }]);
+    expect(r.list()).toEqual([
+      {
+        name: 'm',
+        params: null,
+        result: null,
+        summary: null,
+        description: null,
+        deprecated: false,
+        examples: [],
+        errors: [],
+      },
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { DEFAULTS, RegistrationError } from '../src/index.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -29,5 +29,21 @@ describe('README', () => {
   it('lists every built-in format', async () => {
     const { fullFormats } = await import('ajv-formats/dist/formats.js');
     for (const name of Object.keys(fullFormats)) expect(readme).toContain(`\`${name}\``);
+  });
+
+  it('shows the discovery example word for word, and it prints what its comment says', async () => {
+    const start = readme.indexOf('### Discovery (OpenRPC)');
+    const open = readme.indexOf('```ts\n', start) + 6;
+    const shown = readme.slice(open, readme.indexOf('```\n', open));
+    const fixture = readFileSync(
+      new URL('./fixtures/readme-discovery-example.ts', import.meta.url),
+      'utf8',
+    );
+    expect(shown).toBe(fixture.replace("from '../../src/index.js'", "from '@rerpc/registry'"));
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    onTestFinished(() => log.mockRestore());
+    await import('./fixtures/readme-discovery-example.js');
+    expect(log.mock.calls).toEqual([['by-position', ['minuend', 'subtrahend']]]);
+    expect(shown).toContain("// by-position [ 'minuend', 'subtrahend' ]");
   });
 });

@@ -126,7 +126,18 @@ describe('method(name, handler, options)', () => {
     const result = { type: 'number' };
     r.method('sum', (p: number[]) => p.reduce((a, b) => a + b, 0), { params, result });
     expect(r.get('sum')?.handler([1, 2, 3], null)).toBe(6);
-    expect(r.list()).toEqual([{ name: 'sum', params, result }]);
+    expect(r.list()).toEqual([
+      {
+        name: 'sum',
+        params,
+        result,
+        summary: null,
+        description: null,
+        deprecated: false,
+        examples: [],
+        errors: [],
+      },
+    ]);
   });
 
   it('answers a failed params check with -32602 listing every problem', () => {

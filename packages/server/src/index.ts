@@ -1,6 +1,12 @@
 export type { ErrorObject, Id } from '@rerpc/protocol';
 export { ErrorCode, RpcError } from '@rerpc/protocol';
-export type { JsonSchema, MethodOptions, RegisterOptions } from '@rerpc/registry';
+export type {
+  JsonSchema,
+  MethodOptions,
+  OpenRpcDocument,
+  OpenRpcInfo,
+  RegisterOptions,
+} from '@rerpc/registry';
 export { RegistrationError } from '@rerpc/registry';
 export type { ConnectionListener } from './admission.js';
 export type { CallContext } from './call.js';
@@ -12,6 +18,7 @@ export type {
   ServerRequestMessage,
   ServerResponseMessage,
 } from './diagnostics.js';
+export type { DiscoverOptions } from './discover.js';
 export {
   AbortError,
   DisconnectedError,

@@ -13,6 +13,7 @@ import type { StringFormat } from '@rerpc/registry';
 import type { ConnectionListener } from './admission.js';
 import type { CallContext } from './call.js';
 import type { CancelNotification, ResolvedCancelMethod } from './cancel.js';
+import { type DiscoverOptions, type ResolvedDiscover, resolveDiscover } from './discover.js';
 import { checkHealthMethod } from './health.js';
 
 /** What `onHandlerError` takes: a listener, `'log'` (the default) or `null` (silence). */
@@ -184,6 +185,14 @@ export interface ServerOptions {
    * @default null
    */
   healthMethod?: string | null;
+  /**
+   * Answer `rpc.discover` with the OpenRPC 1.3 document of every registered method (params and
+   * result schemas, summaries, descriptions, examples, declared errors), built on first use and
+   * rebuilt after a registration. `true` uses a placeholder `info`; give yours as
+   * `{ info: { title, version, description? } }`.
+   * @default false
+   */
+  discover?: boolean | DiscoverOptions;
 }
 
 /** Options after validation: every field set. */
@@ -214,6 +223,7 @@ export interface ResolvedServerOptions {
   readonly maxSubscriptionBufferBytes: number;
   readonly onConnection: ConnectionListener | null;
   readonly healthMethod: string | null;
+  readonly discover: ResolvedDiscover;
 }
 
 /** The server's defaults, one frozen object; the README's Options table is held to it by a test. */
@@ -244,6 +254,7 @@ export const DEFAULTS: ResolvedServerOptions = Object.freeze({
   maxSubscriptionBufferBytes: 1_048_576,
   onConnection: null,
   healthMethod: null,
+  discover: false,
 });
 
 const KNOWN = Object.keys(DEFAULTS);
@@ -333,5 +344,6 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
     maxSubscriptionBufferBytes: integer('maxSubscriptionBufferBytes', 1),
     onConnection: checkFunctionOrNull<ConnectionListener>('onConnection', options.onConnection),
     healthMethod: checkHealthMethod(options.healthMethod),
+    discover: resolveDiscover(options.discover),
   });
 }

@@ -5,6 +5,7 @@ import { checkOptions, checkTime } from '@rerpc/internal';
 import type { MethodOptions, RegisterOptions } from '@rerpc/registry';
 import type { CallContext } from './call.js';
 import { Core, type HandleOptions } from './core.js';
+import { registerDiscover } from './discover.js';
 import { ListenError, ServerClosedError } from './errors.js';
 import { registerHealth } from './health.js';
 import { type ListenOptions, type ResolvedListen, resolveListen } from './listen-options.js';
@@ -211,6 +212,7 @@ class RpcServer implements Server, ConnectionOwner {
     this.options = options;
     this.core = new Core(options, clock);
     registerHealth(this.core.registry, options.healthMethod);
+    registerDiscover(this.core.registry, options.discover);
     this.sockets = new Sockets(options.maxConnections, () => this.checkClosed());
     this.host = {
       core: this.core,

@@ -99,10 +99,12 @@ export function registerSubscription(
       .close(id);
   };
   const schema = options?.params;
-  registry.method(
-    `${name}_subscribe`,
-    subscribe,
-    schema === undefined ? undefined : { params: schema },
-  );
-  registry.method(`${name}_unsubscribe`, unsubscribe);
+  // For rpc.discover: OpenRPC has no subscriptions, so the pair is described in words.
+  registry.method(`${name}_subscribe`, subscribe, {
+    ...(schema !== undefined && { params: schema }),
+    summary: `Subscribes: answers a subscription id, then sends the events as ${notification} notifications { subscription, result } on this connection (TCP or WebSocket).`,
+  });
+  registry.method(`${name}_unsubscribe`, unsubscribe, {
+    summary: `Ends a ${name} subscription: params [id]; answers true, or false for an id not open on this connection.`,
+  });
 }

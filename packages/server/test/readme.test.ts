@@ -1,6 +1,6 @@
-// The README's Peers, Cancellation and Hooks examples are test/fixtures/readme-*-example.ts
-// (type-checked by `pnpm typecheck`), word for word but for the import path; this test holds
-// them together and runs them.
+// The README's Peers, Cancellation, Hooks and Discovery examples are
+// test/fixtures/readme-*-example.ts (type-checked by `pnpm typecheck`), word for word but for the
+// import path; this test holds them together and runs them.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 
@@ -74,5 +74,11 @@ describe('README', () => {
       [{ jsonrpc: '2.0', result: 'ada', id: 1 }],
       [{ jsonrpc: '2.0', error: { code: -32010, message: 'Forbidden' }, id: 2 }],
     ]);
+  });
+
+  it('shows a discovery example that runs: rpc.discover lists the method with its summary', async () => {
+    expect(block('## Discovery (OpenRPC)')).toBe(fixture('readme-discover-example.ts'));
+    const calls = await logged(1, () => import('./fixtures/readme-discover-example.js'));
+    expect(calls).toEqual([[['add: a + b']]]);
   });
 });

@@ -80,9 +80,26 @@ export function registerArith(server: Server, options: ArithServiceOptions = {})
   return server.register(new ArithService(options), {
     name: 'ArithService',
     methods: {
-      Add: { params: arithArgsSchema, result: integerResult },
-      Multiply: { params: arithArgsSchema, result: integerResult },
-      Divide: { params: arithArgsSchema },
+      Add: {
+        params: arithArgsSchema,
+        result: integerResult,
+        summary: 'a + b',
+        examples: [{ name: 'ten and twenty', params: { a: 10, b: 20 }, result: { result: 30 } }],
+      },
+      Multiply: { params: arithArgsSchema, result: integerResult, summary: 'a * b' },
+      Divide: {
+        params: arithArgsSchema,
+        summary: 'a / b',
+        errors: [
+          options.goErrors === true
+            ? {
+                code: -32603,
+                message: 'Internal error: division by zero',
+                data: 'division by zero',
+              }
+            : { code: DIVISION_BY_ZERO, message: 'division by zero' },
+        ],
+      },
     },
   });
 }

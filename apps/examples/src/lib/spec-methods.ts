@@ -68,30 +68,50 @@ function ticks(params: { from: number }, _ctx: CallContext, sink: SubscriptionSi
 
 /** Registers every method of the spec server. */
 export function registerSpecMethods(server: Server): void {
-  server.method('subtract', subtract);
-  server.method('sum', sum);
-  server.method('get_data', () => ['hello', 5]);
-  server.method('update', returnNull);
-  server.method('notify_hello', returnNull);
-  server.method('notify_sum', returnNull);
-  server.method('echo', (params: unknown) => (params === undefined ? null : params));
+  server.method('subtract', subtract, {
+    summary: 'minuend - subtrahend, by position or by name (the spec, section 7).',
+    examples: [
+      { name: 'by position', params: [42, 23], result: 19 },
+      { name: 'by name', params: { subtrahend: 23, minuend: 42 }, result: 19 },
+    ],
+  });
+  server.method('sum', sum, {
+    summary: 'The sum of an array of numbers.',
+    examples: [{ name: 'seven', params: [1, 2, 4], result: 7 }],
+  });
+  server.method('get_data', () => ['hello', 5], { summary: "Answers ['hello', 5]." });
+  server.method('update', returnNull, {
+    summary: 'Does nothing (the spec sends it as a notification).',
+  });
+  server.method('notify_hello', returnNull, { summary: 'Does nothing (a notification).' });
+  server.method('notify_sum', returnNull, { summary: 'Does nothing (a notification).' });
+  server.method('echo', (params: unknown) => (params === undefined ? null : params), {
+    summary: 'Answers its params as sent (null without params).',
+  });
   server.method('sleep', sleep, {
+    summary: 'Answers ms after ms milliseconds; stops early when cancelled.',
     params: {
       type: 'object',
       properties: { ms: { type: 'integer', minimum: 0, maximum: 3_600_000 } },
       required: ['ms'],
     },
+    examples: [{ name: 'ten ms', params: { ms: 10 }, result: 10 }],
   });
   server.method('fail', fail, {
+    summary: 'Answers the error it is given.',
     params: {
       type: 'object',
       properties: { code: { type: 'integer' }, message: { type: 'string' }, data: {} },
       required: ['code', 'message'],
     },
   });
-  server.method('crash', () => {
-    throw new Error('secret internal detail');
-  });
+  server.method(
+    'crash',
+    () => {
+      throw new Error('secret internal detail');
+    },
+    { summary: 'Throws a plain Error: answered -32603 without its message.' },
+  );
   server.subscription('ticks', ticks, {
     params: {
       type: 'object',

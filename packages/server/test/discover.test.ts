@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS, type OpenRpcDocument } from '../src/index.js';
+import { makeServer, req } from './helpers.js';
+
+// discover (issue 18): rpc.discover answers the OpenRPC document of the registry, opt-in.
+
+async function discover(server: ReturnType<typeof makeServer>): Promise<OpenRpcDocument> {
+  const answer = JSON.parse((await server.handle(req('rpc.discover')))!) as {
+    result: OpenRpcDocument;
+  };
+  return answer.result;
+}
+
+describe('discover', () => {
+  it('is off by default: rpc.discover is not a method', async () => {
+    expect(DEFAULTS.discover).toBe(false);
+    const server = makeServer(undefined, false);
+    expect(JSON.parse((await server.handle(req('rpc.discover')))!)).toMatchObject({
+      error: { code: -32601 },
+    });
+  });
+
+  it('answers the OpenRPC document of every method but itself, subscriptions and rpc.health included', async () => {
+    const server = makeServer({ discover: true, healthMethod: 'rpc.health' }, false);
+    server.method('add', ([a, b]: [number, number]) => a + b, {
+      params: {
+        type: 'array',
+        items: [{ type: 'number' }, { type: 'number' }],
+        minItems: 2,
+        additionalItems: false,
+      },
+      summary: 'Adds.',
+      errors: [{ code: 1, message: 'overflow' }],
+    });
+    server.subscription('ticks', () => {}, {
+      params: { type: 'object', properties: { from: { type: 'integer' } } },
+    });
+    const doc = await discover(server);
+    expect(doc).toMatchObject({
+      openrpc: '1.3.2',
+      info: { title: 'JSON-RPC API', version: '0.0.0' },
+    });
+    expect(doc.methods.map((m) => m.name)).toEqual([
+      'rpc.health',
+      'add',
+      'ticks_subscribe',
+      'ticks_unsubscribe',
+    ]);
+    expect(doc.methods[1]).toMatchObject({
+      summary: 'Adds.',
+      paramStructure: 'by-position',
+      errors: [{ code: 1, message: 'overflow' }],
+    });
+    expect(doc.methods[2]).toMatchObject({
+      paramStructure: 'by-name',
+      params: [{ name: 'from', schema: { type: 'integer' }, required: false }],
+      summary: expect.stringContaining('as ticks_subscription notifications'),
+    });
+    expect(doc.methods[3]?.summary).toContain('params [id]');
+  });
+
+  it('builds the document once and rebuilds it after a registration', async () => {
+    const server = makeServer({ discover: { info: { title: 'Calc', version: '2.1.0' } } }, false);
+    server.method('a', () => 1);
+    const first = await server.handle(req('rpc.discover'));
+    expect(JSON.parse(first!).result.info).toEqual({ title: 'Calc', version: '2.1.0' });
+    expect(await server.handle(req('rpc.discover'))).toBe(first);
+    server.register({ b: () => 2 }, { name: 'S' });
+    const doc = await discover(server);
+    expect(doc.methods.map((m) => m.name)).toEqual(['a', 'S.b']);
+  });
+
+  it.each([
+    [{ discover: 'yes' }, 'discover must be an object, got "yes"'],
+    [{ discover: { inf: {} } }, 'discover has no option "inf"; did you mean "info"?'],
+    [{ discover: { info: { title: 'x' } } }, 'discover.info.version must be a non-empty string'],
+    [
+      { discover: { info: { title: '', version: '1' } } },
+      'discover.info.title must be a non-empty string, got ""',
+    ],
+    [
+      { discover: { info: { title: 't', version: '1', description: 3 } } },
+      'discover.info.description must be a non-empty string, got 3',
+    ],
+    [
+      { discover: { info: { title: 't', version: '1', licence: 'MIT' } } },
+      'discover.info has no option "licence"',
+    ],
+  ])('refuses %j with a coded TypeError', (options, message) => {
+    expect(() => makeServer(options as never, false)).toThrow(
+      expect.objectContaining({
+        code: 'RERPC_ERR_INVALID_OPTION',
+        message: expect.stringContaining(message),
+      }),
+    );
+  });
+});
