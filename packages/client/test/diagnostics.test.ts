@@ -158,4 +158,17 @@ describe('rerpc:client:connection channels', () => {
     await client.close();
     expect(closed.filter((m) => m.address === address)).toEqual([{ transport: 'tcp', address }]);
   });
+
+  it('publish a WebSocket connection (ws) to @rerpc/server', async () => {
+    const opened = record<ClientConnectionMessage>('rerpc:client:connection:open');
+    const closed = record<ClientConnectionMessage>('rerpc:client:connection:close');
+    const { port } = await serve('http');
+    const url = `ws://127.0.0.1:${port}/`;
+    const client = createClient(url);
+    onTestFinished(() => client.close({ timeout: 0 }));
+    expect(await client.call('add', [2, 2])).toBe(4);
+    expect(opened.filter((m) => m.transport === 'ws')).toEqual([{ transport: 'ws', address: url }]);
+    await client.close();
+    expect(closed.filter((m) => m.transport === 'ws')).toEqual([{ transport: 'ws', address: url }]);
+  });
 });

@@ -9,7 +9,7 @@ import type {
   ServerResponseMessage,
 } from '../src/index.js';
 import { deferred, listening, Peer, req } from './helpers.js';
-import { listenHttp, post } from './web-helpers.js';
+import { listenHttp, openWs, post } from './web-helpers.js';
 
 /** Every message published on `name` while the test runs. */
 function record<T>(name: string): T[] {
@@ -236,5 +236,24 @@ describe('diagnostics channels over HTTP', () => {
       ['nope', -32601, true, null],
     ]);
     expect(events.map(([event, t]) => `${event}:${t.method}`)).toEqual(['start:echo', 'end:echo']);
+  });
+
+  it('publishes a WebSocket connection (transport ws) and its requests with the peer', async () => {
+    const opened = record<ServerConnectionMessage>('rerpc:server:connection:open');
+    const requests = record<ServerRequestMessage>('rerpc:server:request');
+    const { port } = await listenHttp();
+    const ws = await openWs(`ws://127.0.0.1:${port}/`);
+    expect(await ws.call(req('echo', ['w'], 5))).toMatchObject({ result: ['w'] });
+    const peer = requests.find((m) => m.id === 5)!.peer!;
+    expect(peer.transport).toBe('ws');
+    expect(opened.map((m) => m.peer)).toContain(peer);
+    const gone = deferred<ServerConnectionMessage>();
+    subscribe('rerpc:server:connection:close', function onClose(m) {
+      if ((m as ServerConnectionMessage).peer !== peer) return;
+      unsubscribe('rerpc:server:connection:close', onClose);
+      gone.resolve(m as ServerConnectionMessage);
+    });
+    ws.ws.terminate();
+    expect((await gone.promise).reason).toBeInstanceOf(Error);
   });
 });
