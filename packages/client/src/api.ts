@@ -16,7 +16,33 @@ export interface CloseOptions {
 }
 
 /** A pooled, multiplexed JSON-RPC 2.0 client: see {@link createClient}. */
-export interface Client {
+export interface Client extends BrowserClient {
+  /**
+   * Answers the server's calls to `name` on any persistent connection (TCP, TLS, Unix,
+   * WebSocket) with `handler(params, ctx)`'s result (or promise); a thrown `RpcError` is answered
+   * as it is, anything else -32603. `options.params` (a JSON Schema) answers -32602 on a mismatch;
+   * `options.result` compiles the result's encoder. Names follow @rerpc/registry's rules. Over
+   * HTTP nothing can arrive: each answer ends its exchange. Throws `RegistrationError` for a
+   * refused or duplicate name.
+   */
+  method<P = never>(
+    name: string,
+    handler: (params: P, ctx: HandlerContext) => unknown,
+    options?: MethodOptions,
+  ): void;
+  /**
+   * Registers an instance's methods as `Name.method` (as @rerpc/server's `register()`); returns
+   * the names registered.
+   */
+  register(instance: object, options?: RegisterOptions): string[];
+}
+
+/**
+ * The client as `@rerpc/client/browser` makes it: all of {@link Client} but `method()` and
+ * `register()` (answering the server's calls needs @rerpc/registry, which the browser entry
+ * leaves out). Its own type, so its declarations need no Node types.
+ */
+export interface BrowserClient {
   /**
    * Calls `method` and resolves with the result. Rejects with `RpcError` (the server answered
    * with an error), `TimeoutError`, `ConnectionError`, `PoolExhaustedError`, `AbortError`,
@@ -56,24 +82,6 @@ export interface Client {
     params?: object,
     options?: SubscribeOptions,
   ): AsyncIterableIterator<T, undefined>;
-  /**
-   * Answers the server's calls to `name` on any persistent connection (TCP, TLS, Unix,
-   * WebSocket) with `handler(params, ctx)`'s result (or promise); a thrown `RpcError` is answered
-   * as it is, anything else -32603. `options.params` (a JSON Schema) answers -32602 on a mismatch;
-   * `options.result` compiles the result's encoder. Names follow @rerpc/registry's rules. Over
-   * HTTP nothing can arrive: each answer ends its exchange. Throws `RegistrationError` for a
-   * refused or duplicate name.
-   */
-  method<P = never>(
-    name: string,
-    handler: (params: P, ctx: HandlerContext) => unknown,
-    options?: MethodOptions,
-  ): void;
-  /**
-   * Registers an instance's methods as `Name.method` (as @rerpc/server's `register()`); returns
-   * the names registered.
-   */
-  register(instance: object, options?: RegisterOptions): string[];
   /**
    * Runs `handler(params, ctx)` for each notification `name` the server sends (its result is
    * ignored, a throw or rejection dropped); replaces one set before. Returns a function that

@@ -1,18 +1,19 @@
 import { optionError } from '@rerpc/internal';
-import type { Client } from './api.js';
+import type { BrowserClient } from './api.js';
 import { createPlatformWsLinkSet } from './browser-ws-link.js';
 import { createFetchLinkSet } from './fetch-link.js';
 import type { LinkHost, LinkSet } from './link.js';
-import { type ClientOptions, type ResolvedClientOptions, resolveClientOptions } from './options.js';
+import {
+  type BrowserClientOptions,
+  DEFAULTS as CLIENT_DEFAULTS,
+  type ClientOptions,
+  type ResolvedBrowserOptions,
+  type ResolvedClientOptions,
+  resolveClientOptions,
+} from './options.js';
 import { ClientImpl } from './peer-client.js';
 import type { Platform } from './platform.js';
 import { checkTarget, checkTransportOptions, type ResolvedTarget } from './target.js';
-
-/**
- * The options of the browser entry's {@link createClient}: those of `@rerpc/client` but `tls`
- * (the browser's own TLS applies) and `framing` (HTTP and WebSocket messages frame themselves).
- */
-export type BrowserClientOptions = Omit<ClientOptions, 'tls' | 'framing'>;
 
 /** A browser's links: a POST per call on `fetch`, or the platform's `WebSocket`. */
 function createBrowserLinkSet(
@@ -30,6 +31,9 @@ function noRegistry(): never {
   );
 }
 
+/** The defaults of {@link createClient}: `@rerpc/client`'s, but `framing` and `tls`. */
+export const DEFAULTS: ResolvedBrowserOptions = CLIENT_DEFAULTS;
+
 const BROWSER: Platform = { links: createBrowserLinkSet, registry: noRegistry, tracer: null };
 
 /**
@@ -42,7 +46,7 @@ const BROWSER: Platform = { links: createBrowserLinkSet, registry: noRegistry, t
  * const client = createClient('ws://127.0.0.1:8080/', { timeout: 5000 });
  * const sum = await client.call('ArithService.Add', { a: 1, b: 2 });
  */
-export function createClient(target: string, options?: BrowserClientOptions): Client {
+export function createClient(target: string, options?: BrowserClientOptions): BrowserClient {
   const resolved = checkTarget(target);
   if (resolved.transport !== 'http' && resolved.transport !== 'ws') {
     throw optionError(

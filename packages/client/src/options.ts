@@ -14,7 +14,28 @@ import { type ClientTlsOptions, checkTls } from './tls.js';
  * Options of {@link createClient}: Go rerpc's `ClientConfig` names where they exist. Times are in
  * milliseconds.
  */
-export interface ClientOptions {
+export interface ClientOptions extends BrowserClientOptions {
+  /**
+   * How JSON texts are delimited: `'ndjson'` (the Go rerpc wire format) or `'content-length'`.
+   * @default 'ndjson'
+   */
+  framing?: Framing;
+  /**
+   * TLS options (`ca`, `cert`, `key`, `rejectUnauthorized`, `servername`…, as `tls.connect()`
+   * takes them) for `https://`, `wss://` and `tls://` targets; given with a `{ host, port }` or
+   * `{ path }` target, it turns TLS on there too. null: TLS (where the target asks for it) with
+   * the system's CAs.
+   * @default null
+   */
+  tls?: ClientTlsOptions | null;
+}
+
+/**
+ * The options every entry takes: all of {@link ClientOptions} but `framing` and `tls`, which
+ * `@rerpc/client/browser` has no use for (HTTP and WebSocket frame their messages; the browser
+ * checks certificates itself). Its own type, so its declarations need no Node types.
+ */
+export interface BrowserClientOptions {
   /**
    * Connections kept open while no call uses them (in the pool, for reuse); a connection unused
    * for about a second goes back to the pool, which closes it if `maxIdle` are already idle.
@@ -69,11 +90,6 @@ export interface ClientOptions {
   /** Longest backoff between two retries. @default 1000 */
   maxRetryDelay?: number;
   /**
-   * How JSON texts are delimited: `'ndjson'` (the Go rerpc wire format) or `'content-length'`.
-   * @default 'ndjson'
-   */
-  framing?: Framing;
-  /**
    * Largest response frame accepted, in bytes; a larger one closes its connection (its calls
    * fail with `ConnectionError`).
    * @default 1048576
@@ -93,14 +109,6 @@ export interface ClientOptions {
    * @default 0
    */
   autoBatch?: number;
-  /**
-   * TLS options (`ca`, `cert`, `key`, `rejectUnauthorized`, `servername`…, as `tls.connect()`
-   * takes them) for `https://`, `wss://` and `tls://` targets; given with a `{ host, port }` or
-   * `{ path }` target, it turns TLS on there too. null: TLS (where the target asks for it) with
-   * the system's CAs.
-   * @default null
-   */
-  tls?: ClientTlsOptions | null;
   /**
    * HTTP headers sent with every POST (`http(s)://`) or WebSocket upgrade (`ws(s)://`), e.g.
    * `{ authorization: 'Bearer …' }`; null sends none beyond the client's own. Not for TCP.
@@ -145,7 +153,13 @@ export interface ClientOptions {
 export type HandlerErrorListener = (error: unknown, ctx: HandlerContext) => void;
 
 /** The resolved options, every field set. */
-export interface ResolvedClientOptions {
+export interface ResolvedClientOptions extends ResolvedBrowserOptions {
+  readonly framing: Framing;
+  readonly tls: Readonly<ClientTlsOptions> | null;
+}
+
+/** {@link BrowserClientOptions} resolved (the browser entry's `DEFAULTS`). */
+export interface ResolvedBrowserOptions {
   readonly maxIdle: number;
   readonly maxActive: number;
   readonly pipelineThreshold: number;
@@ -155,11 +169,9 @@ export interface ResolvedClientOptions {
   readonly maxRetries: number;
   readonly retryDelay: number;
   readonly maxRetryDelay: number;
-  readonly framing: Framing;
   readonly maxMessageBytes: number;
   readonly closeTimeout: number;
   readonly autoBatch: number;
-  readonly tls: Readonly<ClientTlsOptions> | null;
   readonly headers: Readonly<Record<string, string>> | null;
   readonly maxHandlersPerLink: number;
   readonly handlerTimeout: number;

@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { assertBuilt } from './helpers.js';
 
 // The CI check of the browser entry: bundled by esbuild for the browser platform, which fails on
@@ -47,6 +49,46 @@ describe('@rerpc/client/browser', () => {
     });
     const types = readFileSync(new URL('dist/browser.d.ts', root), 'utf8');
     expect(types).toMatch(/export \{[^}]*\bcreateClient\b/);
+  });
+
+  it('types a page with no Node types: its declarations import only @rerpc/protocol', async () => {
+    const types = readFileSync(new URL('dist/browser.d.ts', root), 'utf8');
+    const imports = [...types.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
+    expect(imports).toEqual(['@rerpc/protocol']);
+    // A consumer compiled with the DOM library and no @types/node, checking the declarations too.
+    const ts = await import('typescript');
+    const dir = mkdtempSync(join(tmpdir(), 'rerpc-browser-types-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const page = join(dir, 'page.ts');
+    writeFileSync(
+      page,
+      [
+        "import { createClient, type BrowserClientOptions, RpcError } from '@rerpc/client/browser';",
+        'const options: BrowserClientOptions = { timeout: 1000, autoBatch: 10 };',
+        "const client = createClient('ws://127.0.0.1:1/', options);",
+        "export const sum: Promise<number> = client.call<number>('sum', [1, 2]);",
+        'export const isRpc = (e: unknown) => e instanceof RpcError;',
+        '// @ts-expect-error the browser entry takes no tls',
+        "createClient('wss://x/', { tls: {} });",
+      ].join('\n'),
+    );
+    const program = ts.createProgram([page], {
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      types: [],
+      // Client has [Symbol.asyncDispose]: ESNext.Disposable (TypeScript 5.2+), as in Node.
+      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.esnext.disposable.d.ts'],
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      target: ts.ScriptTarget.ES2022,
+      baseUrl: dir,
+      paths: { '@rerpc/client/browser': [new URL('dist/browser.d.ts', root).pathname] },
+    });
+    const problems = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    expect(problems).toEqual([]);
   });
 
   it('the check bites: the Node entry fails to bundle for the browser', async () => {
