@@ -353,7 +353,7 @@ export abstract class CallingClient implements CallHost, LinkHost {
    */
   private shuttingDown(conn: Link): void {
     conn.refusedSeen = true;
-    this.conns.retireAll();
+    this.conns.retireAll(conn);
   }
 
   /** A ConnectionError for this client's server (`detail`: a few words on what failed). */
@@ -466,7 +466,13 @@ export abstract class CallingClient implements CallHost, LinkHost {
   /** The own calls' part of stats() (ClientImpl adds the server's calls and subscriptions). */
   protected callStats(): CallingStats {
     const cancels = this.requests.cancelsSent;
-    return this.counters.snapshot(this.deadlines.size, connectionStats(this.conns), cancels);
+    const endpoints = this.conns.endpoints?.() ?? null;
+    return this.counters.snapshot(
+      this.deadlines.size,
+      connectionStats(this.conns),
+      cancels,
+      endpoints,
+    );
   }
 
   /**

@@ -1,4 +1,6 @@
 import type { Client } from './api.js';
+import { Balancer } from './balancer.js';
+import { checkEndpointsTarget, type EndpointsTarget, isEndpointsTarget } from './endpoints.js';
 import { setLinkEvents } from './link-pool.js';
 import { createLinkSet } from './links.js';
 import { callTracer, linkEvents } from './node-diagnostics.js';
@@ -6,7 +8,12 @@ import { loadRegistry } from './node-registry.js';
 import { type ClientOptions, resolveClientOptions } from './options.js';
 import { ClientImpl } from './peer-client.js';
 import type { Platform } from './platform.js';
-import { type ClientTarget, checkTarget, checkTransportOptions } from './target.js';
+import {
+  type ClientTarget,
+  checkTarget,
+  checkTransportOptions,
+  type ResolvedTarget,
+} from './target.js';
 
 /**
  * Node: every transport (links.ts), @rerpc/registry loaded with `require`, and the diagnostics
@@ -29,6 +36,7 @@ setLinkEvents(linkEvents);
  * const web = createClient('http://127.0.0.1:8080/', { autoBatch: 100 });
  */
 export function createClient(target: ClientTarget, options?: ClientOptions): Client {
+  if (isEndpointsTarget(target)) return createBalancedClient(target as EndpointsTarget, options);
   const resolved = checkTarget(target);
   // A stream speaks Content-Length by default, as LSP does.
   const o = resolveClientOptions(
@@ -37,4 +45,32 @@ export function createClient(target: ClientTarget, options?: ClientOptions): Cli
   );
   checkTransportOptions(resolved, o);
   return new ClientImpl(resolved, o, NODE);
+}
+
+/**
+ * A client of several servers: one link set per endpoint behind a Balancer (balancer.ts). The
+ * client's options are checked against each endpoint as it appears.
+ */
+function createBalancedClient(target: EndpointsTarget, options?: ClientOptions): Client {
+  const spec = checkEndpointsTarget(target);
+  const o = resolveClientOptions(options, 'ndjson');
+  for (const endpoint of spec.list ?? []) checkTransportOptions(endpoint, o);
+  const address = spec.address;
+  const whole: ResolvedTarget = {
+    transport: 'tcp',
+    address,
+    tcp: null,
+    url: null,
+    secure: false,
+    stream: null,
+  };
+  const platform: Platform = {
+    ...NODE,
+    links: (host) =>
+      new Balancer(spec, (endpoint) => {
+        checkTransportOptions(endpoint, o);
+        return createLinkSet(host, endpoint, o);
+      }),
+  };
+  return new ClientImpl(whole, o, platform);
 }

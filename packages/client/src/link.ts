@@ -1,6 +1,7 @@
 import type { SharedPool } from '@rerpc/conn-pool';
 import type { Call } from './call.js';
 import { PendingTable } from './pending.js';
+import type { EndpointStats } from './stats.js';
 import { nextTick } from './timers.js';
 
 /** What a link reports to its client. */
@@ -85,11 +86,18 @@ export interface PeerSide {
   pinned(link: Link, result: unknown): unknown;
 }
 
-/** The part of @rerpc/conn-pool's shared pool the client uses: how it gets and returns links. */
-export type LinkSet = Pick<
-  SharedPool<Link>,
-  'lease' | 'unlease' | 'wait' | 'destroy' | 'retireAll' | 'close' | 'stats'
->;
+/**
+ * The part of @rerpc/conn-pool's shared pool the client uses: how it gets and returns links. A
+ * client of several servers has a Balancer (balancer.ts) here: `retireAll(from)` then retires the
+ * links to `from`'s server only, and `endpoints()` reports each server.
+ */
+export interface LinkSet
+  extends Pick<SharedPool<Link>, 'lease' | 'unlease' | 'wait' | 'destroy' | 'close' | 'stats'> {
+  /** Retires the links to the server behind `from` (every link where there is one server). */
+  retireAll(from?: Link): void;
+  /** Per-server stats, where there are several servers. */
+  endpoints?(): EndpointStats[];
+}
 
 /** Takes the call's ids off `pending` (those still mapped to it): a late answer is then unknown. */
 export function forgetIds(pending: PendingTable, call: Call): void {

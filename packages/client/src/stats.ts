@@ -4,6 +4,8 @@ import { Histogram } from '@rerpc/internal';
 export interface ClientStats {
   /** Calls, notifications and batches not settled yet: in flight, waiting or backing off. */
   pending: number;
+  /** Per server of an endpoints target (`{ endpoints }` or `{ resolver }`); null for one server. */
+  endpoints: EndpointStats[] | null;
   connections: {
     /** Open connections carrying calls. */
     active: number;
@@ -92,6 +94,26 @@ export interface SubscriptionStats {
 /** What the client's own calls report; the peer side adds `inbound` and `subscriptions`. */
 export type CallingStats = Omit<ClientStats, 'inbound' | 'subscriptions'>;
 
+/** One server of an endpoints target, in {@link ClientStats}. */
+export interface EndpointStats {
+  /** `host:port` (or the URL). */
+  address: string;
+  /** `'up'`; `'ejected'` after failures; `'draining'` after its server said it is shutting down. */
+  state: 'up' | 'ejected' | 'draining';
+  /** Calls holding a link to it now (an open subscription counts). */
+  inFlight: number;
+  /** Calls sent to it. */
+  calls: number;
+  /** Connect and reset failures (and failed probes). */
+  failures: number;
+  /** Times ejected. */
+  ejections: number;
+  /** While out: when it is probed again (`Date.now()` scale, ms); else null. */
+  ejectedUntil: number | null;
+  /** Times the picker chose it. */
+  picks: number;
+}
+
 /** The connections part of {@link ClientStats}. */
 export type ConnectionStats = ClientStats['connections'];
 
@@ -129,8 +151,14 @@ export class CallCounters {
     else if (code === 'RERPC_ERR_HTTP_STATUS') e.http += 1;
   }
 
-  snapshot(pending: number, connections: ConnectionStats, cancelsSent: number): CallingStats {
+  snapshot(
+    pending: number,
+    connections: ConnectionStats,
+    cancelsSent: number,
+    endpoints: EndpointStats[] | null,
+  ): CallingStats {
     return {
+      endpoints,
       pending,
       connections,
       settled: this.settled,

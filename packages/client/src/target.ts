@@ -1,5 +1,6 @@
 import type { Duplex, Readable, Writable } from 'node:stream';
 import { checkInteger, describe, optionError, rejectUnknownOptions } from '@rerpc/internal';
+import type { EndpointsTarget } from './endpoints.js';
 import type { ResolvedClientOptions } from './options.js';
 
 /**
@@ -7,9 +8,11 @@ import type { ResolvedClientOptions } from './options.js';
  * `'http://host:port/path'` / `'https://…'` (one POST per call or batch), `'ws://…'` / `'wss://…'`
  * (a WebSocket, one JSON text per message) or `'tcp://host:port'`; or a stream pair: `{ stream }`
  * (a Duplex) or `{ readable, writable }` (such as a child process's stdout and stdin), one
- * connection in Content-Length frames by default, never redialled.
+ * connection in Content-Length frames by default, never redialled. Or several servers:
+ * `{ endpoints }` or `{ resolver }` (see {@link EndpointsTarget}).
  */
 export type ClientTarget =
+  | EndpointsTarget
   | { host?: string; port: number }
   | { path: string }
   | { stream: Duplex }

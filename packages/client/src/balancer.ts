@@ -1,0 +1,420 @@
+// The links of a client with several servers: one link set (a conn-pool shared pool, or an HTTP
+// origin) per endpoint, behind the same LinkSet interface the client uses for one server, so the
+// life of a call (client.ts) does not change. The balancer owns the endpoints: it asks the picker
+// (picker.ts) where a call goes, the ejection policy (ejection.ts) what a failure means, and the
+// resolver (endpoints.ts) which endpoints exist; it creates and closes their pools as they come
+// and go. A call that could not get a link on one endpoint (its dial failed) is moved to another
+// before the client sees a failure.
+import type { LeaseWaiter, SharedPoolStats } from '@rerpc/conn-pool';
+import { draining, failed, Health, probeFailed, succeeded, UP } from './ejection.js';
+import { checkEndpoints, type ResolvedEndpoints } from './endpoints.js';
+import type { Link, LinkSet } from './link.js';
+import { createPicker, type Pickable, type Picker } from './picker.js';
+import type { EndpointStats } from './stats.js';
+import type { ResolvedTarget } from './target.js';
+
+/** Makes the link set of one endpoint (checks the client's options against it; may throw). */
+export type LinkSetFactory = (target: ResolvedTarget) => LinkSet;
+
+const STATES: readonly EndpointStats['state'][] = ['up', 'ejected', 'draining'];
+/** Least time (ms) between two resolver runs started by failed dials. */
+const RESOLVE_GAP = 1000;
+
+/** One server: its pool, its load and its health. */
+class Endpoint implements Pickable {
+  inFlight = 0;
+  calls = 0;
+  picks = 0;
+  readonly health = new Health();
+  /** The last dial error counted (the pool fails every waiter with the same one). */
+  lastError: unknown = null;
+  /** The probe or return timer while out. */
+  timer: ReturnType<typeof setTimeout> | null = null;
+  /** No longer among the resolver's answers: its pool closes once its calls finish. */
+  removed = false;
+
+  constructor(
+    readonly target: ResolvedTarget,
+    readonly pool: LinkSet,
+  ) {}
+}
+
+/**
+ * A call waiting for a link on `ep` (its dial in flight): when the dial fails it moves to another
+ * endpoint, at most once per other endpoint, before `inner` is failed.
+ */
+class Rerouted implements LeaseWaiter<Link> {
+  constructor(
+    private readonly balancer: Balancer,
+    public ep: Endpoint,
+    private readonly inner: LeaseWaiter<Link>,
+    public hops: number,
+  ) {}
+
+  leased(link: Link): boolean {
+    this.balancer.dialled(this.ep);
+    return this.balancer.hand(this.ep, link, this.inner, false);
+  }
+
+  failed(error: unknown): void {
+    this.balancer.moveOn(this, this.inner, error);
+  }
+}
+
+/** Checks an ejected endpoint with a dial: any link leased to it means the server is back. */
+class Probe implements LeaseWaiter<Link> {
+  constructor(
+    private readonly balancer: Balancer,
+    private readonly ep: Endpoint,
+  ) {}
+
+  leased(_link: Link): boolean {
+    this.balancer.dialled(this.ep);
+    return false; // the lease is undone: the probe wanted only the dial
+  }
+
+  failed(_error: unknown): void {
+    this.balancer.probeFailed(this.ep);
+  }
+}
+
+export class Balancer implements LinkSet {
+  /** The endpoints now, in the given (or resolved) order. */
+  private all: Endpoint[] = [];
+  /** Those up: what is picked from while any is. */
+  private healthy: Endpoint[] = [];
+  private readonly owner = new WeakMap<Link, Endpoint>();
+  /** The endpoint the last lease() chose: a wait() that follows it waits there. */
+  private picked: Endpoint | null = null;
+  /** Calls waiting for the resolver's first answer. */
+  private unresolved: LeaseWaiter<Link>[] = [];
+  /** Removed endpoints with calls still in flight: each pool closes when its last call leaves. */
+  private leaving: Endpoint[] = [];
+  /** The pools of removed endpoints, closing. */
+  private readonly closing: Promise<void>[] = [];
+  private readonly picker: Picker;
+  private resolving = false;
+  private lastResolve = Number.NEGATIVE_INFINITY;
+  private interval: ReturnType<typeof setInterval> | null = null;
+  private closed: Promise<void> | null = null;
+
+  constructor(
+    private readonly spec: ResolvedEndpoints,
+    private readonly makeSet: LinkSetFactory,
+    private readonly clock: () => number = Date.now,
+    random?: () => number,
+  ) {
+    this.picker = createPicker(spec.pick, random);
+    if (spec.list !== null) this.update(spec.list);
+  }
+
+  // --- leasing (LinkSet) -------------------------------------------------------------------------
+
+  lease(): Link | null {
+    const ep = this.choose();
+    this.picked = ep;
+    if (ep === null) {
+      this.resolve();
+      return null;
+    }
+    ep.picks += 1;
+    const link = ep.pool.lease();
+    if (link !== null) this.took(ep, link);
+    return link;
+  }
+
+  wait(waiter: LeaseWaiter<Link>): void {
+    const ep = this.picked;
+    if (ep === null) this.unresolved.push(waiter);
+    else ep.pool.wait(new Rerouted(this, ep, waiter, 0));
+  }
+
+  unlease(link: Link): void {
+    const ep = this.owner.get(link);
+    if (ep === undefined) return;
+    ep.inFlight -= 1;
+    ep.pool.unlease(link);
+    if (ep.removed && ep.inFlight === 0) this.closeRemoved(ep);
+  }
+
+  /**
+   * The link broke (the client lost it): a reset counts as a failure of its endpoint, unless its
+   * server had said it was shutting down.
+   */
+  destroy(link: Link): Promise<void> {
+    const ep = this.owner.get(link);
+    if (ep === undefined) return Promise.resolve();
+    if (!link.refusedSeen && !ep.removed) this.failure(ep);
+    return ep.pool.destroy(link);
+  }
+
+  /**
+   * `from`'s server said it is shutting down: its links are retired and new calls go elsewhere at
+   * once (not a failure); it is probed again after `ejectionTime`. Without `from`, every pool.
+   */
+  retireAll(from?: Link): void {
+    const ep = from === undefined ? undefined : this.owner.get(from);
+    if (ep === undefined) {
+      for (const e of this.all) e.pool.retireAll();
+      return;
+    }
+    ep.pool.retireAll();
+    const ms = draining(ep.health, this.spec.ejection, this.clock());
+    if (ms > 0) this.out(ep, ms);
+  }
+
+  close(options?: { timeout?: number }): Promise<void> {
+    if (this.closed !== null) return this.closed;
+    if (this.interval !== null) clearInterval(this.interval);
+    const closes = this.closing;
+    for (const ep of this.leaving) closes.push(ep.pool.close(options));
+    for (const ep of this.all) {
+      if (ep.timer !== null) clearTimeout(ep.timer);
+      closes.push(ep.pool.close(options));
+    }
+    const waiting = this.unresolved;
+    this.unresolved = [];
+    for (const w of waiting) w.failed(new Error('the client closed before an endpoint was found'));
+    this.closed = Promise.all(closes).then(() => {});
+    return this.closed;
+  }
+
+  /** The pools' stats, summed. */
+  stats(): SharedPoolStats {
+    const sum: SharedPoolStats = {
+      size: 0,
+      maxActive: 0,
+      active: 0,
+      retiring: 0,
+      idle: 0,
+      creating: 0,
+      leases: 0,
+      pending: this.unresolved.length,
+      created: 0,
+      destroyed: 0,
+      createErrors: 0,
+      closed: this.closed !== null,
+    };
+    for (const ep of this.all) {
+      const s = ep.pool.stats();
+      sum.size += s.size;
+      sum.maxActive += s.maxActive;
+      sum.active += s.active;
+      sum.retiring += s.retiring;
+      sum.idle += s.idle;
+      sum.creating += s.creating;
+      sum.leases += s.leases;
+      sum.pending += s.pending;
+      sum.created += s.created;
+      sum.destroyed += s.destroyed;
+      sum.createErrors += s.createErrors;
+    }
+    return sum;
+  }
+
+  /** Each endpoint's calls, failures and state (ClientStats.endpoints). */
+  endpoints(): EndpointStats[] {
+    return this.all.map((ep) => ({
+      address: ep.target.address,
+      state: STATES[ep.health.state]!,
+      inFlight: ep.inFlight,
+      calls: ep.calls,
+      failures: ep.health.failures,
+      ejections: ep.health.ejections,
+      ejectedUntil: ep.health.ejectedUntil === 0 ? null : ep.health.ejectedUntil,
+      picks: ep.picks,
+    }));
+  }
+
+  // --- picking -----------------------------------------------------------------------------------
+
+  /** The endpoint for a call: picked among the healthy ones, or among all when none is. */
+  private choose(): Endpoint | null {
+    const candidates = this.healthy.length > 0 ? this.healthy : this.all;
+    if (candidates.length === 0) return null;
+    return candidates[this.picker.pick(candidates)]!;
+  }
+
+  private took(ep: Endpoint, link: Link): void {
+    if (this.owner.get(link) !== ep) this.owner.set(link, ep);
+    ep.inFlight += 1;
+    ep.calls += 1;
+  }
+
+  /**
+   * Hands `link` (leased on `ep`) to `waiter`; false when it no longer wants one. `direct`: the
+   * lease came from lease(), not from the pool's wait(), so undoing it is ours to do.
+   * @internal (Rerouted)
+   */
+  hand(ep: Endpoint, link: Link, waiter: LeaseWaiter<Link>, direct: boolean): boolean {
+    this.took(ep, link);
+    if (waiter.leased(link)) return true;
+    ep.inFlight -= 1;
+    ep.calls -= 1;
+    if (direct) ep.pool.unlease(link);
+    return false;
+  }
+
+  /**
+   * A waiting call's dial on `r.ep` failed (or its pool closed): it moves to another endpoint,
+   * unless it has tried them all; then `inner` fails with `error`. @internal (Rerouted)
+   */
+  moveOn(r: Rerouted, inner: LeaseWaiter<Link>, error: unknown): void {
+    const from = r.ep;
+    if (!from.removed) this.dialFailed(from, error);
+    const next = this.closed === null && r.hops < this.all.length - 1 ? this.other(from) : null;
+    if (next === null) {
+      inner.failed(error);
+      return;
+    }
+    r.ep = next;
+    r.hops += 1;
+    next.picks += 1;
+    const link = next.pool.lease();
+    if (link === null) next.pool.wait(r);
+    else this.hand(next, link, inner, true);
+  }
+
+  /** Another endpoint than `from`, healthy if any is; null when there is none. */
+  private other(from: Endpoint): Endpoint | null {
+    let candidates = this.healthy.filter((ep) => ep !== from);
+    if (candidates.length === 0) candidates = this.all.filter((ep) => ep !== from);
+    if (candidates.length === 0) return null;
+    return candidates[this.picker.pick(candidates)]!;
+  }
+
+  // --- health ------------------------------------------------------------------------------------
+
+  /** A dial to `ep` succeeded: it is up (back, if it was out). @internal (Rerouted, Probe) */
+  dialled(ep: Endpoint): void {
+    ep.lastError = null;
+    const wasUp = ep.health.state === UP;
+    succeeded(ep.health);
+    if (wasUp || ep.removed) return;
+    if (ep.timer !== null) clearTimeout(ep.timer);
+    ep.timer = null;
+    this.healthy = this.all.filter((e) => e.health.state === UP);
+  }
+
+  /** A dial to `ep` failed with `error` (counted once, though every waiter hears of it). */
+  private dialFailed(ep: Endpoint, error: unknown): void {
+    if (ep.lastError === error) return;
+    ep.lastError = error;
+    this.failure(ep);
+    if (this.spec.resolver !== null && this.clock() - this.lastResolve >= RESOLVE_GAP) {
+      this.resolve();
+    }
+  }
+
+  private failure(ep: Endpoint): void {
+    const others = this.healthy.length - (ep.health.state === UP ? 1 : 0);
+    const ms = failed(ep.health, this.spec.ejection, others, this.clock());
+    if (ms > 0) this.out(ep, ms);
+  }
+
+  /** `ep` is out (ejected or draining) for `ms`: no picks, then a probe. */
+  private out(ep: Endpoint, ms: number): void {
+    this.healthy = this.all.filter((e) => e.health.state === UP);
+    if (ep.timer !== null) clearTimeout(ep.timer);
+    ep.timer = setTimeout(() => this.probe(ep), ms);
+    ep.timer.unref();
+  }
+
+  /** Dials `ep` (out, its time over): a link means it is back. */
+  private probe(ep: Endpoint): void {
+    ep.timer = null;
+    if (ep.removed || this.closed !== null) return;
+    const link = ep.pool.lease();
+    if (link === null) {
+      ep.pool.wait(new Probe(this, ep));
+    } else {
+      ep.pool.unlease(link);
+      this.dialled(ep);
+    }
+  }
+
+  /** @internal (Probe) */
+  probeFailed(ep: Endpoint): void {
+    if (ep.removed || this.closed !== null || ep.health.state === UP) return;
+    this.out(ep, probeFailed(ep.health, this.spec.ejection, this.clock()));
+  }
+
+  // --- resolving ---------------------------------------------------------------------------------
+
+  /** Runs the resolver (if any, and not running): at the first call, on the interval, after a failed dial. */
+  private resolve(): void {
+    const resolver = this.spec.resolver;
+    if (resolver === null || this.resolving || this.closed !== null) return;
+    this.resolving = true;
+    this.lastResolve = this.clock();
+    if (this.interval === null && this.spec.resolveInterval > 0) {
+      this.interval = setInterval(() => this.resolve(), this.spec.resolveInterval);
+      this.interval.unref();
+    }
+    let answer: Promise<readonly unknown[]>;
+    try {
+      answer = Promise.resolve(resolver());
+    } catch (error) {
+      answer = Promise.reject(error);
+    }
+    answer
+      .then((given) => {
+        if (!Array.isArray(given) || given.length === 0) {
+          throw new Error('the resolver found no endpoints');
+        }
+        this.update(checkEndpoints(given));
+      })
+      .catch((error: unknown) => this.resolveFailed(error))
+      .finally(() => {
+        this.resolving = false;
+      });
+  }
+
+  /**
+   * The endpoints are now `targets`: new ones get a pool, gone ones are removed (their pools
+   * close once the calls in flight on them finish), the others keep theirs.
+   */
+  private update(targets: readonly ResolvedTarget[]): void {
+    if (this.closed !== null) return;
+    const next: Endpoint[] = [];
+    for (const target of targets) {
+      const had = this.all.find((ep) => ep.target.address === target.address);
+      next.push(had ?? new Endpoint(target, this.makeSet(target)));
+    }
+    const removed = this.all.filter((ep) => !next.includes(ep));
+    this.all = next;
+    this.healthy = next.filter((e) => e.health.state === UP);
+    for (const ep of removed) {
+      ep.removed = true;
+      if (ep.timer !== null) clearTimeout(ep.timer);
+      this.leaving.push(ep);
+      if (ep.inFlight === 0) this.closeRemoved(ep);
+    }
+    const waiting = this.unresolved;
+    this.unresolved = [];
+    for (const waiter of waiting) {
+      const ep = this.choose()!;
+      ep.picks += 1;
+      const link = ep.pool.lease();
+      if (link === null) ep.pool.wait(new Rerouted(this, ep, waiter, 0));
+      else this.hand(ep, link, waiter, true);
+    }
+  }
+
+  /**
+   * Closes a removed endpoint's pool once no call is in flight on it (the calls waiting for its
+   * dial move to another endpoint).
+   */
+  private closeRemoved(ep: Endpoint): void {
+    this.leaving = this.leaving.filter((e) => e !== ep);
+    this.closing.push(ep.pool.close({ timeout: 0 }));
+  }
+
+  /** The resolver failed: calls waiting for a first answer fail (and are retried as unsent). */
+  private resolveFailed(error: unknown): void {
+    if (this.all.length > 0) return;
+    const waiting = this.unresolved;
+    this.unresolved = [];
+    for (const waiter of waiting) waiter.failed(error);
+  }
+}

@@ -1,0 +1,101 @@
+// The DNS resolver against a DNS server on loopback whose answer changes mid-run (issue 17).
+import { once } from 'node:events';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createClient, dns } from '../src/index.js';
+import { freePortOn, HOSTS, LINUX, startServer } from './endpoints-helpers.js';
+import { startDnsServer } from './fixtures/dns-server.js';
+
+async function dnsServer() {
+  const server = await startDnsServer();
+  onTestFinished(() => server.close());
+  return server;
+}
+
+describe('dns()', () => {
+  it('resolves A records to { host, port }', async () => {
+    const server = await dnsServer();
+    server.a.set('svc.test', ['127.0.0.2', '127.0.0.3']);
+    const resolve = dns('svc.test', {
+      port: 7000,
+      family: 4,
+      servers: [`127.0.0.1:${server.port}`],
+    });
+    expect(await resolve()).toEqual([
+      { host: '127.0.0.2', port: 7000 },
+      { host: '127.0.0.3', port: 7000 },
+    ]);
+  });
+
+  it("resolves SRV records to each target's addresses and the record's port", async () => {
+    const server = await dnsServer();
+    server.srv.set('_rpc._tcp.svc.test', [
+      { target: 'a.svc.test', port: 7001 },
+      { target: 'b.svc.test', port: 7002 },
+    ]);
+    server.a.set('a.svc.test', ['127.0.0.2']);
+    server.a.set('b.svc.test', ['127.0.0.3']);
+    const resolve = dns('_rpc._tcp.svc.test', {
+      srv: true,
+      family: 4,
+      servers: [`127.0.0.1:${server.port}`],
+    });
+    expect(await resolve()).toEqual([
+      { host: '127.0.0.2', port: 7001 },
+      { host: '127.0.0.3', port: 7002 },
+    ]);
+  });
+
+  it('rejects when the name does not resolve', async () => {
+    const server = await dnsServer();
+    const resolve = dns('missing.test', {
+      port: 1,
+      family: 4,
+      servers: [`127.0.0.1:${server.port}`],
+    });
+    await expect(resolve()).rejects.toMatchObject({ code: expect.stringMatching(/^E[A-Z]+$/) });
+  });
+
+  it.skipIf(!LINUX)(
+    'a client follows a changed answer at the next resolve; a call in flight on the removed endpoint finishes',
+    async () => {
+      const port = await freePortOn(HOSTS.slice(0, 2));
+      await Promise.all([startServer(HOSTS[0], port, 300), startServer(HOSTS[1], port)]);
+      const server = await dnsServer();
+      server.a.set('svc.test', [HOSTS[0]]);
+      const client = createClient({
+        resolver: dns('svc.test', { port, family: 4, servers: [`127.0.0.1:${server.port}`] }),
+        resolveInterval: 100,
+      });
+      onTestFinished(() => client.close({ timeout: 0 }));
+      expect(await client.call('whoami')).toBe(HOSTS[0]);
+      const inFlight = client.call('whoami');
+      server.a.set('svc.test', [HOSTS[1]]);
+      await once(server, 'query'); // the next resolve (one interval at most) sees the new answer
+      let answer: unknown = null;
+      for (let i = 0; i < 20 && answer !== HOSTS[1]; i++) answer = await client.call('whoami');
+      expect(answer).toBe(HOSTS[1]);
+      expect(await inFlight).toBe(HOSTS[0]);
+      expect(client.stats().endpoints?.map((e) => e.address)).toEqual([`${HOSTS[1]}:${port}`]);
+    },
+    30_000,
+  );
+
+  it('a client whose resolver fails fails its calls with ConnectionError (after its retries)', async () => {
+    const server = await dnsServer();
+    const client = createClient(
+      {
+        resolver: dns('missing.test', {
+          port: 1,
+          family: 4,
+          servers: [`127.0.0.1:${server.port}`],
+        }),
+      },
+      { maxRetries: 1, retryDelay: 1 },
+    );
+    onTestFinished(() => client.close({ timeout: 0 }));
+    await expect(client.call('whoami')).rejects.toMatchObject({
+      code: 'RERPC_ERR_CONNECTION',
+      sent: false,
+    });
+  });
+});

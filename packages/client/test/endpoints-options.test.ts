@@ -1,0 +1,144 @@
+// Validation of the endpoints target and of dns(): one case per rule (issue 17).
+import { readFileSync } from 'node:fs';
+import { optionErrorLike, readmeDefaults } from '@rerpc/internal/testing';
+import { describe, expect, it } from 'vitest';
+import { createClient, dns, ENDPOINTS_DEFAULTS } from '../src/index.js';
+
+const ONE = ['tcp://127.0.0.2:7000'];
+
+describe('createClient({ endpoints | resolver }) validation', () => {
+  const cases: [string, unknown, string | RegExp][] = [
+    [
+      'both endpoints and resolver',
+      { endpoints: ONE, resolver: async () => [] },
+      'target must have endpoints or resolver, not both',
+    ],
+    [
+      'an empty endpoints list',
+      { endpoints: [] },
+      'endpoints must be a non-empty array, got an array',
+    ],
+    [
+      'endpoints not an array',
+      { endpoints: 'tcp://a:1' },
+      /^endpoints must be a non-empty array, got/,
+    ],
+    ['a bad endpoint', { endpoints: ['tcp://a'] }, /a tcp:\/\/ target needs a port/],
+    [
+      'a stream endpoint',
+      { endpoints: [{ stream: process.stdout }] },
+      /^stream must be a Duplex|an endpoint must be a URL/,
+    ],
+    ['resolver not a function', { resolver: 5 }, /^resolver must be a function/],
+    [
+      'an unknown pick',
+      { endpoints: ONE, pick: 'random' },
+      `pick must be 'p2c', 'round-robin' or 'first', got "random"`,
+    ],
+    [
+      'ejectAfter below 0',
+      { endpoints: ONE, ejectAfter: -1 },
+      'ejectAfter must be an integer >= 0, got -1',
+    ],
+    [
+      'ejectionTime not an integer',
+      { endpoints: ONE, ejectionTime: 1.5 },
+      /^ejectionTime must be an integer number of milliseconds/,
+    ],
+    [
+      'maxEjectionTime negative',
+      { endpoints: ONE, maxEjectionTime: -1 },
+      /^maxEjectionTime must be an integer number of milliseconds/,
+    ],
+    [
+      'resolveInterval negative',
+      { endpoints: ONE, resolveInterval: -5 },
+      /^resolveInterval must be an integer number of milliseconds/,
+    ],
+    ['an unknown key', { endpoints: ONE, ejectAftr: 3 }, /ejectAftr.*ejectAfter/],
+    [
+      'a client option that the endpoint does not take',
+      { endpoints: ['http://127.0.0.2:1/'], framing: 'content-length' },
+      /framing/,
+    ],
+  ];
+  for (const [name, target, message] of cases)
+    it(`rejects ${name}`, () => {
+      const { framing, ...rest } = target as Record<string, unknown>;
+      const options = framing === undefined ? {} : { framing: framing as 'content-length' };
+      expect(() => createClient(rest as never, options)).toThrow(optionErrorLike(message));
+    });
+
+  it('takes endpoints as URLs and { host, port }, dropping duplicates', async () => {
+    const client = createClient({
+      endpoints: [
+        'tcp://127.0.0.2:7000',
+        { host: '127.0.0.2', port: 7000 },
+        { host: '127.0.0.3', port: 7000 },
+      ],
+    });
+    expect(client.stats().endpoints?.map((e) => e.address)).toEqual([
+      '127.0.0.2:7000',
+      '127.0.0.3:7000',
+    ]);
+    await client.close();
+  });
+
+  it('has the defaults of gRPC and Envoy', () => {
+    expect(ENDPOINTS_DEFAULTS).toEqual({
+      pick: 'p2c',
+      resolveInterval: 30_000,
+      ejectAfter: 5,
+      ejectionTime: 30_000,
+      maxEjectionTime: 300_000,
+    });
+  });
+
+  it('the README lists every setting with its default', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const rows = readmeDefaults(readme, '**Retries**');
+    expect([...rows.keys()]).toEqual(Object.keys(ENDPOINTS_DEFAULTS));
+    for (const [key, value] of Object.entries(ENDPOINTS_DEFAULTS)) {
+      expect(rows.get(key), key).toBe(typeof value === 'string' ? `'${value}'` : String(value));
+    }
+  });
+
+  it('a one-server client has no endpoints in its stats', async () => {
+    const client = createClient({ host: '127.0.0.1', port: 1 });
+    expect(client.stats().endpoints).toBeNull();
+    await client.close();
+  });
+});
+
+describe('dns() validation', () => {
+  const cases: [string, () => unknown, string | RegExp][] = [
+    ['an empty name', () => dns('', { port: 1 }), 'dns() name must be a non-empty string, got ""'],
+    [
+      'no port without srv',
+      () => dns('a.test'),
+      'port must be an integer between 1 and 65535, got undefined',
+    ],
+    [
+      'a bad port',
+      () => dns('a.test', { port: 0 }),
+      'port must be an integer between 1 and 65535, got 0',
+    ],
+    ['srv not a boolean', () => dns('a.test', { srv: 'yes' as never }), /^srv must be a boolean/],
+    [
+      'a bad family',
+      () => dns('a.test', { port: 1, family: 5 as never }),
+      'family must be 0, 4 or 6, got 5',
+    ],
+    [
+      'servers not strings',
+      () => dns('a.test', { port: 1, servers: [1] as never }),
+      /^servers must be an array of addresses/,
+    ],
+    ['an unknown option', () => dns('a.test', { port: 1, sevrers: [] } as never), /sevrers/],
+  ];
+  for (const [name, make, message] of cases) {
+    it(`rejects ${name}`, () => {
+      expect(make).toThrow(optionErrorLike(message));
+    });
+  }
+});
