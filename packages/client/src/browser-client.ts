@@ -1,4 +1,4 @@
-import { optionError } from '@rerpc/internal';
+import { describe, optionError } from '@rerpc/internal';
 import type { BrowserClient } from './api.js';
 import { createPlatformWsLinkSet } from './browser-ws-link.js';
 import { createFetchLinkSet } from './fetch-link.js';
@@ -13,7 +13,7 @@ import {
 } from './options.js';
 import { ClientImpl } from './peer-client.js';
 import type { Platform } from './platform.js';
-import { checkTarget, checkTransportOptions, type ResolvedTarget } from './target.js';
+import { checkTransportOptions, checkUrlTarget, type ResolvedTarget } from './target.js';
 
 /** A browser's links: a POST per call on `fetch`, or the platform's `WebSocket`. */
 function createBrowserLinkSet(
@@ -47,10 +47,12 @@ const BROWSER: Platform = { links: createBrowserLinkSet, registry: noRegistry, t
  * const sum = await client.call('ArithService.Add', { a: 1, b: 2 });
  */
 export function createClient(target: string, options?: BrowserClientOptions): BrowserClient {
-  const resolved = checkTarget(target);
-  if (resolved.transport !== 'http' && resolved.transport !== 'ws') {
+  // URLs only (checkUrlTarget, not checkTarget: the checks of objects and streams stay out of
+  // the bundle).
+  const resolved = typeof target === 'string' ? checkUrlTarget(target) : null;
+  if (resolved === null || (resolved.transport !== 'http' && resolved.transport !== 'ws')) {
     throw optionError(
-      `target must be an 'http(s)://' or 'ws(s)://' URL in @rerpc/client/browser (a page has no TCP sockets or streams), got ${JSON.stringify(target)}`,
+      `target must be an 'http(s)://' or 'ws(s)://' URL in @rerpc/client/browser (a page has no TCP sockets or streams), got ${describe(target)}`,
     );
   }
   const o = resolveClientOptions(options as ClientOptions | undefined);

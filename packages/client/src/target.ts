@@ -86,7 +86,7 @@ export function checkTransportOptions(target: ResolvedTarget, o: ResolvedClientO
 }
 
 /** Validates a URL target (see {@link ClientTarget}). */
-function checkUrlTarget(text: string): ResolvedTarget {
+export function checkUrlTarget(text: string): ResolvedTarget {
   let url: URL;
   try {
     url = new URL(text);
