@@ -1,0 +1,64 @@
+import cluster from 'node:cluster';
+import { AggregatorRegistry, type Registry } from 'prom-client';
+import { CallMetrics } from './call-metrics.js';
+import { ClientMetrics } from './client.js';
+import { type MetricsHandler, metricsHandler } from './handler.js';
+import { type MetricsOptions, registryOf, resolveOptions } from './options.js';
+import { ServerMetrics } from './server.js';
+
+/** What {@link createMetrics} returns. */
+export interface Metrics {
+  /** The registry the metrics are in (the `registry` option, else prom-client's global `register`). */
+  readonly registry: Registry;
+  /** A node:http `'request'` listener serving `registry` (see `metricsHandler()`): mount it at `/metrics`. */
+  readonly handler: MetricsHandler;
+  /** Stops counting (unsubscribes) and takes the metrics out of the registry. Idempotent. */
+  close(): void;
+  [Symbol.dispose](): void;
+}
+
+/**
+ * Registers Prometheus metrics for every `@rerpc/server` and `@rerpc/client` in the process and
+ * keeps them current from their diagnostics channels. Throws a `TypeError`
+ * (`RERPC_ERR_INVALID_OPTION`) for an invalid option, or when the registry already has a metric of
+ * the same name (another `createMetrics()` on it not closed).
+ *
+ * @example
+ * const metrics = createMetrics();
+ * http.createServer((req, res) => (req.url === '/metrics' ? metrics.handler : rpc)(req, res));
+ */
+export function createMetrics(options?: MetricsOptions): Metrics {
+  const o = resolveOptions(options);
+  const registry = registryOf(o);
+  answerPrimary();
+  let server: ServerMetrics | null = null;
+  let client: ClientMetrics | null = null;
+  if (o.server)
+    server = new ServerMetrics(new CallMetrics(registry, o.prefix, 'server', o.buckets));
+  try {
+    if (o.client) {
+      client = new ClientMetrics(new CallMetrics(registry, o.prefix, 'client', o.buckets));
+    }
+  } catch (error) {
+    server?.close();
+    throw error;
+  }
+  let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    server?.close();
+    client?.close();
+  };
+  return { registry, handler: metricsHandler(registry), close, [Symbol.dispose]: close };
+}
+
+/**
+ * In a node:cluster worker, prom-client answers the primary's `clusterMetrics()` only once an
+ * `AggregatorRegistry` was made in it (that adds its IPC listener; idempotent): make one, so a
+ * worker's `createMetrics()` is all a cluster needs. It answers from prom-client's global
+ * `register` (or what `AggregatorRegistry.setRegistries()` was given).
+ */
+function answerPrimary(): void {
+  if (cluster.isWorker) new AggregatorRegistry();
+}
