@@ -1,11 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHROMIUM, hasChromium, openPage } from './browser-helpers.js';
+import { startScript } from './spec-process.js';
 
 // The live dashboard (`pnpm dashboard`) in headless Chromium: stats arrive over the page's
 // subscription, the form calls a method the server lists, and a screenshot is taken. With
@@ -20,27 +21,14 @@ if (!hasChromium) {
   );
 }
 
+/** `node dist/dashboard.js --port 0`, once it printed its URL. */
 async function startDashboard(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [script, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  onTestFinished(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => {
-    err += d;
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const match = /^dashboard (http:\/\/127\.0\.0\.1:\d+\/)\n/.exec(out);
-      if (match !== null) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${code} before ready: ${err}`)));
-  });
-  return { child, url };
+  const { child, match } = await startScript(
+    script,
+    ['--port', '0'],
+    /^dashboard (http:\/\/127\.0\.0\.1:\d+\/)\n/,
+  );
+  return { child, url: match[1]! };
 }
 
 describe.skipIf(!hasChromium)('dashboard', () => {

@@ -24,7 +24,29 @@ export interface Running {
 
 /** Starts `node dist/spec-server.js ...args` and waits for its `listening` line. */
 export async function start(...args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const { child, match, stdout, exited } = await startScript(
+    script,
+    args,
+    /^listening (tcp|tls|http|https):\/\/127\.0\.0\.1:(\d+)\n/,
+  );
+  return { child, scheme: match[1]!, port: Number(match[2]), stdout, exited };
+}
+
+/**
+ * Starts `node <path> ...args` (killed when the test ends, if still running) and waits until
+ * its stdout so far matches `ready`: resolves with that match.
+ */
+export async function startScript(
+  path: string,
+  args: readonly string[],
+  ready: RegExp,
+): Promise<{
+  child: ChildProcess;
+  match: RegExpExecArray;
+  stdout: () => string;
+  exited: Promise<number | null>;
+}> {
+  const child = spawn(process.execPath, [path, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   onTestFinished(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
@@ -34,13 +56,13 @@ export async function start(...args: string[]): Promise<Running> {
     err += d;
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const [scheme, port] = await new Promise<[string, number]>((resolve, reject) => {
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
     child.stdout!.on('data', (d) => {
       out += d;
-      const match = /^listening (tcp|tls|http|https):\/\/127\.0\.0\.1:(\d+)\n/.exec(out);
-      if (match !== null) resolve([match[1]!, Number(match[2])]);
+      const found = ready.exec(out);
+      if (found !== null) resolve(found);
     });
-    child.once('exit', (code) => reject(new Error(`exited with ${code} before listening: ${err}`)));
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before ready: ${err}`)));
   });
-  return { child, scheme, port, stdout: () => out, exited };
+  return { child, match, stdout: () => out, exited };
 }
