@@ -8,11 +8,12 @@ export const OK = 'ok';
 
 /**
  * One side's (server or client) five metrics, and what an event does to them. The channel
- * subscribers (server.ts, client.ts) turn their messages into these calls.
+ * subscribers (`countServer()`, `countClient()`) turn their messages into these calls.
  */
 const SUFFIXES = ['started_total', 'handled_total', 'handling_seconds', 'in_flight', 'connections'];
 
 export class CallMetrics {
+  readonly side: 'server' | 'client';
   private readonly registry: Registry;
   private readonly startedTotal: Counter<'method'>;
   private readonly handledTotal: Counter<'method' | 'code'>;
@@ -30,6 +31,7 @@ export class CallMetrics {
     side: 'server' | 'client',
     buckets: readonly number[],
   ) {
+    this.side = side;
     this.registry = registry;
     const name = (suffix: string): string => `${prefix}${side}_${suffix}`;
     // Checked before registering any, so a clash leaves nothing of this side behind.

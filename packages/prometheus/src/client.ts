@@ -1,6 +1,6 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientCallTrace, ClientConnectionMessage } from '@rerpc/client';
 import { type CallMetrics, OK } from './call-metrics.js';
+import { subscribeAll } from './channels.js';
 
 // @rerpc/client's channels (its README's Diagnostics channels table), type-only as in server.ts.
 const START = 'tracing:rerpc:client:call:start';
@@ -9,49 +9,30 @@ const OPEN = 'rerpc:client:connection:open';
 const CLOSE = 'rerpc:client:connection:close';
 
 /**
- * Feeds a {@link CallMetrics} from every @rerpc/client in the process: a call from `start` (before
- * it is encoded) to `asyncEnd` (its promise settled, retries included). Batches are not counted:
- * their members are not traced one by one, and `batch` is not a method.
+ * Feeds a {@link CallMetrics} from every @rerpc/client in the process (returns what stops it): a
+ * call from `start` (before it is encoded) to `asyncEnd` (its promise settled, retries included).
+ * Batches are not counted: their members are not traced one by one, and `batch` is not a method.
  */
-export class ClientMetrics {
-  private readonly metrics: CallMetrics;
+export function countClient(metrics: CallMetrics): () => void {
   /** When each call in flight started (performance.now()). */
-  private readonly starts = new WeakMap<ClientCallTrace, number>();
-  private readonly onStart = (message: unknown): void => {
-    const call = message as ClientCallTrace;
-    if (call.kind === 'batch') return;
-    this.starts.set(call, performance.now());
-    this.metrics.started(call.method);
-  };
-  private readonly onEnd = (message: unknown): void => {
-    const call = message as ClientCallTrace;
-    const start = this.starts.get(call);
-    if (start === undefined) return;
-    this.starts.delete(call);
-    this.metrics.finished(call.method, codeOf(call.error), (performance.now() - start) / 1000);
-  };
-  private readonly onOpen = (message: unknown): void => {
-    this.metrics.opened((message as ClientConnectionMessage).transport);
-  };
-  private readonly onClose = (message: unknown): void => {
-    this.metrics.closed((message as ClientConnectionMessage).transport);
-  };
-
-  constructor(metrics: CallMetrics) {
-    this.metrics = metrics;
-    subscribe(START, this.onStart);
-    subscribe(ASYNC_END, this.onEnd);
-    subscribe(OPEN, this.onOpen);
-    subscribe(CLOSE, this.onClose);
-  }
-
-  close(): void {
-    unsubscribe(START, this.onStart);
-    unsubscribe(ASYNC_END, this.onEnd);
-    unsubscribe(OPEN, this.onOpen);
-    unsubscribe(CLOSE, this.onClose);
-    this.metrics.remove();
-  }
+  const starts = new WeakMap<ClientCallTrace, number>();
+  return subscribeAll({
+    [START]: (message) => {
+      const call = message as ClientCallTrace;
+      if (call.kind === 'batch') return;
+      starts.set(call, performance.now());
+      metrics.started(call.method);
+    },
+    [ASYNC_END]: (message) => {
+      const call = message as ClientCallTrace;
+      const start = starts.get(call);
+      if (start === undefined) return;
+      starts.delete(call);
+      metrics.finished(call.method, codeOf(call.error), (performance.now() - start) / 1000);
+    },
+    [OPEN]: (message) => metrics.opened((message as ClientConnectionMessage).transport),
+    [CLOSE]: (message) => metrics.closed((message as ClientConnectionMessage).transport),
+  });
 }
 
 /**

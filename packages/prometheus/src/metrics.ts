@@ -1,10 +1,10 @@
 import cluster from 'node:cluster';
 import { AggregatorRegistry, type Registry } from 'prom-client';
 import { CallMetrics } from './call-metrics.js';
-import { ClientMetrics } from './client.js';
+import { countClient } from './client.js';
 import { type MetricsHandler, metricsHandler } from './handler.js';
 import { type MetricsOptions, registryOf, resolveOptions } from './options.js';
-import { ServerMetrics } from './server.js';
+import { countServer } from './server.js';
 
 /** What {@link createMetrics} returns. */
 export interface Metrics {
@@ -31,24 +31,24 @@ export function createMetrics(options?: MetricsOptions): Metrics {
   const o = resolveOptions(options);
   const registry = registryOf(o);
   answerPrimary();
-  let server: ServerMetrics | null = null;
-  let client: ClientMetrics | null = null;
-  if (o.server)
-    server = new ServerMetrics(new CallMetrics(registry, o.prefix, 'server', o.buckets));
+  // Each side's metrics are registered (throwing on a clash) before anything subscribes.
+  const sides: CallMetrics[] = [];
   try {
-    if (o.client) {
-      client = new ClientMetrics(new CallMetrics(registry, o.prefix, 'client', o.buckets));
-    }
+    if (o.server) sides.push(new CallMetrics(registry, o.prefix, 'server', o.buckets));
+    if (o.client) sides.push(new CallMetrics(registry, o.prefix, 'client', o.buckets));
   } catch (error) {
-    server?.close();
+    for (const side of sides) side.remove();
     throw error;
   }
+  const stops = sides.map((side) =>
+    side.side === 'server' ? countServer(side) : countClient(side),
+  );
   let closed = false;
   const close = (): void => {
     if (closed) return;
     closed = true;
-    server?.close();
-    client?.close();
+    for (const stop of stops) stop();
+    for (const side of sides) side.remove();
   };
   return { registry, handler: metricsHandler(registry), close, [Symbol.dispose]: close };
 }

@@ -1,10 +1,10 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type {
   ServerConnectionMessage,
   ServerRequestMessage,
   ServerResponseMessage,
 } from '@rerpc/server';
 import { type CallMetrics, OK, OTHER_METHOD } from './call-metrics.js';
+import { subscribeAll } from './channels.js';
 
 // @rerpc/server's channels (its README's Diagnostics channels table). Type-only imports: the
 // package does not load @rerpc/server, it listens to whichever copies the process has.
@@ -16,39 +16,20 @@ const CLOSE = 'rerpc:server:connection:close';
 /** The `code` label of a call dropped unanswered because its connection closed. */
 export const DISCONNECTED = 'disconnected';
 
-/** Feeds a {@link CallMetrics} from every @rerpc/server in the process. */
-export class ServerMetrics {
-  private readonly metrics: CallMetrics;
-  private readonly onRequest = (message: unknown): void => {
-    const m = message as ServerRequestMessage;
-    this.metrics.started(m.registered ? m.method : OTHER_METHOD);
-  };
-  private readonly onResponse = (message: unknown): void => {
-    const m = message as ServerResponseMessage;
-    this.metrics.finished(m.registered ? m.method : OTHER_METHOD, codeOf(m), m.duration / 1000);
-  };
-  private readonly onOpen = (message: unknown): void => {
-    this.metrics.opened((message as ServerConnectionMessage).peer.transport);
-  };
-  private readonly onClose = (message: unknown): void => {
-    this.metrics.closed((message as ServerConnectionMessage).peer.transport);
-  };
-
-  constructor(metrics: CallMetrics) {
-    this.metrics = metrics;
-    subscribe(REQUEST, this.onRequest);
-    subscribe(RESPONSE, this.onResponse);
-    subscribe(OPEN, this.onOpen);
-    subscribe(CLOSE, this.onClose);
-  }
-
-  close(): void {
-    unsubscribe(REQUEST, this.onRequest);
-    unsubscribe(RESPONSE, this.onResponse);
-    unsubscribe(OPEN, this.onOpen);
-    unsubscribe(CLOSE, this.onClose);
-    this.metrics.remove();
-  }
+/** Feeds a {@link CallMetrics} from every @rerpc/server in the process; returns what stops it. */
+export function countServer(metrics: CallMetrics): () => void {
+  return subscribeAll({
+    [REQUEST]: (message) => {
+      const m = message as ServerRequestMessage;
+      metrics.started(m.registered ? m.method : OTHER_METHOD);
+    },
+    [RESPONSE]: (message) => {
+      const m = message as ServerResponseMessage;
+      metrics.finished(m.registered ? m.method : OTHER_METHOD, codeOf(m), m.duration / 1000);
+    },
+    [OPEN]: (message) => metrics.opened((message as ServerConnectionMessage).peer.transport),
+    [CLOSE]: (message) => metrics.closed((message as ServerConnectionMessage).peer.transport),
+  });
 }
 
 /** The error code answered (or counted, for a notification), `disconnected` for a dropped call. */

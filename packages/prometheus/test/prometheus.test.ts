@@ -1,7 +1,9 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Client, createClient, RpcError } from '@rerpc/client';
+import { type Deferred, deferred } from '@rerpc/internal/testing';
 import { createServer, type Server } from '@rerpc/server';
 import { Registry } from 'prom-client';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -29,25 +31,34 @@ async function exposed(handler: Metrics['handler']): Promise<() => Promise<Expos
   };
 }
 
-interface Gate {
-  readonly entered: Promise<void>;
-  release(): void;
+/** Resolves at the next message on `name` (subscribe before causing it). */
+function next(name: string): Promise<unknown> {
+  return new Promise((resolve) => {
+    const fn = (message: unknown): void => {
+      unsubscribe(name, fn);
+      resolve(message);
+    };
+    subscribe(name, fn);
+  });
 }
 
-/** A TCP server with add, fail, and wait (which blocks until the test releases its gate). */
-async function serve(gate?: { current: Gate }): Promise<{ server: Server; client: Client }> {
+/** A TCP server with add, fail, and wait (which resolves when the test releases `gate.current`). */
+async function serve(
+  gate: { current: Deferred<void> } = { current: deferred() },
+  entered: { current: Deferred<void> } = { current: deferred() },
+): Promise<{ server: Server; client: Client }> {
   const server = createServer({ onHandlerError: null });
   server.method('add', ([a, b]: [number, number]) => a + b);
   server.method('fail', () => {
     throw new RpcError(-32042, 'no');
   });
-  server.method('wait', (_params: unknown, ctx) => {
-    const g = gate!.current;
-    (g as unknown as { enter(): void }).enter();
-    return new Promise((resolve) => {
-      (g as unknown as { open: (v: unknown) => void }).open = resolve;
-      ctx.signal.addEventListener('abort', () => resolve(null), { once: true });
-    });
+  server.method('wait', async (_params: unknown, ctx) => {
+    entered.current.resolve();
+    const aborted = new Promise<void>((resolve) =>
+      ctx.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
+    await Promise.race([gate.current.promise, aborted]);
+    return 'done';
   });
   onTestFinished(() => server.close({ timeout: 0 }));
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
@@ -55,22 +66,6 @@ async function serve(gate?: { current: Gate }): Promise<{ server: Server; client
   const client = createClient({ host: '127.0.0.1', port: address.port });
   onTestFinished(() => client.close());
   return { server, client };
-}
-
-function gate(): Gate & { enter(): void; open: (v: unknown) => void } {
-  let enter!: () => void;
-  const entered = new Promise<void>((resolve) => {
-    enter = resolve;
-  });
-  const g = {
-    entered,
-    enter,
-    open: (_v: unknown) => {},
-    release() {
-      g.open('done');
-    },
-  };
-  return g;
 }
 
 describe('createMetrics()', () => {
@@ -116,14 +111,15 @@ describe('createMetrics()', () => {
   it('shows calls in flight on both sides, and a call dropped with its connection as disconnected', async () => {
     const m = metrics();
     const scrape = await exposed(m.handler);
-    const current = { current: gate() };
-    const { client } = await serve(current);
+    const gate = { current: deferred() };
+    const entered = { current: deferred() };
+    const { client } = await serve(gate, entered);
     const call = client.call('wait', [], { timeout: 0 });
-    await current.current.entered;
+    await entered.current.promise;
     let e = await scrape();
     expect(e.samples.get('rerpc_server_in_flight')).toBe(1);
     expect(e.samples.get('rerpc_client_in_flight')).toBe(1);
-    current.current.release();
+    gate.current.resolve();
     await call;
     e = await scrape();
     expect(e.samples.get('rerpc_server_in_flight')).toBe(0);
@@ -132,21 +128,39 @@ describe('createMetrics()', () => {
       1,
     );
 
-    current.current = gate();
+    gate.current = deferred();
+    entered.current = deferred();
     const dropped = client.call('wait', [], { timeout: 0 }).catch((error: unknown) => error);
-    await current.current.entered;
+    await entered.current.promise;
+    const closed = next('rerpc:server:connection:close');
     await client.close({ timeout: 0 });
     await dropped;
-    // The server learns of the close asynchronously: wait for its close event (bounded by the test timeout).
-    for (let i = 0; i < 1000; i++) {
-      e = await scrape();
-      if (e.samples.get(key('rerpc_server_connections', { transport: 'tcp' })) === 0) break;
-    }
+    await closed;
+    e = await scrape();
     expect(e.samples.get(key('rerpc_server_connections', { transport: 'tcp' }))).toBe(0);
     expect(
       e.samples.get(key('rerpc_server_handled_total', { method: 'wait', code: DISCONNECTED })),
     ).toBe(1);
     expect(e.samples.get('rerpc_server_in_flight')).toBe(0);
+  });
+
+  it('counts from createMetrics() on: a connection and a call already under way never drive the gauges below 0', async () => {
+    const gate = { current: deferred() };
+    const entered = { current: deferred() };
+    const { client } = await serve(gate, entered);
+    const call = client.call('wait', [], { timeout: 0 });
+    await entered.current.promise;
+    const m = metrics();
+    gate.current.resolve();
+    await call;
+    const closed = next('rerpc:server:connection:close');
+    await client.close();
+    await closed;
+    const { samples } = parse(await m.registry.metrics());
+    expect(samples.get(key('rerpc_server_handled_total', { method: 'wait', code: 'ok' }))).toBe(1);
+    expect(samples.get('rerpc_server_in_flight')).toBe(0);
+    expect(samples.get('rerpc_client_in_flight')).toBe(0);
+    expect([...samples].filter(([k, v]) => k.includes('_connections') && v < 0)).toEqual([]);
   });
 
   it('takes a prefix and buckets; server: false and client: false leave a side out', async () => {
@@ -178,6 +192,13 @@ describe('createMetrics()', () => {
     );
     // With server: false the clash is on the client side, and nothing of the attempt stays subscribed.
     expect(() => createMetrics({ registry, server: false })).toThrow(/rerpc_client_started_total/);
+    // A clash on the client side takes the server side it had registered back out.
+    const clientOnly = createMetrics({ registry: new Registry(), server: false });
+    onTestFinished(() => clientOnly.close());
+    expect(() => createMetrics({ registry: clientOnly.registry })).toThrow(
+      /rerpc_client_started_total/,
+    );
+    expect(clientOnly.registry.getSingleMetric('rerpc_server_started_total')).toBeUndefined();
     m.close();
     m.close();
     expect(registry.getMetricsAsArray()).toEqual([]);
