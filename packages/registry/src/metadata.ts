@@ -1,7 +1,6 @@
 // What a method says about itself for discovery (OpenRPC): summary, description, examples,
 // declared errors, deprecation. Checked once at registration, stored frozen, never read per call.
 import { checkOptions, describe, optionError } from '@rerpc/internal';
-import { isObject } from './options.js';
 
 /** One example call of a method (an OpenRPC example pairing), as the values sent and answered. */
 export interface MethodExample {
@@ -73,6 +72,7 @@ export function resolveMetadata(
 ): MethodMetadata {
   if (options === undefined) return NO_METADATA;
   const { summary, description, deprecated = false, examples, errors } = options;
+  // Stryker disable ConditionalExpression,BlockStatement: a shortcut; the path below builds an equal frozen object for the same options
   if (
     summary === undefined &&
     description === undefined &&
@@ -82,14 +82,15 @@ export function resolveMetadata(
   ) {
     return NO_METADATA;
   }
+  // Stryker restore ConditionalExpression,BlockStatement
   if (typeof deprecated !== 'boolean') {
     throw optionError(`${what}: deprecated must be a boolean, got ${describe(deprecated)}`);
   }
   const names = new Set<string>();
-  const checkedExamples = list(examples, `${what}: examples`).map((example, i) => {
+  const checkedExamples = list(examples, `${what}: examples`).map((item, i) => {
     const at = `${what}: examples[${i}]`;
-    checkOptions(example as object, EXAMPLE_KEYS, at);
-    if (!isObject(example)) throw optionError(`${at} must be an object, got ${describe(example)}`);
+    // checkOptions() refuses anything but a plain object.
+    const example = checkOptions(item as Record<string, unknown>, EXAMPLE_KEYS, at)!;
     const name = example['name'];
     if (typeof name !== 'string' || name === '') {
       throw optionError(`${at}.name must be a non-empty string, got ${describe(name)}`);
@@ -105,10 +106,9 @@ export function resolveMetadata(
     }
     return Object.freeze({ ...example }) as unknown as MethodExample;
   });
-  const checkedErrors = list(errors, `${what}: errors`).map((error, i) => {
+  const checkedErrors = list(errors, `${what}: errors`).map((item, i) => {
     const at = `${what}: errors[${i}]`;
-    checkOptions(error as object, ERROR_KEYS, at);
-    if (!isObject(error)) throw optionError(`${at} must be an object, got ${describe(error)}`);
+    const error = checkOptions(item as Record<string, unknown>, ERROR_KEYS, at)!;
     if (!Number.isSafeInteger(error['code'])) {
       throw optionError(`${at}.code must be an integer, got ${describe(error['code'])}`);
     }

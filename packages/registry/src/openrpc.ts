@@ -64,7 +64,6 @@ const OBJECT_KEYWORDS = new Set([
 const TUPLE_KEYWORDS = new Set([
   'type',
   'items',
-  'prefixItems',
   'minItems',
   'maxItems',
   'additionalItems',
@@ -95,9 +94,9 @@ function descriptor(name: string, schema: unknown, required: boolean): OpenRpcCo
 
 /**
  * The params as OpenRPC content descriptors: an object schema with `properties` is by name, one
- * descriptor per property; a tuple (`prefixItems`, or draft-07 `items: [...]`) is by position,
- * named by each item's `title` (else `param1`, `param2`…). Anything else is kept whole in
- * `x-params-schema` with no descriptors.
+ * descriptor per property; a tuple (draft-07 `items: [...]`) is by position, named by each
+ * item's `title` (else `param1`, `param2`…). Anything else, or anything with a `$ref` (it would
+ * point into the document once split), is kept whole in `x-params-schema` with no descriptors.
  */
 function describeParams(
   schema: Schema | null,
@@ -106,6 +105,7 @@ function describeParams(
   if (!hasRef(schema)) {
     const properties = schema['properties'];
     if (
+      // Stryker disable next-line ConditionalExpression: ajv's strictTypes refuses properties without type 'object', so no registered schema reaches here without it
       schema['type'] === 'object' &&
       isSchema(properties) &&
       onlyKeywords(schema, OBJECT_KEYWORDS)
@@ -118,18 +118,19 @@ function describeParams(
         ),
       };
     }
-    const items = Array.isArray(schema['prefixItems'])
-      ? schema['prefixItems']
-      : Array.isArray(schema['items'])
-        ? schema['items']
-        : null;
-    if (schema['type'] === 'array' && items !== null && onlyKeywords(schema, TUPLE_KEYWORDS)) {
-      const min = typeof schema['minItems'] === 'number' ? schema['minItems'] : 0;
+    const items = schema['items'];
+    if (
+      // Stryker disable next-line ConditionalExpression: as above: items needs type 'array'
+      schema['type'] === 'array' &&
+      Array.isArray(items) &&
+      onlyKeywords(schema, TUPLE_KEYWORDS)
+    ) {
+      // ajv's strict mode makes a tuple's minItems its length: every item is required.
       return {
         paramStructure: 'by-position',
         params: items.map((s: unknown, i) => {
           const title = isSchema(s) && typeof s['title'] === 'string' ? s['title'] : '';
-          return descriptor(title === '' ? `param${i + 1}` : title, s, i < min);
+          return descriptor(title === '' ? `param${i + 1}` : title, s, true);
         }),
       };
     }

@@ -17,11 +17,14 @@ function expectValidOpenRpc(doc: unknown): void {
 
 const arithArgs = {
   type: 'object',
+  title: 'ArithArgs',
+  description: 'two integers',
   properties: {
     a: { type: 'integer', description: 'the first operand' },
     b: { type: 'integer' },
   },
   required: ['a', 'b'],
+  additionalProperties: false,
 };
 
 describe('openRpcDocument()', () => {
@@ -39,7 +42,14 @@ describe('openRpcDocument()', () => {
           result: { type: 'object', properties: { result: { type: 'integer' } } },
           summary: 'Adds two integers.',
           description: 'Answers `{ result: a + b }`.',
-          examples: [{ name: 'one plus two', params: { a: 1, b: 2 }, result: { result: 3 } }],
+          examples: [
+            {
+              name: 'one plus two',
+              description: 'small numbers',
+              params: { a: 1, b: 2 },
+              result: { result: 3 },
+            },
+          ],
           errors: [{ code: 1001, message: 'overflow', data: { limit: 2 ** 53 } }],
         },
       },
@@ -47,8 +57,11 @@ describe('openRpcDocument()', () => {
     registry.method('subtract', ([a, b]: [number, number]) => a - b, {
       params: {
         type: 'array',
+        title: 'Operands',
+        description: 'minuend, subtrahend',
         items: [{ type: 'number', title: 'minuend' }, { type: 'number' }],
         minItems: 2,
+        maxItems: 2,
         additionalItems: false,
       },
       examples: [{ name: 'forty-two', params: [50, 8], result: 42 }],
@@ -56,6 +69,7 @@ describe('openRpcDocument()', () => {
     });
     registry.method('sum', (xs: number[]) => xs.length, {
       params: { type: 'array', items: { type: 'number' } },
+      examples: [{ name: 'three', params: [1, 2], result: 3 }],
     });
     registry.method('anything', () => null);
 
@@ -63,7 +77,8 @@ describe('openRpcDocument()', () => {
     expectValidOpenRpc(doc);
     expect(doc.openrpc).toBe(OPENRPC_VERSION);
     expect(doc.info).toEqual(info);
-    expect(doc.methods).toEqual([
+    // Strict: no member set to undefined (a document is sent as JSON).
+    expect(doc.methods).toStrictEqual([
       {
         name: 'Arith.Add',
         summary: 'Adds two integers.',
@@ -86,6 +101,7 @@ describe('openRpcDocument()', () => {
         examples: [
           {
             name: 'one plus two',
+            description: 'small numbers',
             params: [
               { name: 'a', value: 1 },
               { name: 'b', value: 2 },
@@ -119,26 +135,69 @@ describe('openRpcDocument()', () => {
         params: [],
         'x-params-schema': { type: 'array', items: { type: 'number' } },
         result: { name: 'result', schema: {} },
+        examples: [
+          {
+            name: 'three',
+            params: [
+              { name: 'param1', value: 1 },
+              { name: 'param2', value: 2 },
+            ],
+            result: { name: 'result', value: 3 },
+          },
+        ],
       },
       { name: 'anything', params: [], result: { name: 'result', schema: {} } },
     ]);
   });
 
-  it('keeps an object schema with other keywords or $refs whole in x-params-schema', () => {
+  it('keeps whole in x-params-schema what one descriptor per param cannot tell', () => {
     const registry = createRegistry();
-    const strict = { ...arithArgs, minProperties: 2 };
-    const withRef = {
+    const tree = {
       type: 'object',
-      properties: { p: { $ref: '#/$defs/point' } },
-      $defs: { point: { type: 'object', properties: { x: { type: 'number' } } } },
+      properties: {
+        label: { default: null },
+        child: { anyOf: [{ $ref: '#' }, { type: 'null' }] },
+      },
     };
-    registry.method('a', () => 1, { params: strict });
-    registry.method('b', () => 1, { params: withRef });
+    const shapes: Record<string, Record<string, unknown>> = {
+      extraKeyword: { ...arithArgs, minProperties: 2 },
+      defs: {
+        type: 'object',
+        properties: { p: { $ref: '#/$defs/point' } },
+        $defs: { point: { type: 'object', properties: { x: { type: 'number' } } } },
+      },
+      recursive: tree,
+      objectWithoutProperties: { type: 'object' },
+      tupleExtraKeyword: {
+        type: 'array',
+        items: [{ type: 'number' }],
+        minItems: 1,
+        additionalItems: false,
+        uniqueItems: true,
+      },
+    };
+    for (const [name, schema] of Object.entries(shapes)) {
+      registry.method(name, () => 1, { params: schema });
+    }
     const doc = openRpcDocument(registry.list(), info);
     expectValidOpenRpc(doc);
-    expect(doc.methods.map((m) => [m.params, m['x-params-schema']])).toEqual([
-      [[], strict],
-      [[], withRef],
+    for (const [i, schema] of Object.values(shapes).entries()) {
+      expect(doc.methods[i], doc.methods[i]?.name).toStrictEqual({
+        name: Object.keys(shapes)[i],
+        params: [],
+        'x-params-schema': schema,
+        result: { name: 'result', schema: {} },
+      });
+    }
+  });
+
+  it('tells by name a schema whose properties have null defaults and no required list', () => {
+    const registry = createRegistry();
+    registry.method('m', () => 1, {
+      params: { type: 'object', properties: { a: { default: null } } },
+    });
+    expect(openRpcDocument(registry.list(), info).methods[0]?.params).toStrictEqual([
+      { name: 'a', schema: { default: null }, required: false },
     ]);
   });
 });
@@ -172,6 +231,13 @@ describe('method metadata options', () => {
     [{ examples: [{ name: 'x', params: [], reslt: 1 }] }, 'did you mean "result"?'],
     [{ examples: [{ params: [] }] }, 'examples[0].name must be a non-empty string'],
     [
+      { examples: [{ name: '', params: [] }] },
+      'examples[0].name must be a non-empty string, got ""',
+    ],
+    [{ examples: [{ name: 'x', params: null }] }, 'examples[0].params must be the params sent'],
+    [{ errors: [null] }, 'errors[0] must be an object, got null'],
+    [{ errors: [{ code: 1, message: 2 }] }, 'errors[0].message must be a string, got 2'],
+    [
       {
         examples: [
           { name: 'x', params: [] },
@@ -200,6 +266,16 @@ describe('method metadata options', () => {
     expect(error).toBeInstanceOf(TypeError);
     expect(error).toMatchObject({ code: 'RERPC_ERR_INVALID_OPTION' });
     expect((error as Error).message).toContain(message);
+  });
+
+  it('lists a method marked only deprecated as deprecated', () => {
+    const registry = createRegistry();
+    registry.method('old', ok, { deprecated: true });
+    registry.method('plain', ok, { deprecated: false });
+    expect(registry.list().map((m) => [m.name, m.deprecated])).toEqual([
+      ['old', true],
+      ['plain', false],
+    ]);
   });
 
   it('takes metadata through register() options.methods and lists it', () => {
