@@ -6,7 +6,7 @@
 // and go. A call that could not get a link on one endpoint (its dial failed) is moved to another
 // before the client sees a failure.
 import type { LeaseWaiter, SharedPoolStats } from '@rerpc/conn-pool';
-import { draining, failed, Health, probeFailed, succeeded, UP } from './ejection.js';
+import { answered, draining, failed, Health, probeFailed, succeeded, UP } from './ejection.js';
 import { checkEndpoints, type ResolvedEndpoints } from './endpoints.js';
 import type { Link, LinkSet } from './link.js';
 import { createPicker, type Pickable, type Picker } from './picker.js';
@@ -26,6 +26,11 @@ class Endpoint implements Pickable {
   calls = 0;
   picks = 0;
   readonly health = new Health();
+  /**
+   * Timeouts counted whose lease has not ended yet: the unlease that follows a timeout is not an
+   * answer (see Balancer.unlease()).
+   */
+  timeouts = 0;
   /** The last dial error counted (the pool fails every waiter with the same one). */
   lastError: unknown = null;
   /** The probe or return timer while out. */
@@ -134,7 +139,19 @@ export class Balancer implements LinkSet {
     if (ep === undefined) return;
     ep.inFlight -= 1;
     ep.pool.unlease(link);
+    // A call leaving a live link was answered (or cancelled, or its answer was an error): the
+    // server is there, so a run of failures ends; one that timed out is not an answer.
+    if (ep.timeouts > 0) ep.timeouts -= 1;
+    else if (ep.health.consecutive > 0 && !link.dead) answered(ep.health);
     if (ep.removed && ep.inFlight === 0) this.closeRemoved(ep);
+  }
+
+  /** A call on `link` timed out: a failure of its endpoint. */
+  timedOut(link: Link): void {
+    const ep = this.owner.get(link);
+    if (ep === undefined || ep.removed) return;
+    ep.timeouts += 1;
+    this.failure(ep);
   }
 
   /**

@@ -408,8 +408,11 @@ export abstract class CallingClient implements CallHost, LinkHost {
   /** @internal The call's deadline passed (CallHost). */
   expire(call: Call): void {
     const error = expiryError(call, this.address, this.o.maxActive);
+    if (error === null) return;
+    // A timeout on a link counts against its server (outlier ejection, several servers).
+    if (call.state === ON_CONNECTION && call.conn !== null) this.conns.timedOut?.(call.conn);
     // A WAITING call is left in the pool's waiters: it declines the lease (Call.leased).
-    if (error !== null) this.cancel(call, error);
+    this.cancel(call, error);
   }
 
   /** The call's signal aborted (SignalWatches). */

@@ -71,7 +71,12 @@ export function draining(h: Health, s: EjectionSettings, now: number): number {
   return s.time;
 }
 
-/** A dial or call succeeded (a probe too): the endpoint is up, its failure run over. */
+/** A call was answered on an endpoint that is up: its run of failures is over. */
+export function answered(h: Health): void {
+  if (h.state === UP) h.consecutive = 0;
+}
+
+/** A dial succeeded (a probe too): the endpoint is up, its failure run over. */
 export function succeeded(h: Health): void {
   h.consecutive = 0;
   h.state = UP;

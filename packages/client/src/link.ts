@@ -97,6 +97,8 @@ export interface LinkSet
   retireAll(from?: Link): void;
   /** Per-server stats, where there are several servers. */
   endpoints?(): EndpointStats[];
+  /** A call on `link` timed out (its lease ends right after): where there are several servers. */
+  timedOut?(link: Link): void;
 }
 
 /** Takes the call's ids off `pending` (those still mapped to it): a late answer is then unknown. */

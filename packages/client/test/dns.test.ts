@@ -1,9 +1,14 @@
 // The DNS resolver against a DNS server on loopback whose answer changes mid-run (issue 17).
 import { once } from 'node:events';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createClient, dns } from '../src/index.js';
+import { createClient, type DnsOptions, dns, type Resolver } from '../src/index.js';
 import { freePortOn, HOSTS, LINUX, startServer } from './endpoints-helpers.js';
-import { startDnsServer } from './fixtures/dns-server.js';
+import { type DnsServer, startDnsServer } from './fixtures/dns-server.js';
+
+/** dns(name) asking only `server`, for A records. */
+function asking(server: DnsServer, name: string, options: DnsOptions): Resolver {
+  return dns(name, { family: 4, servers: [`127.0.0.1:${server.port}`], ...options });
+}
 
 async function dnsServer() {
   const server = await startDnsServer();
@@ -15,11 +20,7 @@ describe('dns()', () => {
   it('resolves A records to { host, port }', async () => {
     const server = await dnsServer();
     server.a.set('svc.test', ['127.0.0.2', '127.0.0.3']);
-    const resolve = dns('svc.test', {
-      port: 7000,
-      family: 4,
-      servers: [`127.0.0.1:${server.port}`],
-    });
+    const resolve = asking(server, 'svc.test', { port: 7000 });
     expect(await resolve()).toEqual([
       { host: '127.0.0.2', port: 7000 },
       { host: '127.0.0.3', port: 7000 },
@@ -34,11 +35,7 @@ describe('dns()', () => {
     ]);
     server.a.set('a.svc.test', ['127.0.0.2']);
     server.a.set('b.svc.test', ['127.0.0.3']);
-    const resolve = dns('_rpc._tcp.svc.test', {
-      srv: true,
-      family: 4,
-      servers: [`127.0.0.1:${server.port}`],
-    });
+    const resolve = asking(server, '_rpc._tcp.svc.test', { srv: true });
     expect(await resolve()).toEqual([
       { host: '127.0.0.2', port: 7001 },
       { host: '127.0.0.3', port: 7002 },
@@ -47,11 +44,7 @@ describe('dns()', () => {
 
   it('rejects when the name does not resolve', async () => {
     const server = await dnsServer();
-    const resolve = dns('missing.test', {
-      port: 1,
-      family: 4,
-      servers: [`127.0.0.1:${server.port}`],
-    });
+    const resolve = asking(server, 'missing.test', { port: 1 });
     await expect(resolve()).rejects.toMatchObject({ code: expect.stringMatching(/^E[A-Z]+$/) });
   });
 
@@ -63,7 +56,7 @@ describe('dns()', () => {
       const server = await dnsServer();
       server.a.set('svc.test', [HOSTS[0]]);
       const client = createClient({
-        resolver: dns('svc.test', { port, family: 4, servers: [`127.0.0.1:${server.port}`] }),
+        resolver: asking(server, 'svc.test', { port }),
         resolveInterval: 100,
       });
       onTestFinished(() => client.close({ timeout: 0 }));
@@ -84,11 +77,7 @@ describe('dns()', () => {
     const server = await dnsServer();
     const client = createClient(
       {
-        resolver: dns('missing.test', {
-          port: 1,
-          family: 4,
-          servers: [`127.0.0.1:${server.port}`],
-        }),
+        resolver: asking(server, 'missing.test', { port: 1 }),
       },
       { maxRetries: 1, retryDelay: 1 },
     );

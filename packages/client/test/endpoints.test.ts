@@ -153,11 +153,12 @@ describe.skipIf(!LINUX)('endpoints: three server processes on one port', () => {
 
   it('spreads calls: no endpoint gets more than 40% of them with three equal servers', async () => {
     const port = await freePortOn(HOSTS);
-    // Each answer waits 2 ms (a timer), so the servers are equal however the shared CPUs are
-    // scheduled: p2c follows each server's speed, which CPU-bound servers on 2 busy cores lack.
-    await Promise.all(HOSTS.map((host) => startServer(host, port, 2)));
+    // Each answer waits 20 ms (a timer), so the servers are equal however the busy shared CPUs
+    // are scheduled: p2c follows each server's speed, and CPU-bound servers that share 2 cores
+    // with the client (and other work) are not equally fast.
+    await Promise.all(HOSTS.map((host) => startServer(host, port, 20)));
     const client = balanced(port);
-    const TOTAL = 6000;
+    const TOTAL = 3000;
     const outcome = await load(client, TOTAL);
     expect(outcome.ok).toBe(TOTAL);
     for (const host of HOSTS) expect(outcome.by.get(host) ?? 0).toBeLessThanOrEqual(TOTAL * 0.4);
@@ -186,4 +187,33 @@ describe.skipIf(!LINUX)('endpoints: three server processes on one port', () => {
     const first = await load(balanced(port, { pick: 'first' }), 300);
     expect(first.by.get(HOSTS[0])).toBe(300);
   }, 60_000);
+
+  it('call timeouts count as failures: ejectAfter in a row eject the endpoint; an answer in between ends the run', async () => {
+    const port = await freePortOn(HOSTS.slice(0, 2));
+    await Promise.all(HOSTS.slice(0, 2).map((host) => startServer(host, port)));
+    const client = createClient(
+      {
+        endpoints: HOSTS.slice(0, 2).map((host) => ({ host, port })),
+        pick: 'first',
+        ejectAfter: 3,
+      },
+      { timeout: 100 },
+    );
+    onTestFinished(() => client.close({ timeout: 0 }));
+    const hang = () =>
+      expect(client.call('hang')).rejects.toMatchObject({ code: 'RERPC_ERR_TIMEOUT' });
+    await hang();
+    await hang();
+    expect(await client.call('whoami')).toBe(HOSTS[0]); // answered: the run is over
+    await hang();
+    await hang();
+    expect(endpoint(client, HOSTS[0]).state).toBe('up');
+    await hang();
+    expect(endpoint(client, HOSTS[0])).toMatchObject({
+      state: 'ejected',
+      failures: 5,
+      ejections: 1,
+    });
+    expect(await client.call('whoami')).toBe(HOSTS[1]);
+  }, 30_000);
 });
