@@ -12,6 +12,17 @@ export const OK = 'ok';
  */
 const SUFFIXES = ['started_total', 'handled_total', 'handling_seconds', 'in_flight', 'connections'];
 
+/** Throws an option error when `registry` already has a metric of one of `names`. */
+export function assertFree(registry: Registry, names: readonly string[]): void {
+  for (const name of names) {
+    if (registry.getSingleMetric(name) !== undefined) {
+      throw optionError(
+        `registry already has a metric named ${name}: close() the other createMetrics(), or pass another prefix or registry`,
+      );
+    }
+  }
+}
+
 export class CallMetrics {
   readonly side: 'server' | 'client';
   private readonly registry: Registry;
@@ -35,13 +46,10 @@ export class CallMetrics {
     this.registry = registry;
     const name = (suffix: string): string => `${prefix}${side}_${suffix}`;
     // Checked before registering any, so a clash leaves nothing of this side behind.
-    for (const suffix of SUFFIXES) {
-      if (registry.getSingleMetric(name(suffix)) !== undefined) {
-        throw optionError(
-          `registry already has a metric named ${name(suffix)}: close() the other createMetrics(), or pass another prefix or registry`,
-        );
-      }
-    }
+    assertFree(
+      registry,
+      SUFFIXES.map((suffix) => name(suffix)),
+    );
     const what = side === 'server' ? 'served by the server' : 'made by the client';
     const registers = [registry];
     this.startedTotal = new Counter({

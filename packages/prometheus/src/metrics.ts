@@ -1,7 +1,9 @@
 import cluster from 'node:cluster';
+import { optionError } from '@rerpc/internal';
 import { AggregatorRegistry, type Registry } from 'prom-client';
 import { CallMetrics } from './call-metrics.js';
 import { countClient } from './client.js';
+import { EndpointMetrics, type WatchedClient } from './endpoints.js';
 import { type MetricsHandler, metricsHandler } from './handler.js';
 import { type MetricsOptions, registryOf, resolveOptions } from './options.js';
 import { countServer } from './server.js';
@@ -12,6 +14,13 @@ export interface Metrics {
   readonly registry: Registry;
   /** A node:http `'request'` listener serving `registry` (see `metricsHandler()`): mount it at `/metrics`. */
   readonly handler: MetricsHandler;
+  /**
+   * Reads a balancing client's endpoints (`client.stats().endpoints`) at each scrape, into
+   * `*_client_endpoint_ejections_total{address}` and `*_client_endpoints{state}`; returns what
+   * stops it (its ejections stay counted). Throws a `TypeError` (`RERPC_ERR_INVALID_OPTION`) for
+   * something that is not a client, or when made with `client: false`.
+   */
+  watch(client: WatchedClient): () => void;
   /** Stops counting (unsubscribes) and takes the metrics out of the registry. Idempotent. */
   close(): void;
   [Symbol.dispose](): void;
@@ -33,9 +42,11 @@ export function createMetrics(options?: MetricsOptions): Metrics {
   answerPrimary();
   // Each side's metrics are registered (throwing on a clash) before anything subscribes.
   const sides: CallMetrics[] = [];
+  let endpoints: EndpointMetrics | null = null;
   try {
     if (o.server) sides.push(new CallMetrics(registry, o.prefix, 'server', o.buckets));
     if (o.client) sides.push(new CallMetrics(registry, o.prefix, 'client', o.buckets));
+    if (o.client) endpoints = new EndpointMetrics(registry, o.prefix);
   } catch (error) {
     for (const side of sides) side.remove();
     throw error;
@@ -49,8 +60,15 @@ export function createMetrics(options?: MetricsOptions): Metrics {
     closed = true;
     for (const stop of stops) stop();
     for (const side of sides) side.remove();
+    endpoints?.remove();
   };
-  return { registry, handler: metricsHandler(registry), close, [Symbol.dispose]: close };
+  const watch = (client: WatchedClient): (() => void) => {
+    if (endpoints === null) {
+      throw optionError('watch() counts a client’s endpoints: createMetrics() with client: true');
+    }
+    return endpoints.watch(client);
+  };
+  return { registry, handler: metricsHandler(registry), watch, close, [Symbol.dispose]: close };
 }
 
 /**

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Client, createClient, RpcError } from '@rerpc/client';
-import { type Deferred, deferred } from '@rerpc/internal/testing';
+import { type Deferred, deferred, optionErrorLike } from '@rerpc/internal/testing';
 import { createServer, type Server } from '@rerpc/server';
 import { Registry } from 'prom-client';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -213,6 +213,55 @@ describe('createMetrics()', () => {
     onTestFinished(() => m.close());
     expect(m.registry).toBe(register);
     expect(register.getSingleMetric('rerpc_server_in_flight')).toBeDefined();
+  });
+});
+
+describe('metrics.watch(client)', () => {
+  it('counts a balancing client’s ejections by endpoint and its endpoints by state, and keeps them once unwatched', async () => {
+    const m = metrics();
+    const { server } = await serve();
+    const live = server.address() as { port: number };
+    // A port nothing listens on: its dial fails, and with ejectAfter 1 it is ejected at once.
+    const probe = createHttpServer();
+    probe.listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const deadPort = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const client = createClient(
+      {
+        endpoints: [
+          { host: '127.0.0.1', port: deadPort },
+          { host: '127.0.0.1', port: live.port },
+        ],
+        pick: 'first',
+        ejectAfter: 1,
+      },
+      { timeout: 20_000 },
+    );
+    onTestFinished(() => client.close({ timeout: 0 }));
+    const unwatch = m.watch(client);
+    expect(await client.call('add', [1, 2])).toBe(3);
+    const dead = `127.0.0.1:${deadPort}`;
+    let e = parse(await m.registry.metrics());
+    expect(e.types.get('rerpc_client_endpoint_ejections_total')).toBe('counter');
+    expect(e.samples.get(key('rerpc_client_endpoint_ejections_total', { address: dead }))).toBe(1);
+    expect(e.samples.get(key('rerpc_client_endpoints', { state: 'ejected' }))).toBe(1);
+    expect(e.samples.get(key('rerpc_client_endpoints', { state: 'up' }))).toBe(1);
+    expect(e.samples.get(key('rerpc_client_endpoints', { state: 'draining' }))).toBe(0);
+    unwatch();
+    unwatch();
+    e = parse(await m.registry.metrics());
+    expect(e.samples.get(key('rerpc_client_endpoint_ejections_total', { address: dead }))).toBe(1);
+    expect(e.samples.get(key('rerpc_client_endpoints', { state: 'ejected' }))).toBe(0);
+  });
+
+  it('refuses what is not a client, and a createMetrics() with client: false', () => {
+    expect(() => metrics().watch({} as never)).toThrow(
+      optionErrorLike(/^watch\(\) takes a @rerpc\/client, got /),
+    );
+    expect(() => metrics({ client: false }).watch({ stats: () => ({ endpoints: null }) })).toThrow(
+      optionErrorLike('client: true'),
+    );
   });
 });
 
