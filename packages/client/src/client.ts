@@ -103,7 +103,7 @@ export abstract class CallingClient implements CallHost, LinkHost {
     on: Link | null = null,
   ): Promise<unknown> {
     const tracer = this.tracer;
-    if (tracer !== null && tracer.hasSubscribers) {
+    if (tracer?.hasSubscribers) {
       const trace: ClientCallTrace = {
         method,
         params,
