@@ -6,10 +6,6 @@ export const OTHER_METHOD = '_OTHER';
 /** The `code` label of a call answered with a result. */
 export const OK = 'ok';
 
-/**
- * One side's (server or client) five metrics, and what an event does to them. The channel
- * subscribers (`countServer()`, `countClient()`) turn their messages into these calls.
- */
 const SUFFIXES = ['started_total', 'handled_total', 'handling_seconds', 'in_flight', 'connections'];
 
 /** Throws an option error when `registry` already has a metric of one of `names`. */
@@ -23,6 +19,10 @@ export function assertFree(registry: Registry, names: readonly string[]): void {
   }
 }
 
+/**
+ * One side's (server or client) five metrics, and what an event does to them. The channel
+ * subscribers (`countServer()`, `countClient()`) turn their messages into these calls.
+ */
 export class CallMetrics {
   readonly side: 'server' | 'client';
   private readonly registry: Registry;
