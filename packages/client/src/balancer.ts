@@ -6,7 +6,16 @@
 // and go. A call that could not get a link on one endpoint (its dial failed) is moved to another
 // before the client sees a failure.
 import type { LeaseWaiter, SharedPoolStats } from '@rerpc/conn-pool';
-import { answered, draining, failed, Health, probeFailed, succeeded, UP } from './ejection.js';
+import {
+  answered,
+  DRAINING,
+  draining,
+  failed,
+  Health,
+  probeFailed,
+  succeeded,
+  UP,
+} from './ejection.js';
 import { checkEndpoints, type ResolvedEndpoints } from './endpoints.js';
 import type { Link, LinkSet } from './link.js';
 import { createPicker, type Pickable, type Picker } from './picker.js';
@@ -156,12 +165,13 @@ export class Balancer implements LinkSet {
 
   /**
    * The link broke (the client lost it): a reset counts as a failure of its endpoint, unless its
-   * server had said it was shutting down.
+   * server had said it was shutting down (on this link, or on another: then it is draining, and
+   * closes the rest).
    */
   destroy(link: Link): Promise<void> {
     const ep = this.owner.get(link);
     if (ep === undefined) return Promise.resolve();
-    if (!link.refusedSeen && !ep.removed) this.failure(ep);
+    if (!link.refusedSeen && !ep.removed && ep.health.state !== DRAINING) this.failure(ep);
     return ep.pool.destroy(link);
   }
 

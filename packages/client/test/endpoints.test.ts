@@ -148,6 +148,7 @@ describe.skipIf(!LINUX)('endpoints: three server processes on one port', () => {
     expect(outcome.ok).toBe(TOTAL);
     const e = endpoint(client, HOSTS[1]);
     expect(e.ejections).toBe(0);
+    expect(e.failures).toBe(0);
     expect(e.state).not.toBe('up');
   }, 60_000);
 
