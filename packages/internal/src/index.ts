@@ -1,6 +1,7 @@
 // checks.ts holds only the shared option checks (and MAX_TIMER), every one exported.
 
 export { type CancelShape, cancelledId, resolveCancelMethod } from './cancel-method.js';
+export { type Subscribers, subscribeAll } from './channels.js';
 export * from './checks.js';
 export { describe } from './describe.js';
 export { asyncDispose } from './dispose.js';

@@ -3,6 +3,9 @@ import { createRequire } from 'node:module';
 import { expect } from 'vitest';
 
 export { type SpecExample, specExamples, specRequest } from './spec-examples.js';
+export { recordChannel, recordTracing, type TracingEvent } from './testing-channels.js';
+export { type NodeProcess, spawnNode } from './testing-process.js';
+export { fixtureAsShown, logged, readmeBlock } from './testing-readme.js';
 
 /** A promise with its settle functions, for gating work without timers. */
 export interface Deferred<T> {
