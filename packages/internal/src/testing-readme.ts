@@ -40,3 +40,37 @@ export async function logged(run: () => Promise<unknown>, count?: number): Promi
   }
   return log.mock.calls.slice(from);
 }
+
+/**
+ * The options table that follows `heading` in a README (`| \`name\` | type | default | meaning |`
+ * rows): option name → its default cell, backticks removed. Empty if the heading is missing.
+ */
+export function readmeDefaults(readme: string, heading: string): Map<string, string> {
+  const rows = new Map<string, string>();
+  const start = readme.indexOf(heading);
+  if (start < 0) return rows;
+  for (const line of readme.slice(start).split('\n').slice(1)) {
+    if (rows.size > 0 && !line.startsWith('|')) break;
+    const cells = line.split(/(?<!\\)\|/).map((c) => c.trim());
+    const option = /^`(\w+)`$/.exec(cells[1] ?? '')?.[1];
+    if (option !== undefined) rows.set(option, (cells[3] ?? '').replace(/`/g, ''));
+  }
+  return rows;
+}
+
+/**
+ * Expects the options table after `heading` to list exactly the options of `defaults`, each with
+ * its default as `show` writes it (`String(value)` unless given).
+ */
+export function expectReadmeDefaults(
+  readme: string,
+  heading: string,
+  defaults: object,
+  show: (value: unknown, option: string) => string = String,
+): void {
+  const table = readmeDefaults(readme, heading);
+  expect([...table.keys()].sort()).toEqual(Object.keys(defaults).sort());
+  for (const [option, value] of Object.entries(defaults)) {
+    expect(table.get(option), option).toBe(show(value, option));
+  }
+}

@@ -5,7 +5,13 @@ import { expect } from 'vitest';
 export { type SpecExample, specExamples, specRequest } from './spec-examples.js';
 export { recordChannel, recordTracing, type TracingEvent } from './testing-channels.js';
 export { type NodeProcess, spawnNode } from './testing-process.js';
-export { fixtureAsShown, logged, readmeBlock } from './testing-readme.js';
+export {
+  expectReadmeDefaults,
+  fixtureAsShown,
+  logged,
+  readmeBlock,
+  readmeDefaults,
+} from './testing-readme.js';
 
 /** A promise with its settle functions, for gating work without timers. */
 export interface Deferred<T> {
@@ -33,23 +39,6 @@ export function errorFromAnotherCopy(code: string): Error {
   const error = Object.create(Error.prototype) as Error & Record<symbol, unknown>;
   error[Symbol.for(`rerpc.error.${code}`)] = true;
   return error;
-}
-
-/**
- * The options table that follows `heading` in a README (`| \`name\` | type | default | meaning |`
- * rows): option name → its default cell, backticks removed. Empty if the heading is missing.
- */
-export function readmeDefaults(readme: string, heading: string): Map<string, string> {
-  const rows = new Map<string, string>();
-  const start = readme.indexOf(heading);
-  if (start < 0) return rows;
-  for (const line of readme.slice(start).split('\n').slice(1)) {
-    if (rows.size > 0 && !line.startsWith('|')) break;
-    const cells = line.split(/(?<!\\)\|/).map((c) => c.trim());
-    const option = /^`(\w+)`$/.exec(cells[1] ?? '')?.[1];
-    if (option !== undefined) rows.set(option, (cells[3] ?? '').replace(/`/g, ''));
-  }
-  return rows;
 }
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it, onTestFinished } from 'vitest';
-import { fixtureAsShown, logged, readmeBlock } from '../src/testing.js';
+import { expectReadmeDefaults, fixtureAsShown, logged, readmeBlock } from '../src/testing.js';
 
 const readme = '# x\n\n## Example\n\n```ts\none();\n```\n\n```ts\ntwo();\n```\n\n## API\n';
 
@@ -28,4 +28,14 @@ it('logged() returns what was logged, waiting for count calls when given', async
     queueMicrotask(() => setImmediate(() => console.log('later')));
   }, 1);
   expect(later).toEqual([['later']]);
+});
+
+it('expectReadmeDefaults() holds an options table to DEFAULTS, as shown', () => {
+  const table =
+    "## Options\n\n| option | type | default | meaning |\n|---|---|---|---|\n| `a` | n | `1` | x |\n| `b` | s | `'x'` | y |\n";
+  expectReadmeDefaults(table, '## Options', { a: 1, b: 'x' }, (v) =>
+    typeof v === 'string' ? `'${v}'` : String(v),
+  );
+  expect(() => expectReadmeDefaults(table, '## Options', { a: 2, b: 'x' })).toThrow();
+  expect(() => expectReadmeDefaults(table, '## Options', { a: 1 })).toThrow();
 });
