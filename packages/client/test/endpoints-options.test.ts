@@ -1,8 +1,9 @@
 // Validation of the endpoints target and of dns(): one case per rule (issue 17).
 import { readFileSync } from 'node:fs';
 import { optionErrorLike, readmeDefaults } from '@rerpc/internal/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createClient, dns, ENDPOINTS_DEFAULTS } from '../src/index.js';
+import { jaysonServer } from './fixtures/http-servers.js';
 
 const ONE = ['tcp://127.0.0.2:7000'];
 
@@ -101,6 +102,19 @@ describe('createClient({ endpoints | resolver }) validation', () => {
     for (const [key, value] of Object.entries(ENDPOINTS_DEFAULTS)) {
       expect(rows.get(key), key).toBe(typeof value === 'string' ? `'${value}'` : String(value));
     }
+  });
+
+  it('balances http:// endpoints too: one POST link set per server', async () => {
+    const a = await jaysonServer();
+    const b = await jaysonServer();
+    const client = createClient({
+      endpoints: [`http://127.0.0.1:${a.port}/`, `http://127.0.0.1:${b.port}/`],
+      pick: 'round-robin',
+    });
+    onTestFinished(() => client.close({ timeout: 0 }));
+    for (let i = 0; i < 4; i++) expect(await client.call('add', [i, 1])).toBe(i + 1);
+    expect([a.runs.get('add'), b.runs.get('add')]).toEqual([2, 2]);
+    expect(client.stats().endpoints?.map((e) => e.calls)).toEqual([2, 2]);
   });
 
   it('a one-server client has no endpoints in its stats', async () => {
