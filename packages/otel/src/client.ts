@@ -1,4 +1,3 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import {
   type Attributes,
   context,
@@ -9,6 +8,7 @@ import {
   SpanStatusCode,
   type Tracer,
 } from '@opentelemetry/api';
+import { subscribeAll } from '@rerpc/internal';
 import {
   ATTR_ERROR_TYPE,
   ATTR_JSONRPC_PROTOCOL_VERSION,
@@ -50,20 +50,17 @@ export class ClientInstrumentation {
   private readonly tracer: Tracer;
   private readonly histogram: Histogram;
   private readonly propagate: boolean;
-  private readonly onStart = (message: unknown): void => this.start(message as ClientCallTrace);
-  private readonly onEnd = (message: unknown): void => this.end(message as ClientCallTrace);
+  /** Unsubscribes from the channels; spans already started still end. */
+  readonly close: () => void;
 
   constructor(tracer: Tracer, histogram: Histogram, propagate: boolean) {
     this.tracer = tracer;
     this.histogram = histogram;
     this.propagate = propagate;
-    subscribe(START, this.onStart);
-    subscribe(ASYNC_END, this.onEnd);
-  }
-
-  close(): void {
-    unsubscribe(START, this.onStart);
-    unsubscribe(ASYNC_END, this.onEnd);
+    this.close = subscribeAll({
+      [START]: (message) => this.start(message as ClientCallTrace),
+      [ASYNC_END]: (message) => this.end(message as ClientCallTrace),
+    });
   }
 
   private start(call: ClientCallTrace): void {

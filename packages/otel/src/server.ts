@@ -1,4 +1,3 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import {
   type Attributes,
   type Context,
@@ -11,6 +10,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
+import { subscribeAll } from '@rerpc/internal';
 import {
   ATTR_ERROR_TYPE,
   ATTR_JSONRPC_PROTOCOL_VERSION,
@@ -64,20 +64,17 @@ export class ServerInstrumentation {
   private readonly tracer: Tracer;
   private readonly histogram: Histogram;
   private readonly propagate: boolean;
-  private readonly onStart = (message: unknown): void => this.start(message as ServerCallTrace);
-  private readonly onResponse = (message: unknown): void => this.respond(message as ServerResponse);
+  /** Unsubscribes from the channels; spans already started still end. */
+  readonly close: () => void;
 
   constructor(tracer: Tracer, histogram: Histogram, propagate: boolean) {
     this.tracer = tracer;
     this.histogram = histogram;
     this.propagate = propagate;
-    subscribe(CALL_START, this.onStart);
-    subscribe(RESPONSE, this.onResponse);
-  }
-
-  close(): void {
-    unsubscribe(CALL_START, this.onStart);
-    unsubscribe(RESPONSE, this.onResponse);
+    this.close = subscribeAll({
+      [CALL_START]: (message) => this.start(message as ServerCallTrace),
+      [RESPONSE]: (message) => this.respond(message as ServerResponse),
+    });
   }
 
   /** The span of the call whose handler got `ctx` (for the middleware), if one is open. */

@@ -8,17 +8,16 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { fixtureAsShown, logged, readmeBlock } from '@rerpc/internal/testing';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
 describe('README example', () => {
   it('is the fixture word for word', () => {
-    const start = readme.indexOf('## Example');
-    const open = readme.indexOf('```ts\n', start) + 6;
-    const shown = readme.slice(open, readme.indexOf('```\n', open));
-    const fixture = readFileSync(new URL('./fixtures/readme-example.ts', import.meta.url), 'utf8');
-    expect(shown).toBe(fixture.replace("from '../../src/index.js'", "from '@rerpc/otel'"));
+    expect(readmeBlock(readme, '## Example')).toBe(
+      fixtureAsShown(new URL('./fixtures/readme-example.ts', import.meta.url), '@rerpc/otel'),
+    );
   });
 
   it('runs: prints 3, and the server span is the client span’s child', async () => {
@@ -29,10 +28,7 @@ describe('README example', () => {
       trace.disable();
       await provider.shutdown();
     });
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-    onTestFinished(() => log.mockRestore());
-    await import('./fixtures/readme-example.js');
-    expect(log.mock.calls).toEqual([[3]]);
+    expect(await logged(() => import('./fixtures/readme-example.js'))).toEqual([[3]]);
     const finished = spans.getFinishedSpans();
     const client = finished.find((s) => s.kind === SpanKind.CLIENT)!;
     const server = finished.find((s) => s.kind === SpanKind.SERVER)!;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readmeDefaults } from '@rerpc/internal/testing';
+import { expectReadmeDefaults } from '@rerpc/internal/testing';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, DURATION_BUCKETS, SEMCONV_VERSION } from '../src/index.js';
 
@@ -7,11 +7,7 @@ const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
 describe('README', () => {
   it('states every default exactly as DEFAULTS has it', () => {
-    const table = readmeDefaults(readme, '## Options');
-    expect([...table.keys()].sort()).toEqual(Object.keys(DEFAULTS).sort());
-    for (const [option, value] of Object.entries(DEFAULTS)) {
-      expect(table.get(option), option).toBe(String(value));
-    }
+    expectReadmeDefaults(readme, '## Options', DEFAULTS);
   });
 
   it('documents the option error code, the pinned version and the buckets', () => {
