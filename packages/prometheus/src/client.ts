@@ -1,6 +1,6 @@
 import type { ClientCallTrace, ClientConnectionMessage } from '@rerpc/client';
+import { subscribeAll } from '@rerpc/internal';
 import { type CallMetrics, OK } from './call-metrics.js';
-import { subscribeAll } from './channels.js';
 
 // @rerpc/client's channels (its README's Diagnostics channels table), type-only as in server.ts.
 const START = 'tracing:rerpc:client:call:start';

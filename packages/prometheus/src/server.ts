@@ -1,10 +1,10 @@
+import { subscribeAll } from '@rerpc/internal';
 import type {
   ServerConnectionMessage,
   ServerRequestMessage,
   ServerResponseMessage,
 } from '@rerpc/server';
 import { type CallMetrics, OK, OTHER_METHOD } from './call-metrics.js';
-import { subscribeAll } from './channels.js';
 
 // @rerpc/server's channels (its README's Diagnostics channels table). Type-only imports: the
 // package does not load @rerpc/server, it listens to whichever copies the process has.

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readmeDefaults } from '@rerpc/internal/testing';
+import { expectReadmeDefaults } from '@rerpc/internal/testing';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createMetrics, DEFAULT_BUCKETS, DEFAULTS } from '../src/index.js';
@@ -8,12 +8,9 @@ const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
 describe('README', () => {
   it('states every default as DEFAULTS has it', () => {
-    const table = readmeDefaults(readme, '## Options');
-    expect([...table.keys()].sort()).toEqual(Object.keys(DEFAULTS).sort());
-    for (const [option, value] of Object.entries(DEFAULTS)) {
-      const shown = option === 'buckets' ? 'DEFAULT_BUCKETS' : String(value);
-      expect(table.get(option), option).toBe(shown);
-    }
+    expectReadmeDefaults(readme, '## Options', DEFAULTS, (value, option) =>
+      option === 'buckets' ? 'DEFAULT_BUCKETS' : String(value),
+    );
     expect(readme).toContain(`[${DEFAULT_BUCKETS.join(', ')}]`);
   });
 
