@@ -43,3 +43,21 @@ export function recordTracing<T extends object>(name: string): TracingEvent<T>[]
   });
   return seen;
 }
+
+/**
+ * Resolves with the next message on channel `name` that `where` accepts (any, without it).
+ * Subscribes at once: call it before causing the message.
+ */
+export function nextMessage<T>(
+  name: string,
+  where: (message: T) => boolean = () => true,
+): Promise<T> {
+  return new Promise((resolve) => {
+    const listener = (message: unknown): void => {
+      if (!where(message as T)) return;
+      unsubscribe(name, listener);
+      resolve(message as T);
+    };
+    subscribe(name, listener);
+  });
+}

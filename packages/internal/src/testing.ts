@@ -3,7 +3,12 @@ import { createRequire } from 'node:module';
 import { expect } from 'vitest';
 
 export { type SpecExample, specExamples, specRequest } from './spec-examples.js';
-export { recordChannel, recordTracing, type TracingEvent } from './testing-channels.js';
+export {
+  nextMessage,
+  recordChannel,
+  recordTracing,
+  type TracingEvent,
+} from './testing-channels.js';
 export { type NodeProcess, spawnNode } from './testing-process.js';
 export {
   expectReadmeDefaults,
