@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { subscribe, tracingChannel, unsubscribe } from 'node:diagnostics_channel';
+import { tracingChannel } from 'node:diagnostics_channel';
+import { nextMessage, recordChannel as record, recordTracing } from '@rerpc/internal/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type {
   CallContext,
@@ -11,43 +12,8 @@ import type {
 import { deferred, listening, Peer, req } from './helpers.js';
 import { listenHttp, openWs, post } from './web-helpers.js';
 
-/** Every message published on `name` while the test runs. */
-function record<T>(name: string): T[] {
-  const seen: T[] = [];
-  const listener = (message: unknown) => {
-    seen.push(message as T);
-  };
-  subscribe(name, listener);
-  onTestFinished(() => {
-    unsubscribe(name, listener);
-  });
-  return seen;
-}
-
-type TraceEvent = [string, ServerCallTrace];
-
 /** Every event of `tracingChannel('rerpc:server:call')`, in order. */
-function recordTrace(): TraceEvent[] {
-  const seen: TraceEvent[] = [];
-  const at =
-    (event: string) =>
-    (message: unknown): void => {
-      seen.push([event, { ...(message as ServerCallTrace) }]);
-    };
-  const handlers = {
-    start: at('start'),
-    end: at('end'),
-    asyncStart: at('asyncStart'),
-    asyncEnd: at('asyncEnd'),
-    error: at('error'),
-  };
-  const channel = tracingChannel('rerpc:server:call');
-  channel.subscribe(handlers);
-  onTestFinished(() => {
-    channel.unsubscribe(handlers);
-  });
-  return seen;
-}
+const recordTrace = () => recordTracing<ServerCallTrace>('rerpc:server:call');
 
 describe('diagnostics channels over TCP', () => {
   it('publishes connection open and close with the peer, and the reason on close', async () => {
@@ -67,15 +33,12 @@ describe('diagnostics channels over TCP', () => {
     expect(mine).toHaveLength(1);
     expect(mine[0]!.peer).toMatchObject({ transport: 'tcp', remoteAddress: '127.0.0.1' });
     expect(mine[0]!.reason).toBeNull();
-    const gone = deferred<ServerConnectionMessage>();
-    subscribe('rerpc:server:connection:close', function onClose(m) {
-      const message = m as ServerConnectionMessage;
-      if (message.peer.id !== answer.result) return;
-      unsubscribe('rerpc:server:connection:close', onClose);
-      gone.resolve(message);
-    });
+    const gone = nextMessage<ServerConnectionMessage>(
+      'rerpc:server:connection:close',
+      (m) => m.peer.id === answer.result,
+    );
     peer.socket.destroy();
-    const message = await gone.promise;
+    const message = await gone;
     expect(message.peer).toBe(mine[0]!.peer);
     expect(message.reason).toBeInstanceOf(Error);
     expect(closed).toContain(message);
@@ -93,14 +56,12 @@ describe('diagnostics channels over TCP', () => {
       req('ArithService.Add', { a: 'x' }, 4),
     );
     await peer.take(4);
-    const done = deferred<void>();
-    subscribe('rerpc:server:response', function onNote(m) {
-      if ((m as ServerResponseMessage).method !== 'notify_hello') return;
-      unsubscribe('rerpc:server:response', onNote);
-      done.resolve();
-    });
+    const done = nextMessage<ServerResponseMessage>(
+      'rerpc:server:response',
+      (m) => m.method === 'notify_hello',
+    );
     peer.send(JSON.stringify({ jsonrpc: '2.0', method: 'notify_hello', params: [1] }));
-    await done.promise;
+    await done;
 
     expect(requests.map((m) => [m.method, m.id, m.registered])).toEqual([
       ['ArithService.Add', 1, true],
@@ -140,14 +101,12 @@ describe('diagnostics channels over TCP', () => {
     const peer = await Peer.connect(port);
     peer.send(req('hang', [], 7));
     await started.promise;
-    const dropped = deferred<ServerResponseMessage>();
-    subscribe('rerpc:server:response', function onDrop(m) {
-      if ((m as ServerResponseMessage).method !== 'hang') return;
-      unsubscribe('rerpc:server:response', onDrop);
-      dropped.resolve(m as ServerResponseMessage);
-    });
+    const dropped = nextMessage<ServerResponseMessage>(
+      'rerpc:server:response',
+      (m) => m.method === 'hang',
+    );
     peer.socket.destroy();
-    expect(await dropped.promise).toMatchObject({ id: 7, code: null, answered: false });
+    expect(await dropped).toMatchObject({ id: 7, code: null, answered: false });
     expect(responses.filter((m) => m.method === 'hang')).toHaveLength(1);
   });
 
@@ -247,13 +206,11 @@ describe('diagnostics channels over HTTP', () => {
     const peer = requests.find((m) => m.id === 5)!.peer!;
     expect(peer.transport).toBe('ws');
     expect(opened.map((m) => m.peer)).toContain(peer);
-    const gone = deferred<ServerConnectionMessage>();
-    subscribe('rerpc:server:connection:close', function onClose(m) {
-      if ((m as ServerConnectionMessage).peer !== peer) return;
-      unsubscribe('rerpc:server:connection:close', onClose);
-      gone.resolve(m as ServerConnectionMessage);
-    });
+    const gone = nextMessage<ServerConnectionMessage>(
+      'rerpc:server:connection:close',
+      (m) => m.peer === peer,
+    );
     ws.ws.terminate();
-    expect((await gone.promise).reason).toBeInstanceOf(Error);
+    expect((await gone).reason).toBeInstanceOf(Error);
   });
 });

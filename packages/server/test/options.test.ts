@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readmeDefaults } from '@rerpc/internal/testing';
+import { expectReadmeDefaults } from '@rerpc/internal/testing';
 import { describe, expect, it } from 'vitest';
 import { createServer, DEFAULTS, type ServerOptions } from '../src/index.js';
 import { makeServer } from './helpers.js';
@@ -183,9 +183,6 @@ describe('README options table', () => {
         : String(value);
 
   it('lists every option with the default DEFAULTS holds', () => {
-    const rows = readmeDefaults(readme, '## Options');
-    expect([...rows.keys()].sort()).toEqual(Object.keys(DEFAULTS).sort());
-    for (const [key, value] of Object.entries(DEFAULTS))
-      expect(rows.get(key), key).toBe(format(value));
+    expectReadmeDefaults(readme, '## Options', DEFAULTS, format);
   });
 });

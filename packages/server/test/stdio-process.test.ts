@@ -1,28 +1,13 @@
 // A served process's stdout carries frames only (what an MCP client or an LSP editor reads),
 // whatever the handlers do: notifications from a handler reach it in order, a handler's error
 // is logged to stderr, a cancelled call is not answered; the process exits 0 when stdin ends.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { expect, it, onTestFinished } from 'vitest';
+import { spawnNode } from '@rerpc/internal/testing';
+import { expect, it } from 'vitest';
 
 it('over a child process stdio (NDJSON): frames on stdout, logs on stderr, exit 0 on stdin end', async () => {
-  const child = spawn(
-    process.execPath,
-    [new URL('./fixtures/ndjson-stdio-server.mjs', import.meta.url).pathname],
-    { stdio: 'pipe' },
-  );
-  onTestFinished(() => {
-    if (child.exitCode === null) child.kill();
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  const exited = once(child, 'exit');
+  const { child, stdout, stderr, exited } = spawnNode([
+    new URL('./fixtures/ndjson-stdio-server.mjs', import.meta.url).pathname,
+  ]);
   const line = (value: object) => `${JSON.stringify({ jsonrpc: '2.0', ...value })}\n`;
   child.stdin.write(line({ method: 'wait', id: 'w' }));
   child.stdin.write(line({ method: 'notifications/cancelled', params: { requestId: 'w' } }));
@@ -30,7 +15,7 @@ it('over a child process stdio (NDJSON): frames on stdout, logs on stderr, exit 
   child.stdin.end(line({ method: 'boom', id: 3 }));
   expect(await exited).toEqual([0, null]);
 
-  const out = stdout
+  const out = stdout()
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l));
@@ -44,6 +29,6 @@ it('over a child process stdio (NDJSON): frames on stdout, logs on stderr, exit 
     { jsonrpc: '2.0', error: internal, id: 3 },
   ]);
   // Logged once (same method and error class), with the detail the answer leaves out.
-  expect(stderr.match(/secret detail/g)).toHaveLength(1);
-  expect(stderr).toContain('boom');
+  expect(stderr().match(/secret detail/g)).toHaveLength(1);
+  expect(stderr()).toContain('boom');
 });

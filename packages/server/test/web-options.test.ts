@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readmeDefaults } from '@rerpc/internal/testing';
+import { expectReadmeDefaults } from '@rerpc/internal/testing';
 import { describe, expect, it } from 'vitest';
 import { type ListenOptions, WEB_DEFAULTS, type WebOptions } from '../src/index.js';
 import { makeServer } from './helpers.js';
@@ -60,10 +60,8 @@ describe('web option validation (listen, httpHandler, upgradeHandler)', () => {
 describe('README web options table', () => {
   it('lists every web option with the default WEB_DEFAULTS holds', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const rows = readmeDefaults(readme, '### Web options');
-    expect([...rows.keys()].sort()).toEqual(Object.keys(WEB_DEFAULTS).sort());
-    for (const [key, value] of Object.entries(WEB_DEFAULTS)) {
-      expect(rows.get(key), key).toBe(typeof value === 'string' ? `'${value}'` : String(value));
-    }
+    expectReadmeDefaults(readme, '### Web options', WEB_DEFAULTS, (value) =>
+      typeof value === 'string' ? `'${value}'` : String(value),
+    );
   });
 });
