@@ -1,9 +1,8 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Client, createClient, RpcError } from '@rerpc/client';
-import { type Deferred, deferred, optionErrorLike } from '@rerpc/internal/testing';
+import { type Deferred, deferred, nextMessage, optionErrorLike } from '@rerpc/internal/testing';
 import { createServer, type Server } from '@rerpc/server';
 import { Registry } from 'prom-client';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -29,17 +28,6 @@ async function exposed(handler: Metrics['handler']): Promise<() => Promise<Expos
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     return parse(await res.text());
   };
-}
-
-/** Resolves at the next message on `name` (subscribe before causing it). */
-function next(name: string): Promise<unknown> {
-  return new Promise((resolve) => {
-    const fn = (message: unknown): void => {
-      unsubscribe(name, fn);
-      resolve(message);
-    };
-    subscribe(name, fn);
-  });
 }
 
 /** A TCP server with add, fail, and wait (which resolves when the test releases `gate.current`). */
@@ -132,7 +120,7 @@ describe('createMetrics()', () => {
     entered.current = deferred();
     const dropped = client.call('wait', [], { timeout: 0 }).catch((error: unknown) => error);
     await entered.current.promise;
-    const closed = next('rerpc:server:connection:close');
+    const closed = nextMessage('rerpc:server:connection:close');
     await client.close({ timeout: 0 });
     await dropped;
     await closed;
@@ -153,7 +141,7 @@ describe('createMetrics()', () => {
     const m = metrics();
     gate.current.resolve();
     await call;
-    const closed = next('rerpc:server:connection:close');
+    const closed = nextMessage('rerpc:server:connection:close');
     await client.close();
     await closed;
     const { samples } = parse(await m.registry.metrics());
