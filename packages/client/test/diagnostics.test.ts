@@ -1,5 +1,6 @@
 // The client's diagnostics channels, against the real @rerpc/server over TCP and HTTP.
-import { subscribe, tracingChannel, unsubscribe } from 'node:diagnostics_channel';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { recordChannel as record, recordTracing } from '@rerpc/internal/testing';
 import { type CallContext, createServer } from '@rerpc/server';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
@@ -10,42 +11,8 @@ import {
 } from '../src/index.js';
 import { rejection } from './helpers.js';
 
-type TraceEvent = [string, ClientCallTrace];
-
 /** Every event of `tracingChannel('rerpc:client:call')`, a copy of its context at that moment. */
-function recordTrace(): TraceEvent[] {
-  const seen: TraceEvent[] = [];
-  const at =
-    (event: string) =>
-    (message: unknown): void => {
-      seen.push([event, { ...(message as ClientCallTrace) }]);
-    };
-  const handlers = {
-    start: at('start'),
-    end: at('end'),
-    asyncStart: at('asyncStart'),
-    asyncEnd: at('asyncEnd'),
-    error: at('error'),
-  };
-  const channel = tracingChannel('rerpc:client:call');
-  channel.subscribe(handlers);
-  onTestFinished(() => {
-    channel.unsubscribe(handlers);
-  });
-  return seen;
-}
-
-function record<T>(name: string): T[] {
-  const seen: T[] = [];
-  const listener = (message: unknown) => {
-    seen.push(message as T);
-  };
-  subscribe(name, listener);
-  onTestFinished(() => {
-    unsubscribe(name, listener);
-  });
-  return seen;
-}
+const recordTrace = () => recordTracing<ClientCallTrace>('rerpc:client:call');
 
 /** A @rerpc/server on 127.0.0.1 (TCP or HTTP) with echo, add, fail and note; closed after the test. */
 async function serve(transport: 'tcp' | 'http') {
