@@ -25,6 +25,12 @@ import type { ResolvedTarget } from './target.js';
 /** Makes the link set of one endpoint (checks the client's options against it; may throw). */
 export type LinkSetFactory = (target: ResolvedTarget) => LinkSet;
 
+/**
+ * Probes an ejected endpoint with a call of the target's `healthMethod` (health-check.ts):
+ * resolves when it is healthy; null where it cannot (then a probe is a dial).
+ */
+export type HealthCheck = (target: ResolvedTarget) => Promise<void> | null;
+
 const STATES: readonly EndpointStats['state'][] = ['up', 'ejected', 'draining'];
 /** Least time (ms) between two resolver runs started by failed dials. */
 const RESOLVE_GAP = 1000;
@@ -117,6 +123,7 @@ export class Balancer implements LinkSet {
     private readonly makeSet: LinkSetFactory,
     private readonly clock: () => number = Date.now,
     random?: () => number,
+    private readonly check: HealthCheck | null = null,
   ) {
     this.picker = createPicker(spec.pick, random);
     if (spec.list !== null) this.update(spec.list);
@@ -347,10 +354,20 @@ export class Balancer implements LinkSet {
     ep.timer.unref();
   }
 
-  /** Dials `ep` (out, its time over): a link means it is back. */
+  /** Checks `ep` (out, its time over): its health method answers, or a link opens: it is back. */
   private probe(ep: Endpoint): void {
     ep.timer = null;
     if (ep.removed || this.closed !== null) return;
+    const checked = this.check?.(ep.target) ?? null;
+    if (checked !== null) {
+      checked.then(
+        () => {
+          if (!ep.removed && this.closed === null) this.dialled(ep);
+        },
+        () => this.probeFailed(ep),
+      );
+      return;
+    }
     const link = ep.pool.lease();
     if (link === null) {
       ep.pool.wait(new Probe(this, ep));

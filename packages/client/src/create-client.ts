@@ -1,6 +1,7 @@
 import type { Client } from './api.js';
 import { Balancer } from './balancer.js';
 import { checkEndpointsTarget, type EndpointsTarget, isEndpointsTarget } from './endpoints.js';
+import { healthCheck } from './health-check.js';
 import { setLinkEvents } from './link-pool.js';
 import { createLinkSet } from './links.js';
 import { callTracer, linkEvents } from './node-diagnostics.js';
@@ -64,13 +65,28 @@ function createBalancedClient(target: EndpointsTarget, options?: ClientOptions):
     secure: false,
     stream: null,
   };
+  const method = spec.healthMethod;
+  // A health check speaks NDJSON over plain TCP; elsewhere a probe is a dial.
+  const check =
+    method === null || o.framing !== 'ndjson' || o.tls !== null
+      ? null
+      : (endpoint: ResolvedTarget) =>
+          endpoint.transport === 'tcp' && !endpoint.secure
+            ? healthCheck(endpoint, method, o.dialTimeout)
+            : null;
   const platform: Platform = {
     ...NODE,
     links: (host) =>
-      new Balancer(spec, (endpoint) => {
-        checkTransportOptions(endpoint, o);
-        return createLinkSet(host, endpoint, o);
-      }),
+      new Balancer(
+        spec,
+        (endpoint) => {
+          checkTransportOptions(endpoint, o);
+          return createLinkSet(host, endpoint, o);
+        },
+        Date.now,
+        Math.random,
+        check,
+      ),
   };
   return new ClientImpl(whole, o, platform);
 }

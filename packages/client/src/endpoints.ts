@@ -46,6 +46,12 @@ export interface EndpointsTarget {
   ejectionTime?: number;
   /** The longest an ejection lasts (ms). @default 300000 */
   maxEjectionTime?: number;
+  /**
+   * The method a probe of an ejected endpoint calls (on a connection of its own; TCP endpoints
+   * with NDJSON framing and no TLS): only an answer with a result brings it back. Null: a probe
+   * is a dial. @default null
+   */
+  healthMethod?: string | null;
 }
 
 /** The defaults of an {@link EndpointsTarget}'s settings. */
@@ -55,6 +61,7 @@ export const ENDPOINTS_DEFAULTS = Object.freeze({
   ejectAfter: 5,
   ejectionTime: 30_000,
   maxEjectionTime: 300_000,
+  healthMethod: null as string | null,
 });
 
 /** A checked endpoints target. */
@@ -65,6 +72,7 @@ export interface ResolvedEndpoints {
   readonly pick: PickPolicy;
   readonly resolveInterval: number;
   readonly ejection: EjectionSettings;
+  readonly healthMethod: string | null;
   /** What stands for the target in messages: the list's addresses, or `'resolver'`. */
   readonly address: string;
 }
@@ -112,9 +120,20 @@ export function checkEndpointsTarget(target: object): ResolvedEndpoints {
     resolver: (resolver as Resolver | undefined) ?? null,
     pick: policy as PickPolicy,
     resolveInterval: checkTime('resolveInterval', pick('resolveInterval')),
+    healthMethod: checkHealthMethod(t['healthMethod']),
     ejection,
     address: list === null ? 'resolver' : list.map((e) => e.address).join(','),
   });
+}
+
+function checkHealthMethod(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || value === '') {
+    throw optionError(
+      `healthMethod must be a non-empty method name or null, got ${describe(value)}`,
+    );
+  }
+  return value;
 }
 
 /** Checks each endpoint (a TCP, HTTP or WebSocket target; no stream); throws on the first bad one. */

@@ -56,6 +56,11 @@ describe('createClient({ endpoints | resolver }) validation', () => {
       { endpoints: ONE, resolveInterval: -5 },
       /^resolveInterval must be an integer number of milliseconds/,
     ],
+    [
+      'an empty healthMethod',
+      { endpoints: ONE, healthMethod: '' },
+      `healthMethod must be a non-empty method name or null, got ""`,
+    ],
     ['an unknown key', { endpoints: ONE, ejectAftr: 3 }, /ejectAftr.*ejectAfter/],
     [
       'a client option that the endpoint does not take',
@@ -92,6 +97,7 @@ describe('createClient({ endpoints | resolver }) validation', () => {
       ejectAfter: 5,
       ejectionTime: 30_000,
       maxEjectionTime: 300_000,
+      healthMethod: null,
     });
   });
 

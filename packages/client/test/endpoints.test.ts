@@ -1,5 +1,8 @@
 // A client of several servers (issue 17): real server processes on 127.0.0.2, .3 and .4, all on
 // one port; one killed (SIGKILL) or drained (SIGTERM) under load; the balance of calls.
+import { EventEmitter, once } from 'node:events';
+import { createServer as createNetServer, type Socket } from 'node:net';
+import { createInterface } from 'node:readline';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   type Client,
@@ -216,5 +219,58 @@ describe.skipIf(!LINUX)('endpoints: three server processes on one port', () => {
       ejections: 1,
     });
     expect(await client.call('whoami')).toBe(HOSTS[1]);
+  }, 30_000);
+
+  it('with healthMethod, an ejected endpoint comes back only when its health method answers a result', async () => {
+    const [sick, well] = [HOSTS[0], HOSTS[1]];
+    const port = await freePortOn([sick, well]);
+    await startServer(well, port);
+    const client = createClient(
+      {
+        endpoints: [`tcp://${sick}:${port}`, `tcp://${well}:${port}`],
+        pick: 'first',
+        ejectAfter: 1,
+        ejectionTime: 20,
+        maxEjectionTime: 40,
+        healthMethod: 'rpc.health',
+      },
+      { timeout: 10_000 },
+    );
+    onTestFinished(() => client.close({ timeout: 0 }));
+    // Nothing listens on `sick`: its dial fails, it is ejected, the call moves on.
+    expect(await client.call('whoami')).toBe(well);
+    expect(endpoint(client, sick).state).toBe('ejected');
+
+    // Now something accepts connections there but answers -32002 (draining), then a result.
+    let healthy = false;
+    const requests = new EventEmitter();
+    const sockets = new Set<Socket>();
+    const raw = createNetServer((socket) => {
+      sockets.add(socket);
+      createInterface({ input: socket }).on('line', (line) => {
+        const { id } = JSON.parse(line) as { id: number };
+        const answer = healthy
+          ? { jsonrpc: '2.0', id, result: { status: 'ok' } }
+          : { jsonrpc: '2.0', id, error: { code: -32002, message: 'Server is shutting down' } };
+        socket.write(`${JSON.stringify(answer)}\n`);
+        requests.emit('request');
+      });
+    });
+    raw.listen(port, sick);
+    await once(raw, 'listening');
+    onTestFinished(() => {
+      raw.close();
+      for (const socket of sockets) socket.destroy();
+    });
+    await once(requests, 'request'); // a probe: answered -32002
+    await once(requests, 'request'); // so it stayed out, and was probed again
+    expect(endpoint(client, sick).state).toBe('ejected');
+    expect(await client.call('whoami')).toBe(well);
+
+    healthy = true;
+    await once(requests, 'request');
+    const back = await callUntil(client, () => endpoint(client, sick).state === 'up', 1000);
+    expect(back).toBe(true);
+    expect(await client.call('whoami')).toEqual({ status: 'ok' }); // 'first' is back on it
   }, 30_000);
 });
