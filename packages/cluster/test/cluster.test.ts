@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@rerpc/client';
+import { spawnNode } from '@rerpc/internal/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type Event, load, Primary, Watch } from './helpers.js';
 
@@ -201,19 +201,9 @@ describe('runCluster', () => {
       runCluster({ module: ${JSON.stringify(app)}, workers: 1, shutdownSignals: [], restartSignal: null })
         .then(async (c) => { console.log(JSON.stringify(c.workers().map((w) => w.state))); await c.close(); });
     `;
-    const child = spawn(process.execPath, ['-e', script], {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    onTestFinished(() => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-    });
-    const code = await new Promise((resolve) => child.once('exit', resolve));
-    expect(out.trim()).toBe('["listening"]');
+    const node = spawnNode(['-e', script], { cwd: fileURLToPath(new URL('..', import.meta.url)) });
+    const [code] = await node.exited;
+    expect(node.stdout().trim(), node.stderr()).toBe('["listening"]');
     expect(code).toBe(0);
   });
 

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { readmeDefaults } from '@rerpc/internal/testing';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { readmeDefaults, spawnNode } from '@rerpc/internal/testing';
+import { describe, expect, it } from 'vitest';
 import { ClusterClosedError, DEFAULTS, WorkerStartError } from '../src/index.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -42,18 +41,9 @@ describe('README example', () => {
     writeFileSync(new URL('server.mjs', dir), blocks[0]!);
     const main = `${blocks[1]!.replace('port: 4000', 'port: 0')}await cluster.close();\n`;
     writeFileSync(new URL('main.mjs', dir), main);
-    const child = spawn(process.execPath, [fileURLToPath(new URL('main.mjs', dir))], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    onTestFinished(() => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-    });
-    const code = await new Promise((resolve) => child.once('exit', resolve));
-    expect(out).toMatch(
+    const node = spawnNode([fileURLToPath(new URL('main.mjs', dir))]);
+    const [code] = await node.exited;
+    expect(node.stdout(), node.stderr()).toMatch(
       /^serving on \{ host: '127\.0\.0\.1', port: \d+, family: 'IPv4' \} with \d+ workers\n$/,
     );
     expect(code).toBe(0);
