@@ -13,6 +13,14 @@ export interface SubscriptionOptions {
   notification?: string;
   /** JSON Schema for the subscribe call's params (a mismatch answers -32602). */
   params?: JsonSchema;
+  /**
+   * What the subscription is, for discovery (`rpc.discover`): the `<name>_subscribe` method's
+   * summary, followed in its description by how events arrive.
+   * @default none
+   */
+  summary?: string;
+  /** A longer description (Markdown) for discovery, before how events arrive. @default none */
+  description?: string;
 }
 
 /** A subscription's handler: sets up the event source; may return a promise (the reply waits). */
@@ -22,7 +30,7 @@ export type SubscriptionHandler<P = never, E = unknown> = (
   sink: SubscriptionSink<E>,
 ) => unknown;
 
-const OPTIONS: readonly string[] = ['notification', 'params'];
+const OPTIONS: readonly string[] = ['notification', 'params', 'summary', 'description'];
 
 const UNAVAILABLE = Object.freeze({
   code: ServerErrorCode.SubscriptionsUnavailable,
@@ -100,9 +108,14 @@ export function registerSubscription(
   };
   const schema = options?.params;
   // For rpc.discover: OpenRPC has no subscriptions, so the pair is described in words.
+  const how = `Subscribes: answers a subscription id, then sends the events as ${notification} notifications { subscription, result } on this connection (TCP or WebSocket).`;
+  const { summary, description } = options ?? {};
   registry.method(`${name}_subscribe`, subscribe, {
     ...(schema !== undefined && { params: schema }),
-    summary: `Subscribes: answers a subscription id, then sends the events as ${notification} notifications { subscription, result } on this connection (TCP or WebSocket).`,
+    summary: summary ?? how,
+    ...((summary !== undefined || description !== undefined) && {
+      description: [description, how].filter((t) => t !== undefined).join('\n\n'),
+    }),
   });
   registry.method(`${name}_unsubscribe`, unsubscribe, {
     summary: `Ends a ${name} subscription: params [id]; answers true, or false for an id not open on this connection.`,

@@ -59,6 +59,28 @@ describe('discover', () => {
     expect(doc.methods[3]?.summary).toContain('params [id]');
   });
 
+  it("puts a subscription's own summary and description first, then how events arrive", async () => {
+    const server = makeServer({ discover: true }, false);
+    server.subscription('prices', () => {}, {
+      summary: 'Price ticks.',
+      description: 'One event per trade.',
+      notification: 'prices.tick',
+    });
+    server.subscription('news', () => {}, { description: 'Headlines.' });
+    const [prices, , news] = (await discover(server)).methods;
+    expect(prices).toMatchObject({
+      summary: 'Price ticks.',
+      description: expect.stringMatching(
+        /^One event per trade\.\n\nSubscribes: .* as prices\.tick /,
+      ),
+    });
+    expect(news?.summary).toMatch(/^Subscribes: /);
+    expect(news?.description).toMatch(/^Headlines\.\n\nSubscribes: /);
+    expect(() => server.subscription('bad', () => {}, { sumary: 'x' } as never)).toThrow(
+      'subscription() options has no option "sumary"; did you mean "summary"?',
+    );
+  });
+
   it('builds the document once and rebuilds it after a registration', async () => {
     const server = makeServer({ discover: { info: { title: 'Calc', version: '2.1.0' } } }, false);
     server.method('a', () => 1);
