@@ -6,32 +6,17 @@
 // in how each call is timed: the shared coarse timer (the default 30 s timeout), no timeout, a
 // native timer per call (timeouts under 1 s), and one AbortSignal shared by the wave's calls.
 import { once } from 'node:events';
-import { connect, createServer, type Server } from 'node:net';
+import { connect } from 'node:net';
 import { type Client, createClient } from '@rerpc/client';
 import { corkedWriter, onLines } from '../e2e/ndjson.js';
 import { type MicroCase, runMicroSuite } from '../lib/micro.js';
+import { startArithServer } from './fixtures.js';
 
 const WAVE = 100;
 
 interface Caller {
   call(method: string, params: object, options?: object): Promise<unknown>;
   close(): Promise<void> | void;
-}
-
-async function startServer(): Promise<{ server: Server; port: number }> {
-  const server = createServer({ noDelay: true }, (socket) => {
-    socket.on('error', () => {});
-    const write = corkedWriter(socket);
-    onLines(socket, (line) => {
-      const request = JSON.parse(line) as { params: { a: number; b: number }; id: number };
-      write(
-        `{"jsonrpc":"2.0","result":{"result":${request.params.a + request.params.b}},"id":${request.id}}\n`,
-      );
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { server, port: (server.address() as { port: number }).port };
 }
 
 async function rawClient(port: number): Promise<Caller> {
@@ -81,7 +66,7 @@ function wave(caller: Caller, options?: () => object): () => Promise<void> {
 }
 
 export async function run(): Promise<void> {
-  const { server, port } = await startServer();
+  const { server, port } = await startArithServer();
   const raw = await rawClient(port);
   const clients: Client[] = [];
   const rerpc = (options: object): Caller => {

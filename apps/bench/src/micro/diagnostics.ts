@@ -8,12 +8,10 @@
 // run on an idle machine: `node dist/micro.js diagnostics` (--quick for a smoke run).
 
 import { subscribe, tracingChannel, unsubscribe } from 'node:diagnostics_channel';
-import { once } from 'node:events';
-import { createServer as createNetServer } from 'node:net';
 import { createClient } from '@rerpc/client';
 import { createServer } from '@rerpc/server';
-import { corkedWriter, onLines } from '../e2e/ndjson.js';
 import { type MicroCase, runMicroSuite } from '../lib/micro.js';
+import { ArithService, arithRequests, receiveRound, startArithServer } from './fixtures.js';
 
 const N = 500;
 const WAVE = 100;
@@ -47,59 +45,15 @@ function tracing(name: string): Subscription {
   return { on: () => channel.subscribe(noopTrace), off: () => channel.unsubscribe(noopTrace) };
 }
 
-class ArithService {
-  Add({ a, b }: { a: number; b: number }) {
-    return { result: a + b };
-  }
-}
-
 function serverRound(subscription: Subscription): () => Promise<void> {
   const server = createServer();
   server.register(new ArithService(), { name: 'ArithService' });
-  const requests = Array.from({ length: N }, (_, i) => ({
-    jsonrpc: '2.0',
-    method: 'ArithService.Add',
-    params: { a: i, b: 7 },
-    id: i,
-  }));
-  let answered = 0;
-  let roundDone: (() => void) | null = null;
-  const channel = server.openChannel({
-    remoteAddress: null,
-    send(text) {
-      sink = text;
-      if (++answered === N && roundDone !== null) roundDone();
-    },
-    pause() {},
-    resume() {},
-    end() {},
-  });
+  const round = receiveRound(server, arithRequests(N));
   return async () => {
-    answered = 0;
-    const done = new Promise<void>((resolve) => {
-      roundDone = resolve;
-    });
     subscription.on();
-    for (let k = 0; k < N; k++) channel.receive(requests[k]);
-    await done;
+    await round();
     subscription.off();
   };
-}
-
-async function startRawServer() {
-  const server = createNetServer({ noDelay: true }, (socket) => {
-    socket.on('error', () => {});
-    const write = corkedWriter(socket);
-    onLines(socket, (line) => {
-      const request = JSON.parse(line) as { params: { a: number; b: number }; id: number };
-      write(
-        `{"jsonrpc":"2.0","result":{"result":${request.params.a + request.params.b}},"id":${request.id}}\n`,
-      );
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { server, port: (server.address() as { port: number }).port };
 }
 
 export async function run(): Promise<void> {
@@ -117,7 +71,7 @@ export async function run(): Promise<void> {
     },
   ]);
 
-  const { server, port } = await startRawServer();
+  const { server, port } = await startArithServer();
   const client = createClient({ host: '127.0.0.1', port }, { maxActive: 1 });
   const wave = (subscription: Subscription) => async () => {
     subscription.on();

@@ -8,54 +8,22 @@
 
 import { createServer, type Middleware } from '@rerpc/server';
 import { type MicroCase, runMicroSuite } from '../lib/micro.js';
+import { ArithService, arithRequests, receiveRound } from './fixtures.js';
 
 /** Calls per round: under maxInFlightPerConnection (1000), so none waits for a slot. */
 const N = 500;
-let sink: unknown;
-
-class ArithService {
-  Add({ a, b }: { a: number; b: number }) {
-    return { result: a + b };
-  }
-}
-
 const passThrough: Middleware = (_ctx, next) => next();
 
-/** A channel into a server with `layers` pass-through middlewares, and a round of calls through it. */
+/** A round of calls into a server with `layers` pass-through middlewares. */
 function roundWith(layers: number, requests: readonly object[]): () => Promise<void> {
   const server = createServer();
   server.register(new ArithService(), { name: 'ArithService' });
   for (let i = 0; i < layers; i++) server.use(passThrough);
-  let answered = 0;
-  let roundDone: (() => void) | null = null;
-  const channel = server.openChannel({
-    remoteAddress: null,
-    send(text) {
-      sink = text;
-      if (++answered === N && roundDone !== null) roundDone();
-    },
-    pause() {},
-    resume() {},
-    end() {},
-  });
-  return () => {
-    answered = 0;
-    const done = new Promise<void>((resolve) => {
-      roundDone = resolve;
-    });
-    for (let k = 0; k < N; k++) channel.receive(requests[k]);
-    return done;
-  };
+  return receiveRound(server, requests);
 }
 
 function middlewareCases(): MicroCase[] {
-  // Parsed requests, as the decoder hands them over (parsing is the same for all and excluded).
-  const requests = Array.from({ length: N }, (_, i) => ({
-    jsonrpc: '2.0',
-    method: 'ArithService.Add',
-    params: { a: i, b: 7 },
-    id: i,
-  }));
+  const requests = arithRequests(N);
   const cases: Array<[string, number]> = [
     ['channel.receive, no middleware', 0],
     ['channel.receive, one pass-through middleware', 1],
@@ -71,5 +39,4 @@ function middlewareCases(): MicroCase[] {
 
 export async function run(): Promise<void> {
   await runMicroSuite('server-middleware', middlewareCases());
-  if (sink === Symbol.for('never')) console.log(sink);
 }

@@ -9,15 +9,10 @@ import { createServer } from '@rerpc/server';
 import { createWorkerPool } from '@rerpc/worker-pool';
 import * as hdr from 'hdr-histogram-js';
 import { type MicroCase, runMicroSuite } from '../lib/micro.js';
+import { ArithService, arithRequests, receiveRound, sinkChannel } from './fixtures.js';
 
 const N = 1000;
 let sink: unknown;
-
-class ArithService {
-  Add({ a, b }: { a: number; b: number }) {
-    return { result: a + b };
-  }
-}
 
 class AsyncArithService {
   async Add({ a, b }: { a: number; b: number }) {
@@ -31,43 +26,15 @@ function dispatchCases(): MicroCase[] {
   };
   const server = createServer();
   server.register(new ArithService(), { name: 'ArithService' });
-  const channel = server.openChannel({
-    remoteAddress: null,
-    send(text) {
-      sink = text;
-    },
-    pause() {},
-    resume() {},
-    end() {},
-  });
-  // Parsed requests, as the decoder hands them over (parsing is the same for both and excluded).
-  const requests = Array.from({ length: N }, (_, i) => ({
-    jsonrpc: '2.0',
-    method: 'ArithService.Add',
-    params: { a: i, b: 7 },
-    id: i,
-  }));
+  const channel = sinkChannel(server);
+  const requests = arithRequests(N);
   // An async handler: each call stays in flight past receive(), so it is tracked (the channel's
   // list of calls, the core's deadline list) and untracked when its promise settles. 500 calls
   // per round stay under maxInFlightPerConnection (1000).
   const A = 500;
   const asyncServer = createServer();
   asyncServer.register(new AsyncArithService(), { name: 'AsyncArithService' });
-  let answered = 0;
-  let roundDone: (() => void) | null = null;
-  const asyncChannel = asyncServer.openChannel({
-    remoteAddress: null,
-    send(text) {
-      sink = text;
-      if (++answered === A && roundDone !== null) roundDone();
-    },
-    pause() {},
-    resume() {},
-    end() {},
-  });
-  const asyncRequests = requests
-    .slice(0, A)
-    .map((r) => ({ ...r, method: 'AsyncArithService.Add' }));
+  const asyncRound = receiveRound(asyncServer, arithRequests(A, 'AsyncArithService.Add'));
   return [
     {
       name: 'raw: lookup + JSON.stringify(envelope)',
@@ -91,14 +58,7 @@ function dispatchCases(): MicroCase[] {
     {
       name: 'channel.receive, async handler',
       opsPerCall: A,
-      async fn() {
-        answered = 0;
-        const done = new Promise<void>((resolve) => {
-          roundDone = resolve;
-        });
-        for (let i = 0; i < A; i++) asyncChannel.receive(asyncRequests[i]);
-        await done;
-      },
+      fn: asyncRound,
     },
   ];
 }
