@@ -11,6 +11,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { LoggingMessageNotificationSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { createClient } from '@rerpc/client';
+import { spawnNode } from '@rerpc/internal/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 
 const dist = (name: string) => fileURLToPath(new URL(`../dist/${name}.js`, import.meta.url));
@@ -131,19 +132,7 @@ describe('mcp-server with the official SDK client', () => {
 
 describe('mcp-server over raw stdio', () => {
   it('negotiates the version, honours logging/setLevel, writes only frames, exits 0', async () => {
-    const child = spawn(process.execPath, [dist('mcp-server')], { stdio: 'pipe' });
-    onTestFinished(() => {
-      if (child.exitCode === null) child.kill();
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    const exited = once(child, 'exit');
+    const { child, stdout, stderr, exited } = spawnNode([dist('mcp-server')]);
     const initialize = (id: number, protocolVersion: string) => ({
       jsonrpc: '2.0',
       id,
@@ -184,7 +173,7 @@ describe('mcp-server over raw stdio', () => {
     expect(code).toBe(0);
 
     // Every stdout line is one JSON-RPC message; nothing else reaches stdout.
-    const out = stdout
+    const out = stdout()
       .split('\n')
       .filter((l) => l !== '')
       .map((l) => JSON.parse(l));
@@ -214,7 +203,7 @@ describe('mcp-server over raw stdio', () => {
       out.findLastIndex((m) => m.method === 'notifications/progress'),
     );
     expect(out).toHaveLength(11);
-    expect(stderr).toBe('mcp-server: stdin closed, server closed\n');
+    expect(stderr()).toBe('mcp-server: stdin closed, server closed\n');
   });
 });
 
