@@ -1,8 +1,7 @@
 // Issue 11: every pending call keeps the process alive until it settles; an idle client never
 // does. Real child processes running scripts against the built package (dist), ESM and CJS.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { spawnNode } from '@rerpc/internal/testing';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { statusServer } from './fixtures/http-servers.js';
 import { tcpPeer } from './fixtures/peer.js';
@@ -18,32 +17,18 @@ async function run(
   args: string[],
   bound = 20_000,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(
-    process.execPath,
-    [fileURLToPath(new URL(`test/fixtures/${script}`, root)), ...args],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  onTestFinished(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
+  const { child, stdout, stderr, exited } = spawnNode([
+    fileURLToPath(new URL(`test/fixtures/${script}`, root)),
+    ...args,
+  ]);
   // A guard, not a measurement: a script kept alive by an idle client would otherwise hang the
   // run for the pool's idleTimeout (5 minutes).
   const guard = setTimeout(() => child.kill('SIGKILL'), bound);
-  const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+  const [code, signal] = await exited;
   clearTimeout(guard);
   if (signal !== null)
-    throw new Error(`${script} ${args.join(' ')} did not exit by itself (${stdout}${stderr})`);
-  return { code, stdout, stderr };
+    throw new Error(`${script} ${args.join(' ')} did not exit by itself (${stdout()}${stderr()})`);
+  return { code, stdout: stdout(), stderr: stderr() };
 }
 
 // The scripts load dist/.
