@@ -1,14 +1,12 @@
 import {
   type Attributes,
   context,
-  type Histogram,
   isSpanContextValid,
   type Span,
   SpanKind,
   SpanStatusCode,
-  type Tracer,
 } from '@opentelemetry/api';
-import { subscribeAll } from '@rerpc/internal';
+import type { Subscribers } from '@rerpc/internal';
 import {
   ATTR_ERROR_TYPE,
   ATTR_JSONRPC_PROTOCOL_VERSION,
@@ -19,6 +17,7 @@ import {
   ATTR_SERVER_ADDRESS,
   RPC_SYSTEM_NAME_VALUE_JSONRPC,
 } from './semconv.js';
+import { Side } from './side.js';
 import { formatTraceparent, withTraceparent } from './traceparent.js';
 
 // What this package reads of @rerpc/client's `tracingChannel('rerpc:client:call')` (its README's
@@ -45,22 +44,14 @@ interface Open {
  * encoded, so its `traceparent` can be added) to `asyncEnd` (the call's promise settled). Batches
  * are not instrumented: JSON-RPC semantic conventions have no batch span.
  */
-export class ClientInstrumentation {
+export class ClientInstrumentation extends Side {
   private readonly open = new WeakMap<ClientCallTrace, Open>();
-  private readonly tracer: Tracer;
-  private readonly histogram: Histogram;
-  private readonly propagate: boolean;
-  /** Unsubscribes from the channels; spans already started still end. */
-  readonly close: () => void;
 
-  constructor(tracer: Tracer, histogram: Histogram, propagate: boolean) {
-    this.tracer = tracer;
-    this.histogram = histogram;
-    this.propagate = propagate;
-    this.close = subscribeAll({
+  protected subscribers(): Subscribers {
+    return {
       [START]: (message) => this.start(message as ClientCallTrace),
       [ASYNC_END]: (message) => this.end(message as ClientCallTrace),
-    });
+    };
   }
 
   private start(call: ClientCallTrace): void {

@@ -2,15 +2,13 @@ import {
   type Attributes,
   type Context,
   context,
-  type Histogram,
   ROOT_CONTEXT,
   type Span,
   SpanKind,
   SpanStatusCode,
-  type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { subscribeAll } from '@rerpc/internal';
+import type { Subscribers } from '@rerpc/internal';
 import {
   ATTR_ERROR_TYPE,
   ATTR_JSONRPC_PROTOCOL_VERSION,
@@ -23,6 +21,7 @@ import {
   OTHER_METHOD,
   RPC_SYSTEM_NAME_VALUE_JSONRPC,
 } from './semconv.js';
+import { Side } from './side.js';
 import { parseTraceparent, traceparentOf } from './traceparent.js';
 
 // What this package reads of @rerpc/server's channels (its README's Diagnostics channels table),
@@ -59,22 +58,14 @@ export const DISCONNECTED = 'disconnected';
  * (`rerpc:server:response`, which carries the same `ctx`); a request answered without a handler
  * (unknown method, invalid params) gets a span spanning its `duration` at response time.
  */
-export class ServerInstrumentation {
+export class ServerInstrumentation extends Side {
   private readonly spans = new WeakMap<object, Span>();
-  private readonly tracer: Tracer;
-  private readonly histogram: Histogram;
-  private readonly propagate: boolean;
-  /** Unsubscribes from the channels; spans already started still end. */
-  readonly close: () => void;
 
-  constructor(tracer: Tracer, histogram: Histogram, propagate: boolean) {
-    this.tracer = tracer;
-    this.histogram = histogram;
-    this.propagate = propagate;
-    this.close = subscribeAll({
+  protected subscribers(): Subscribers {
+    return {
       [CALL_START]: (message) => this.start(message as ServerCallTrace),
       [RESPONSE]: (message) => this.respond(message as ServerResponse),
-    });
+    };
   }
 
   /** The span of the call whose handler got `ctx` (for the middleware), if one is open. */
