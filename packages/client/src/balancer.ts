@@ -6,6 +6,7 @@
 // and go. A call that could not get a link on one endpoint (its dial failed) is moved to another
 // before the client sees a failure.
 import type { LeaseWaiter, SharedPoolStats } from '@rerpc/conn-pool';
+import type { ClientEndpointMessage } from './diagnostics.js';
 import {
   answered,
   DRAINING,
@@ -18,6 +19,7 @@ import {
 } from './ejection.js';
 import { checkEndpoints, type ResolvedEndpoints } from './endpoints.js';
 import type { Link, LinkSet } from './link.js';
+import { endpointEvents } from './node-diagnostics.js';
 import { createPicker, type Pickable, type Picker } from './picker.js';
 import type { EndpointStats } from './stats.js';
 import type { ResolvedTarget } from './target.js';
@@ -34,6 +36,11 @@ export type HealthCheck = (target: ResolvedTarget) => Promise<void> | null;
 const STATES: readonly EndpointStats['state'][] = ['up', 'ejected', 'draining'];
 /** Least time (ms) between two resolver runs started by failed dials. */
 const RESOLVE_GAP = 1000;
+
+function endpointMessage(ep: Endpoint, until: number | null): ClientEndpointMessage {
+  const state = STATES[ep.health.state]!;
+  return { address: ep.target.address, state, until, ejections: ep.health.ejections };
+}
 
 /** One server: its pool, its load and its health. */
 class Endpoint implements Pickable {
@@ -328,6 +335,7 @@ export class Balancer implements LinkSet {
     if (ep.timer !== null) clearTimeout(ep.timer);
     ep.timer = null;
     this.healthy = this.all.filter((e) => e.health.state === UP);
+    endpointEvents.back(() => endpointMessage(ep, null));
   }
 
   /** A dial to `ep` failed with `error` (counted once, though every waiter hears of it). */
@@ -352,6 +360,7 @@ export class Balancer implements LinkSet {
     if (ep.timer !== null) clearTimeout(ep.timer);
     ep.timer = setTimeout(() => this.probe(ep), ms);
     ep.timer.unref();
+    endpointEvents.out(() => endpointMessage(ep, this.clock() + ms));
   }
 
   /** Checks `ep` (out, its time over): its health method answers, or a link opens: it is back. */

@@ -34,6 +34,22 @@ export interface ClientConnectionMessage {
   readonly address: string;
 }
 
+/**
+ * `rerpc:client:endpoint:eject` (an endpoint of a several-server client is taken out: `'ejected'`
+ * after failures, `'draining'` after its server said it is shutting down) and
+ * `rerpc:client:endpoint:return` (it is back, `'up'`, after a successful probe).
+ */
+export interface ClientEndpointMessage {
+  /** The endpoint (`host:port`, the socket path or the URL). */
+  readonly address: string;
+  /** `'ejected'` or `'draining'` (eject); `'up'` (return). */
+  readonly state: 'up' | 'ejected' | 'draining';
+  /** When it is probed next (ms since the epoch, the client's clock); null on return. */
+  readonly until: number | null;
+  /** How many times it was ejected so far (draining does not count). */
+  readonly ejections: number;
+}
+
 /** The part of Node's `TracingChannel` the client uses (structural, so the core needs no node types). */
 export interface CallTracer {
   readonly hasSubscribers: boolean;

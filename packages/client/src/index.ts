@@ -2,7 +2,12 @@ export { RpcError } from '@rerpc/protocol';
 export type { Client, CloseOptions } from './api.js';
 export type { BatchItem, BatchResult } from './batch.js';
 export { createClient } from './create-client.js';
-export type { ClientCallKind, ClientCallTrace, ClientConnectionMessage } from './diagnostics.js';
+export type {
+  ClientCallKind,
+  ClientCallTrace,
+  ClientConnectionMessage,
+  ClientEndpointMessage,
+} from './diagnostics.js';
 export type { DnsOptions } from './dns.js';
 export { dns } from './dns.js';
 export type { Endpoint, EndpointsTarget, PickPolicy, Resolver } from './endpoints.js';

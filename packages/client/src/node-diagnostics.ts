@@ -1,5 +1,5 @@
 import { channel, tracingChannel } from 'node:diagnostics_channel';
-import type { CallTracer, ClientConnectionMessage } from './diagnostics.js';
+import type { CallTracer, ClientConnectionMessage, ClientEndpointMessage } from './diagnostics.js';
 import type { QueuedLink } from './link.js';
 import type { LinkEvents } from './link-pool.js';
 
@@ -21,5 +21,18 @@ export const linkEvents: LinkEvents = {
   },
   closed(link) {
     if (closed.hasSubscribers) closed.publish(message(link));
+  },
+};
+
+const ejected = channel('rerpc:client:endpoint:eject');
+const returned = channel('rerpc:client:endpoint:return');
+
+/** Publishes a several-server client's endpoints going out and coming back (while subscribed). */
+export const endpointEvents = {
+  out(message: () => ClientEndpointMessage): void {
+    if (ejected.hasSubscribers) ejected.publish(message());
+  },
+  back(message: () => ClientEndpointMessage): void {
+    if (returned.hasSubscribers) returned.publish(message());
   },
 };

@@ -1,14 +1,16 @@
 // The client's diagnostics channels, against the real @rerpc/server over TCP and HTTP.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { recordChannel as record, recordTracing } from '@rerpc/internal/testing';
+import { nextMessage, recordChannel as record, recordTracing } from '@rerpc/internal/testing';
 import { type CallContext, createServer } from '@rerpc/server';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   type ClientCallTrace,
   type ClientConnectionMessage,
+  type ClientEndpointMessage,
   createClient,
   RpcError,
 } from '../src/index.js';
+import { freePortOn, LINUX } from './endpoints-helpers.js';
 import { rejection } from './helpers.js';
 
 /** Every event of `tracingChannel('rerpc:client:call')`, a copy of its context at that moment. */
@@ -137,5 +139,50 @@ describe('rerpc:client:connection channels', () => {
     expect(opened.filter((m) => m.transport === 'ws')).toEqual([{ transport: 'ws', address: url }]);
     await client.close();
     expect(closed.filter((m) => m.transport === 'ws')).toEqual([{ transport: 'ws', address: url }]);
+  });
+});
+
+describe.skipIf(!LINUX)('rerpc:client:endpoint channels', () => {
+  it('publish an endpoint ejected after failed dials and its return after a successful probe', async () => {
+    const [dead, live] = ['127.0.0.2', '127.0.0.3'];
+    const port = await freePortOn([dead, live]);
+    const server = createServer();
+    server.method('where', () => 'live');
+    onTestFinished(() => server.close({ timeout: 0 }));
+    await server.listen({ port, host: live });
+    const client = createClient(
+      {
+        endpoints: [`tcp://${dead}:${port}`, `tcp://${live}:${port}`],
+        pick: 'first',
+        ejectAfter: 1,
+        ejectionTime: 20,
+        maxEjectionTime: 40,
+      },
+      { timeout: 10_000 },
+    );
+    onTestFinished(() => client.close({ timeout: 0 }));
+    const ejected = record<ClientEndpointMessage>('rerpc:client:endpoint:eject');
+    const before = Date.now();
+    // Nothing listens on `dead`: its dial fails, it is ejected, the call moves on.
+    expect(await client.call('where')).toBe('live');
+    expect(ejected[0]).toMatchObject({
+      address: `${dead}:${port}`,
+      state: 'ejected',
+      ejections: 1,
+    });
+    expect(ejected[0]!.until).toBeGreaterThanOrEqual(before + 20);
+    // A server comes up there: the next probe's dial succeeds and the endpoint returns.
+    const back = nextMessage<ClientEndpointMessage>('rerpc:client:endpoint:return');
+    const revived = createServer();
+    revived.method('where', () => 'revived');
+    onTestFinished(() => revived.close({ timeout: 0 }));
+    await revived.listen({ port, host: dead });
+    expect(await back).toEqual({
+      address: `${dead}:${port}`,
+      state: 'up',
+      until: null,
+      ejections: 1,
+    });
+    expect(await client.call('where')).toBe('revived');
   });
 });
