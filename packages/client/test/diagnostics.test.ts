@@ -177,12 +177,10 @@ describe.skipIf(!LINUX)('rerpc:client:endpoint channels', () => {
     revived.method('where', () => 'revived');
     onTestFinished(() => revived.close({ timeout: 0 }));
     await revived.listen({ port, host: dead });
-    expect(await back).toEqual({
-      address: `${dead}:${port}`,
-      state: 'up',
-      until: null,
-      ejections: 1,
-    });
+    // Probes that ran before it listened failed and ejected it again: `ejections` is 1 or more.
+    const returned = await back;
+    expect(returned).toMatchObject({ address: `${dead}:${port}`, state: 'up', until: null });
+    expect(returned.ejections).toBeGreaterThanOrEqual(1);
     expect(await client.call('where')).toBe('revived');
   });
 });

@@ -173,7 +173,9 @@ describe.skipIf(!LINUX)('endpoints: three server processes on one port', () => {
 
   it('sends markedly fewer calls to a slow server (p2c on calls in flight)', async () => {
     const port = await freePortOn(HOSTS);
-    await Promise.all(HOSTS.map((host, i) => startServer(host, port, i === 0 ? 20 : 0)));
+    // p2c evens out calls in flight, so each server's share follows 1 / its latency: 100 ms
+    // keeps the slow one far behind even when a busy machine slows the fast ones to ~10 ms.
+    await Promise.all(HOSTS.map((host, i) => startServer(host, port, i === 0 ? 100 : 0)));
     const client = balanced(port);
     const TOTAL = 3000;
     const outcome = await load(client, TOTAL);
