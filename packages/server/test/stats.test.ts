@@ -143,15 +143,10 @@ describe('stats()', () => {
     const peer = await Peer.connect(port);
     peer.send(req('fanout', undefined, 1));
     const [ok, bad] = (await peer.take(3)) as Msg[];
-    expect(server.stats().peerCalls).toEqual({
-      pending: 3,
-      sent: 3,
-      answered: 0,
-      failed: 0,
-      timedOut: 0,
-      abandoned: 0,
-      refused: 1,
-    });
+    // 'silent' may already have timed out (20 ms) on a busy machine: pending + timedOut is 3.
+    const early = server.stats().peerCalls;
+    expect(early).toMatchObject({ sent: 3, answered: 0, failed: 0, abandoned: 0, refused: 1 });
+    expect(early.pending + early.timedOut).toBe(3);
     peer.send(
       JSON.stringify({ jsonrpc: '2.0', result: 1, id: ok!.id }),
       JSON.stringify({ jsonrpc: '2.0', error: { code: 1, message: 'no' }, id: bad!.id }),
