@@ -6,21 +6,12 @@
 // and go. A call that could not get a link on one endpoint (its dial failed) is moved to another
 // before the client sees a failure.
 import type { LeaseWaiter, SharedPoolStats } from '@rerpc/conn-pool';
-import type { ClientEndpointMessage } from './diagnostics.js';
-import {
-  answered,
-  DRAINING,
-  draining,
-  failed,
-  Health,
-  probeFailed,
-  succeeded,
-  UP,
-} from './ejection.js';
+import { answered, DRAINING, draining, failed, probeFailed, succeeded, UP } from './ejection.js';
+import { Endpoint } from './endpoint-state.js';
 import { checkEndpoints, type ResolvedEndpoints } from './endpoints.js';
 import type { Link, LinkSet } from './link.js';
 import { endpointEvents } from './node-diagnostics.js';
-import { createPicker, type Pickable, type Picker } from './picker.js';
+import { createPicker, type Picker } from './picker.js';
 import type { EndpointStats } from './stats.js';
 import type { ResolvedTarget } from './target.js';
 
@@ -33,38 +24,8 @@ export type LinkSetFactory = (target: ResolvedTarget) => LinkSet;
  */
 export type HealthCheck = (target: ResolvedTarget) => Promise<void> | null;
 
-const STATES: readonly EndpointStats['state'][] = ['up', 'ejected', 'draining'];
 /** Least time (ms) between two resolver runs started by failed dials. */
 const RESOLVE_GAP = 1000;
-
-function endpointMessage(ep: Endpoint, until: number | null): ClientEndpointMessage {
-  const state = STATES[ep.health.state]!;
-  return { address: ep.target.address, state, until, ejections: ep.health.ejections };
-}
-
-/** One server: its pool, its load and its health. */
-class Endpoint implements Pickable {
-  inFlight = 0;
-  calls = 0;
-  picks = 0;
-  readonly health = new Health();
-  /**
-   * Timeouts counted whose lease has not ended yet: the unlease that follows a timeout is not an
-   * answer (see Balancer.unlease()).
-   */
-  timeouts = 0;
-  /** The last dial error counted (the pool fails every waiter with the same one). */
-  lastError: unknown = null;
-  /** The probe or return timer while out. */
-  timer: ReturnType<typeof setTimeout> | null = null;
-  /** No longer among the resolver's answers: its pool closes once its calls finish. */
-  removed = false;
-
-  constructor(
-    readonly target: ResolvedTarget,
-    readonly pool: LinkSet,
-  ) {}
-}
 
 /**
  * A call waiting for a link on `ep` (its dial in flight): when the dial fails it moves to another
@@ -255,16 +216,7 @@ export class Balancer implements LinkSet {
 
   /** Each endpoint's calls, failures and state (ClientStats.endpoints). */
   endpoints(): EndpointStats[] {
-    return this.all.map((ep) => ({
-      address: ep.target.address,
-      state: STATES[ep.health.state]!,
-      inFlight: ep.inFlight,
-      calls: ep.calls,
-      failures: ep.health.failures,
-      ejections: ep.health.ejections,
-      ejectedUntil: ep.health.ejectedUntil === 0 ? null : ep.health.ejectedUntil,
-      picks: ep.picks,
-    }));
+    return this.all.map((ep) => ep.stats());
   }
 
   // --- picking -----------------------------------------------------------------------------------
@@ -335,7 +287,7 @@ export class Balancer implements LinkSet {
     if (ep.timer !== null) clearTimeout(ep.timer);
     ep.timer = null;
     this.healthy = this.all.filter((e) => e.health.state === UP);
-    endpointEvents.back(() => endpointMessage(ep, null));
+    endpointEvents.back(() => ep.message(null));
   }
 
   /** A dial to `ep` failed with `error` (counted once, though every waiter hears of it). */
@@ -360,7 +312,7 @@ export class Balancer implements LinkSet {
     if (ep.timer !== null) clearTimeout(ep.timer);
     ep.timer = setTimeout(() => this.probe(ep), ms);
     ep.timer.unref();
-    endpointEvents.out(() => endpointMessage(ep, this.clock() + ms));
+    endpointEvents.out(() => ep.message(this.clock() + ms));
   }
 
   /** Checks `ep` (out, its time over): its health method answers, or a link opens: it is back. */

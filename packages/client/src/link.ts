@@ -259,14 +259,15 @@ export abstract class QueuedLink implements Link {
 export function batchTexts(texts: readonly string[], max: number): string[] {
   const out: string[] = [];
   for (let from = 0; from < texts.length; from += max) {
-    const to = Math.min(from + max, texts.length);
-    if (to - from === 1) {
-      out.push(texts[from]!);
-      continue;
-    }
-    let body = `[${texts[from]!}`;
-    for (let i = from + 1; i < to; i++) body += `,${texts[i]!}`;
-    out.push(`${body}]`);
+    out.push(batchText(texts, from, Math.min(from + max, texts.length)));
   }
   return out;
+}
+
+/** One JSON-RPC batch text of `texts[from..to)`; a single request stays as it was encoded. */
+export function batchText(texts: readonly string[], from = 0, to = texts.length): string {
+  if (to - from === 1) return texts[from]!;
+  let body = `[${texts[from]!}`;
+  for (let i = from + 1; i < to; i++) body += `,${texts[i]!}`;
+  return `${body}]`;
 }

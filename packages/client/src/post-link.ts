@@ -1,7 +1,14 @@
 import type { SharedPoolStats } from '@rerpc/conn-pool';
 import type { Call } from './call.js';
 import { httpStatus, NEVER, retryAfterMs } from './http-status.js';
-import { forgetIds, type Link, type LinkHost, type LinkInfo, type LinkSet } from './link.js';
+import {
+  batchText,
+  forgetIds,
+  type Link,
+  type LinkHost,
+  type LinkInfo,
+  type LinkSet,
+} from './link.js';
 import type { ResolvedClientOptions } from './options.js';
 import { PendingTable } from './pending.js';
 import { nextTick } from './timers.js';
@@ -191,13 +198,7 @@ export abstract class PostLink<R> implements Link {
   }
 
   private postGroup(group: Call[]): void {
-    if (group.length === 1) {
-      void this.post(group, group[0]!.text);
-      return;
-    }
-    let body = '[';
-    for (let i = 0; i < group.length; i++) body += i === 0 ? group[i]!.text : `,${group[i]!.text}`;
-    void this.post(group, `${body}]`);
+    void this.post(group, batchText(group.map((call) => call.text)));
   }
 
   /** The library could not be loaded: nothing queued was sent. */
