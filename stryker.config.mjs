@@ -6,7 +6,9 @@
 const pkg = process.env.RERPC_MUTATION_PACKAGE;
 if (!pkg) throw new Error('run mutation testing with `pnpm mutation <package>` (see README)');
 const dir = `packages/${pkg}`;
-const reports = `reports/mutation/${pkg}`;
+// RERPC_MUTATION_REPORTS moves the reports (and the --incremental file), so that two runs on
+// different files of one package can go side by side without overwriting each other.
+const reports = process.env.RERPC_MUTATION_REPORTS ?? `reports/mutation/${pkg}`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

@@ -60,6 +60,8 @@ for (const name of only === undefined ? packages : [only]) {
     { stdio: 'inherit', env: { ...process.env, RERPC_MUTATION_PACKAGE: name } },
   );
   if (run.status !== 0) code = run.status ?? 1;
-  console.log(`report: reports/mutation/${name}/index.html`);
+  console.log(
+    `report: ${process.env.RERPC_MUTATION_REPORTS ?? `reports/mutation/${name}`}/index.html`,
+  );
 }
 process.exit(code);
