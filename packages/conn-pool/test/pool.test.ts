@@ -39,7 +39,21 @@ describe('acquire and release', () => {
     expect(p.stats()).toMatchObject({ size: 1, active: 0, idle: 1 });
     const b = await p.acquire();
     expect(b).toBe(a);
-    expect(p.stats().created).toBe(1);
+    expect(p.stats()).toMatchObject({ size: 1, active: 1, idle: 0, created: 1, destroyed: 0 });
+  });
+
+  it('reuses an idle resource as it is when the factory has no validate', async () => {
+    const f = things();
+    const p = pool({ create: f.create, destroy: f.destroy, maxActive: 1 });
+    const a = await p.acquire();
+    p.release(a);
+    expect(await p.acquire()).toBe(a); // from idle
+    expect(p.stats()).toMatchObject({ size: 1, active: 1, idle: 0, created: 1 });
+    const waiting = p.acquire();
+    p.release(a); // straight to the waiter
+    expect(await waiting).toBe(a);
+    expect(p.stats()).toMatchObject({ size: 1, active: 1, pending: 0, created: 1, destroyed: 0 });
+    expect(f.destroyed).toEqual([]);
   });
 
   it('reuses the most recently released idle resource first', async () => {
@@ -402,6 +416,22 @@ describe('validation', () => {
     expect(p.stats()).toMatchObject({ validating: 0, validationFailures: 1, active: 1 });
   });
 
+  it('treats an asynchronous validate that rejects as a failure', async () => {
+    const f = things();
+    const p = pool({
+      ...f,
+      validate: (t: Thing) =>
+        t.broken ? Promise.reject(new Error('no answer')) : Promise.resolve(true),
+    });
+    const a = await p.acquire();
+    p.release(a);
+    a.broken = true;
+    const b = await p.acquire();
+    expect(b).not.toBe(a);
+    expect(f.destroyed).toEqual([a]);
+    expect(p.stats()).toMatchObject({ validating: 0, validationFailures: 1, active: 1, size: 1 });
+  });
+
   it('does not validate a resource it has just created', async () => {
     let validated = 0;
     const p = pool({
@@ -469,6 +499,34 @@ describe('idle limits and health check', () => {
     p.release(a);
     expect(f.destroyed).toEqual([a]);
     expect(await p.acquire()).not.toBe(a);
+  });
+
+  it('destroys an idle resource past maxLifetime when an acquire finds it, before any sweep', async () => {
+    const f = things();
+    const clock = new FakeClock();
+    const p = clockedPool({ ...f, maxLifetime: 20 }, clock);
+    const a = await p.acquire();
+    p.release(a);
+    clock.time += 19; // moved without firing timers: only the acquire sees its age
+    expect(await p.acquire()).toBe(a);
+    p.release(a);
+    clock.time += 1;
+    const b = await p.acquire();
+    expect(b).not.toBe(a);
+    expect(f.destroyed).toEqual([a]);
+    expect(p.stats()).toMatchObject({ size: 1, active: 1, idle: 0, created: 2, destroyed: 1 });
+  });
+
+  it('never evicts an idle resource for its idle time when idleTimeout is 0', async () => {
+    const f = things();
+    const clock = new FakeClock();
+    const p = clockedPool({ ...f, idleTimeout: 0, healthCheckInterval: 20 }, clock);
+    const a = await p.acquire();
+    p.release(a);
+    clock.advance(10_000); // 500 health checks
+    expect(f.destroyed).toEqual([]);
+    expect(p.stats()).toMatchObject({ idle: 1, destroyed: 0 });
+    expect(await p.acquire()).toBe(a);
   });
 
   it('validates idle resources every healthCheckInterval and evicts the broken ones', async () => {
@@ -609,6 +667,30 @@ describe('close', () => {
     await closing;
     expect(f.destroyed).toEqual([b, a]);
     expect(p.stats()).toMatchObject({ size: 0, closed: true });
+  });
+
+  it('resolves only once an asynchronous destroy of an idle resource finished', async () => {
+    const gate = deferred();
+    const destroyed: Thing[] = [];
+    const p = pool({
+      create: (): Thing => ({ id: 1, broken: false }),
+      destroy: async (t: Thing) => {
+        await gate.promise;
+        destroyed.push(t);
+      },
+    });
+    const a = await p.acquire();
+    p.release(a);
+    let closed = false;
+    const closing = p.close().then(() => {
+      closed = true;
+    });
+    await tick();
+    expect(closed).toBe(false);
+    expect(p.stats()).toMatchObject({ idle: 0, size: 0, destroyed: 1 });
+    gate.resolve();
+    await closing;
+    expect(destroyed).toEqual([a]);
   });
 
   it('is idempotent: a second close returns the same promise', async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import {
   AbortError,
   CONNECTOR_DEFAULTS,
@@ -180,6 +180,44 @@ describe('createTcpConnector', () => {
       timeout: 25,
       address: 'stalled.invalid:4000',
     });
+  });
+
+  it('clears its dial timer once connected: the socket outlives dialTimeout', async () => {
+    const t = await listen();
+    // Only the connector's timer is faked; the connect itself is real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    onTestFinished(() => void vi.useRealTimers());
+    const connector = createTcpConnector({ host: '127.0.0.1', port: t.port }, { dialTimeout: 50 });
+    const dialling = connector.create();
+    expect(vi.getTimerCount()).toBe(1);
+    const socket = await dialling;
+    onTestFinished(() => void socket.destroy());
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(50);
+    expect(socket.destroyed).toBe(false);
+    expect(connector.validate(socket)).toBe(true);
+  });
+
+  it('clears its dial timer when the dial fails', async () => {
+    const port = await closedPort();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    onTestFinished(() => void vi.useRealTimers());
+    const connector = createTcpConnector({ host: '127.0.0.1', port }, { dialTimeout: 50 });
+    const { error } = await settle(connector.create());
+    expect(error).toBeInstanceOf(DialError);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('sets no dial timer when dialTimeout is 0', async () => {
+    const t = await listen();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    onTestFinished(() => void vi.useRealTimers());
+    const connector = createTcpConnector({ host: '127.0.0.1', port: t.port }, { dialTimeout: 0 });
+    const dialling = connector.create();
+    expect(vi.getTimerCount()).toBe(0);
+    const socket = await dialling;
+    onTestFinished(() => void socket.destroy());
+    expect(connector.validate(socket)).toBe(true);
   });
 
   it('honours its signal: already aborted, and aborted mid-dial', async () => {
