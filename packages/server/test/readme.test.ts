@@ -8,8 +8,12 @@ import { describe, expect, it } from 'vitest';
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
 const block = (heading: string, skip = 0): string => readmeBlock(readme, heading, skip);
+// Stryker's sandbox (`pnpm mutation`) starts every file of test/ with `// @ts-nocheck`: dropped.
 const fixture = (name: string): string =>
-  fixtureAsShown(new URL(`./fixtures/${name}`, import.meta.url), '@rerpc/server');
+  fixtureAsShown(new URL(`./fixtures/${name}`, import.meta.url), '@rerpc/server').replace(
+    /^\/\/ @ts-nocheck\n/,
+    '',
+  );
 
 describe('README', () => {
   it('shows the peers and subscription example word for word, and it runs as its comment says', async () => {
