@@ -25,6 +25,14 @@ describe('createWorkerPool option validation', () => {
       'drainThreshold must be an integer from 0 to maxQueue (10000), got -1',
     ],
     [
+      { drainThreshold: 1.5 },
+      'drainThreshold must be an integer from 0 to maxQueue (10000), got 1.5',
+    ],
+    [
+      { drainThreshold: '3' as never },
+      'drainThreshold must be an integer from 0 to maxQueue (10000), got "3"',
+    ],
+    [
       { closeTimeout: -5 },
       'closeTimeout must be an integer number of milliseconds from 0 to 2147483647, or Infinity to wait forever, got -5',
     ],
@@ -41,6 +49,17 @@ describe('createWorkerPool option validation', () => {
 
   it('throws when options is not an object', () => {
     expect(() => createWorkerPool(5 as never)).toThrow('options must be an object, got 5');
+    expect(() => createWorkerPool(null as never)).toThrow('options must be an object, got null');
+  });
+
+  it('accepts drainThreshold at both ends, 0 and maxQueue, and 0 with no queue', () => {
+    for (const options of [
+      { maxQueue: 10, drainThreshold: 0 },
+      { maxQueue: 10, drainThreshold: 10 },
+      { maxQueue: 0 },
+    ]) {
+      expect(() => createWorkerPool(options)).not.toThrow();
+    }
   });
 
   it('uses DEFAULTS when no options are given', () => {
@@ -90,11 +109,34 @@ describe('createThreadPool option validation', () => {
     expect(() => createThreadPool(undefined as never)).toThrow(
       'options must be an object with a filename, got undefined',
     );
+    expect(() => createThreadPool(null as never)).toThrow(
+      'options must be an object with a filename, got null',
+    );
   });
 
-  it('throws on an empty export name', () => {
+  it('throws on an empty or non-string filename', () => {
+    for (const [filename, got] of [
+      ['', '""'],
+      [5, '5'],
+    ] as const) {
+      expect(() => createThreadPool({ filename: filename as never })).toThrow(
+        `filename must be a non-empty string or a file: URL of the worker module, got ${got}`,
+      );
+    }
+  });
+
+  it('throws on an empty or non-string export name', () => {
     expect(() => createThreadPool({ filename: fixture, name: '' })).toThrow(
       'name must be a non-empty string, got ""',
+    );
+    expect(() => createThreadPool({ filename: fixture, name: 5 as never })).toThrow(
+      'name must be a non-empty string, got 5',
+    );
+  });
+
+  it('throws on a drainThreshold above maxQueue, naming the bound', () => {
+    expect(() => createThreadPool({ filename: fixture, maxQueue: 4, drainThreshold: 5 })).toThrow(
+      'drainThreshold must be an integer from 0 to maxQueue (4), got 5',
     );
   });
 

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { threadId } from 'node:worker_threads';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
@@ -146,5 +147,57 @@ describe('thread pool', () => {
     const result = p.submit({ flags: f.buffer, moved } as never, { transferList: [moved] });
     expect(moved.byteLength).toBe(0);
     await expect(result).resolves.toMatchObject({ released: true });
+  });
+
+  it('takes a filename as a path too, and hands every thread workerData', async () => {
+    const p = pool<null, unknown>({
+      filename: fileURLToPath(fixture),
+      name: 'data',
+      workerData: { answer: 42 },
+    });
+    await expect(p.submit(null)).resolves.toEqual({ answer: 42 });
+  });
+
+  it('takes empty per-task options, a null signal and a null transferList', async () => {
+    const p = pool<number, number>();
+    await expect(p.submit(2, {})).resolves.toBe(4);
+    await expect(p.submit(3, { signal: null, transferList: null as never })).resolves.toBe(9);
+    await expect(p.submit(4, { signal: undefined, transferList: undefined })).resolves.toBe(16);
+    await expect(p.submit(-1, { signal: new AbortController().signal })).rejects.toThrow(
+      'negative input: -1',
+    );
+    expect(p.stats()).toMatchObject({ completed: 3, failed: 1, rejected: 0 });
+  });
+
+  it('reports running, queued, saturation, drain, idle and close like the worker pool', async () => {
+    const p = pool<{ flags: SharedArrayBuffer }, SpinResult>({
+      name: 'spin',
+      maxQueue: 1,
+      drainThreshold: 0,
+    });
+    let drains = 0;
+    p.onDrain(() => drains++);
+    const f = flags();
+    const running = p.submit({ flags: f.buffer });
+    const queued = p.submit({ flags: f.buffer });
+    expect([p.running, p.queued, p.isSaturated, p.closed]).toEqual([1, 1, true, false]);
+    const idle = p.onIdle();
+    expect(await state(idle)).toBe('pending');
+    await turnsUntil(f.started);
+    f.release();
+    await Promise.all([running, queued, idle]);
+    expect(drains).toBe(1);
+    expect(p.stats()).toEqual({
+      running: 0,
+      queued: 0,
+      completed: 2,
+      failed: 0,
+      rejected: 0,
+      concurrency: 1,
+      maxQueue: 1,
+    });
+    await p[Symbol.asyncDispose]();
+    expect(p.closed).toBe(true);
+    await expect(p.submit({ flags: f.buffer })).rejects.toBeInstanceOf(PoolClosedError);
   });
 });

@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
-import { deferred } from '@rerpc/internal/testing';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { deferred, optionErrorLike } from '@rerpc/internal/testing';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import {
   AbortError,
   createWorkerPool,
@@ -9,12 +9,17 @@ import {
   type WorkerPool,
   type WorkerPoolOptions,
 } from '../src/index.js';
-import { state } from './helpers.js';
+import { state, uncaught } from './helpers.js';
 
 function pool(options?: WorkerPoolOptions): WorkerPool {
   const p = createWorkerPool(options);
   onTestFinished(() => p.close({ timeout: 0 }));
   return p;
+}
+
+/** `target` with a `then` property: a hand-made thenable (or not, if `then` is no function). */
+function withThen<T extends object>(target: T, then: unknown): T {
+  return Object.defineProperty(target, 'then', { value: then, enumerable: true });
 }
 
 describe('concurrency and queue bounds', () => {
@@ -72,6 +77,21 @@ describe('concurrency and queue bounds', () => {
     await Promise.all(accepted);
     await expect(p.submit(() => 1)).resolves.toBe(1);
   });
+
+  it('is saturated only while every slot is busy and the queue is full', async () => {
+    expect(pool({ concurrency: 1, maxQueue: 0 }).isSaturated).toBe(false);
+    const p = pool({ concurrency: 2, maxQueue: 1 });
+    const release = deferred();
+    const all = [p.submit(() => release.promise)];
+    expect(p.isSaturated).toBe(false);
+    all.push(p.submit(() => release.promise));
+    expect(p.isSaturated).toBe(false);
+    all.push(p.submit(() => release.promise));
+    expect(p.isSaturated).toBe(true);
+    release.resolve();
+    await Promise.all(all);
+    expect(p.isSaturated).toBe(false);
+  });
 });
 
 describe('order', () => {
@@ -109,6 +129,50 @@ describe('order', () => {
     await Promise.all(late);
     expect(started).toEqual(['first', 'waiting', 'late']);
   });
+
+  const ends: Array<[string, () => string]> = [
+    ['returns', () => 'outer'],
+    [
+      'throws',
+      () => {
+        throw new Error('outer');
+      },
+    ],
+  ];
+
+  it.each(ends)(
+    'a task that queues more work and %s synchronously starts that work as it frees its slot',
+    async (_, end) => {
+      const p = pool({ concurrency: 1 });
+      let inner: Promise<string> | undefined;
+      const outer = p.submit(() => {
+        inner = p.submit(() => 'inner');
+        return end();
+      });
+      expect(p.stats()).toMatchObject({ running: 0, queued: 0 });
+      await outer.catch(() => {});
+      await expect(inner).resolves.toBe('inner');
+    },
+  );
+
+  it.each(ends)(
+    'a tryRun task that queues more work and %s synchronously starts that work as it frees its slot',
+    (_, end) => {
+      const p = pool({ concurrency: 1 });
+      const outcomes: unknown[] = [];
+      const record = (error: unknown, value: unknown) => outcomes.push(error ?? value);
+      p.tryRun(
+        () => {
+          p.tryRun(() => 'inner', 0, record);
+          return end();
+        },
+        0,
+        (error, value) => record(error instanceof Error ? error.message : error, value),
+      );
+      expect(outcomes).toEqual(['outer', 'inner']);
+      expect(p.stats()).toMatchObject({ running: 0, queued: 0 });
+    },
+  );
 });
 
 describe('synchronous fast path', () => {
@@ -198,6 +262,137 @@ describe('synchronous fast path', () => {
     expect(p.tryRun(() => 'd', 0, record)).toBe(false);
     expect(calls).toEqual(['a', 'b']);
     expect(p.stats().rejected).toBe(2);
+  });
+
+  it('holds the slot for a thenable object or function until it settles; other values resolve as they are', async () => {
+    const p = pool({ concurrency: 1 });
+    let settle!: (value: unknown) => void;
+    const thenableFn = withThen(
+      () => 0,
+      (resolve: (value: unknown) => void) => {
+        settle = resolve;
+      },
+    );
+    const held = p.submit(() => thenableFn);
+    expect(p.running).toBe(1);
+    settle('via then');
+    await expect(held).resolves.toBe('via then');
+    expect(p.running).toBe(0);
+    const plainFn = () => 1;
+    for (const value of [null, undefined, 0, '', plainFn, withThen({}, 5)]) {
+      await expect(p.submit(() => value)).resolves.toBe(value);
+    }
+    expect(p.stats()).toMatchObject({ running: 0, completed: 7 });
+  });
+
+  it('counts a thenable that settles twice once, and rejects with what a throwing then() throws', async () => {
+    const p = pool({ concurrency: 1 });
+    const twice = withThen(
+      {},
+      (resolve: (value: unknown) => void, reject: (error: unknown) => void) => {
+        resolve('first');
+        resolve('second');
+        reject(new Error('late'));
+      },
+    );
+    await expect(p.submit(() => twice)).resolves.toBe('first');
+    const boom = new Error('then threw');
+    const throwing = withThen({}, () => {
+      throw boom;
+    });
+    await expect(p.submit(() => throwing)).rejects.toBe(boom);
+    expect(p.stats()).toMatchObject({ running: 0, completed: 1, failed: 1 });
+    await expect(p.submit(() => 'next')).resolves.toBe('next');
+  });
+
+  it('tryRun calls done with (null, result, arg) when a returned promise resolves', async () => {
+    const p = pool();
+    const done = deferred<unknown[]>();
+    p.tryRun(
+      async (n: number) => n * 2,
+      21,
+      (...args) => done.resolve(args),
+    );
+    expect(await done.promise).toEqual([null, 42, 21]);
+  });
+
+  it('tryRun reports a thrown null or rejected undefined as an Error naming it, with the value as cause', async () => {
+    const p = pool();
+    const outcomes: unknown[][] = [];
+    p.tryRun(
+      () => {
+        throw null;
+      },
+      1,
+      (...args) => outcomes.push(args),
+    );
+    const done = deferred();
+    p.tryRun(
+      () => Promise.reject(undefined),
+      2,
+      (...args) => {
+        outcomes.push(args);
+        done.resolve();
+      },
+    );
+    await done.promise;
+    const [[thrown, value1, arg1], [rejected, value2, arg2]] = outcomes as [unknown[], unknown[]];
+    expect(thrown).toBeInstanceOf(Error);
+    expect(thrown).toMatchObject({ message: 'The task threw null', cause: null });
+    expect(rejected).toBeInstanceOf(Error);
+    expect((rejected as Error).message).toBe('The task threw undefined');
+    expect(Object.hasOwn(rejected as Error, 'cause')).toBe(true);
+    expect([value1, arg1, value2, arg2]).toEqual([undefined, 1, undefined, 2]);
+  });
+
+  it('reports a throwing tryRun callback as an uncaught exception on a later tick; the pool carries on', async () => {
+    const reported = uncaught();
+    const p = pool({ concurrency: 1 });
+    const sync = new Error('sync callback');
+    const later = new Error('async callback');
+    expect(
+      p.tryRun(
+        () => 1,
+        0,
+        () => {
+          throw sync;
+        },
+      ),
+    ).toBe(true);
+    const gate = deferred();
+    expect(
+      p.tryRun(
+        () => gate.promise,
+        0,
+        () => {
+          throw later;
+        },
+      ),
+    ).toBe(true);
+    expect(reported).toEqual([]);
+    gate.resolve();
+    await p.onIdle();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reported).toEqual([sync, later]);
+    await expect(p.submit(() => 'next')).resolves.toBe('next');
+    expect(p.stats()).toMatchObject({ completed: 3, failed: 0, running: 0 });
+  });
+
+  it('refuses a non-function task, fn or done naming the argument and the value', async () => {
+    const p = pool();
+    await expect(p.submit(5 as never)).rejects.toThrow(
+      optionErrorLike('task must be a function, got 5'),
+    );
+    await expect(p.run('x' as never, 1)).rejects.toThrow(
+      optionErrorLike('task must be a function, got "x"'),
+    );
+    expect(() => p.tryRun(null as never, 1, () => {})).toThrow(
+      optionErrorLike('fn must be a function, got null'),
+    );
+    expect(() => p.tryRun(() => 1, 1, {} as never)).toThrow(
+      optionErrorLike(/^done must be a function, got /),
+    );
+    expect(p.stats()).toMatchObject({ rejected: 2, completed: 0 });
   });
 });
 
@@ -311,6 +506,119 @@ describe('abort', () => {
     expect(p.stats()).toMatchObject({ completed: 1, failed: 2, rejected: 4 });
     expect(getEventListeners(shared.signal, 'abort')).toHaveLength(0);
   });
+
+  it('counts a task refused as closed, not a function, or already aborted as rejected, once each', async () => {
+    const p = pool();
+    await expect(p.submit(5 as never)).rejects.toThrow(TypeError);
+    await expect(p.submit(() => 1, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(
+      AbortError,
+    );
+    void p.close();
+    await expect(p.run(() => 1, 0)).rejects.toBeInstanceOf(PoolClosedError);
+    expect(p.stats()).toMatchObject({ rejected: 3, completed: 0, failed: 0 });
+  });
+
+  it('calls onDrain when aborts bring a saturated queue down to drainThreshold', async () => {
+    const p = pool({ concurrency: 1, maxQueue: 2, drainThreshold: 1 });
+    let drains = 0;
+    p.onDrain(() => drains++);
+    const release = deferred();
+    const running = p.submit(() => release.promise);
+    const controller = new AbortController();
+    const aborted = p.submit(() => 1, { signal: controller.signal });
+    const kept = p.submit(() => 2);
+    expect(p.isSaturated).toBe(true);
+    controller.abort();
+    expect(drains).toBe(1);
+    expect(p.queued).toBe(1);
+    await expect(aborted).rejects.toBeInstanceOf(AbortError);
+    release.resolve();
+    await expect(kept).resolves.toBe(2);
+    await running;
+    expect(drains).toBe(1);
+  });
+
+  it('a task that aborts its own caller signal as it starts: the caller gets AbortError, the task counts once, as failed', async () => {
+    const p = pool({ concurrency: 1 });
+    const release = deferred();
+    const blocker = p.submit(() => release.promise);
+    // Queued, then started by the pump: it aborts its caller's signal, then returns a plain value
+    // (first task) or a promise (second task).
+    const first = new AbortController();
+    const plain = p.submit(
+      () => {
+        first.abort('mid-run');
+        return 'value';
+      },
+      { signal: first.signal },
+    );
+    const second = new AbortController();
+    const finishSecond = deferred<string>();
+    const later = p.submit(
+      () => {
+        second.abort('mid-run too');
+        return finishSecond.promise;
+      },
+      { signal: second.signal },
+    );
+    release.resolve();
+    await blocker;
+    await expect(plain).rejects.toMatchObject({ code: 'RERPC_ERR_ABORTED', cause: 'mid-run' });
+    await expect(later).rejects.toMatchObject({ code: 'RERPC_ERR_ABORTED', cause: 'mid-run too' });
+    expect(p.running).toBe(1);
+    finishSecond.resolve('ignored');
+    await p.onIdle();
+    expect(p.stats()).toMatchObject({ completed: 1, failed: 2, running: 0 });
+    // On the fast path, with a promise: the caller is answered, the slot stays taken until it settles.
+    const third = new AbortController();
+    const finishThird = deferred();
+    const fast = p.submit(
+      () => {
+        third.abort('at start');
+        return finishThird.promise;
+      },
+      { signal: third.signal },
+    );
+    await expect(fast).rejects.toMatchObject({ code: 'RERPC_ERR_ABORTED', cause: 'at start' });
+    expect(p.running).toBe(1);
+    finishThird.resolve();
+    await p.onIdle();
+    expect(p.stats()).toMatchObject({ completed: 1, failed: 3, running: 0 });
+    for (const c of [first, second, third]) {
+      expect(getEventListeners(c.signal, 'abort')).toHaveLength(0);
+    }
+  });
+
+  it('removes the abort listener of a queued task that finishes synchronously', async () => {
+    const p = pool({ concurrency: 1 });
+    const release = deferred();
+    const blocker = p.submit(() => release.promise);
+    const controller = new AbortController();
+    const queued = p.submit(() => 'sync', { signal: controller.signal });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    release.resolve();
+    await blocker;
+    await expect(queued).resolves.toBe('sync');
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('run() passes the caller signal to fn(arg) that does not declare its own', async () => {
+    const p = pool({ concurrency: 1 });
+    const controller = new AbortController();
+    const seen = deferred<AbortSignal>();
+    const running = p.run(
+      // Declares only the argument (length 1) yet passes the signal on.
+      (_arg: number, ...rest: AbortSignal[]) => {
+        seen.resolve(rest[0]!);
+        return new Promise(() => {});
+      },
+      1,
+      { signal: controller.signal },
+    );
+    expect(await seen.promise).toBe(controller.signal);
+    controller.abort();
+    await expect(running).rejects.toBeInstanceOf(AbortError);
+  });
 });
 
 describe('close', () => {
@@ -397,6 +705,120 @@ describe('close', () => {
     await p[Symbol.asyncDispose]();
     expect(p.closed).toBe(true);
   });
+
+  it('past its timeout aborts the own signal of a running task that also has a caller signal; the caller signal is left alone', async () => {
+    const p = pool({ concurrency: 2 });
+    const caller = new AbortController();
+    const reasons: unknown[] = [];
+    const task = (signal: AbortSignal) =>
+      new Promise(() => {
+        signal.addEventListener('abort', () => reasons.push(signal.reason), { once: true });
+      });
+    const gate = deferred();
+    const blocker = p.submit(() => gate.promise);
+    const fast = p.submit(task, { signal: caller.signal });
+    const queued = p.run((_n: number, signal: AbortSignal) => task(signal), 0, {
+      signal: caller.signal,
+    });
+    gate.resolve();
+    await blocker;
+    expect(p.stats()).toMatchObject({ running: 2, queued: 0 });
+    await p.close({ timeout: 0 });
+    expect(reasons).toHaveLength(2);
+    expect(reasons.every((r) => r instanceof PoolClosedError)).toBe(true);
+    expect(caller.signal.aborted).toBe(false);
+    await expect(fast).rejects.toBeInstanceOf(PoolClosedError);
+    await expect(queued).rejects.toBeInstanceOf(PoolClosedError);
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('past its timeout says so in the error, and a later caller abort changes nothing', async () => {
+    const p = pool({ concurrency: 1 });
+    const caller = new AbortController();
+    const running = p.submit(() => new Promise(() => {}), { signal: caller.signal });
+    const queued = p.submit(() => 1, { signal: caller.signal });
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(1);
+    await p.close({ timeout: 0 });
+    for (const outcome of [running, queued]) {
+      await expect(outcome).rejects.toMatchObject({
+        code: 'RERPC_ERR_POOL_CLOSED',
+        message: 'The pool closed before this task finished (close timeout passed); it was aborted',
+      });
+    }
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+    caller.abort();
+    expect(p.stats()).toMatchObject({ failed: 1, rejected: 1, completed: 0, running: 1 });
+  });
+
+  it('calls onDrain when its timeout empties a saturated queue', async () => {
+    const p = pool({ concurrency: 1, maxQueue: 1 });
+    let drains = 0;
+    p.onDrain(() => drains++);
+    const running = p.submit(() => new Promise(() => {}));
+    const queued = p.submit(() => 1);
+    expect(p.isSaturated).toBe(true);
+    await p.close({ timeout: 0 });
+    expect(drains).toBe(1);
+    await expect(Promise.allSettled([running, queued])).resolves.toHaveLength(2);
+  });
+
+  it('waits exactly its timeout; a close that finishes in time leaves no timer behind', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const p = pool({ concurrency: 1 });
+    const never = p.submit(() => new Promise(() => {}));
+    const closing = p.close({ timeout: 1_000 });
+    vi.advanceTimersByTime(999);
+    expect(await state(closing)).toBe('pending');
+    vi.advanceTimersByTime(1);
+    await closing;
+    await expect(never).rejects.toBeInstanceOf(PoolClosedError);
+    expect(vi.getTimerCount()).toBe(0);
+
+    const q = pool({ concurrency: 1 });
+    const gate = deferred();
+    let signal: AbortSignal | undefined;
+    const task = q.submit((...args: AbortSignal[]) => {
+      signal = args[0];
+      return gate.promise;
+    });
+    const closingInTime = q.close({ timeout: 1_000 });
+    expect(vi.getTimerCount()).toBe(1);
+    gate.resolve();
+    await task;
+    await closingInTime;
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(1_000);
+    expect(signal?.aborted).toBe(false);
+  });
+
+  it('sets no timer for timeout Infinity, and its timer does not keep the process alive', async () => {
+    const p = pool({ concurrency: 1 });
+    const gate = deferred();
+    const task = p.submit(() => gate.promise);
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const closing = p.close({ timeout: 60_000 });
+    expect(timers()).toBe(before);
+    gate.resolve();
+    await task;
+    await closing;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const q = pool({ concurrency: 1 });
+    const release = deferred();
+    const waited = q.submit(() => release.promise);
+    const forever = q.close({ timeout: Number.POSITIVE_INFINITY });
+    expect(vi.getTimerCount()).toBe(0);
+    expect(await state(forever)).toBe('pending');
+    release.resolve();
+    await waited;
+    await forever;
+  });
 });
 
 describe('backpressure signals', () => {
@@ -447,6 +869,100 @@ describe('backpressure signals', () => {
     release.resolve();
     await idle;
     expect(p.stats()).toMatchObject({ running: 0, queued: 0, completed: 2 });
+  });
+
+  it('runs every drain listener even when one throws, and reports the throw on a later tick', async () => {
+    const reported = uncaught();
+    const p = pool({ concurrency: 1, maxQueue: 0 });
+    const boom = new Error('listener');
+    const calls: string[] = [];
+    p.onDrain(() => {
+      calls.push('a');
+      throw boom;
+    });
+    p.onDrain(() => calls.push('b'));
+    const gate = deferred();
+    const task = p.submit(() => gate.promise);
+    gate.resolve();
+    await task;
+    expect(calls).toEqual(['a', 'b']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reported).toEqual([boom]);
+  });
+
+  it('a listener that unsubscribes itself and another mid-drain lets that drain finish; later drains skip both', async () => {
+    const p = pool({ concurrency: 1, maxQueue: 0 });
+    const calls: string[] = [];
+    let offB = () => {};
+    const offA = p.onDrain(() => {
+      calls.push('a');
+      offA();
+      offB();
+    });
+    offB = p.onDrain(() => calls.push('b'));
+    p.onDrain(() => calls.push('c'));
+    for (let i = 0; i < 2; i++) {
+      const gate = deferred();
+      const task = p.submit(() => gate.promise);
+      gate.resolve();
+      await task;
+    }
+    expect(calls).toEqual(['a', 'b', 'c', 'c']);
+  });
+
+  it('refuses a drain listener that is not a function', () => {
+    expect(() => pool().onDrain(5 as never)).toThrow(
+      optionErrorLike('onDrain listener must be a function, got 5'),
+    );
+  });
+
+  it('does not call onDrain while a callback has refilled the pool, only once it really drains', async () => {
+    const p = pool({ concurrency: 1, maxQueue: 0 });
+    const seen: boolean[] = [];
+    p.onDrain(() => seen.push(p.isSaturated));
+    const first = deferred();
+    const second = deferred();
+    const refilled = deferred();
+    const done = deferred();
+    p.tryRun(
+      () => first.promise,
+      0,
+      () => {
+        // The slot has just been freed: take it again at once.
+        p.tryRun(
+          () => second.promise,
+          0,
+          () => done.resolve(),
+        );
+        refilled.resolve();
+      },
+    );
+    expect(p.isSaturated).toBe(true);
+    first.resolve();
+    await refilled.promise;
+    expect(p.isSaturated).toBe(true);
+    expect(seen).toEqual([]);
+    second.resolve();
+    await done.promise;
+    expect(seen).toEqual([false]);
+  });
+
+  it('onIdle waits while a task runs with nothing queued, resolves every waiter, and resolves at once when idle', async () => {
+    const p = pool({ concurrency: 2 });
+    const a = deferred();
+    const b = deferred();
+    const first = p.submit(() => a.promise);
+    const second = p.submit(() => b.promise);
+    const idle = [p.onIdle(), p.onIdle()];
+    expect(await state(idle[0]!)).toBe('pending');
+    a.resolve();
+    await first;
+    expect(await state(idle[0]!)).toBe('pending');
+    b.resolve();
+    await second;
+    expect(await state(idle[0]!)).toBe('fulfilled');
+    expect(await state(idle[1]!)).toBe('fulfilled');
+    expect(await state(p.onIdle())).toBe('fulfilled');
   });
 });
 
