@@ -671,6 +671,7 @@ describe('close', () => {
     const p = pool({ concurrency: 1 });
     const never = p.submit(() => new Promise(() => {}));
     const closing = p.close({ timeout: 0 });
+    expect(p.stats()).toMatchObject({ failed: 1, running: 1 });
     await expect(never).rejects.toBeInstanceOf(PoolClosedError);
     await closing;
   });
@@ -748,6 +749,31 @@ describe('close', () => {
     expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
     caller.abort();
     expect(p.stats()).toMatchObject({ failed: 1, rejected: 1, completed: 0, running: 1 });
+  });
+
+  it('counts once a running task its caller aborts while close aborts the running ones', async () => {
+    const p = pool({ concurrency: 2 });
+    const caller = new AbortController();
+    const older = p.submit(
+      (signal) => new Promise((_, reject) => signal.addEventListener('abort', reject)),
+      {
+        signal: caller.signal,
+      },
+    );
+    // close() aborts the newest first: this task's abort listener aborts the older task's caller.
+    const newer = p.submit(
+      (signal) =>
+        new Promise(() => {
+          signal.addEventListener('abort', () => caller.abort('caller gave up'), { once: true });
+        }),
+    );
+    await p.close({ timeout: 0 });
+    await expect(older).rejects.toMatchObject({
+      code: 'RERPC_ERR_ABORTED',
+      cause: 'caller gave up',
+    });
+    await expect(newer).rejects.toBeInstanceOf(PoolClosedError);
+    expect(p.stats()).toMatchObject({ failed: 2, rejected: 0, running: 1 });
   });
 
   it('calls onDrain when its timeout empties a saturated queue', async () => {
@@ -908,6 +934,18 @@ describe('backpressure signals', () => {
       await task;
     }
     expect(calls).toEqual(['a', 'b', 'c', 'c']);
+  });
+
+  it('never calls onDrain for a pool that was never saturated', async () => {
+    const p = pool({ concurrency: 1, maxQueue: 2, drainThreshold: 0 });
+    let drains = 0;
+    p.onDrain(() => drains++);
+    const release = deferred();
+    const all = [p.submit(() => release.promise), p.submit(() => release.promise)];
+    expect(p.stats()).toMatchObject({ running: 1, queued: 1 });
+    release.resolve();
+    await Promise.all(all);
+    expect(drains).toBe(0);
   });
 
   it('refuses a drain listener that is not a function', () => {
