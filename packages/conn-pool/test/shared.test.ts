@@ -256,6 +256,43 @@ describe('waiters', () => {
     expect(p.stats()).toMatchObject({ leases: 1, pending: 0 });
   });
 
+  it('undo the lease at once when wait() finds something open and the waiter declines', async () => {
+    const { p, things } = await opened(1);
+    const gone = recorder(false);
+    p.wait(gone.waiter);
+    expect(gone.got).toEqual(things);
+    expect(p.stats()).toMatchObject({ leases: 0, pending: 0 });
+  });
+
+  it('queue one that waits again from its callback behind those already waiting', async () => {
+    const f = gated();
+    const p = sharedPool({ ...f });
+    const order: string[] = [];
+    const named = (name: string): LeaseWaiter<Thing> => ({
+      leased: () => {
+        order.push(name);
+        return true;
+      },
+      failed: () => {},
+    });
+    const breaker: LeaseWaiter<Thing> = {
+      leased: (thing) => {
+        order.push('breaker');
+        void p.destroy(thing); // broken: nothing open now
+        p.wait(named('breaker again'));
+        return false;
+      },
+      failed: () => {},
+    };
+    p.wait(breaker);
+    p.wait(named('second'));
+    await f.open();
+    expect(order).toEqual(['breaker']);
+    expect(p.stats()).toMatchObject({ pending: 2, creating: 1, leases: 0 });
+    await f.open();
+    expect(order).toEqual(['breaker', 'second', 'breaker again']);
+  });
+
   it('spread over a second resource when the first passes loadThreshold while serving them', async () => {
     const f = gated();
     const p = sharedPool({ ...f, loadThreshold: 2 });
@@ -285,6 +322,28 @@ describe('waiters', () => {
     // The next lease creates again at once (no backoff with nothing open).
     expect(p.lease()).toBeNull();
     expect(f.pending).toBe(1);
+  });
+
+  it('fail with DialError when create throws synchronously, and the pool creates again later', async () => {
+    let calls = 0;
+    const cause = new Error('no route');
+    const p = sharedPool<Thing>({
+      create: () => {
+        calls += 1;
+        if (calls === 1) throw cause;
+        return { id: calls, broken: false };
+      },
+      destroy: () => {},
+    });
+    const w = recorder();
+    p.wait(w.waiter);
+    expect(w.errors).toEqual([]); // settled in a later microtask, never inside wait()
+    await tick();
+    expect(w.errors[0]).toBeInstanceOf(DialError);
+    expect(w.errors[0]).toMatchObject({ cause, address: null });
+    expect(p.stats()).toMatchObject({ createErrors: 1, creating: 0, pending: 0 });
+    const waiting = p.acquire();
+    expect(await waiting).toMatchObject({ id: 2 });
   });
 
   it('get an error of this package as create threw it', async () => {
@@ -425,6 +484,16 @@ describe('retire and destroy', () => {
     p.retire(b); // untracked now: ignored
   });
 
+  it('retire(r) of a parked resource destroys it at once', async () => {
+    const clock = new FakeClock();
+    const { f, p, things } = await opened(1, { parkTimeout: 1000 }, clock);
+    clock.advance(5000);
+    expect(p.stats().idle).toBe(1);
+    p.retire(things[0]!);
+    expect(f.destroyed).toEqual(things);
+    expect(p.stats()).toMatchObject({ idle: 0, size: 0, retiring: 0, destroyed: 1 });
+  });
+
   it('retire(r) of a resource with no lease destroys it at once', async () => {
     const { f, p, things } = await opened(1);
     p.retire(things[0]!);
@@ -524,6 +593,16 @@ describe('parking and eviction (parkTimeout, maxIdle, idleTimeout)', () => {
     expect(p.lease()).toBe(a);
     expect(f.pending).toBe(0);
     expect(p.stats()).toMatchObject({ active: 1, idle: 0, created: 1 });
+  });
+
+  it('takes a parked resource back as it is when the factory has no validate', async () => {
+    const clock = new FakeClock();
+    const { f, p, things } = await opened(1, { parkTimeout: 1000, validate: undefined }, clock);
+    clock.advance(5000);
+    expect(p.stats().idle).toBe(1);
+    expect(p.lease()).toBe(things[0]);
+    expect(f.destroyed).toEqual([]);
+    expect(p.stats()).toMatchObject({ active: 1, idle: 0, leases: 1, destroyed: 0 });
   });
 
   it('destroys a parked resource that fails validate and creates another', async () => {
