@@ -183,6 +183,32 @@ describe('maxActive and waiters', () => {
     p.release(held);
   });
 
+  it('keeps one timer for every waiter, rearmed for the next deadline', async () => {
+    const clock = new FakeClock();
+    const p = clockedPool(
+      { ...things(), maxActive: 1, acquireTimeout: 100, idleTimeout: 0, healthCheckInterval: 0 },
+      clock,
+    );
+    const held = await p.acquire();
+    const first = settle(p.acquire());
+    clock.advance(40);
+    const second = settle(p.acquire());
+    const third = settle(p.acquire());
+    expect(clock.pending).toBe(1);
+    clock.advance(60); // the first's deadline
+    expect((await first).error).toBeInstanceOf(PoolExhaustedError);
+    expect(p.stats()).toMatchObject({ pending: 2, timeouts: 1 });
+    expect(clock.pending).toBe(1); // rearmed for the second, 40 ms on
+    clock.advance(39);
+    expect(p.stats().pending).toBe(2);
+    clock.advance(1);
+    expect((await second).error).toBeInstanceOf(PoolExhaustedError);
+    expect((await third).error).toBeInstanceOf(PoolExhaustedError);
+    expect(p.stats()).toMatchObject({ pending: 0, timeouts: 3 });
+    expect(clock.pending).toBe(0);
+    p.release(held);
+  });
+
   it('waits without limit when acquireTimeout is 0', async () => {
     const clock = new FakeClock();
     const p = clockedPool({ ...things(), maxActive: 1, acquireTimeout: 0, idleTimeout: 0 }, clock);
@@ -249,6 +275,52 @@ describe('abort', () => {
     await tick();
     expect(f.destroyed).toEqual([late]);
     expect(p.stats()).toMatchObject({ size: 0, idle: 0 });
+  });
+
+  it('aborts the create of a waiter that was served by a released resource instead', async () => {
+    const gates: Array<Deferred<Thing>> = [];
+    const signals: AbortSignal[] = [];
+    const p = pool({
+      create: (signal: AbortSignal) => {
+        signals.push(signal);
+        const d = deferred<Thing>();
+        gates.push(d);
+        return d.promise;
+      },
+      destroy: () => {},
+      maxActive: 2,
+    });
+    const first = p.acquire();
+    gates[0]!.resolve({ id: 1, broken: false });
+    const a = await first;
+    const second = p.acquire(); // its create starts
+    expect(p.stats()).toMatchObject({ creating: 1, pending: 1 });
+    p.release(a); // ...but a comes back first
+    expect(await second).toBe(a);
+    expect(signals[1]!.aborted).toBe(true);
+    expect(signals[1]!.reason).toBeInstanceOf(AbortError);
+    expect((signals[1]!.reason as Error).message).toBe(
+      'No acquire is waiting for this resource any more',
+    );
+    expect(p.stats()).toMatchObject({ creating: 0, pending: 0, size: 1 });
+  });
+
+  it('an aborted acquire’s async validation finishes for the pool: the resource goes idle', async () => {
+    const f = things();
+    const answer = deferred<boolean>();
+    const p = pool({ ...f, validate: () => answer.promise });
+    const a = await p.acquire();
+    p.release(a);
+    const controller = new AbortController();
+    const acquiring = settle(p.acquire({ signal: controller.signal }));
+    expect(p.stats()).toMatchObject({ validating: 1, pending: 1 });
+    controller.abort('gave up');
+    expect((await acquiring).error).toMatchObject({ code: 'RERPC_ERR_ABORTED', cause: 'gave up' });
+    expect(p.stats()).toMatchObject({ validating: 1, pending: 0 });
+    answer.resolve(true);
+    await tick();
+    expect(p.stats()).toMatchObject({ validating: 0, idle: 1, active: 0, size: 1 });
+    expect(f.destroyed).toEqual([]);
   });
 
   it('hands an aborted acquire’s create to the next waiter that needs one', async () => {
@@ -562,6 +634,20 @@ describe('idle limits and health check', () => {
     expect(p.stats()).toMatchObject({ idle: 1, validating: 0, validationFailures: 1 });
   });
 
+  it('runs one sweep timer while anything is idle, and none once nothing is', async () => {
+    const clock = new FakeClock();
+    const p = clockedPool({ ...things(), acquireTimeout: 0, healthCheckInterval: 50 }, clock);
+    expect(clock.pending).toBe(0);
+    const [a, b, c] = await Promise.all([p.acquire(), p.acquire(), p.acquire()]);
+    p.release(a);
+    p.release(b);
+    p.release(c);
+    expect(clock.pending).toBe(1);
+    await Promise.all([p.acquire(), p.acquire(), p.acquire()]);
+    clock.advance(50); // the sweep finds nothing idle and stops
+    expect(clock.pending).toBe(0);
+  });
+
   it('keeps no timer that holds the process open', async () => {
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const before = timers();
@@ -691,6 +777,27 @@ describe('close', () => {
     gate.resolve();
     await closing;
     expect(destroyed).toEqual([a]);
+  });
+
+  it('rejects an acquire waiting on an async validation and destroys the resource when it ends', async () => {
+    const f = things();
+    const answer = deferred<boolean>();
+    const p = createPool({ ...f, validate: () => answer.promise });
+    const a = await p.acquire();
+    p.release(a);
+    const acquiring = settle(p.acquire());
+    let closed = false;
+    const closing = p.close().then(() => {
+      closed = true;
+    });
+    expect((await acquiring).error).toBeInstanceOf(PoolClosedError);
+    await tick();
+    expect(closed).toBe(false); // the validation is still out
+    expect(f.destroyed).toEqual([]);
+    answer.resolve(true);
+    await closing;
+    expect(f.destroyed).toEqual([a]);
+    expect(p.stats()).toMatchObject({ validating: 0, size: 0, idle: 0 });
   });
 
   it('is idempotent: a second close returns the same promise', async () => {
