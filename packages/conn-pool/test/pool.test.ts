@@ -634,6 +634,79 @@ describe('idle limits and health check', () => {
     expect(p.stats()).toMatchObject({ idle: 1, validating: 0, validationFailures: 1 });
   });
 
+  it('evicts for idleTimeout never early, and within two sweep periods', async () => {
+    const f = things();
+    const clock = new FakeClock();
+    const p = clockedPool({ ...f, idleTimeout: 100, healthCheckInterval: 0 }, clock);
+    const [a, b] = await Promise.all([p.acquire(), p.acquire()]);
+    p.release(a); // the sweep starts: every 100 ms
+    clock.advance(50);
+    p.release(b);
+    clock.advance(99); // b idle for 99 ms, a for 149
+    expect(f.destroyed).toEqual([]);
+    clock.advance(1 + 200); // b idle for 100 ms, plus two periods
+    expect(new Set(f.destroyed)).toEqual(new Set([a, b]));
+    expect(p.stats()).toMatchObject({ idle: 0, size: 0 });
+  });
+
+  it('health-checks idle resources every healthCheckInterval, even when the sweep runs more often', async () => {
+    const clock = new FakeClock();
+    let checks = 0;
+    let acquiring = false;
+    const p = clockedPool(
+      {
+        ...things(),
+        idleTimeout: 100, // the sweep runs every 100 ms
+        healthCheckInterval: 300,
+        validate: () => {
+          if (!acquiring) checks += 1;
+          return true;
+        },
+      },
+      clock,
+    );
+    p.release(await p.acquire());
+    for (let i = 0; i < 10; i++) {
+      clock.advance(100);
+      acquiring = true;
+      const a = await p.acquire(); // keeps it from idling out
+      acquiring = false;
+      p.release(a);
+    }
+    expect(checks).toBe(3); // at 300, 600 and 900 ms
+  });
+
+  it('runs no health check when healthCheckInterval is 0 or the factory has no validate', async () => {
+    const clock = new FakeClock();
+    let checks = 0;
+    const f = things();
+    const off = clockedPool(
+      {
+        ...f,
+        idleTimeout: 0,
+        maxLifetime: 100_000, // a sweep runs (for the lifetime) but checks nothing
+        healthCheckInterval: 0,
+        validate: () => {
+          checks += 1;
+          return true;
+        },
+      },
+      clock,
+    );
+    off.release(await off.acquire());
+    const none = clockedPool(
+      { create: f.create, destroy: f.destroy, idleTimeout: 0, healthCheckInterval: 50 },
+      clock,
+    );
+    const r = await none.acquire();
+    none.release(r);
+    clock.advance(1000);
+    expect(checks).toBe(0);
+    expect(f.destroyed).toEqual([]);
+    expect(off.stats().idle).toBe(1);
+    expect(none.stats().idle).toBe(1);
+  });
+
   it('runs one sweep timer while anything is idle, and none once nothing is', async () => {
     const clock = new FakeClock();
     const p = clockedPool({ ...things(), acquireTimeout: 0, healthCheckInterval: 50 }, clock);
