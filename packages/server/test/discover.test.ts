@@ -92,6 +92,27 @@ describe('discover', () => {
     expect(doc.methods.map((m) => m.name)).toEqual(['a', 'S.b']);
   });
 
+  it('resolves the option: false, true and {} mean no document and the default info; info is copied and frozen', async () => {
+    expect(makeServer({ discover: false }, false).options.discover).toBe(false);
+    const defaultInfo = { info: { title: 'JSON-RPC API', version: '0.0.0' } };
+    for (const option of [true, {}]) {
+      const server = makeServer({ discover: option }, false);
+      expect(server.options.discover).toEqual(defaultInfo);
+      expect(Object.isFrozen(server.options.discover)).toBe(true);
+      expect((await discover(server)).info).toEqual(defaultInfo.info);
+    }
+    const info = { title: 'Calc', version: '1.0.0', description: 'Adds numbers.' };
+    const server = makeServer({ discover: { info } }, false);
+    info.title = 'changed later';
+    const resolved = server.options.discover as { info: object };
+    expect(resolved).toEqual({
+      info: { title: 'Calc', version: '1.0.0', description: 'Adds numbers.' },
+    });
+    expect(Object.isFrozen(resolved)).toBe(true);
+    expect(Object.isFrozen(resolved.info)).toBe(true);
+    expect((await discover(server)).info).toEqual(resolved.info);
+  });
+
   it.each([
     [{ discover: 'yes' }, 'discover must be an object, got "yes"'],
     [{ discover: { inf: {} } }, 'discover has no option "inf"; did you mean "info"?'],

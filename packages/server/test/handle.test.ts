@@ -163,6 +163,23 @@ describe('handle(): handler errors', () => {
     expect(await server.handle(req('echo', [1]))).toBe('{"jsonrpc":"2.0","result":[1],"id":1}');
   });
 
+  it('says why a result could not be serialised with exposeErrors, and reports the cause', async () => {
+    const reported: Array<[unknown, string, unknown]> = [];
+    const server = makeServer({
+      exposeErrors: true,
+      onHandlerError: (error, ctx) => reported.push([error, ctx.method, ctx.id]),
+    });
+    server.method('bigint', () => 10n);
+    const text = await server.handle(req('bigint', undefined, 3));
+    const { error } = JSON.parse(text!) as { error: { code: number; data: string } };
+    expect(error.code).toBe(-32603);
+    expect(error.data).toMatch(/^the result could not be serialised: .*BigInt/);
+    expect(reported).toHaveLength(1);
+    expect(reported[0]![0]).toBeInstanceOf(TypeError);
+    expect(reported[0]!.slice(1)).toEqual(['bigint', 3]);
+    expect(server.stats().errors).toEqual({ '-32603': 1 });
+  });
+
   it('answers undefined results as null', async () => {
     const server = makeServer();
     server.method('nothing', () => undefined);

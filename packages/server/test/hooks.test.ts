@@ -1,6 +1,12 @@
 import { connect } from 'node:net';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { type CallContext, type Peer, RpcError } from '../src/index.js';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import {
+  type CallContext,
+  type ChannelTransport,
+  DisconnectedError,
+  type Peer,
+  RpcError,
+} from '../src/index.js';
 import { deferred, listening, makeServer, Peer as RawPeer, req } from './helpers.js';
 import { listenHttp, openWs } from './web-helpers.js';
 
@@ -83,6 +89,61 @@ describe('server.use(): middleware around dispatch', () => {
     const server = makeServer();
     expect(() => server.use(5 as never)).toThrow('middleware must be a function, got 5');
   });
+
+  it('rejects a second next() from one middleware, running the handler once', async () => {
+    const server = makeServer();
+    let runs = 0;
+    server.use(async (_ctx, next) => {
+      const first = await next();
+      const second = await next().catch((error: Error) => error.message);
+      return [first, second];
+    });
+    server.method('once', () => ++runs);
+    expect(JSON.parse((await server.handle(req('once')))!).result).toEqual([
+      1,
+      'next() was called twice by one middleware',
+    ]);
+    expect(runs).toBe(1);
+  });
+
+  it("turns a handler's synchronous throw into next()'s rejection", async () => {
+    const server = makeServer();
+    server.use((_ctx, next) => {
+      const result = next();
+      expect(result).toBeInstanceOf(Promise);
+      return result.catch((error: Error) => `caught ${error.message}`);
+    });
+    server.method('sync', () => {
+      throw new Error('at once');
+    });
+    expect(JSON.parse((await server.handle(req('sync')))!).result).toBe('caught at once');
+  });
+
+  it('awaits a thenable a middleware returns, and answers its value', async () => {
+    const server = makeServer();
+    server.use((_ctx, next) => ({
+      // biome-ignore lint/suspicious/noThenProperty: a non-Promise thenable is the case under test
+      then: (resolve: (value: unknown) => void) => {
+        next().then((value) => resolve({ via: 'thenable', value }));
+      },
+    }));
+    server.method('v', () => 7);
+    expect(JSON.parse((await server.handle(req('v')))!).result).toEqual({
+      via: 'thenable',
+      value: 7,
+    });
+  });
+
+  it('answers a plain value a middleware returns without calling next()', async () => {
+    const server = makeServer();
+    let runs = 0;
+    server.use((ctx) => (ctx.method === 'cached' ? { cached: true } : undefined));
+    server.method('cached', () => ++runs);
+    expect(await server.handle(req('cached'))).toBe(
+      '{"jsonrpc":"2.0","result":{"cached":true},"id":1}',
+    );
+    expect(runs).toBe(0);
+  });
 });
 
 /** Connects, writes `text`, and resolves with what came back once the server dropped the socket. */
@@ -163,5 +224,143 @@ describe('onConnection', () => {
     const bad = await openWs(`ws://127.0.0.1:${port}/`, { headers: { authorization: 'x' } });
     bad.ws.send(req('whoami'));
     expect(await bad.closed).toEqual({ code: 1008, reason: 'the connection was refused' });
+  });
+});
+
+/** An openChannel() transport recording what the channel tells it (no socket). */
+function recordingTransport() {
+  const sent: string[] = [];
+  const flow: string[] = [];
+  const destroyed = deferred<unknown>();
+  const transport: ChannelTransport = {
+    remoteAddress: '10.0.0.7',
+    send: (text) => sent.push(text),
+    pause: () => flow.push('pause'),
+    resume: () => flow.push('resume'),
+    end: () => flow.push('end'),
+    destroyed: (reason) => destroyed.resolve(reason),
+  };
+  return { transport, sent, flow, destroyed: destroyed.promise };
+}
+
+describe('onConnection over openChannel()', () => {
+  it('pauses reading until it decides, then runs the held messages in order and resumes', async () => {
+    const seen: Peer[] = [];
+    const server = makeServer({
+      onConnection: (peer) => {
+        seen.push(peer);
+        return undefined;
+      },
+    });
+    const t = recordingTransport();
+    const channel = server.openChannel(t.transport);
+    expect(t.flow).toEqual(['pause']);
+    expect(channel.receive(JSON.parse(req('echo', ['a'], 1)))).toBe(false);
+    expect(channel.receive(JSON.parse(req('echo', ['b'], 2)))).toBe(false);
+    expect(seen).toEqual([]);
+    expect(server.peers()).toEqual([]);
+    await Promise.resolve();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.remoteAddress).toBe('10.0.0.7');
+    expect(t.flow).toEqual(['pause', 'resume']);
+    expect(t.sent.map((text) => JSON.parse(text))).toEqual([
+      { jsonrpc: '2.0', result: ['a'], id: 1 },
+      { jsonrpc: '2.0', result: ['b'], id: 2 },
+    ]);
+    expect(server.peers()).toEqual(seen);
+  });
+
+  it('refuses with DisconnectedError "onConnection refused the connection" when it returns false', async () => {
+    let peer: Peer | null = null;
+    const server = makeServer({
+      onConnection: (p) => {
+        peer = p;
+        return false;
+      },
+    });
+    const t = recordingTransport();
+    const channel = server.openChannel(t.transport);
+    channel.receive(JSON.parse(req('echo', [1])));
+    const reason = await t.destroyed;
+    expect(reason).toBeInstanceOf(DisconnectedError);
+    expect((reason as Error).message).toBe('onConnection refused the connection');
+    expect(peer!.signal.reason).toBe(reason);
+    expect(t.sent).toEqual([]);
+    expect(server.stats().calls.total).toBe(0);
+  });
+
+  it('refuses when it throws synchronously: the reason says so, with the error as cause', async () => {
+    const thrown = new Error('no token');
+    const reported: unknown[] = [];
+    const server = makeServer({
+      onConnection: () => {
+        throw thrown;
+      },
+      onHandlerError: (error, ctx) => reported.push(error, ctx.method, ctx.deadline, ctx.id),
+    });
+    const t = recordingTransport();
+    server.openChannel(t.transport);
+    const reason = (await t.destroyed) as Error;
+    expect(reason).toBeInstanceOf(DisconnectedError);
+    expect(reason.message).toBe('onConnection refused the connection: it threw');
+    expect(reason.cause).toBe(thrown);
+    expect(reported).toEqual([thrown, 'onConnection', Number.POSITIVE_INFINITY, undefined]);
+  });
+
+  it('logs a throw once per error class by default, and not at all with onHandlerError null', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    onTestFinished(() => errors.mockRestore());
+    const server = makeServer({
+      onConnection: () => Promise.reject(new TypeError('backend down')),
+    });
+    for (let i = 0; i < 2; i++) {
+      const t = recordingTransport();
+      server.openChannel(t.transport);
+      await t.destroyed;
+    }
+    expect(errors).toHaveBeenCalledTimes(1);
+    expect(errors.mock.calls[0]![0]).toBe(
+      '@rerpc/server: onConnection threw; the connection was refused (logged once per error class; set onHandlerError to log your own way, or null to silence):',
+    );
+    expect((errors.mock.calls[0]![1] as Error).message).toBe('backend down');
+    const silent = makeServer({ onConnection: () => false, onHandlerError: null });
+    const quiet = makeServer({
+      onConnection: () => {
+        throw new Error('x');
+      },
+      onHandlerError: null,
+    });
+    for (const s of [silent, quiet]) {
+      const t = recordingTransport();
+      s.openChannel(t.transport);
+      expect(await t.destroyed).toBeInstanceOf(DisconnectedError);
+    }
+    expect(errors).toHaveBeenCalledTimes(1);
+  });
+
+  it('drops a peer that sends more than maxInFlightPerConnection messages before it decides', async () => {
+    const decision = deferred<boolean>();
+    let runs = 0;
+    const server = makeServer({
+      maxInFlightPerConnection: 2,
+      onConnection: () => decision.promise,
+    });
+    server.method('count', () => ++runs);
+    const t = recordingTransport();
+    const channel = server.openChannel(t.transport);
+    expect(channel.receive(JSON.parse(req('count', undefined, 1)))).toBe(false);
+    expect(channel.receive(JSON.parse(req('count', undefined, 2)))).toBe(false);
+    expect(channel.receive(JSON.parse(req('count', undefined, 3)))).toBe(false);
+    const reason = (await t.destroyed) as Error;
+    expect(reason).toBeInstanceOf(DisconnectedError);
+    expect(reason.message).toBe('The peer sent more than 2 messages before onConnection decided');
+    // Its later yes changes nothing: the connection is gone and nothing runs.
+    decision.resolve(true);
+    await decision.promise;
+    await Promise.resolve();
+    expect(channel.receive(JSON.parse(req('count', undefined, 4)))).toBe(false);
+    expect(runs).toBe(0);
+    expect(t.sent).toEqual([]);
+    expect(server.peers()).toEqual([]);
   });
 });

@@ -102,6 +102,9 @@ describe('onHandlerError', () => {
       '@rerpc/server: a notification of crash failed with Error',
     ]);
     expect(logged[0]![1]).toBeInstanceOf(Error);
+    expect(logged[0]![0]).toBe(
+      '@rerpc/server: a call of flaky failed with Error; the caller got -32603 "Internal error" (logged once per method and error class; set onHandlerError to log your own way, or null to silence):',
+    );
   });
 
   it('logs nothing with null, and calls a function with the handler ctx', async () => {
