@@ -312,7 +312,8 @@ export class Balancer implements LinkSet {
     if (ep.timer !== null) clearTimeout(ep.timer);
     ep.timer = setTimeout(() => this.probe(ep), ms);
     ep.timer.unref();
-    endpointEvents.out(() => ep.message(this.clock() + ms));
+    // The time the policy set (the stats' ejectedUntil), not the clock read again a moment later.
+    endpointEvents.out(() => ep.message(ep.health.ejectedUntil));
   }
 
   /** Checks `ep` (out, its time over): its health method answers, or a link opens: it is back. */

@@ -1,0 +1,309 @@
+// A client of several servers, in one process: raw NDJSON servers on 127.0.0.1 (one port each),
+// and ports nothing listens on. What a failed dial, a timeout, a server's shutdown and a resolver
+// do to the endpoints, stated through ClientStats.endpoints and the endpoint channels (issue 19;
+// endpoints.test.ts does the same with server processes under load).
+import { once } from 'node:events';
+import type { Socket } from 'node:net';
+import { deferred, nextMessage, recordChannel } from '@rerpc/internal/testing';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import {
+  type Client,
+  type ClientEndpointMessage,
+  type ClientOptions,
+  createClient,
+  type EndpointsTarget,
+  type Resolver,
+} from '../src/index.js';
+import { type Handler, type RawServer, startRawServer } from './fixtures/raw-server.js';
+import { freePort, rejection } from './helpers.js';
+
+/** A raw server whose `where` answers `name` and whose `hang` never answers. */
+async function serving(
+  name: string,
+  handlers: Record<string, Handler> = {},
+  port?: number,
+): Promise<RawServer> {
+  const server = await startRawServer({
+    handlers: { where: () => name, hang: () => new Promise(() => {}), ...handlers },
+    ...(port === undefined ? {} : { port }),
+  });
+  onTestFinished(() => server.close());
+  return server;
+}
+
+/** A client of the servers on these ports of 127.0.0.1 (closed when the test finishes). */
+function balanced(
+  ports: readonly number[],
+  target: Partial<EndpointsTarget> = {},
+  options: ClientOptions = {},
+): Client {
+  return closing(
+    createClient({ endpoints: ports.map((port) => `tcp://127.0.0.1:${port}`), ...target }, options),
+  );
+}
+
+function closing(client: Client): Client {
+  onTestFinished(() => client.close({ timeout: 0 }));
+  return client;
+}
+
+/** An endpoint's row of ClientStats.endpoints as it is when nothing happened to it. */
+function row(port: number, changes: Record<string, unknown> = {}) {
+  return {
+    address: `127.0.0.1:${port}`,
+    state: 'up',
+    inFlight: 0,
+    calls: 0,
+    failures: 0,
+    ejections: 0,
+    ejectedUntil: null,
+    picks: 0,
+    ...changes,
+  };
+}
+
+describe('endpoints: failed dials', () => {
+  it('a call whose dial fails moves to the next endpoint; the calls waiting for that one dial count one failure', async () => {
+    const dead = await freePort();
+    const live = await serving('live');
+    const client = balanced([dead, live.port], { pick: 'first' });
+    const answers = await Promise.all(Array.from({ length: 4 }, () => client.call('where')));
+    expect(answers).toEqual(['live', 'live', 'live', 'live']);
+    expect(client.stats().endpoints).toEqual([
+      row(dead, { failures: 1, picks: 4 }),
+      row(live.port, { calls: 4, picks: 4 }),
+    ]);
+    expect(client.stats().connections).toMatchObject({ dialled: 1, dialErrors: 1 });
+  });
+
+  it('tries each endpoint once, then fails the call with ConnectionError (not sent); the last healthy endpoint is never ejected', async () => {
+    const ports = [await freePort(), await freePort(), await freePort()];
+    const client = balanced(ports, { pick: 'first', ejectAfter: 1 }, { maxRetries: 0 });
+    const error = await rejection(client.call('where'));
+    expect(error).toMatchObject({ code: 'RERPC_ERR_CONNECTION', sent: false });
+    const [a, b, c] = client.stats().endpoints!;
+    expect([a!.state, b!.state, c!.state]).toEqual(['ejected', 'ejected', 'up']);
+    expect([a!.failures, b!.failures, c!.failures]).toEqual([1, 1, 1]);
+    expect([a!.picks, b!.picks, c!.picks]).toEqual([1, 1, 1]);
+    expect(c!.ejectedUntil).toBeNull();
+  });
+
+  it('ejectAfter 1: the endpoint is out for ejectionTime (stats and the eject channel say until when), and gets no picks meanwhile', async () => {
+    const dead = await freePort();
+    const live = await serving('live');
+    const ejected = recordChannel<ClientEndpointMessage>('rerpc:client:endpoint:eject');
+    const client = balanced([dead, live.port], {
+      pick: 'first',
+      ejectAfter: 1,
+      ejectionTime: 60_000,
+    });
+    const before = Date.now();
+    expect(await client.call('where')).toBe('live');
+    const after = Date.now();
+    const out = client.stats().endpoints![0]!;
+    expect(out).toMatchObject({ state: 'ejected', failures: 1, ejections: 1, picks: 1 });
+    expect(out.ejectedUntil).toBeGreaterThanOrEqual(before + 60_000);
+    expect(out.ejectedUntil).toBeLessThanOrEqual(after + 60_000);
+    expect(ejected).toEqual([
+      { address: `127.0.0.1:${dead}`, state: 'ejected', until: out.ejectedUntil, ejections: 1 },
+    ]);
+    for (let i = 0; i < 3; i++) expect(await client.call('where')).toBe('live');
+    expect(client.stats().endpoints).toEqual([out, row(live.port, { calls: 4, picks: 4 })]);
+  });
+
+  it('a probe that fails keeps it out longer (each ejection ejectionTime more, at most maxEjectionTime); one whose dial succeeds brings it back', async () => {
+    const dead = await freePort();
+    const live = await serving('live');
+    const address = `127.0.0.1:${dead}`;
+    const mine = (m: ClientEndpointMessage) => m.address === address;
+    const client = balanced([dead, live.port], {
+      pick: 'first',
+      ejectAfter: 1,
+      ejectionTime: 10,
+      maxEjectionTime: 15,
+    });
+    const second = nextMessage<ClientEndpointMessage>(
+      'rerpc:client:endpoint:eject',
+      (m) => mine(m) && m.ejections === 2,
+    );
+    expect(await client.call('where')).toBe('live');
+    expect((await second).state).toBe('ejected');
+    const back = nextMessage<ClientEndpointMessage>('rerpc:client:endpoint:return', mine);
+    await serving('revived', {}, dead);
+    const returned = await back;
+    expect(returned).toMatchObject({ address, state: 'up', until: null });
+    expect(returned.ejections).toBeGreaterThanOrEqual(2);
+    expect(client.stats().endpoints![0]).toMatchObject({ state: 'up', ejectedUntil: null });
+    expect(await client.call('where')).toBe('revived');
+  });
+});
+
+describe('endpoints: timeouts and shutdowns', () => {
+  it('timeouts in a row eject an endpoint; an answer in between ends the run (the end of a timed-out call is no answer)', async () => {
+    const a = await serving('a');
+    const b = await serving('b');
+    const client = balanced([a.port, b.port], { pick: 'first', ejectAfter: 2 });
+    expect(await client.call('where')).toBe('a'); // connected: the timeouts below are answers'
+    const hang = async () =>
+      expect(await rejection(client.call('hang', [], { timeout: 20 }))).toMatchObject({
+        code: 'RERPC_ERR_TIMEOUT',
+      });
+    await hang();
+    expect(client.stats().endpoints![0]).toMatchObject({ state: 'up', failures: 1 });
+    expect(await client.call('where')).toBe('a');
+    await hang();
+    expect(client.stats().endpoints![0]).toMatchObject({ state: 'up', failures: 2 });
+    await hang();
+    expect(client.stats().endpoints![0]).toMatchObject({
+      state: 'ejected',
+      failures: 3,
+      ejections: 1,
+    });
+    expect(await client.call('where')).toBe('b');
+  });
+
+  it("a server's shutdown (-32002, then FIN) drains its endpoint for ejectionTime: calls go elsewhere, and no failure is counted", async () => {
+    const a = await serving('a');
+    const b = await serving('b');
+    const ejected = recordChannel<ClientEndpointMessage>('rerpc:client:endpoint:eject');
+    const client = balanced([a.port, b.port], { pick: 'first', ejectionTime: 60_000 });
+    expect(await client.call('where')).toBe('a');
+    a.shutdownConnections(1);
+    const before = Date.now();
+    expect(await client.call('where')).toBe('b');
+    const after = Date.now();
+    const out = client.stats().endpoints![0]!;
+    expect(out).toMatchObject({ state: 'draining', failures: 0, ejections: 0, calls: 2 });
+    expect(out.ejectedUntil).toBeGreaterThanOrEqual(before + 60_000);
+    expect(out.ejectedUntil).toBeLessThanOrEqual(after + 60_000);
+    expect(ejected).toEqual([
+      { address: out.address, state: 'draining', until: out.ejectedUntil, ejections: 0 },
+    ]);
+    expect(await client.call('where')).toBe('b');
+  });
+});
+
+describe('endpoints: a resolver', () => {
+  function resolving(resolver: Resolver, target: Partial<EndpointsTarget> = {}, o = {}): Client {
+    return closing(createClient({ resolver, ...target }, o));
+  }
+
+  it("calls wait for the resolver's first answer, asked once for them all", async () => {
+    const live = await serving('live');
+    const answer = deferred<string[]>();
+    let runs = 0;
+    const client = resolving(() => {
+      runs += 1;
+      return answer.promise;
+    });
+    const calls = Promise.all([client.call('where'), client.call('where'), client.call('where')]);
+    expect(client.stats().endpoints).toEqual([]);
+    answer.resolve([`tcp://127.0.0.1:${live.port}`]);
+    expect(await calls).toEqual(['live', 'live', 'live']);
+    expect(runs).toBe(1);
+    expect(client.stats().endpoints).toEqual([row(live.port, { calls: 3, picks: 3 })]);
+  });
+
+  const failures: [string, () => unknown, string][] = [
+    ['finds none', async () => [], 'the resolver found no endpoints'],
+    ['answers no array', async () => 'tcp://127.0.0.1:1', 'the resolver found no endpoints'],
+    ['rejects', async () => Promise.reject(new Error('lookup failed')), 'lookup failed'],
+    [
+      'throws',
+      () => {
+        throw new Error('no such name');
+      },
+      'no such name',
+    ],
+  ];
+  for (const [name, resolver, message] of failures) {
+    it(`a resolver that ${name} fails the calls waiting for it with ConnectionError (not sent), caused by why`, async () => {
+      const client = resolving(resolver as Resolver, {}, { maxRetries: 0 });
+      const error = await rejection<Error & { cause: Error }>(client.call('where'));
+      expect(error).toMatchObject({ code: 'RERPC_ERR_CONNECTION', sent: false });
+      expect(error.cause.message).toBe(message);
+      expect(client.stats().endpoints).toEqual([]);
+    });
+  }
+
+  it('a call waiting for the resolver fails with ClientClosedError when the client closes', async () => {
+    const client = resolving(() => new Promise(() => {}));
+    const call = rejection(client.call('where'));
+    await client.close({ timeout: 0 });
+    expect(await call).toMatchObject({ code: 'RERPC_ERR_CLIENT_CLOSED' });
+    expect(client.stats().connections).toMatchObject({ dialled: 0 });
+  });
+
+  it('runs again every resolveInterval: a new endpoint gets calls, a removed one closes its connections once its call in flight is answered', async () => {
+    const gate = deferred();
+    const started = deferred<Socket>();
+    const a = await serving('a', {
+      slow: async (_params, { socket }) => {
+        started.resolve(socket);
+        await gate.promise;
+        return 'a, late';
+      },
+    });
+    const b = await serving('b');
+    let list = [`tcp://127.0.0.1:${a.port}`];
+    let runs = 0;
+    let ran: (() => void) | null = null;
+    const client = resolving(
+      async () => {
+        runs += 1;
+        ran?.();
+        return list;
+      },
+      { resolveInterval: 5 },
+    );
+    const slow = client.call('slow');
+    const aSocket = await started.promise;
+    list = [`tcp://127.0.0.1:${b.port}`];
+    // Two runs after this one: the second starts after the first's answer was applied.
+    const seen = runs;
+    await new Promise<void>((resolve) => {
+      ran = () => {
+        if (runs >= seen + 2) resolve();
+      };
+    });
+    expect(client.stats().endpoints!.map((e) => e.address)).toEqual([`127.0.0.1:${b.port}`]);
+    expect(await client.call('where')).toBe('b');
+    const closed = once(aSocket, 'close');
+    gate.resolve();
+    expect(await slow).toBe('a, late');
+    await closed;
+  });
+
+  it('resolveInterval 0: the resolver runs at the first call only while every dial succeeds', async () => {
+    const live = await serving('live');
+    let runs = 0;
+    const client = resolving(
+      async () => {
+        runs += 1;
+        return [{ host: '127.0.0.1', port: live.port }];
+      },
+      { resolveInterval: 0 },
+    );
+    for (let i = 0; i < 5; i++) expect(await client.call('where')).toBe('live');
+    expect(runs).toBe(1);
+  });
+});
+
+describe('endpoints: stats', () => {
+  it("the client's connection stats sum every endpoint's pool", async () => {
+    const a = await serving('a');
+    const b = await serving('b');
+    const dead = await freePort();
+    const client = balanced([a.port, b.port, dead], { pick: 'round-robin' }, { maxRetries: 0 });
+    expect(await Promise.all([client.call('where'), client.call('where')])).toEqual(['a', 'b']);
+    // round-robin's third pick is the dead endpoint: the call moves on to a live one.
+    expect(await client.call('where')).toMatch(/^[ab]$/);
+    expect(client.stats().connections).toEqual({
+      active: 2,
+      idle: 0,
+      dialling: 0,
+      dialled: 2,
+      dialErrors: 1,
+    });
+  });
+});
