@@ -80,6 +80,21 @@ const stalledLookup = (() => {}) as unknown as NonNullable<
   Parameters<typeof createTcpConnector>[1]
 >['lookup'];
 
+/**
+ * What net.connect() set on a socket for noDelay and keepAlive. Node has no public getter; it keeps
+ * them under symbols (Node 20: kSetNoDelay, kSetKeepAlive, kSetKeepAliveInitialDelay in seconds).
+ */
+function socketOptions(socket: Socket): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const symbol of Object.getOwnPropertySymbols(socket)) {
+    const name = symbol.description ?? '';
+    if (/^kSet(NoDelay|KeepAlive)/.test(name)) {
+      options[name] = (socket as unknown as Record<symbol, unknown>)[symbol];
+    }
+  }
+  return options;
+}
+
 async function closedPort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
@@ -118,16 +133,41 @@ describe('createTcpConnector', () => {
     expect(connector.validate(b)).toBe(false);
   });
 
-  it('applies noDelay and keepAlive without error and reports its address', async () => {
+  it('applies noDelay and keepAlive, by default and as given, and reports its address', async () => {
     const t = await listen();
-    const connector = createTcpConnector(
-      { host: '127.0.0.1', port: t.port },
-      { noDelay: false, keepAlive: 0 },
-    );
+    const target = { host: '127.0.0.1', port: t.port };
+    const connector = createTcpConnector(target, { noDelay: false, keepAlive: 0 });
     expect(connector.address).toBe(`127.0.0.1:${t.port}`);
     const socket = await connector.create();
+    expect(socketOptions(socket)).toMatchObject({ kSetNoDelay: false, kSetKeepAlive: false });
     connector.destroy(socket);
     expect(socket.destroyed).toBe(true);
+    const defaults = await createTcpConnector(target).create();
+    onTestFinished(() => void defaults.destroy());
+    expect(socketOptions(defaults)).toMatchObject({
+      kSetNoDelay: true,
+      kSetKeepAlive: true,
+      kSetKeepAliveInitialDelay: 15, // seconds: CONNECTOR_DEFAULTS.keepAlive
+    });
+    const given = await createTcpConnector(target, { keepAlive: 4000 }).create();
+    onTestFinished(() => void given.destroy());
+    expect(socketOptions(given)).toMatchObject({
+      kSetKeepAlive: true,
+      kSetKeepAliveInitialDelay: 4,
+    });
+  });
+
+  it('brackets an IPv6 host in its address, and refuses a path with a host or port', () => {
+    expect(createTcpConnector({ host: '::1', port: 4000 }).address).toBe('[::1]:4000');
+    expect(createTcpConnector({ path: '/tmp/x.sock' }).address).toBe('/tmp/x.sock');
+    for (const target of [
+      { path: '/tmp/x.sock', port: 1 },
+      { path: '/tmp/x.sock', host: 'h' },
+    ]) {
+      expect(() => createTcpConnector(target as never)).toThrow(
+        'target must be { host, port } or { path }, not both: a path (Unix socket or pipe) has no host or port',
+      );
+    }
   });
 
   it('connects over a Unix socket path', async () => {
