@@ -274,7 +274,26 @@ describe('abort', () => {
     f.gate.resolve(late);
     await tick();
     expect(f.destroyed).toEqual([late]);
-    expect(p.stats()).toMatchObject({ size: 0, idle: 0 });
+    // created counts what it made; a create nobody wanted any more is no create error.
+    expect(p.stats()).toMatchObject({
+      size: 0,
+      idle: 0,
+      created: 1,
+      destroyed: 1,
+      createErrors: 0,
+    });
+  });
+
+  it('counts no create error when an aborted create fails afterwards', async () => {
+    const gate = deferred<Thing>();
+    const p = pool({ create: () => gate.promise, destroy: () => {} });
+    const controller = new AbortController();
+    const acquired = settle(p.acquire({ signal: controller.signal }));
+    controller.abort();
+    expect((await acquired).error).toBeInstanceOf(AbortError);
+    gate.reject(new Error('too late'));
+    await tick();
+    expect(p.stats()).toMatchObject({ createErrors: 0, created: 0, creating: 0, size: 0 });
   });
 
   it('aborts the create of a waiter that was served by a released resource instead', async () => {
@@ -502,6 +521,32 @@ describe('validation', () => {
     expect(b).not.toBe(a);
     expect(f.destroyed).toEqual([a]);
     expect(p.stats()).toMatchObject({ validating: 0, validationFailures: 1, active: 1, size: 1 });
+  });
+
+  it.each([
+    ['false', false],
+    ['null', null],
+    ['undefined', undefined],
+    ['1 (truthy, not true)', 1],
+  ])('treats a validate returning %s as a failure', async (_, verdict) => {
+    const f = things();
+    const p = pool({ ...f, validate: () => verdict as boolean });
+    const a = await p.acquire();
+    p.release(a);
+    const b = await p.acquire();
+    expect(b).not.toBe(a);
+    expect(f.destroyed).toEqual([a]);
+    expect(p.stats()).toMatchObject({ validationFailures: 1, active: 1, size: 1 });
+  });
+
+  it('treats an asynchronous validate resolving anything but true as a failure', async () => {
+    const f = things();
+    const p = pool({ ...f, validate: () => Promise.resolve(1 as unknown as boolean) });
+    const a = await p.acquire();
+    p.release(a);
+    expect(await p.acquire()).not.toBe(a);
+    expect(f.destroyed).toEqual([a]);
+    expect(p.stats()).toMatchObject({ validationFailures: 1, validating: 0 });
   });
 
   it('does not validate a resource it has just created', async () => {
@@ -760,6 +805,22 @@ describe('destroy', () => {
     expect(p.stats()).toMatchObject({ idle: 0, size: 0, destroyed: 2 });
   });
 
+  it('ignores a destroy that throws: the place is freed and counted', async () => {
+    let made = 0;
+    const p = pool({
+      create: (): Thing => ({ id: ++made, broken: false }),
+      destroy: () => {
+        throw new Error('destroy failed');
+      },
+      maxActive: 1,
+    });
+    const a = await p.acquire();
+    const waiting = p.acquire();
+    await expect(p.destroy(a)).resolves.toBeUndefined();
+    expect(await waiting).toEqual({ id: 2, broken: false });
+    expect(p.stats()).toMatchObject({ destroyed: 1, size: 1, active: 1 });
+  });
+
   it('waits for an asynchronous destroy and ignores its failure', async () => {
     const gate = deferred();
     const p = pool({
@@ -911,6 +972,26 @@ describe('close', () => {
       expect(f.destroyed).toEqual([a]);
     },
   );
+
+  it('past its timeout, counts nothing still held or being validated', async () => {
+    const f = things();
+    const clock = new FakeClock();
+    const answer = deferred<boolean>();
+    const p = clockedPool({ ...f, validate: () => answer.promise }, clock);
+    const [a, b] = await Promise.all([p.acquire(), p.acquire()]);
+    p.release(b);
+    const validating = settle(p.acquire()); // b is being validated for it
+    expect(p.stats()).toMatchObject({ active: 1, validating: 1 });
+    const closing = p.close({ timeout: 10 });
+    expect((await validating).error).toBeInstanceOf(PoolClosedError);
+    clock.advance(10);
+    await closing;
+    expect(new Set(f.destroyed)).toEqual(new Set([a, b]));
+    expect(p.stats()).toMatchObject({ active: 0, validating: 0, size: 0, destroyed: 2 });
+    answer.resolve(true); // the late answer changes nothing
+    await tick();
+    expect(p.stats()).toMatchObject({ active: 0, validating: 0, size: 0, destroyed: 2 });
+  });
 
   it('aborts creates in flight and leaks nothing they make', async () => {
     const f = stubborn();

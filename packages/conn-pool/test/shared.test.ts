@@ -558,6 +558,39 @@ describe('retire and destroy', () => {
   });
 });
 
+describe('waiters left after one was served', () => {
+  it('all fail when the next create fails, and all fail on close', async () => {
+    for (const end of ['fail', 'close'] as const) {
+      const f = gated();
+      const p = sharedPool({ ...f });
+      const breaker: LeaseWaiter<Thing> = {
+        leased: (thing) => {
+          void p.destroy(thing);
+          return false;
+        },
+        failed: () => {},
+      };
+      const rest = [recorder(), recorder()];
+      p.wait(breaker);
+      for (const w of rest) p.wait(w.waiter);
+      await f.open(); // the breaker is served and destroys it: the rest stay queued
+      expect(p.stats()).toMatchObject({ pending: 2, creating: 1 });
+      if (end === 'fail') {
+        await f.fail(new Error('down'));
+      } else {
+        const closing = p.close();
+        await f.fail(f.signals.at(-1)!.reason); // the create honours its aborted signal
+        await closing;
+      }
+      for (const w of rest) {
+        expect(w.errors).toHaveLength(1);
+        expect(w.errors[0]).toBeInstanceOf(end === 'fail' ? DialError : PoolClosedError);
+      }
+      expect(p.stats().pending).toBe(0);
+    }
+  });
+});
+
 describe('parking and eviction (parkTimeout, maxIdle, idleTimeout)', () => {
   it('parks an open resource unused for parkTimeout, not before, and never a leased one', async () => {
     const clock = new FakeClock();
