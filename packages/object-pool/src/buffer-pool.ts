@@ -78,6 +78,7 @@ class Buffers implements BufferPool {
     this.maxSize = maxSize;
     this.maxBytes = maxBytes;
     this.minShift = 31 - Math.clz32(minSize);
+    // Stryker disable next-line ArithmeticOperator: only sizes the class lists; extra ones stay empty
     this.maxShift = 31 - Math.clz32(maxSize);
     this.classes = [];
     for (let s = this.minShift; s <= this.maxShift; s++) this.classes.push([]);
@@ -85,6 +86,7 @@ class Buffers implements BufferPool {
 
   /** The class index of `size`, or -1 above maxSize. Validates `size`. */
   private classOf(size: number): number {
+    // Stryker disable next-line EqualityOperator: size === minSize is class 0 on either branch
     if (size <= this.minSize) {
       if (!(size >= 0) || (size | 0) !== size) {
         throw optionError(`size must be an integer >= 0, got ${describe(size)}`);
@@ -134,7 +136,7 @@ class Buffers implements BufferPool {
       len < this.minSize ||
       len > this.maxSize ||
       (len & (len - 1)) !== 0 ||
-      buf.byteOffset !== 0 ||
+      // Owns its whole ArrayBuffer (so byteOffset is 0): not a slice.
       buf.buffer.byteLength !== len ||
       this.freeBytes + len > this.maxBytes
     ) {

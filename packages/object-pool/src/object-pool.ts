@@ -115,10 +115,9 @@ class CheckedPool<T> extends Pool<T> {
   }
 
   override release(obj: T): void {
+    // WeakSet#has is false for a primitive: no type check needed first.
     const key = obj as object;
-    if (typeof obj !== 'object' || obj === null || !this.made.has(key)) {
-      throw new ForeignObjectError();
-    }
+    if (!this.made.has(key)) throw new ForeignObjectError();
     if (!this.out.delete(key)) throw new DoubleReleaseError();
     super.release(obj);
   }

@@ -65,6 +65,37 @@ describe('createBufferPool', () => {
     expect(pool.stats()).toMatchObject({ freeBuffers: 0, dropped: 4 });
   });
 
+  it('pools a buffer of exactly maxSize, and drops a larger power-of-two one it served unpooled', () => {
+    const pool = createBufferPool({ minSize: 1024, maxSize: 4096 });
+    const top = pool.acquire(4096);
+    pool.release(top);
+    expect(pool.acquire(4096)).toBe(top);
+    const above = pool.acquire(8192);
+    expect(above.length).toBe(8192);
+    pool.release(above);
+    expect(pool.acquire(8192)).not.toBe(above);
+    expect(pool.stats()).toMatchObject({
+      created: 1,
+      reused: 1,
+      released: 1,
+      dropped: 1,
+      oversize: 2,
+      freeBuffers: 0,
+    });
+  });
+
+  it('counts the bytes of free buffers down as acquires reuse them', () => {
+    const pool = createBufferPool();
+    const [a, b] = [pool.acquire(1024), pool.acquire(4096)];
+    pool.release(a);
+    pool.release(b);
+    expect(pool.stats()).toMatchObject({ freeBuffers: 2, freeBytes: 5120 });
+    pool.acquire(3000);
+    expect(pool.stats()).toMatchObject({ freeBuffers: 1, freeBytes: 1024 });
+    pool.acquire(1);
+    expect(pool.stats()).toMatchObject({ freeBuffers: 0, freeBytes: 0 });
+  });
+
   it('keeps at most maxBytes of free buffers', () => {
     const pool = createBufferPool({ maxBytes: 8192 });
     const bufs = [pool.acquire(4096), pool.acquire(4096), pool.acquire(4096)];
@@ -117,6 +148,8 @@ describe('createBufferPool option validation', () => {
       { maxSize: 2 ** 31 },
       'maxSize must be a power of two from minSize (1024) to 2^30, got 2147483648',
     ],
+    [{ minSize: 1024.5 }, 'minSize must be a power of two from 1 to 2^30, got 1024.5'],
+    [{ minSize: '1024' as never }, 'minSize must be a power of two from 1 to 2^30, got "1024"'],
     [{ maxBytes: -1 }, 'maxBytes must be an integer >= 0, got -1'],
     [{ checked: 1 as never }, 'checked must be a boolean, got 1'],
   ];
@@ -126,8 +159,17 @@ describe('createBufferPool option validation', () => {
     });
   }
 
+  it('accepts both ends of the size range: minSize 1 and maxSize 2^30', () => {
+    const pool = createBufferPool({ minSize: 1, maxSize: 2 ** 30 });
+    expect(pool.stats()).toMatchObject({ minSize: 1, maxSize: 2 ** 30 });
+    expect(pool.acquire(0).length).toBe(1);
+    expect(pool.acquire(3).length).toBe(4);
+    expect(createBufferPool({ minSize: 4096, maxSize: 4096 }).sizeFor(10)).toBe(4096);
+  });
+
   it('throws when options is not an object', () => {
     expect(() => createBufferPool('x' as never)).toThrow('options must be an object, got "x"');
+    expect(() => createBufferPool(null as never)).toThrow('options must be an object, got null');
   });
 
   it('has frozen defaults: 1 KiB to 1 MiB classes, 8 MiB kept, unchecked', () => {

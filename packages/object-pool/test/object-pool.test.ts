@@ -133,12 +133,17 @@ describe('createObjectPool', () => {
   it('checked: refuses a create() that returns a primitive, which it could not track', () => {
     const pool = createObjectPool({ create: () => 5, checked: true });
     expect(() => pool.acquire()).toThrow('a checked pool needs create() to return objects, got 5');
+    const nulls = createObjectPool({ create: () => null, checked: true });
+    expect(() => nulls.acquire()).toThrow(
+      'a checked pool needs create() to return objects, got null',
+    );
   });
 });
 
 describe('createObjectPool option validation', () => {
   const cases: Array<[unknown, string]> = [
     [undefined, 'options must be an object with a create function, got undefined'],
+    [null, 'options must be an object with a create function, got null'],
     [{}, 'create must be a function, got undefined'],
     [{ create: newRec, reset: 5 }, 'reset must be a function, got 5'],
     [{ create: newRec, max: -1 }, 'max must be an integer >= 0, got -1'],
