@@ -42,6 +42,23 @@ describe('acquire and release', () => {
     expect(p.stats()).toMatchObject({ size: 1, active: 1, idle: 0, created: 1, destroyed: 0 });
   });
 
+  it('hands out and takes back an idle resource with no timer and no clock read', async () => {
+    const clock = new FakeClock();
+    const p = clockedPool({ ...things(), acquireTimeout: 1000 }, clock);
+    p.release(await p.acquire()); // the first park starts the sweep timer
+    const timers = clock.pending;
+    let reads = 0;
+    const now = clock.now.bind(clock);
+    clock.now = () => {
+      reads += 1;
+      return now();
+    };
+    for (let i = 0; i < 100; i++) p.release(await p.acquire());
+    expect(reads).toBe(0);
+    expect(clock.pending).toBe(timers);
+    expect(p.stats()).toMatchObject({ created: 1, idle: 1, pending: 0 });
+  });
+
   it('reuses an idle resource as it is when the factory has no validate', async () => {
     const f = things();
     const p = pool({ create: f.create, destroy: f.destroy, maxActive: 1 });
