@@ -228,6 +228,27 @@ describe('worker-pool saturation (concurrency, maxQueue)', () => {
     b.destroy();
   });
 
+  it('opens a channel paused while the queue is full, and resumes it with the others', async () => {
+    const server = makeServer({ concurrency: 1, maxQueue: 1 });
+    const g = gate();
+    server.method('gate', g.handler);
+    const one = recorder();
+    const a = server.openChannel(one.transport);
+    a.receive({ jsonrpc: '2.0', method: 'gate', id: 1 });
+    a.receive({ jsonrpc: '2.0', method: 'gate', id: 2 });
+    expect(one.events).toEqual(['pause']);
+    const late = recorder();
+    const b = server.openChannel(late.transport);
+    expect(late.events).toEqual(['pause']);
+    g.release(1);
+    await g.whenStarted(2);
+    expect(one.events).toEqual(['pause', 'resume']);
+    expect(late.events).toEqual(['pause', 'resume']);
+    g.release(1);
+    a.destroy();
+    b.destroy();
+  });
+
   it('answers every call over TCP with one handler slot and no queue', async () => {
     const { server, port } = await listening({ concurrency: 1, maxQueue: 0 });
     const peer = await Peer.connect(port);
@@ -277,6 +298,30 @@ describe('handlerTimeout over TCP', () => {
     expect(JSON.parse((await second)!)).toMatchObject({ error: { code: -32001 }, id: 2 });
     expect(JSON.parse((await first)!)).toMatchObject({ error: { code: -32001 }, id: 1 });
     expect(g.started).toBe(1);
+  });
+});
+
+describe('handlerTimeout: one timer for every call', () => {
+  it('answers each call -32001 at its own deadline, re-arming for the next one', async () => {
+    let now = 0;
+    const server = createServerWithClock({ handlerTimeout: 30 }, { now: () => now, origin: 0 });
+    onTestFinished(() => server.close({ timeout: 0 }));
+    const g = gate();
+    server.method('gate', g.handler);
+    const settled: number[] = [];
+    const first = server.handle(req('gate', [], 1));
+    await g.whenStarted(1);
+    now = 20;
+    const second = server.handle(req('gate', [], 2));
+    void second.then(() => settled.push(2));
+    await g.whenStarted(2);
+    now = 30;
+    expect(JSON.parse((await first)!)).toMatchObject({ error: { code: -32001 }, id: 1 });
+    expect(settled).toEqual([]);
+    expect(server.stats().calls).toMatchObject({ timedOut: 1, inFlight: 1 });
+    now = 50;
+    expect(JSON.parse((await second)!)).toMatchObject({ error: { code: -32001 }, id: 2 });
+    expect(server.stats().calls).toMatchObject({ timedOut: 2, inFlight: 0 });
   });
 });
 

@@ -162,6 +162,12 @@ describe('openChannel validation', () => {
     expect(() => server.openChannel(null as never)).toThrow(
       'transport must be an object, got null',
     );
+    expect(() => server.openChannel('socket' as never)).toThrow(
+      'transport must be an object, got "socket"',
+    );
+    expect(() => server.openChannel({ send: 1 } as never)).toThrow(
+      'transport.send must be a function, got 1',
+    );
     expect(() =>
       server.openChannel({ remoteAddress: null, send() {}, pause() {}, resume() {} } as never),
     ).toThrow('transport.end must be a function, got undefined');
