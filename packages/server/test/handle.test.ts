@@ -59,6 +59,15 @@ describe('handle(): the Go rerpc wire', () => {
     });
   });
 
+  it('echoes a method name of up to 200 characters whole, and cuts a longer one', async () => {
+    const server = makeServer();
+    const data = async (method: string) =>
+      ((await answer(server.handle(req(method)))) as { error: { data: string } }).error.data;
+    const exact = 'm'.repeat(200);
+    expect(await data(exact)).toBe(`method ${exact} not found`);
+    expect(await data(`${exact}xyz`)).toBe(`method ${exact}… not found`);
+  });
+
   it('echoes a string id', async () => {
     const server = makeServer();
     expect(await answer(server.handle(req('ArithService.Add', { a: 1, b: 2 }, 'abc')))).toEqual({
@@ -263,6 +272,15 @@ describe('handle(): hostile input', () => {
         id: null,
       });
     }
+    let parseMessage = '';
+    try {
+      JSON.parse('{bad json');
+    } catch (error) {
+      parseMessage = (error as Error).message;
+    }
+    expect(await answer(server.handle('{bad json'))).toMatchObject({
+      error: { data: `invalid JSON: ${parseMessage}` },
+    });
   });
 
   it('answers invalid UTF-8 bytes with -32700 and valid bytes normally', async () => {
@@ -446,7 +464,8 @@ describe('handle(): limits', () => {
     const big = req('echo', ['x'.repeat(100)]);
     const got = (await answer(server.handle(big))) as { error: { code: number; data: string } };
     expect(got).toMatchObject({ error: { code: -32600 }, id: null });
-    expect(got.error.data).toContain('maxMessageBytes (64 bytes)');
+    // handle() has no connection to close: the data says only the limit.
+    expect(got.error.data).toBe('message exceeds maxMessageBytes (64 bytes)');
     expect(await answer(server.handle(Buffer.from(big)))).toMatchObject({
       error: { code: -32600 },
     });

@@ -9,12 +9,15 @@ import { deferred, listening, makeServer, Peer, req } from './helpers.js';
 const OK = '{"jsonrpc":"2.0","result":{"status":"ok"},"id":1}';
 
 describe('healthMethod', () => {
-  it('is off by default: rpc.health is not a method', async () => {
+  it('is off by default and with null: rpc.health is not a method', async () => {
     expect(DEFAULTS.healthMethod).toBeNull();
-    const server = makeServer(undefined, false);
-    expect(JSON.parse((await server.handle(req('rpc.health')))!)).toMatchObject({
-      error: { code: -32601 },
-    });
+    for (const options of [undefined, { healthMethod: null }]) {
+      const server = makeServer(options, false);
+      expect(server.options.healthMethod).toBeNull();
+      expect(JSON.parse((await server.handle(req('rpc.health')))!)).toMatchObject({
+        error: { code: -32601 },
+      });
+    }
   });
 
   it("answers {status:'ok'} under an rpc. name or an ordinary one", async () => {

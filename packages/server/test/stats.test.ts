@@ -47,6 +47,8 @@ describe('stats()', () => {
     expect(stats.connections).toEqual({ open: 1, total: 1, refused: 0 });
     expect(stats.calls).toEqual({ total: 3, inFlight: 0, running: 0, queued: 0, timedOut: 0 });
     expect(stats.errors).toEqual({ '-32601': 2, '-32603': 1, '-32700': 1 });
+    // Highest code first, whatever order the errors came in.
+    expect(Object.keys(stats.errors)).toEqual(['-32601', '-32603', '-32700']);
     expect(stats.ignoredResponses).toBe(1);
     const bytesIn = sent.reduce((n, text) => n + Buffer.byteLength(text) + 1, 0);
     const bytesOut = answers.reduce((n, text) => n + Buffer.byteLength(text) + 1, 0);
