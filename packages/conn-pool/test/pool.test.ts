@@ -1073,6 +1073,29 @@ describe('drain', () => {
     expect(p.stats()).toMatchObject({ size: 0, pending: 0, closed: true });
   });
 
+  it('after close() returns the close’s promise; before it, resolves with the close it leads to', async () => {
+    const closedFirst = createPool(things());
+    const closing = closedFirst.close();
+    expect(closedFirst.drain()).toBe(closing);
+    await closing;
+    const clock = new FakeClock();
+    const p = clockedPool(things(), clock);
+    const a = await p.acquire();
+    const timers = clock.pending;
+    const draining = p.drain({ timeout: Infinity });
+    expect(clock.pending).toBe(timers); // no drain timer: it waits as long as it takes
+    expect(p.close()).not.toBe(draining);
+    let drained = false;
+    void draining.then(() => {
+      drained = true;
+    });
+    await tick();
+    expect(drained).toBe(false);
+    p.release(a);
+    await draining;
+    expect(p.stats()).toMatchObject({ size: 0, closed: true });
+  });
+
   it('ends with close() when close is called meanwhile', async () => {
     const p = createPool(things());
     const a = await p.acquire();
