@@ -14,7 +14,7 @@ import {
   type EndpointsTarget,
   type Resolver,
 } from '../src/index.js';
-import { type Handler, type RawServer, startRawServer } from './fixtures/raw-server.js';
+import { Fail, type Handler, type RawServer, startRawServer } from './fixtures/raw-server.js';
 import { freePort, rejection } from './helpers.js';
 
 /** A raw server whose `where` answers `name` and whose `hang` never answers. */
@@ -286,6 +286,86 @@ describe('endpoints: a resolver', () => {
     );
     for (let i = 0; i < 5; i++) expect(await client.call('where')).toBe('live');
     expect(runs).toBe(1);
+  });
+});
+
+describe('endpoints: healthMethod', () => {
+  it('a probe calls healthMethod: an error answer keeps the endpoint out, a result brings it back', async () => {
+    const sick = await freePort();
+    const well = await serving('well');
+    const address = `127.0.0.1:${sick}`;
+    const client = balanced([sick, well.port], {
+      pick: 'first',
+      ejectAfter: 1,
+      ejectionTime: 10,
+      maxEjectionTime: 20,
+      healthMethod: 'rpc.health',
+    });
+    // Nothing listens on `sick` yet: its dial fails, it is ejected, the call moves on.
+    expect(await client.call('where')).toBe('well');
+    // Then a server there answers the health method -32002 twice, then a result.
+    let probes = 0;
+    const twice = deferred();
+    await serving(
+      'sick',
+      {
+        'rpc.health': () => {
+          probes += 1;
+          if (probes === 2) twice.resolve();
+          if (probes <= 2) throw new Fail({ code: -32002, message: 'Server is shutting down' });
+          return { status: 'ok' };
+        },
+      },
+      sick,
+    );
+    const back = nextMessage<ClientEndpointMessage>(
+      'rerpc:client:endpoint:return',
+      (m) => m.address === address,
+    );
+    await twice.promise;
+    expect(client.stats().endpoints![0]!.state).toBe('ejected');
+    expect(await back).toMatchObject({ address, state: 'up', until: null });
+    expect(probes).toBe(3);
+    expect(await client.call('where')).toBe('sick');
+  });
+});
+
+describe('endpoints: a resolver that answered once', () => {
+  it('keeps its endpoints, and their pools, when it later fails or answers the same list', async () => {
+    const live = await serving('live');
+    let runs = 0;
+    let fail = false;
+    let ran: (() => void) | null = null;
+    const client = closing(
+      createClient(
+        {
+          resolver: async () => {
+            runs += 1;
+            ran?.();
+            if (fail) throw new Error('lookup failed');
+            return [`tcp://127.0.0.1:${live.port}`];
+          },
+          resolveInterval: 5,
+        },
+        { maxRetries: 0 },
+      ),
+    );
+    const more = (n: number) => {
+      const target = runs + n;
+      return new Promise<void>((resolve) => {
+        ran = () => {
+          if (runs >= target) resolve();
+        };
+      });
+    };
+    expect(await client.call('where')).toBe('live');
+    await more(2); // the same answer again
+    expect(await client.call('where')).toBe('live');
+    fail = true;
+    await more(2);
+    expect(await client.call('where')).toBe('live');
+    expect(client.stats().endpoints).toEqual([row(live.port, { calls: 3, picks: 3 })]);
+    expect(client.stats().connections).toMatchObject({ dialled: 1 });
   });
 });
 
