@@ -446,6 +446,30 @@ describe('createBackoff', () => {
     expect(f.pending).toBe(1);
   });
 
+  it('counts from the latest failure when another create fails meanwhile', async () => {
+    const clock = new FakeClock();
+    const { f, p, things } = await opened(1, { loadThreshold: 1, createBackoff: 100 }, clock);
+    p.lease();
+    p.lease(); // load 1: background create
+    await f.fail(new Error('refused')); // held until +100
+    clock.advance(50);
+    await p.destroy(things[0]!);
+    expect(p.lease()).toBeNull(); // nothing open: creates at once, backoff or not
+    await f.fail(new Error('refused again')); // held until +150 now
+    expect(p.lease()).toBeNull();
+    const b = await f.open();
+    expect(p.lease()).toBe(b);
+    p.lease(); // load 1, but held
+    expect(f.pending).toBe(0);
+    clock.advance(50); // +100: the first failure's backoff would have ended here
+    p.lease();
+    expect(f.pending).toBe(0);
+    clock.advance(50); // +150
+    p.lease();
+    expect(f.pending).toBe(1);
+    expect(p.stats().createErrors).toBe(2);
+  });
+
   it('does not hold a create when nothing is open', async () => {
     const f = gated();
     const p = sharedPool({ ...f, createBackoff: 10_000 });
