@@ -1,3 +1,4 @@
+import { deferred } from '@rerpc/internal/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConnectionError, HttpStatusError, RpcError } from '../src/index.js';
 import { jaysonServer, statusServer } from './fixtures/http-servers.js';
@@ -231,10 +232,14 @@ describe('http:// targets: status codes', () => {
 describe('http:// targets: deadlines', () => {
   it('aborts the POST of a call that timed out, freeing its connection; a batch POST only once all its calls are gone', async () => {
     let closed = 0;
+    let requests = 0;
+    const batchRead = deferred();
     const server = await statusServer((req) => {
       req.socket.once('close', () => {
         closed += 1;
       });
+      requests += 1;
+      if (requests === 2) batchRead.resolve();
     });
     const client = connect(`http://127.0.0.1:${server.port}/`, { autoBatch: 10 });
     const error = await rejection(client.call('add', [1], { timeout: 50 }));
@@ -244,6 +249,8 @@ describe('http:// targets: deadlines', () => {
     const controller = new AbortController();
     const long = rejection(client.call('b', [], { signal: controller.signal }));
     expect(await short).toMatchObject({ code: 'RERPC_ERR_TIMEOUT' });
+    // a's 30 ms may end before the server has read the batch POST (a busy machine): wait for it.
+    await batchRead.promise;
     expect(server.bodies).toHaveLength(2);
     expect(server.bodies[1]!.startsWith('[')).toBe(true);
     expect(closed).toBe(1); // the batch POST still carries b
