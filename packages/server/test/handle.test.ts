@@ -356,6 +356,39 @@ describe('handle(): batches', () => {
     expect(await answer(server.handle(`[${members.slice(0, 3).join(',')}]`))).toHaveLength(3);
   });
 
+  it('answers each array nested in a batch with -32600: a batch member must be an object', async () => {
+    const server = makeServer();
+    const invalid = {
+      jsonrpc: '2.0',
+      error: {
+        code: -32600,
+        message: 'Invalid Request',
+        data: 'a batch member must be an object',
+      },
+      id: null,
+    };
+    expect(await answer(server.handle('[[1],[]]'))).toEqual([invalid, invalid]);
+  });
+
+  it('answers each request of an over-long batch -32002 once closing, running nothing', async () => {
+    const server = makeServer({ maxBatchLength: 2 });
+    let runs = 0;
+    server.method('count', () => ++runs);
+    await server.close();
+    const batch = `[${req('count', [], 1)},${req('count', [], 2)},{"jsonrpc":"2.0","method":"count"}]`;
+    const refused = (id: number) => ({
+      jsonrpc: '2.0',
+      error: {
+        code: -32002,
+        message: 'Server is shutting down',
+        data: 'the request arrived after the server began to close; it was not run',
+      },
+      id,
+    });
+    expect(await answer(server.handle(batch))).toEqual([refused(1), refused(2)]);
+    expect(runs).toBe(0);
+  });
+
   it('runs notifications in a batch without answering them', async () => {
     const server = makeServer();
     const ran: unknown[] = [];
