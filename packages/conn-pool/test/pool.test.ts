@@ -276,6 +276,35 @@ describe('abort', () => {
     expect(p.stats()).toMatchObject({ pending: 0, active: 0, idle: 1, created: 1 });
   });
 
+  it('keeps the queue in order when the first or the last waiter aborts, then more queue', async () => {
+    const p = pool({ ...things(), maxActive: 1, acquireTimeout: 0 });
+    const held = await p.acquire();
+    const order: string[] = [];
+    const queue = (name: string, signal?: AbortSignal) =>
+      settle(
+        p.acquire(signal === undefined ? undefined : { signal }).then((r) => {
+          order.push(name);
+          return r;
+        }),
+      );
+    const first = new AbortController();
+    const last = new AbortController();
+    const a = queue('a', first.signal);
+    const b = queue('b');
+    const c = queue('c', last.signal);
+    first.abort();
+    last.abort();
+    expect((await a).error).toBeInstanceOf(AbortError);
+    expect((await c).error).toBeInstanceOf(AbortError);
+    const d = queue('d');
+    const e = queue('e');
+    expect(p.stats().pending).toBe(3);
+    p.release(held);
+    for (const next of [b, d, e]) p.release((await next).value!);
+    expect(order).toEqual(['b', 'd', 'e']);
+    expect(p.stats()).toMatchObject({ pending: 0, active: 0, idle: 1 });
+  });
+
   it('aborts the create an aborted acquire started when nobody else needs it', async () => {
     const f = stubborn();
     const p = pool(f);
@@ -1009,6 +1038,22 @@ describe('close', () => {
     await tick();
     expect(p.stats()).toMatchObject({ active: 0, validating: 0, size: 0, destroyed: 2 });
   });
+
+  it.each(['close', 'drain'] as const)(
+    '%s() without a timeout waits the closeTimeout option, then destroys what is held',
+    async (method) => {
+      const f = things();
+      const clock = new FakeClock();
+      const p = clockedPool({ ...f, closeTimeout: 50 }, clock);
+      const a = await p.acquire();
+      const closing = p[method]();
+      clock.advance(49);
+      expect(f.destroyed).toEqual([]);
+      clock.advance(1);
+      await closing;
+      expect(f.destroyed).toEqual([a]);
+    },
+  );
 
   it('aborts creates in flight and leaks nothing they make', async () => {
     const f = stubborn();
