@@ -4,6 +4,7 @@ import { optionErrorLike, readmeDefaults } from '@rerpc/internal/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createClient, dns, ENDPOINTS_DEFAULTS } from '../src/index.js';
 import { jaysonServer } from './fixtures/http-servers.js';
+import { freePort, rejection } from './helpers.js';
 
 const ONE = ['tcp://127.0.0.2:7000'];
 
@@ -30,7 +31,22 @@ describe('createClient({ endpoints | resolver }) validation', () => {
       { endpoints: [{ stream: process.stdout }] },
       /^stream must be a Duplex|an endpoint must be a URL/,
     ],
+    [
+      'neither endpoints nor resolver',
+      { endpoints: undefined },
+      'target must have endpoints or resolver, not both',
+    ],
     ['resolver not a function', { resolver: 5 }, /^resolver must be a function/],
+    [
+      'a pick that is not a string',
+      { endpoints: ONE, pick: 5 },
+      `pick must be 'p2c', 'round-robin' or 'first', got 5`,
+    ],
+    [
+      'a healthMethod that is not a string',
+      { endpoints: ONE, healthMethod: 5 },
+      'healthMethod must be a non-empty method name or null, got 5',
+    ],
     [
       'an unknown pick',
       { endpoints: ONE, pick: 'random' },
@@ -121,6 +137,36 @@ describe('createClient({ endpoints | resolver }) validation', () => {
     for (let i = 0; i < 4; i++) expect(await client.call('add', [i, 1])).toBe(i + 1);
     expect([a.runs.get('add'), b.runs.get('add')]).toEqual([2, 2]);
     expect(client.stats().endpoints?.map((e) => e.calls)).toEqual([2, 2]);
+  });
+
+  it('takes every setting at its edge: ejectAfter 0, resolveInterval 0, healthMethod null', async () => {
+    const client = createClient({
+      endpoints: ONE,
+      ejectAfter: 0,
+      ejectionTime: 0,
+      maxEjectionTime: 0,
+      resolveInterval: 0,
+      healthMethod: null,
+      pick: 'first',
+    });
+    expect(client.stats().endpoints).toHaveLength(1);
+    await client.close();
+  });
+
+  it("names the endpoints (or 'resolver') in its errors", async () => {
+    const [a, b] = [await freePort(), await freePort()];
+    const listed = createClient(
+      { endpoints: [`tcp://127.0.0.1:${a}`, { host: '127.0.0.1', port: b }] },
+      { maxRetries: 0 },
+    );
+    onTestFinished(() => listed.close({ timeout: 0 }));
+    expect((await rejection(listed.call('x'))).message).toContain(`127.0.0.1:${a},127.0.0.1:${b}`);
+    const found = createClient(
+      { resolver: async () => [{ host: '127.0.0.1', port: a }] },
+      { maxRetries: 0 },
+    );
+    onTestFinished(() => found.close({ timeout: 0 }));
+    expect((await rejection(found.call('x'))).message).toMatch(/\bresolver\b/);
   });
 
   it('a one-server client has no endpoints in its stats', async () => {
