@@ -719,6 +719,37 @@ describe('parking and eviction (parkTimeout, maxIdle, idleTimeout)', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it('evicts parked resources oldest first, keeping the ones parked later', async () => {
+    const clock = new FakeClock();
+    const { f, p, things } = await opened(
+      2,
+      { loadThreshold: 1, parkTimeout: 1000, idleTimeout: 4000 },
+      clock,
+    );
+    const [a, b] = things as [Thing, Thing];
+    p.lease(); // a stays in use for now
+    clock.advance(2500); // b parks
+    p.unlease(a);
+    clock.advance(2500); // a parks, 2000 ms or so after b
+    expect(p.stats()).toMatchObject({ idle: 2 });
+    clock.advance(2000); // b unused 4000+ ms, a not yet
+    expect(f.destroyed).toEqual([b]);
+    expect(p.stats()).toMatchObject({ idle: 1 });
+    clock.advance(2500);
+    expect(f.destroyed).toEqual([b, a]);
+  });
+
+  it('sweeps every quarter of idleTimeout when it is the shorter, so eviction is in time', async () => {
+    const clock = new FakeClock();
+    const { f, p } = await opened(1, { parkTimeout: 1000, idleTimeout: 100 }, clock);
+    expect(clock.pending).toBe(1);
+    clock.advance(1025); // parked within a sweep (25 ms) of parkTimeout
+    expect(p.stats().idle).toBe(1);
+    clock.advance(100); // and evicted 100 ms later
+    expect(f.destroyed).toHaveLength(1);
+    expect(p.stats()).toMatchObject({ idle: 0, size: 0 });
+  });
+
   it('keeps parked resources while idleTimeout is 0', async () => {
     const clock = new FakeClock();
     const { p } = await opened(1, { parkTimeout: 1000, idleTimeout: 0 }, clock);
