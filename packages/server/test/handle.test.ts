@@ -429,7 +429,9 @@ describe('handle(): ctx', () => {
     const server = makeServer({ handlerTimeout: 0 });
     const seen = deferred<CallContext>();
     server.method('inspect', (_params: unknown, ctx: CallContext) => seen.resolve(ctx));
-    expect(await server.handle('{"jsonrpc":"2.0","method":"inspect"}')).toBeNull();
+    // Options without a remoteAddress: null too, never undefined.
+    const signal = new AbortController().signal;
+    expect(await server.handle('{"jsonrpc":"2.0","method":"inspect"}', { signal })).toBeNull();
     const ctx = await seen.promise;
     expect(ctx.deadline).toBe(Number.POSITIVE_INFINITY);
     expect(ctx.id).toBeUndefined();

@@ -249,6 +249,23 @@ describe('worker-pool saturation (concurrency, maxQueue)', () => {
     b.destroy();
   });
 
+  it("resumes every channel at once when a destroyed channel's queued calls were what filled the queue", () => {
+    const server = makeServer({ concurrency: 1, maxQueue: 2 });
+    const g = gate();
+    server.method('gate', g.handler);
+    const busy = recorder();
+    const other = recorder();
+    const a = server.openChannel(busy.transport);
+    const b = server.openChannel(other.transport);
+    for (let i = 0; i < 3; i++) a.receive({ jsonrpc: '2.0', method: 'gate', id: i });
+    expect(other.events).toEqual(['pause']);
+    expect(server.stats().calls).toMatchObject({ inFlight: 3, queued: 2 });
+    a.destroy();
+    expect(other.events).toEqual(['pause', 'resume']);
+    expect(server.stats().calls).toMatchObject({ inFlight: 0, queued: 0 });
+    b.destroy();
+  });
+
   it('answers every call over TCP with one handler slot and no queue', async () => {
     const { server, port } = await listening({ concurrency: 1, maxQueue: 0 });
     const peer = await Peer.connect(port);
