@@ -602,6 +602,36 @@ describe('abort', () => {
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
+  it("a queued task that does not declare its signal gets the caller's, or the pool's shared one, when it starts", async () => {
+    const p = pool({ concurrency: 1 });
+    const release = deferred();
+    const blocker = p.submit(() => release.promise);
+    const caller = new AbortController();
+    const seen: unknown[] = [];
+    // Forwarding wrappers declare no parameter (length 0) yet pass the signal on.
+    const withCaller = p.submit(
+      (...args: AbortSignal[]) => {
+        seen.push(args[0]);
+        return 'a';
+      },
+      { signal: caller.signal },
+    );
+    const withoutCaller = p.submit((...args: AbortSignal[]) => {
+      seen.push(args[0]);
+      throw new Error('b');
+    });
+    release.resolve();
+    await blocker;
+    await expect(withCaller).resolves.toBe('a');
+    await expect(withoutCaller).rejects.toThrow('b');
+    expect(p.stats()).toMatchObject({ completed: 2, failed: 1, running: 0 });
+    const shared = await p.submit((...args: AbortSignal[]) => args[0]);
+    expect(shared).toBeInstanceOf(AbortSignal);
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toBe(caller.signal);
+    expect(seen[1]).toBe(shared);
+  });
+
   it('run() passes the caller signal to fn(arg) that does not declare its own', async () => {
     const p = pool({ concurrency: 1 });
     const controller = new AbortController();
