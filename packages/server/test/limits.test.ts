@@ -266,6 +266,44 @@ describe('worker-pool saturation (concurrency, maxQueue)', () => {
     b.destroy();
   });
 
+  it('holds one channel to maxRunningPerConnection handlers even while slots are free', async () => {
+    const server = makeServer({ concurrency: 4, maxRunningPerConnection: 2 });
+    const started: string[] = [];
+    const finish = new Map<string, () => void>();
+    server.method('work', ([tag]: [string]) => {
+      started.push(tag);
+      return new Promise<string>((resolve) => finish.set(tag, () => resolve(tag)));
+    });
+    const done = async (tag: string) => {
+      finish.get(tag)!();
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    const a = recorder();
+    const b = recorder();
+    const ca = server.openChannel(a.transport);
+    const cb = server.openChannel(b.transport);
+    for (const tag of ['a0', 'a1', 'a2', 'a3']) {
+      ca.receive({ jsonrpc: '2.0', method: 'work', params: [tag], id: tag });
+    }
+    cb.receive({ jsonrpc: '2.0', method: 'work', params: ['b0'], id: 'b0' });
+    expect(started).toEqual(['a0', 'a1', 'b0']);
+    expect(server.stats().calls).toMatchObject({ running: 3, queued: 2 });
+    await done('a0');
+    expect(started).toEqual(['a0', 'a1', 'b0', 'a2']);
+    // b0's slot frees up, but a already runs 2: a3 waits for one of a's own.
+    await done('b0');
+    expect(started).toHaveLength(4);
+    expect(server.stats().calls).toMatchObject({ running: 2, queued: 1 });
+    await done('a1');
+    expect(started).toEqual(['a0', 'a1', 'b0', 'a2', 'a3']);
+    await done('a2');
+    await done('a3');
+    expect(a.sent.map((text) => JSON.parse(text).result)).toEqual(['a0', 'a1', 'a2', 'a3']);
+    expect(b.sent).toHaveLength(1);
+    ca.destroy();
+    cb.destroy();
+  });
+
   it('answers every call over TCP with one handler slot and no queue', async () => {
     const { server, port } = await listening({ concurrency: 1, maxQueue: 0 });
     const peer = await Peer.connect(port);
