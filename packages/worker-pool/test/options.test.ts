@@ -48,8 +48,8 @@ describe('createWorkerPool option validation', () => {
   }
 
   it('throws when options is not an object', () => {
-    expect(() => createWorkerPool(5 as never)).toThrow('options must be an object, got 5');
-    expect(() => createWorkerPool(null as never)).toThrow('options must be an object, got null');
+    expect(() => createWorkerPool(5 as never)).toThrow(/^options must be an object, got 5$/);
+    expect(() => createWorkerPool(null as never)).toThrow(/^options must be an object, got null$/);
   });
 
   it('accepts drainThreshold at both ends, 0 and maxQueue, and 0 with no queue', () => {
