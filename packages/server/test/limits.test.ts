@@ -6,6 +6,7 @@ import {
   DisconnectedError,
   HandlerTimeoutError,
 } from '../src/index.js';
+import { ReadGate } from '../src/read-gate.js';
 import { createServerWithClock } from '../src/server.js';
 import { abortReason, deferred, listening, makeServer, Peer, req, stuck } from './helpers.js';
 
@@ -428,5 +429,31 @@ describe('slow readers (maxWriteBufferBytes)', () => {
     expect(await aborted).toBeInstanceOf(DisconnectedError);
     slow.socket.resume();
     await slow.closed;
+  });
+});
+
+describe('ReadGate: a connection reads only when nothing holds it', () => {
+  it('pauses for the core or a full write buffer, and resumes once neither holds', () => {
+    const told: string[] = [];
+    const gate = new ReadGate({
+      pause: () => told.push('pause'),
+      resume: () => told.push('resume'),
+    });
+    gate.setWrite(true);
+    gate.setCore(true);
+    gate.setWrite(false);
+    expect(told).toEqual(['pause']);
+    expect(gate.corePaused).toBe(true);
+    gate.setCore(false);
+    gate.setCore(false);
+    gate.setWrite(false);
+    expect(told).toEqual(['pause', 'resume']);
+    expect(gate.corePaused).toBe(false);
+    gate.setCore(true);
+    gate.setWrite(true);
+    gate.setCore(false);
+    expect(told).toEqual(['pause', 'resume', 'pause']);
+    gate.setWrite(false);
+    expect(told).toEqual(['pause', 'resume', 'pause', 'resume']);
   });
 });
