@@ -61,7 +61,7 @@ describe('acquire and release', () => {
 
   it('reuses an idle resource as it is when the factory has no validate', async () => {
     const f = things();
-    const p = pool({ create: f.create, destroy: f.destroy, maxActive: 1 });
+    const p = pool({ create: f.create, destroy: f.destroy, validate: undefined, maxActive: 1 });
     const a = await p.acquire();
     p.release(a);
     expect(await p.acquire()).toBe(a); // from idle
@@ -248,6 +248,14 @@ describe('abort', () => {
     expect(error).toBeInstanceOf(AbortError);
     expect(error).toMatchObject({ name: 'AbortError', code: 'RERPC_ERR_ABORTED', cause: reason });
     expect(p.stats()).toMatchObject({ created: 0, pending: 0, size: 0 });
+  });
+
+  it('takes acquire({}) and acquire({ signal: undefined }) as no signal', async () => {
+    const p = pool({ ...things(), maxActive: 1 });
+    const a = await p.acquire({});
+    const waiting = p.acquire({ signal: undefined });
+    p.release(a);
+    expect(await waiting).toBe(a);
   });
 
   it('rejects a waiting acquire when its signal aborts and leaves the queue as it was', async () => {
