@@ -82,7 +82,9 @@ for (const framing of ['ndjson', 'content-length'] as Framing[]) {
         error: { code: -32600, message: 'Invalid Request' },
         id: null,
       });
-      expect(error.error.data).toContain('maxMessageBytes (200 bytes)');
+      expect(error.error.data).toBe(
+        'message exceeds maxMessageBytes (200 bytes); the connection is closed',
+      );
       // The call received before the oversize frame is still answered, then the server ends.
       expect(await peer.nextJson()).toEqual({ jsonrpc: '2.0', result: 20, id: 'before' });
       await peer.ended;

@@ -113,7 +113,9 @@ describe('TCP: Content-Length framing errors', () => {
     peer.write('Content-Length: banana\r\n\r\n{}');
     const got = (await peer.nextJson()) as { error: { data: string } };
     expect(got).toMatchObject({ error: { code: -32700, message: 'Parse error' }, id: null });
-    expect(got.error.data).toContain('malformed Content-Length header');
+    expect(got.error.data).toBe(
+      'malformed Content-Length header "Content-Length: banana"; the connection is closed',
+    );
     await peer.closed;
     other.send(PING);
     expect(await other.nextJson()).toMatchObject({ result: ['ping'] });
