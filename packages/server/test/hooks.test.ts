@@ -338,6 +338,31 @@ describe('onConnection over openChannel()', () => {
     expect(errors).toHaveBeenCalledTimes(1);
   });
 
+  it('runs nothing it held when the peer left before it decided', async () => {
+    const decision = deferred<boolean>();
+    let peer: Peer | null = null;
+    let runs = 0;
+    const server = makeServer({
+      onConnection: (p) => {
+        peer = p;
+        return decision.promise;
+      },
+    });
+    server.method('count', () => ++runs);
+    const t = recordingTransport();
+    const channel = server.openChannel(t.transport);
+    channel.receive(JSON.parse(req('count')));
+    await Promise.resolve();
+    channel.destroy();
+    expect(peer!.signal.reason).toBeInstanceOf(DisconnectedError);
+    decision.resolve(true);
+    await decision.promise;
+    await Promise.resolve();
+    expect(runs).toBe(0);
+    expect(t.sent).toEqual([]);
+    expect(t.flow).toEqual(['pause']);
+  });
+
   it('drops a peer that sends more than maxInFlightPerConnection messages before it decides', async () => {
     const decision = deferred<boolean>();
     let runs = 0;

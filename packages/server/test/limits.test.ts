@@ -192,6 +192,28 @@ describe('maxInFlightPerConnection', () => {
     channel.destroy();
   });
 
+  it('end() lets a channel paused at its limit read again (to refuse), and ends it once', async () => {
+    const server = makeServer({ maxInFlightPerConnection: 2 });
+    const g = gate();
+    server.method('gate', g.handler);
+    const { transport, events, sent, ended } = recorder();
+    const channel = server.openChannel(transport);
+    channel.receive({ jsonrpc: '2.0', method: 'gate', id: 1 });
+    channel.receive({ jsonrpc: '2.0', method: 'gate', id: 2 });
+    expect(events).toEqual(['pause']);
+    channel.end();
+    channel.end();
+    expect(events).toEqual(['pause', 'resume']);
+    channel.receive({ jsonrpc: '2.0', method: 'gate', id: 3 });
+    expect(JSON.parse(sent[0]!)).toMatchObject({ id: 3, error: { code: -32002 } });
+    g.release(2);
+    await ended;
+    channel.end();
+    expect(events).toEqual(['pause', 'resume', 'end']);
+    expect(sent.map((text) => JSON.parse(text).id)).toEqual([3, 1, 2]);
+    channel.destroy();
+  });
+
   it('answers every call of a connection held to one call in flight', async () => {
     const { port } = await listening({ maxInFlightPerConnection: 1 });
     const peer = await Peer.connect(port);
