@@ -988,6 +988,17 @@ describe('close', () => {
     expect(p.stats()).toMatchObject({ validating: 0, size: 0, idle: 0 });
   });
 
+  it('resolves when the last held resource is destroyed instead of released', async () => {
+    const f = things();
+    const p = createPool(f);
+    const a = await p.acquire();
+    const closing = p.close();
+    await p.destroy(a);
+    await closing;
+    expect(f.destroyed).toEqual([a]);
+    expect(p.stats()).toMatchObject({ active: 0, size: 0 });
+  });
+
   it('is idempotent: a second close returns the same promise', async () => {
     const p = createPool(things());
     const first = p.close();
@@ -1147,6 +1158,26 @@ describe('drain', () => {
     p.release(a);
     await draining;
     expect(p.stats()).toMatchObject({ size: 0, closed: true });
+  });
+
+  it('closes once the last held resource is destroyed, or the last waiter gives up', async () => {
+    const f = things();
+    const p = createPool({ ...f, maxActive: 1 });
+    const a = await p.acquire();
+    const draining = p.drain();
+    await p.destroy(a);
+    await draining;
+    expect(p.stats()).toMatchObject({ size: 0, closed: true });
+    const q = createPool({ ...things(), maxActive: 1, acquireTimeout: 0 });
+    const b = await q.acquire();
+    const controller = new AbortController();
+    const waiting = settle(q.acquire({ signal: controller.signal }));
+    const drainingQ = q.drain();
+    controller.abort();
+    expect((await waiting).error).toBeInstanceOf(AbortError);
+    q.release(b);
+    await drainingQ;
+    expect(q.stats()).toMatchObject({ size: 0, pending: 0 });
   });
 
   it('ends with close() when close is called meanwhile', async () => {
