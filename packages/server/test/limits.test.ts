@@ -157,11 +157,14 @@ describe('the synchronous fast path', () => {
     const { transport, events, sent, ended } = recorder();
     const channel = server.openChannel(transport);
     channel.receive({ jsonrpc: '2.0', method: 'sleep', params: { ms: 10 }, id: 1 });
+    expect(server.peers()).toHaveLength(1);
     channel.end();
     expect(events).toEqual([]);
     channel.receive({ jsonrpc: '2.0', method: 'echo', params: [1], id: 2 });
     await ended;
     expect(events).toEqual(['end']);
+    // Ended by the server: no longer among its peers (its transport may still be closing).
+    expect(server.peers()).toEqual([]);
     expect(sent.map((t) => JSON.parse(t))).toEqual([
       { jsonrpc: '2.0', error: expect.objectContaining({ code: -32002 }), id: 2 },
       { jsonrpc: '2.0', result: 10, id: 1 },
