@@ -42,6 +42,49 @@ describe('dns()', () => {
     ]);
   });
 
+  it('family 0 asks A and AAAA, 6 only AAAA; a family with no records is no failure while the other has some', async () => {
+    const server = await dnsServer();
+    server.a.set('both.test', ['127.0.0.2']);
+    server.aaaa.set('both.test', ['::1']);
+    server.a.set('v4.test', ['127.0.0.3']);
+    expect(await asking(server, 'both.test', { port: 7, family: 0 })()).toEqual([
+      { host: '127.0.0.2', port: 7 },
+      { host: '::1', port: 7 },
+    ]);
+    expect(await asking(server, 'both.test', { port: 7, family: 6 })()).toEqual([
+      { host: '::1', port: 7 },
+    ]);
+    expect(await asking(server, 'v4.test', { port: 7, family: 0 })()).toEqual([
+      { host: '127.0.0.3', port: 7 },
+    ]);
+    await expect(asking(server, 'v4.test', { port: 7, family: 6 })()).rejects.toMatchObject({
+      code: expect.stringMatching(/^E[A-Z]+$/),
+    });
+  });
+
+  it('orders SRV records by priority, then weight (heaviest first); a given port overrides theirs', async () => {
+    const server = await dnsServer();
+    server.srv.set('_rpc._tcp.svc.test', [
+      { target: 'late.svc.test', port: 7003, priority: 2, weight: 9 },
+      { target: 'light.svc.test', port: 7002, priority: 1, weight: 1 },
+      { target: 'heavy.svc.test', port: 7001, priority: 1, weight: 5 },
+    ]);
+    server.a.set('late.svc.test', ['127.0.0.4']);
+    server.a.set('light.svc.test', ['127.0.0.3']);
+    server.a.set('heavy.svc.test', ['127.0.0.2']);
+    expect(await asking(server, '_rpc._tcp.svc.test', { srv: true })()).toEqual([
+      { host: '127.0.0.2', port: 7001 },
+      { host: '127.0.0.3', port: 7002 },
+      { host: '127.0.0.4', port: 7003 },
+    ]);
+    const fixed = asking(server, '_rpc._tcp.svc.test', { srv: true, port: 9000 });
+    expect(await fixed()).toEqual([
+      { host: '127.0.0.2', port: 9000 },
+      { host: '127.0.0.3', port: 9000 },
+      { host: '127.0.0.4', port: 9000 },
+    ]);
+  });
+
   it('rejects when the name does not resolve', async () => {
     const server = await dnsServer();
     const resolve = asking(server, 'missing.test', { port: 1 });
