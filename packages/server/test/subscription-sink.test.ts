@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type CallContext,
+  SubscriptionClosedError,
+  SubscriptionOverflowError,
+  type SubscriptionSink,
+} from '../src/index.js';
+import { deferred, listening, Peer, req } from './helpers.js';
+
+type Frame = {
+  id?: unknown;
+  result?: unknown;
+  error?: { code: number };
+  params?: { result: unknown };
+};
+
+describe('subscriptions: the sink', () => {
+  it('is writable only once its reply is written, and not after it ends', async () => {
+    const { server, port } = await listening();
+    const sinks = deferred<SubscriptionSink>();
+    const before: boolean[] = [];
+    server.subscription('w', (_p: unknown, _ctx: CallContext, sink: SubscriptionSink) => {
+      before.push(sink.writable, sink.closed);
+      sinks.resolve(sink);
+    });
+    const peer = await Peer.connect(port);
+    peer.send(req('w_subscribe', undefined, 1));
+    expect(await peer.nextJson()).toEqual({ jsonrpc: '2.0', result: '0x1', id: 1 });
+    const sink = await sinks.promise;
+    expect(before).toEqual([false, false]);
+    expect(sink.id).toBe('0x1');
+    expect(sink.writable).toBe(true);
+    peer.send(req('w_unsubscribe', ['0x1'], 2));
+    expect(await peer.nextJson()).toMatchObject({ result: true });
+    expect(sink.writable).toBe(false);
+    // A signal first read after the end is aborted already, with the same error class.
+    expect(sink.signal.aborted).toBe(true);
+    expect(sink.signal.reason).toBeInstanceOf(SubscriptionClosedError);
+    expect(server.stats().subscriptions).toMatchObject({ active: 0, opened: 1, closed: 1 });
+  });
+
+  it('sends undefined as null; a value JSON cannot write throws (trySend) or rejects (send)', async () => {
+    const { server, port } = await listening();
+    const outcome = deferred<unknown[]>();
+    server.subscription('v', async (_p: unknown, _ctx: CallContext, sink: SubscriptionSink) => {
+      sink.trySend(undefined);
+      let thrown: unknown = null;
+      try {
+        sink.trySend(1n);
+      } catch (error) {
+        thrown = error;
+      }
+      const rejected = await sink.send(1n).catch((error: unknown) => error);
+      outcome.resolve([thrown, rejected]);
+    });
+    const peer = await Peer.connect(port);
+    peer.send(req('v_subscribe', undefined, 1));
+    const [thrown, rejected] = await outcome.promise;
+    expect(thrown).toBeInstanceOf(TypeError);
+    expect(rejected).toBeInstanceOf(TypeError);
+    expect(await peer.take(2)).toEqual([
+      { jsonrpc: '2.0', result: '0x1', id: 1 },
+      { jsonrpc: '2.0', method: 'v_subscription', params: { subscription: '0x1', result: null } },
+    ]);
+  });
+
+  it('bounds the buffer by bytes too: an event that would pass maxSubscriptionBufferBytes is dropped', async () => {
+    // Each event text is 104 bytes here: the limit holds exactly two (the third is one too many).
+    const text =
+      '{"jsonrpc":"2.0","method":"b_subscription","params":{"subscription":"0x1","result":"xxxxxxxxxxxxxxxxx"}}';
+    const { server, port } = await listening({ maxSubscriptionBufferBytes: 2 * text.length });
+    const tries = deferred<boolean[]>();
+    server.subscription('b', (_p: unknown, _ctx: CallContext, sink: SubscriptionSink) => {
+      const value = 'x'.repeat(17);
+      tries.resolve([sink.trySend(value), sink.trySend(value), sink.trySend(value)]);
+    });
+    const peer = await Peer.connect(port);
+    peer.send(req('b_subscribe', undefined, 1));
+    expect(await tries.promise).toEqual([true, true, false]);
+    const frames = await peer.take(3);
+    expect(JSON.stringify(frames[1])).toBe(text);
+    expect(server.stats().subscriptions).toMatchObject({ eventsSent: 2, eventsDropped: 1 });
+  });
+
+  it('rejects the sends still waiting when the connection closes before the reply', async () => {
+    const { server, port } = await listening();
+    const waiting = deferred<{ held: Promise<unknown> }>();
+    const never = deferred<void>();
+    server.subscription('p', async (_p: unknown, _ctx: CallContext, sink: SubscriptionSink) => {
+      waiting.resolve({ held: sink.send('held').catch((error: unknown) => error) });
+      await never.promise;
+    });
+    const peer = await Peer.connect(port);
+    peer.send(req('p_subscribe', undefined, 1));
+    const { held } = await waiting.promise;
+    peer.socket.destroy();
+    expect(await held).toBeInstanceOf(SubscriptionClosedError);
+    expect(server.stats().subscriptions).toMatchObject({ active: 0, opened: 1, closed: 1 });
+  });
+});
+
+describe('subscriptions: setup and unsubscribe', () => {
+  it('a rejected async setup answers the error, sends nothing and closes the subscription', async () => {
+    const { server, port } = await listening({ onHandlerError: null });
+    server.subscription('r', async (_p: unknown, _ctx: CallContext, sink: SubscriptionSink) => {
+      sink.trySend('never');
+      await Promise.resolve();
+      throw new Error('no source');
+    });
+    const peer = await Peer.connect(port);
+    peer.send(req('r_subscribe', undefined, 1), req('echo', [2], 2));
+    const frames = (await peer.take(2)) as Frame[];
+    frames.sort((a, b) => Number(a.id) - Number(b.id));
+    expect(frames.map((f) => f.error?.code ?? f.result)).toEqual([-32603, [2]]);
+    expect(server.stats().subscriptions).toMatchObject({
+      active: 0,
+      opened: 1,
+      closed: 1,
+      eventsSent: 0,
+    });
+  });
+
+  it('a subscribe notification subscribes nothing and never runs the handler', async () => {
+    const { server, port } = await listening();
+    let ran = 0;
+    server.subscription('n', () => {
+      ran++;
+    });
+    const peer = await Peer.connect(port);
+    peer.send(JSON.stringify({ jsonrpc: '2.0', method: 'n_subscribe' }), req('echo', [1], 1));
+    expect(await peer.nextJson()).toMatchObject({ result: [1] });
+    expect(ran).toBe(0);
+    expect(server.stats().subscriptions.opened).toBe(0);
+  });
+
+  it('unsubscribe answers false to params that are not [id]', async () => {
+    const { server, port } = await listening();
+    server.subscription('u', () => {});
+    const peer = await Peer.connect(port);
+    peer.send(req('u_subscribe', undefined, 1));
+    expect(await peer.nextJson()).toMatchObject({ result: '0x1' });
+    peer.send(
+      req('u_unsubscribe', { id: '0x1' }, 2),
+      req('u_unsubscribe', [1], 3),
+      req('u_unsubscribe', [], 4),
+      req('u_unsubscribe', undefined, 5),
+    );
+    expect((await peer.take(4)).map((f) => (f as Frame).result)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+    peer.send(req('u_unsubscribe', ['0x1'], 6));
+    expect(await peer.nextJson()).toMatchObject({ result: true });
+    expect(await server.handle(req('u_unsubscribe', ['0x1'], 7))).toBe(
+      '{"jsonrpc":"2.0","result":false,"id":7}',
+    );
+  });
+
+  it('-32004 says the limit; -32003 over handle() says where to subscribe', async () => {
+    const { server, port } = await listening({ maxSubscriptionsPerConnection: 1 });
+    server.subscription('m', () => {});
+    const peer = await Peer.connect(port);
+    peer.send(req('m_subscribe', undefined, 1), req('m_subscribe', undefined, 2));
+    const [, refused] = await peer.take(2);
+    expect(refused).toEqual({
+      jsonrpc: '2.0',
+      error: {
+        code: -32004,
+        message: 'Too many subscriptions',
+        data: 'this connection has maxSubscriptionsPerConnection (1) open; unsubscribe some first',
+      },
+      id: 2,
+    });
+    expect(JSON.parse((await server.handle(req('m_subscribe', undefined, 3)))!)).toEqual({
+      jsonrpc: '2.0',
+      error: {
+        code: -32003,
+        message: 'Subscriptions need a persistent connection',
+        data: 'this transport (HTTP, handle()) has no connection to push events on; subscribe over TCP or WebSocket',
+      },
+      id: 3,
+    });
+  });
+
+  it('send() while the buffer is full rejects with the overflow error and counts a drop', async () => {
+    const { server, port } = await listening({ maxSubscriptionBuffer: 1 });
+    const outcome = deferred<unknown>();
+    server.subscription('o', (_p: unknown, _ctx: CallContext, sink: SubscriptionSink) => {
+      void sink.send(1);
+      sink.send(2).catch(outcome.resolve);
+    });
+    const peer = await Peer.connect(port);
+    peer.send(req('o_subscribe', undefined, 1));
+    expect(await outcome.promise).toBeInstanceOf(SubscriptionOverflowError);
+    await peer.take(2);
+    expect(server.stats().subscriptions).toMatchObject({ eventsSent: 1, eventsDropped: 1 });
+  });
+});
