@@ -582,6 +582,7 @@ describe('validation', () => {
     ['null', null],
     ['undefined', undefined],
     ['1 (truthy, not true)', 1],
+    ['an object that is no promise', {}],
   ])('treats a validate returning %s as a failure', async (_, verdict) => {
     const f = things();
     const p = pool({ ...f, validate: () => verdict as boolean });
