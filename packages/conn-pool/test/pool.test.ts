@@ -1181,6 +1181,18 @@ describe('drain', () => {
     expect(q.stats()).toMatchObject({ size: 0, pending: 0 });
   });
 
+  it('leaves no timer behind once closed: neither the drain’s nor the close’s', async () => {
+    const clock = new FakeClock();
+    const p = clockedPool({ ...things(), acquireTimeout: 0, healthCheckInterval: 0 }, clock);
+    const a = await p.acquire();
+    const draining = p.drain({ timeout: 100 });
+    const closing = p.close({ timeout: 200 });
+    expect(clock.pending).toBe(1); // the close's: the drain's is gone
+    p.release(a);
+    await Promise.all([draining, closing]);
+    expect(clock.pending).toBe(0);
+  });
+
   it('ends with close() when close is called meanwhile', async () => {
     const p = createPool(things());
     const a = await p.acquire();
