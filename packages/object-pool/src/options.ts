@@ -70,15 +70,11 @@ export const OBJECT_POOL_OPTIONS = ['create', 'reset', 'max', 'checked'] as cons
 /** Every option name of {@link createBufferPool}. */
 export const BUFFER_POOL_OPTIONS = ['minSize', 'maxSize', 'maxBytes', 'checked'] as const;
 
+/** `Number.isInteger` as the type guard it is: only a number is an integer. */
+const isInteger = Number.isInteger as (value: unknown) => value is number;
+
 export function powerOfTwo(name: string, value: unknown, min: number, minName: string): number {
-  if (
-    // Stryker disable next-line ConditionalExpression: Number.isInteger refuses a non-number too; typeof narrows the type
-    typeof value !== 'number' ||
-    !Number.isInteger(value) ||
-    value < min ||
-    value > 2 ** 30 ||
-    (value & (value - 1)) !== 0
-  ) {
+  if (!isInteger(value) || value < min || value > 2 ** 30 || (value & (value - 1)) !== 0) {
     throw optionError(
       `${name} must be a power of two from ${minName} to 2^30, got ${describe(value)}`,
     );
