@@ -63,6 +63,17 @@ describe('ejection policy', () => {
     expect(h.state).toBe(UP);
   });
 
+  it('a failure of an endpoint already out is counted but changes nothing else', () => {
+    const h = new Health();
+    for (let i = 0; i < 5; i++) failed(h, ENVOY, 2, 0);
+    expect(failed(h, ENVOY, 2, 5000)).toBe(0);
+    expect(h).toMatchObject({ state: EJECTED, ejectedUntil: 30_000, ejections: 1, failures: 6 });
+    const d = new Health();
+    draining(d, ENVOY, 0);
+    for (let i = 0; i < 6; i++) expect(failed(d, ENVOY, 2, 0)).toBe(0);
+    expect(d).toMatchObject({ state: DRAINING, ejectedUntil: 30_000, ejections: 0 });
+  });
+
   it('ejectAfter 0 disables ejection', () => {
     const h = new Health();
     for (let i = 0; i < 20; i++) expect(failed(h, { ...ENVOY, failures: 0 }, 2, 0)).toBe(0);
@@ -96,6 +107,17 @@ describe('pickers', () => {
     expect(new P2cPicker(sequence(0.99, 0.99)).pick(loads(9, 9, 0))).toBe(2);
     expect(new P2cPicker(sequence(0.99, 0.99)).pick(loads(9, 0, 9))).toBe(1);
     expect(new P2cPicker(sequence(0.5, 0.5)).pick(loads(4))).toBe(0);
+  });
+
+  it('p2c draws two different candidates: a second draw equal to the first takes the next one', () => {
+    // Both draws 1 of 3: the second (1 of the two others) is candidate 2, not candidate 1 again.
+    expect(new P2cPicker(sequence(0.5, 0.5)).pick(loads(5, 5, 0))).toBe(2);
+    expect(new P2cPicker(sequence(0, 0)).pick(loads(5, 0))).toBe(1);
+  });
+
+  it('p2c gives a tie to the first drawn', () => {
+    expect(new P2cPicker(sequence(0, 0.5)).pick(loads(1, 0, 1))).toBe(0);
+    expect(new P2cPicker(sequence(0.99, 0)).pick(loads(2, 9, 2))).toBe(2);
   });
 
   it('p2c never sends everything to one endpoint: the loaded one of three loses', () => {

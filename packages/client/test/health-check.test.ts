@@ -80,6 +80,11 @@ describe('healthCheck() (a probe calling healthMethod)', () => {
     expect((await rejection(healthCheck(s.target, 'h', 1000))).message).toBe('h answered null');
   });
 
+  it('rejects an answer that is JSON but no object', async () => {
+    const s = await server((_line, socket) => socket.write('5\n'));
+    expect((await rejection(healthCheck(s.target, 'h', 1000))).message).toBe('h answered 5');
+  });
+
   it('rejects an answer that is not JSON', async () => {
     const s = await server((_line, socket) => socket.write('{"jsonrpc":\n'));
     const error = await rejection(healthCheck(s.target, 'h', 1000));
