@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { getEventListeners, once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -246,6 +246,33 @@ describe('createTcpConnector', () => {
     const { error } = await settle(connector.create());
     expect(error).toBeInstanceOf(DialError);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('leaves one no-op error listener on the socket, and none on connect or on its signal', async () => {
+    const t = await listen();
+    const connector = createTcpConnector({ host: '127.0.0.1', port: t.port });
+    const controller = new AbortController();
+    const socket = await connector.create(controller.signal);
+    onTestFinished(() => void socket.destroy());
+    expect(socket.listenerCount('error')).toBe(1);
+    expect(socket.listenerCount('connect')).toBe(0);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    controller.abort(); // after the dial: changes nothing
+    expect(connector.validate(socket)).toBe(true);
+  });
+
+  it('never holds the process open with its dial timer', async () => {
+    const refTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = refTimers();
+    const connector = createTcpConnector(
+      { host: 'stalled.invalid', port: 4000 },
+      { dialTimeout: 60_000, lookup: stalledLookup },
+    );
+    const controller = new AbortController();
+    const dialling = settle(connector.create(controller.signal));
+    expect(refTimers()).toBe(before);
+    controller.abort();
+    expect((await dialling).error).toBeInstanceOf(AbortError);
   });
 
   it('sets no dial timer when dialTimeout is 0', async () => {
