@@ -66,7 +66,7 @@ export class FramingError extends errorClass('FramingError', 'RERPC_ERR_FRAMING'
       `Malformed Content-Length framing: ${detail}; the stream cannot be resynchronised, so decoding stopped: close the connection and check that the peer uses Content-Length framing`,
       options,
     );
-    Object.assign(this, { header: header.length > 200 ? header.slice(0, 200) : header });
+    Object.assign(this, { header: header.slice(0, 200) });
   }
 }
 

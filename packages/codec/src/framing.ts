@@ -58,7 +58,7 @@ export function createContentLengthDecoder(
 export function frame(framing: Framing, json: string): string {
   if (framing === 'ndjson') return `${json}\n`;
   if (framing === 'content-length') {
-    return `Content-Length: ${Buffer.byteLength(json, 'utf8')}\r\n\r\n${json}`;
+    return `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
   }
   throw unknownFraming(framing);
 }

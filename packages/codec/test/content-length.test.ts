@@ -137,3 +137,236 @@ describe('Content-Length decoder', () => {
     expect(r.decoder.bufferedBytes).toBe(0);
   });
 });
+
+// Issue 19: what mutation testing (pnpm mutation codec src/content-length.ts) found unpinned: the
+// reason each framing error gives, both ends of the 8 KiB header limit on every path, and stop()
+// from a handler away from the in-chunk body.
+
+/** The detail a FramingError gives between its fixed prefix and its advice. */
+function detail(error: FramingError): string {
+  const prefix = 'Malformed Content-Length framing: ';
+  expect(error.message.startsWith(prefix)).toBe(true);
+  return error.message.slice(prefix.length, error.message.indexOf('; the stream cannot'));
+}
+
+function framingErrors(r: ReturnType<typeof record>): Array<{ detail: string; header: string }> {
+  return r.events.flatMap((e) =>
+    e.kind === 'framing' ? [{ detail: detail(e.error), header: e.error.header }] : [],
+  );
+}
+
+/** A header block (no terminator) of exactly `size` bytes declaring a 2-byte body. */
+function headerOf(size: number): string {
+  const start = 'Content-Length: 2\r\nX-Pad: ';
+  return start + 'y'.repeat(size - start.length);
+}
+
+describe('Content-Length framing errors say what is wrong and carry the header', () => {
+  it.each([
+    ['Content-Type: x', 'no Content-Length header'],
+    ['Content-Length: abc', 'Content-Length must be a decimal byte count, got "abc"'],
+    ['Content-Length: -1', 'Content-Length must be a decimal byte count, got "-1"'],
+    [
+      'Content-Length: 1234567890123456',
+      'Content-Length must be a decimal byte count, got "1234567890123456"',
+    ],
+    ['Content-Length: 3\r\nContent-Length: 4', 'conflicting Content-Length headers (3, 4)'],
+    ['Content-Length 3', 'malformed header line "Content-Length 3"'],
+    ['X: 1\r\n: 2', 'malformed header line ": 2"'],
+  ])('%j: %s', (header, reason) => {
+    const r = record('content-length');
+    r.push(b(`${header}\r\n\r\n[1]`));
+    expect(framingErrors(r)).toEqual([{ detail: reason, header }]);
+  });
+
+  it('quotes at most 100 characters of a bad line or value', () => {
+    const r = record('content-length');
+    r.push(b(`Content-Length: ${'9'.repeat(150)}\r\n\r\n`));
+    const line = record('content-length');
+    line.push(b(`${'x'.repeat(150)}\r\n\r\n`));
+    expect(framingErrors(r)[0]!.detail).toBe(
+      `Content-Length must be a decimal byte count, got "${'9'.repeat(100)}"`,
+    );
+    expect(framingErrors(line)[0]!.detail).toBe(`malformed header line "${'x'.repeat(100)}"`);
+  });
+
+  it('accepts the same Content-Length twice, 15 digits, and spaces or tabs around the value', () => {
+    const r = record('content-length', { maxMessageBytes: 10 });
+    r.push(b('Content-Length: 3\r\ncontent-length: 3\r\n\r\n[1]'));
+    r.push(b('Content-Length:\t 3\t\r\n\r\n[2]'));
+    r.push(b('Content-Length: 000000000000003\r\n\r\n[3]'));
+    r.push(b('Content-Length: 100000000000000\r\n\r\n'));
+    expect(r.kinds()).toEqual(['message', 'message', 'message', 'oversize']);
+    expect(r.messages()).toEqual([[1], [2], [3]]);
+    expect(r.events[3]).toMatchObject({ size: 100_000_000_000_000, limit: 10 });
+  });
+
+  it('reports an empty body as invalid JSON of 0 bytes, with the SyntaxError, and goes on', () => {
+    let parseEmpty: unknown;
+    try {
+      JSON.parse('');
+    } catch (error) {
+      parseEmpty = error;
+    }
+    for (const header of ['Content-Length: 0', 'X: y\r\nContent-Length: 0']) {
+      const r = record('content-length');
+      r.push(b(`${header}\r\n\r\n${cl('[1]')}`));
+      expect(r.kinds()).toEqual(['json', 'message']);
+      const error = (r.events[0] as { error: { size: number; cause: unknown } }).error;
+      expect(error.size).toBe(0);
+      expect(error.cause).toBeInstanceOf(SyntaxError);
+      expect((error.cause as Error).message).toBe((parseEmpty as Error).message);
+    }
+  });
+
+  it('reports an empty body at once, with no further bytes needed', () => {
+    const r = record('content-length');
+    r.push(b('Content-Length: 0\r\n\r\n'));
+    expect(r.kinds()).toEqual(['json']);
+    r.push(b('Content-Length: 0\r\n'));
+    r.push(b('\r\n'));
+    expect(r.kinds()).toEqual(['json', 'json']);
+    expect(r.decoder.bufferedBytes).toBe(0);
+  });
+
+  it('skips a CRLF before a header block, and takes no other header for Content-Length', () => {
+    const r = record('content-length');
+    r.push(b(`\r\n${cl('[1]')}`));
+    r.push(b('X-Custom-Header:5\r\n\r\n[2,3]'));
+    expect(r.kinds()).toEqual(['message', 'framing']);
+    expect(r.messages()).toEqual([[1]]);
+    expect(framingErrors(r)).toEqual([
+      { detail: 'no Content-Length header', header: 'X-Custom-Header:5' },
+    ]);
+  });
+
+  it('skips an oversize frame declared among other headers, then decodes the next', () => {
+    const r = record('content-length', { maxMessageBytes: 4 });
+    r.push(b(`X: y\r\nContent-Length: 5\r\n\r\n[1,2]${cl('[3]')}`));
+    expect(r.kinds()).toEqual(['oversize', 'message']);
+    expect(r.events[0]).toMatchObject({ size: 5, limit: 4 });
+    expect((r.events[0] as { error: Error }).error.message).toContain(
+      '5 bytes declared by its Content-Length header',
+    );
+    expect(r.messages()).toEqual([[3]]);
+  });
+});
+
+describe('Content-Length header limit: 8192 bytes, on every path', () => {
+  const whole = (text: string) => {
+    const r = record('content-length');
+    r.push(b(text));
+    return r;
+  };
+  const pieces = (text: string, size: number) => {
+    const r = record('content-length');
+    const bytes = b(text);
+    for (let i = 0; i < bytes.length; i += size) r.push(bytes.subarray(i, i + size));
+    return r;
+  };
+
+  it('a header of exactly 8192 bytes is read, whole or in pieces', () => {
+    const text = `${headerOf(8192)}\r\n\r\n[]`;
+    for (const r of [whole(text), pieces(text, 1000), pieces(text, 4099)]) {
+      expect(r.events).toEqual([{ kind: 'message', value: [] }]);
+      expect(r.decoder.bufferedBytes).toBe(0);
+    }
+  });
+
+  it('a header of 8193 bytes is refused, whole or in pieces, quoting its first 200 bytes', () => {
+    const text = `${headerOf(8193)}\r\n\r\n[]`;
+    // Held in pieces, the decoder keeps no more than 8196 bytes: the end is never seen.
+    const cases = [
+      [whole(text), 'header longer than 8192 bytes'],
+      [pieces(text, 8197), 'header longer than 8192 bytes'],
+      [pieces(text, 1000), 'no header end (\\r\\n\\r\\n) within 8192 bytes'],
+    ] as const;
+    for (const [r, reason] of cases) {
+      expect(framingErrors(r)).toEqual([{ detail: reason, header: headerOf(200) }]);
+      expect(r.decoder.bufferedBytes).toBe(0);
+    }
+  });
+
+  it('waits for the end of a header while it may still fit: 8192 bytes and the first 3 of \\r\\n\\r\\n', () => {
+    for (const r of [whole(`${headerOf(8192)}\r\n\r`), pieces(`${headerOf(8192)}\r\n\r`, 1000)]) {
+      expect(r.events).toEqual([]);
+      expect(r.decoder.bufferedBytes).toBe(8195);
+      r.push(b('\n[]'));
+      expect(r.events).toEqual([{ kind: 'message', value: [] }]);
+    }
+  });
+
+  it('gives up on a header with no end once it passes 8195 bytes', () => {
+    for (const r of [whole(headerOf(8196)), pieces(headerOf(8196), 1000)]) {
+      expect(framingErrors(r)).toEqual([
+        { detail: 'no header end (\\r\\n\\r\\n) within 8192 bytes', header: headerOf(200) },
+      ]);
+      expect(r.decoder.bufferedBytes).toBe(0);
+    }
+  });
+
+  it('finds a header end split across chunks at any point, then the body in the same chunk', () => {
+    const text = `Content-Length: 3\r\nX: y\r\n\r\n[1]${cl('[2]')}`;
+    const end = text.indexOf('\r\n\r\n');
+    for (let cut = 1; cut < end + 4; cut++) {
+      const r = record('content-length');
+      r.push(b(text.slice(0, cut)));
+      r.push(b(text.slice(cut)));
+      expect(r.messages(), `cut at ${cut}`).toEqual([[1], [2]]);
+      expect(r.decoder.bufferedBytes).toBe(0);
+    }
+  });
+});
+
+describe('Content-Length: stop() from a handler ends decoding on every path', () => {
+  function stopping(stopAt: string, options?: { maxMessageBytes: number }) {
+    const seen: string[] = [];
+    const decoder = createContentLengthDecoder(
+      {
+        onMessage(value) {
+          seen.push(JSON.stringify(value));
+          if (JSON.stringify(value) === stopAt) decoder.stop();
+        },
+        onParseError(error) {
+          seen.push(error.reason);
+          if (error.reason === stopAt) decoder.stop();
+        },
+        onOversize() {
+          seen.push('oversize');
+          if (stopAt === 'oversize') decoder.stop();
+        },
+      },
+      options,
+    );
+    return { decoder, seen };
+  }
+
+  it('when a body split across chunks completes', () => {
+    const { decoder, seen } = stopping('[1]');
+    decoder.push(b('Content-Length: 3\r\n\r\n[1'));
+    decoder.push(b(`]${cl('[2]')}`));
+    decoder.push(b(cl('[3]')));
+    expect(seen).toEqual(['[1]']);
+    expect(decoder.bufferedBytes).toBe(0);
+  });
+
+  it('at a bad frame, and at an oversize one', () => {
+    const bad = stopping('json');
+    bad.decoder.push(b(cl('{') + cl('[2]')));
+    expect(bad.seen).toEqual(['json']);
+    const big = stopping('oversize', { maxMessageBytes: 2 });
+    big.decoder.push(b(cl('[1]') + cl('2')));
+    big.decoder.push(b(cl('3')));
+    expect(big.seen).toEqual(['oversize']);
+  });
+
+  it('end() drops a held header too, and later pushes are ignored', () => {
+    const r = record('content-length');
+    r.push(b('Content-Len'));
+    expect(r.decoder.bufferedBytes).toBe(11);
+    r.decoder.end();
+    expect(r.decoder.bufferedBytes).toBe(0);
+    r.push(b(cl('[1]')));
+    expect(r.events).toEqual([]);
+  });
+});

@@ -74,5 +74,34 @@ describe('error details', () => {
 
   it('FramingError keeps at most 200 characters of the header', () => {
     expect(new FramingError('bad', 'x'.repeat(500)).header).toHaveLength(200);
+    expect(new FramingError('bad', 'Content-Length: x').header).toBe('Content-Length: x');
+  });
+
+  it('each message says what happened, with the numbers, and what to do', () => {
+    expect(new FrameTooLargeError(10, 11, false).message).toBe(
+      'A frame exceeds maxMessageBytes (10): 11 bytes seen before it was rejected; it was skipped. Raise maxMessageBytes if the peer may send messages that large, otherwise close the connection',
+    );
+    expect(new FrameTooLargeError(10, 99, true).message).toBe(
+      'A frame exceeds maxMessageBytes (10): 99 bytes declared by its Content-Length header; it was skipped. Raise maxMessageBytes if the peer may send messages that large, otherwise close the connection',
+    );
+    expect(new FrameParseError('utf8', 3).message).toBe(
+      'A frame of 3 bytes is not valid UTF-8 and was dropped; answer it with -32700 Parse error and check that the peer encodes its messages as UTF-8',
+    );
+    expect(new FrameParseError('depth', 9, { maxDepth: 2 }).message).toBe(
+      'A frame of 9 bytes nests arrays and objects deeper than maxDepth (2) and was dropped before parsing; answer it with -32600 Invalid Request (id null), or raise maxDepth if the peer may send such messages',
+    );
+    expect(new FrameParseError('depth', 9).message).toBe(
+      'A frame of 9 bytes nests arrays and objects deeper than maxDepth and was dropped before parsing; answer it with -32600 Invalid Request (id null), or raise maxDepth if the peer may send such messages',
+    );
+    expect(new FrameParseError('json', 4, { cause: new SyntaxError('bad token') }).message).toBe(
+      "A frame of 4 bytes is not valid JSON (bad token) and was dropped; answer it with -32700 Parse error and check the peer's encoder",
+    );
+    expect(new FrameParseError('json', 4, { cause: 'no Error' }).message).toContain(
+      'not valid JSON (no Error)',
+    );
+    expect(new FrameParseError('json', 4).message).toMatch(/^A frame of 4 bytes is not valid JSON/);
+    expect(new FramingError('no Content-Length header', 'X: 1').message).toBe(
+      'Malformed Content-Length framing: no Content-Length header; the stream cannot be resynchronised, so decoding stopped: close the connection and check that the peer uses Content-Length framing',
+    );
   });
 });

@@ -172,6 +172,23 @@ describe('maxDepth (issue 11): frames nested too deep are refused before JSON.pa
     expect(r.messages()).toEqual([JSON.parse(tricky)]);
   });
 
+  it('a text cut off inside a string is not deep: the decoders report it as invalid JSON', () => {
+    // Issue 19: brackets before the cut count, the unfinished string does not.
+    const cut = ['"abc', `"${'a'.repeat(50)}`, `"${'a'.repeat(50)}\\"[[[`, '"abc\\'].map(
+      (tail) => `[[],[],${tail}`,
+    );
+    for (const text of cut) {
+      expect(exceedsDepth(text, 2), text).toBe(false);
+      expect(exceedsDepth(Buffer.from(text), 2), text).toBe(false);
+      expect(exceedsDepth(text, 1), text).toBe(true);
+    }
+    for (const framing of FRAMINGS) {
+      const r = record(framing, { maxDepth: 2 });
+      r.push(Buffer.from(cut.map((text) => frame(framing, text)).join('')));
+      expect(r.kinds()).toEqual(['json', 'json', 'json', 'json']);
+    }
+  });
+
   it('a decoder passed options equal to the defaults, or none, behaves the same', () => {
     const r = record('ndjson', { maxDepth: 128, maxMessageBytes: 1_048_576 });
     r.push(Buffer.from(`${nested(129)}\n1\n`));

@@ -44,6 +44,7 @@ describe('createMessageDecoder', () => {
   it("reports invalid JSON, a blank message, invalid UTF-8 and depth with the stream decoders' reasons", () => {
     expect(decodeOne('{bad')).toEqual([{ kind: 'parse', reason: 'json', size: 4 }]);
     expect(decodeOne('  ')).toEqual([{ kind: 'parse', reason: 'json', size: 2 }]);
+    expect(decodeOne(Buffer.from(' \r\n'))).toEqual([{ kind: 'parse', reason: 'json', size: 3 }]);
     expect(decodeOne(Buffer.from([0x22, 0xff, 0x22]))).toEqual([
       { kind: 'parse', reason: 'utf8', size: 3 },
     ]);
@@ -67,6 +68,22 @@ describe('createMessageDecoder', () => {
     ]);
   });
 
+  it('says an oversize message was seen whole (nothing declared its size)', () => {
+    const messages: string[] = [];
+    const decoder = createMessageDecoder({ maxMessageBytes: 2 });
+    const handlers: MessageHandlers = {
+      onMessage() {},
+      onParseError() {},
+      onOversize: (error) => messages.push(error.message),
+    };
+    decoder.decode('[1,2]', handlers);
+    decoder.decode(Buffer.from('[1,2]'), handlers);
+    expect(messages).toHaveLength(2);
+    for (const message of messages) {
+      expect(message).toContain('(2): 5 bytes seen before it was rejected; it was skipped');
+    }
+  });
+
   it('throws a coded TypeError for a message that is neither a string nor bytes', () => {
     const decoder = createMessageDecoder();
     const handlers = { onMessage() {}, onParseError() {}, onOversize() {} };
@@ -85,6 +102,11 @@ describe('createMessageDecoder', () => {
     expect(createMessageDecoder({ maxDepth: 7 }).options).toEqual({
       maxMessageBytes: 1_048_576,
       maxDepth: 7,
+    });
+    expect(Object.isFrozen(createMessageDecoder({ maxDepth: 7 }).options)).toBe(true);
+    expect(createMessageDecoder({ maxMessageBytes: 10 }).options).toEqual({
+      maxMessageBytes: 10,
+      maxDepth: 128,
     });
   });
 

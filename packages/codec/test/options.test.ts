@@ -69,7 +69,9 @@ describe('decoder options', () => {
       optionErrorLike('createNdjsonDecoder() options has no option "maxMessageSize"'),
     );
     expect(() => createContentLengthDecoder(handlers, { maxdepth: 3 } as never)).toThrow(
-      optionErrorLike('did you mean "maxDepth"?'),
+      optionErrorLike(
+        'createContentLengthDecoder() options has no option "maxdepth"; did you mean "maxDepth"?',
+      ),
     );
   });
 
@@ -104,6 +106,9 @@ describe('decoder options', () => {
   it('rejects handlers that are not an object', () => {
     expect(() => createNdjsonDecoder(null as never)).toThrow(
       optionErrorLike('handlers must be an object, got null'),
+    );
+    expect(() => createContentLengthDecoder(5 as never)).toThrow(
+      optionErrorLike('handlers must be an object, got 5'),
     );
   });
 });
