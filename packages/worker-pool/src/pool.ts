@@ -110,14 +110,17 @@ export class Pool implements WorkerPool {
     const cb = done as TaskCallback<unknown, unknown>;
     if (this.runningCount < this.concurrency && this.queue.size === 0) {
       this.runningCount++;
+      // Stryker disable ConditionalExpression,LogicalOperator,EqualityOperator: tryRun takes no caller signal, so an own signal and the shared one differ only in cost: close aborts both with the same reason
       const ownSignal = this.perTaskSignals && fn.length >= 2;
       const controller = ownSignal ? new AbortController() : null;
       let value: unknown;
       try {
         value = fn(arg, controller === null ? this.sharedSignal : controller.signal);
+        // Stryker restore ConditionalExpression,LogicalOperator,EqualityOperator
       } catch (error) {
         this.releaseSync(false);
         callBack(cb, asError(error), undefined, arg);
+        // Stryker disable next-line ConditionalExpression: pump() with an empty queue starts nothing; the check only skips the call
         if (this.queue.head !== null) this.pump();
         this.afterRelease();
         return true;
@@ -125,6 +128,7 @@ export class Pool implements WorkerPool {
       if (!isThenable(value)) {
         this.releaseSync(true);
         callBack(cb, null, value, arg);
+        // Stryker disable next-line ConditionalExpression: pump() with an empty queue starts nothing; the check only skips the call
         if (this.queue.head !== null) this.pump();
         this.afterRelease();
         return true;
@@ -202,6 +206,7 @@ export class Pool implements WorkerPool {
     what: string,
   ): Promise<T> {
     let signal: AbortSignal | null = null;
+    // Stryker disable next-line ConditionalExpression: signalOption(undefined) is null too; the check only skips the call
     if (options !== undefined) {
       try {
         signal = signalOption(options, SUBMIT_OPTIONS, `${what} options`);
@@ -233,12 +238,14 @@ export class Pool implements WorkerPool {
       } catch (error) {
         this.releaseSync(false);
         // The task may have queued more work while it held the slot.
+        // Stryker disable next-line ConditionalExpression: pump() with an empty queue starts nothing; the check only skips the call
         if (this.queue.head !== null) this.pump();
         this.afterRelease();
         return Promise.reject(error);
       }
       if (!isThenable(value)) {
         this.releaseSync(true);
+        // Stryker disable next-line ConditionalExpression: pump() with an empty queue starts nothing; the check only skips the call
         if (this.queue.head !== null) this.pump();
         this.afterRelease();
         return Promise.resolve(value as T);
@@ -332,7 +339,9 @@ export class Pool implements WorkerPool {
       this.listeners.saturated();
     }
     const signal = job.signal;
-    if (signal !== null && !listening && !abandoned) {
+    // A job started from the queue (`listening`) keeps the watch it got when it was queued; only a
+    // fast-path job, which cannot have been abandoned before this point, needs one here.
+    if (signal !== null && !listening) {
       if (signal.aborted) {
         this.abortJob(job);
       } else {
@@ -362,6 +371,7 @@ export class Pool implements WorkerPool {
       else this.failedCount++;
       deliver(job, ok, value);
     }
+    // Stryker disable next-line ConditionalExpression: pump() with an empty queue starts nothing; the check only skips the call
     if (this.queue.head !== null) this.pump();
     this.afterRelease();
   }
@@ -385,6 +395,7 @@ export class Pool implements WorkerPool {
     }
     if (this.runningCount === 0 && queued === 0) {
       this.listeners.idle();
+      // Stryker disable next-line ConditionalExpression: finishClose() once close finished finds no timer and no resolve: a no-op
       if (this.closeResolve !== null) this.finishClose();
     }
   }
@@ -401,6 +412,7 @@ export class Pool implements WorkerPool {
       this.rejectedCount++;
       deliver(job, false, new AbortError(signal.reason));
       this.afterRelease();
+      // Stryker disable next-line ConditionalExpression: only QUEUED and RUNNING jobs are watched, so a job that is not QUEUED is RUNNING
     } else if (job.state === RUNNING) {
       // The slot stays taken until the task itself settles: the bound is real, not nominal.
       job.state = ABANDONED;
@@ -437,12 +449,14 @@ export class Pool implements WorkerPool {
   }
 
   private finishClose(): void {
+    // Stryker disable next-line ConditionalExpression: clearTimeout(null) does nothing; the check only skips the call
     if (this.closeTimer !== null) {
       clearTimeout(this.closeTimer);
       this.closeTimer = null;
     }
     const resolve = this.closeResolve;
     this.closeResolve = null;
+    // Stryker disable next-line ConditionalExpression: finishClose() runs only while closing (closeResolve set): from close() itself, the timer, or afterRelease's check
     if (resolve !== null) resolve();
   }
 }

@@ -75,6 +75,7 @@ class Threads<T, R> implements ThreadPool<T, R> {
         optionError(`transferList must be an array, got ${describe(transferList)}`),
       );
     }
+    // Stryker disable next-line ConditionalExpression: a fast path; piscina treats { signal: null, transferList: undefined } as no options
     if (signal === null && transferList === undefined) {
       return this.pool.run(this.runPlain, task) as Promise<R>;
     }
@@ -153,6 +154,7 @@ export function createThreadPool<T = unknown, R = unknown>(
     // Our own queue in front admits at most `threads` tasks, so piscina's never holds more.
     maxQueue: Number.POSITIVE_INFINITY,
     concurrentTasksPerWorker: 1,
+    // Stryker disable next-line BooleanLiteral: piscina's timing histograms are never read here; recording them costs only time
     recordTiming: false,
     workerData: options.workerData,
   });

@@ -79,7 +79,11 @@ async function inChild(code: string, esm: boolean): Promise<string> {
   return stdout.trim();
 }
 
-describe('the main entry does not load piscina; the threads subpath does', () => {
+// Each test starts a node process: seconds on a loaded machine, past the 5 s test timeout the
+// package gives itself under Stryker (vitest.config.ts).
+describe('the main entry does not load piscina; the threads subpath does', {
+  timeout: 30_000,
+}, () => {
   const dist = (file: string) => new URL(`../dist/${file}`, import.meta.url);
 
   it('import (ESM): the main entry loads no piscina module', async () => {
