@@ -604,6 +604,76 @@ describe('validation', () => {
     expect(p.stats()).toMatchObject({ validationFailures: 1, validating: 0 });
   });
 
+  it('validates asynchronously a released resource before handing it straight to a waiter', async () => {
+    const f = things();
+    const p = pool({ ...f, maxActive: 1, validate: async (t: Thing) => !t.broken });
+    const a = await p.acquire();
+    const waiting = p.acquire();
+    p.release(a);
+    expect(p.stats()).toMatchObject({ validating: 1, pending: 1 });
+    expect(await waiting).toBe(a);
+    expect(p.stats()).toMatchObject({ validating: 0, active: 1, validationFailures: 0 });
+  });
+
+  it('ignores destroy() of a resource that is being validated: the validation decides', async () => {
+    const f = things();
+    const answer = deferred<boolean>();
+    const p = pool({ ...f, validate: () => answer.promise });
+    const a = await p.acquire();
+    p.release(a);
+    const acquiring = p.acquire();
+    await p.destroy(a); // a stale reference: the pool is checking it for the acquire
+    expect(f.destroyed).toEqual([]);
+    expect(p.stats()).toMatchObject({ validating: 1, destroyed: 0 });
+    answer.resolve(true);
+    expect(await acquiring).toBe(a);
+  });
+
+  it('serves a later acquire from another idle resource while an earlier one is being validated', async () => {
+    const f = things();
+    const first = deferred<boolean>();
+    let calls = 0;
+    const p = pool({
+      ...f,
+      validate: (t: Thing) => (++calls === 1 ? first.promise : !t.broken),
+    });
+    const [a, b] = await releasedPair(p); // b on top
+    a.broken = true;
+    const one = p.acquire(); // b, validated asynchronously
+    const two = p.acquire(); // a fails its check: destroyed, and a create serves it
+    const c = await two;
+    expect(c).not.toBe(a);
+    expect(c).not.toBe(b);
+    expect(f.destroyed).toEqual([a]);
+    expect(p.stats()).toMatchObject({ idle: 0, validating: 1, validationFailures: 1 });
+    first.resolve(true);
+    expect(await one).toBe(b);
+  });
+
+  it('never hands a later acquire an idle resource past maxLifetime while another is validated', async () => {
+    const f = things();
+    const clock = new FakeClock();
+    const first = deferred<boolean>();
+    let calls = 0;
+    const p = clockedPool(
+      { ...f, maxLifetime: 20, validate: () => (++calls === 1 ? first.promise : true) },
+      clock,
+    );
+    const a = await p.acquire();
+    clock.time += 10;
+    const b = await p.acquire();
+    p.release(a);
+    p.release(b); // b on top
+    clock.time += 15; // a is 25 ms old, b 15
+    const one = p.acquire(); // b, validated asynchronously
+    const c = await p.acquire(); // a is too old: destroyed, and a create serves it
+    expect(c).not.toBe(a);
+    expect(f.destroyed).toEqual([a]);
+    expect(calls).toBe(1); // a was not even validated
+    first.resolve(true);
+    expect(await one).toBe(b);
+  });
+
   it('does not validate a resource it has just created', async () => {
     let validated = 0;
     const p = pool({
@@ -821,6 +891,17 @@ describe('idle limits and health check', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it('runs no sweep when idleTimeout, maxLifetime and healthCheckInterval are all 0', async () => {
+    const clock = new FakeClock();
+    const p = clockedPool(
+      { ...things(), acquireTimeout: 0, idleTimeout: 0, maxLifetime: 0, healthCheckInterval: 0 },
+      clock,
+    );
+    p.release(await p.acquire());
+    expect(clock.pending).toBe(0);
+    expect(p.stats().idle).toBe(1);
+  });
+
   it('keeps no timer that holds the process open', async () => {
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const before = timers();
@@ -987,6 +1068,37 @@ describe('close', () => {
     await closing;
     expect(f.destroyed).toEqual([a]);
     expect(p.stats()).toMatchObject({ validating: 0, size: 0, idle: 0 });
+  });
+
+  it('cancels the wait and sweep timers, and says why a waiting acquire failed', async () => {
+    const clock = new FakeClock();
+    const p = clockedPool({ ...things(), maxActive: 2, acquireTimeout: 1000 }, clock);
+    const [a] = await Promise.all([p.acquire(), p.acquire()]);
+    p.release(a); // parked: the sweep timer starts
+    expect(await p.acquire()).toBe(a); // the sweep timer stays until a sweep finds nothing idle
+    const queued = settle(p.acquire()); // waits: the wait timer runs
+    expect(clock.pending).toBe(2);
+    const closing = p.close({ timeout: 0 });
+    expect(clock.pending).toBe(0);
+    const { error } = await queued;
+    expect((error as Error).message).toBe(
+      'The pool was closed while this acquire was waiting; acquire before close(), or create a new pool',
+    );
+    await closing;
+  });
+
+  it('resolves once a create in flight fails after its signal aborted', async () => {
+    const p = createPool({
+      create: (signal: AbortSignal) =>
+        new Promise<Thing>((_, reject) => {
+          signal.addEventListener('abort', () => queueMicrotask(() => reject(signal.reason)));
+        }),
+      destroy: () => {},
+    });
+    const acquiring = settle(p.acquire());
+    await p.close();
+    expect((await acquiring).error).toBeInstanceOf(PoolClosedError);
+    expect(p.stats()).toMatchObject({ creating: 0, size: 0, createErrors: 0 });
   });
 
   it('resolves when the last held resource is destroyed instead of released', async () => {
@@ -1191,6 +1303,34 @@ describe('drain', () => {
     p.release(a);
     await Promise.all([draining, closing]);
     expect(clock.pending).toBe(0);
+  });
+
+  it('lets an acquire whose create is in flight finish, then closes', async () => {
+    const gate = deferred<Thing>();
+    const destroyed: Thing[] = [];
+    const p = createPool({
+      create: () => gate.promise,
+      destroy: (t: Thing) => void destroyed.push(t),
+    });
+    const acquiring = p.acquire();
+    const draining = p.drain();
+    const a = { id: 1, broken: false };
+    gate.resolve(a);
+    expect(await acquiring).toBe(a);
+    p.release(a);
+    await draining;
+    expect(destroyed).toEqual([a]);
+  });
+
+  it('closes once the create of the last waiter fails', async () => {
+    const gate = deferred<Thing>();
+    const p = createPool({ create: () => gate.promise, destroy: () => {} });
+    const acquiring = settle(p.acquire());
+    const draining = p.drain();
+    gate.reject(new Error('down'));
+    expect((await acquiring).error).toBeInstanceOf(DialError);
+    await draining;
+    expect(p.stats()).toMatchObject({ size: 0, pending: 0, createErrors: 1 });
   });
 
   it('ends with close() when close is called meanwhile', async () => {
