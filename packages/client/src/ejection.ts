@@ -73,6 +73,7 @@ export function draining(h: Health, s: EjectionSettings, now: number): number {
 
 /** A call was answered on an endpoint that is up: its run of failures is over. */
 export function answered(h: Health): void {
+  // Stryker disable next-line ConditionalExpression: out, only succeeded() brings it back, and that zeroes the run too
   if (h.state === UP) h.consecutive = 0;
 }
 

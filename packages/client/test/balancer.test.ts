@@ -138,6 +138,21 @@ describe('endpoints: failed dials', () => {
   });
 });
 
+describe('endpoints: picking', () => {
+  it("p2c by default: calls one at a time (a tie each) reach both servers, as 'first' never does", async () => {
+    const a = await serving('a');
+    const b = await serving('b');
+    const count = async (client: Client) => {
+      const seen = new Set<unknown>();
+      for (let i = 0; i < 24; i++) seen.add(await client.call('where'));
+      return [...seen].sort();
+    };
+    // Both drawn first half the time: all 24 on one server has odds of 2^-23.
+    expect(await count(balanced([a.port, b.port]))).toEqual(['a', 'b']);
+    expect(await count(balanced([a.port, b.port], { pick: 'first' }))).toEqual(['a']);
+  });
+});
+
 describe('endpoints: timeouts and shutdowns', () => {
   it('timeouts in a row eject an endpoint; an answer in between ends the run (the end of a timed-out call is no answer)', async () => {
     const a = await serving('a');

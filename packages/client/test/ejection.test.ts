@@ -46,6 +46,7 @@ describe('ejection policy', () => {
       300_000, 300_000,
     ]);
     expect(h.ejectedUntil).toBe(now + 300_000);
+    expect(h).toMatchObject({ failures: 16, ejections: 12 }); // each failed probe is a failure
   });
 
   it('a successful probe brings it back; the next ejection still counts the earlier ones', () => {

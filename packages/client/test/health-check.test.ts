@@ -56,10 +56,11 @@ describe('healthCheck() (a probe calling healthMethod)', () => {
     await s.closed;
   });
 
-  it('reads an answer split across chunks, up to its newline', async () => {
+  it('reads an answer that arrives in several chunks, up to its newline', async () => {
+    // 256 KiB: more than one read of a socket (64 KiB at most), so it arrives in pieces.
+    const big = 'x'.repeat(256 * 1024);
     const s = await server((_line, socket) => {
-      socket.write('{"jsonrpc":"2.0",');
-      setImmediate(() => socket.write('"id":1,"result":null}\n{"jsonrpc":"2.0","id":2}'));
+      socket.write(`{"jsonrpc":"2.0","id":1,"result":"${big}"}\n{"jsonrpc":"2.0","id":2}`);
     });
     await expect(healthCheck(s.target, 'up', 0)).resolves.toBeUndefined();
   });
