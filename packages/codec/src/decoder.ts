@@ -140,9 +140,6 @@ export function resolveDecoderOptions(
   checkOptions(options, OPTION_NAMES, `${what} options`);
   const maxMessageBytes = integerOption(options, 'maxMessageBytes');
   const maxDepth = integerOption(options, 'maxDepth');
-  if (maxMessageBytes === DEFAULTS.maxMessageBytes && maxDepth === DEFAULTS.maxDepth) {
-    return DEFAULTS;
-  }
   return Object.freeze({ maxMessageBytes, maxDepth });
 }
 
@@ -172,9 +169,11 @@ const BLANK = /^[ \t\r\n]*$/;
  * length settles it: a UTF-16 unit takes 1 to 3 bytes.
  */
 export function utf8Exceeds(text: string, max: number): boolean {
+  // Stryker disable next-line ConditionalExpression: a fast path: the UTF-8 length is never below the UTF-16 one
   if (text.length > max) return true;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a fast path: a UTF-16 unit takes at most 3 bytes
   if (text.length * 3 <= max) return false;
-  return Buffer.byteLength(text, 'utf8') > max;
+  return Buffer.byteLength(text) > max;
 }
 
 /**
@@ -197,7 +196,9 @@ export function decodeFrame(
   maxDepth: number,
 ): void {
   const text = buf.toString('utf8', start, end);
-  if (text.indexOf('\uFFFD') !== -1 && !isUtf8(buf.subarray(start, end))) {
+  // Stryker disable next-line ConditionalExpression,StringLiteral: a fast path: isUtf8 alone gives the same answer
+  const replaced = text.indexOf('\uFFFD') !== -1;
+  if (replaced && !isUtf8(buf.subarray(start, end))) {
     handlers.onParseError(new FrameParseError('utf8', end - start));
     return;
   }
@@ -223,8 +224,11 @@ export function parseText(
   start: number,
   end: number,
 ): void {
-  if (text.length > maxDepth && frameExceedsDepth(text, maxDepth, bytes, start, end)) {
-    const bytes = size < 0 ? Buffer.byteLength(text, 'utf8') : size;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a fast path: frameExceedsDepth starts with this check
+  const long = text.length > maxDepth;
+  if (long && frameExceedsDepth(text, maxDepth, bytes, start, end)) {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a size given is the text's UTF-8 length
+    const bytes = size < 0 ? Buffer.byteLength(text) : size;
     handlers.onParseError(new FrameParseError('depth', bytes, { maxDepth }));
     return;
   }
@@ -234,7 +238,8 @@ export function parseText(
   } catch (cause) {
     // Checked only on failure, so valid frames never pay for it.
     if (skipBlank && BLANK.test(text)) return;
-    const bytes = size < 0 ? Buffer.byteLength(text, 'utf8') : size;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a size given is the text's UTF-8 length
+    const bytes = size < 0 ? Buffer.byteLength(text) : size;
     handlers.onParseError(new FrameParseError('json', bytes, { cause }));
     return;
   }

@@ -240,6 +240,15 @@ describe('Content-Length framing errors say what is wrong and carry the header',
     ]);
   });
 
+  it('gives each bad frame its own size in a chunk of many frames that is not all ASCII', () => {
+    const r = record('content-length', { maxDepth: 1 });
+    const badUtf8 = Buffer.concat([b('Content-Length: 4\r\n\r\n"'), Buffer.from([0xff]), b('é')]);
+    r.push(Buffer.concat([b(cl('"é"')), badUtf8, b(cl('{bad') + cl('[[1]]') + cl('"ü"'))]));
+    expect(
+      r.events.map((e) => (e.kind === 'parse' ? `${e.reason} ${e.error.size}` : e.kind)),
+    ).toEqual(['message', 'utf8 4', 'json 4', 'depth 5', 'message']);
+  });
+
   it('skips an oversize frame declared among other headers, then decodes the next', () => {
     const r = record('content-length', { maxMessageBytes: 4 });
     r.push(b(`X: y\r\nContent-Length: 5\r\n\r\n[1,2]${cl('[3]')}`));
