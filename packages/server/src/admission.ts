@@ -51,14 +51,17 @@ export class Admission {
 
   /** A message arrived meanwhile: held (returns false: nothing is answered yet). */
   hold(value: unknown): boolean {
+    // Stryker disable next-line ConditionalExpression,BooleanLiteral: admitted() runs synchronously once decided and detaches the admission from its channel, so hold() never meets a decided one
     if (this.decided) return false;
     if (this.held.length < this.max) {
       this.held.push(value);
       return false;
     }
+    // Stryker disable next-line BooleanLiteral: the channel is destroyed now, and a destroyed channel's admitted() ignores the listener's later decision
     this.decided = true;
     this.target.admitted(
       false,
+      // Stryker disable next-line ArrayDeclaration: a refused connection's held messages are dropped unread
       [],
       new DisconnectedError(
         `The peer sent more than ${this.max} messages before onConnection decided`,
@@ -68,17 +71,22 @@ export class Admission {
   }
 
   private decide(ok: boolean): void {
+    // Stryker disable next-line ConditionalExpression: a second decision only reaches a destroyed channel (refused: the listener's outcome after the held-message limit), whose admitted() ignores it
     if (this.decided) return;
+    // Stryker disable next-line BooleanLiteral: decide() and fail() run at most once per run() (one outcome of the listener); the flag matters only against hold()'s refusal, which sets it itself
     this.decided = true;
     this.target.admitted(ok, this.held, ok ? null : new DisconnectedError(REFUSED));
   }
 
   private fail(error: unknown, peer: Peer, errors: HandlerErrors): void {
     errors.connectionFailed(error, peer);
+    // Stryker disable next-line ConditionalExpression: a second decision only reaches a destroyed channel (refused: the listener's outcome after the held-message limit), whose admitted() ignores it
     if (this.decided) return;
+    // Stryker disable next-line BooleanLiteral: decide() and fail() run at most once per run() (one outcome of the listener); the flag matters only against hold()'s refusal, which sets it itself
     this.decided = true;
     this.target.admitted(
       false,
+      // Stryker disable next-line ArrayDeclaration: a refused connection's held messages are dropped unread
       [],
       new DisconnectedError(`${REFUSED}: it threw`, { cause: error }),
     );

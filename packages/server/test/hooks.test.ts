@@ -85,6 +85,22 @@ describe('server.use(): middleware around dispatch', () => {
     expect(await peer.nextJson()).toEqual({ jsonrpc: '2.0', result: ['ok'], id: 1 });
   });
 
+  it('answers a synchronous chain before receive() returns, a null or an object included', () => {
+    const server = makeServer();
+    server.use((ctx) => (ctx.method === 'nothing' ? null : { via: 'middleware' }));
+    server.method('nothing', () => 1);
+    server.method('other', () => 2);
+    const t = recordingTransport();
+    const channel = server.openChannel(t.transport);
+    channel.receive(JSON.parse(req('nothing', undefined, 1)));
+    channel.receive(JSON.parse(req('other', undefined, 2)));
+    expect(t.sent).toEqual([
+      '{"jsonrpc":"2.0","result":null,"id":1}',
+      '{"jsonrpc":"2.0","result":{"via":"middleware"},"id":2}',
+    ]);
+    channel.destroy();
+  });
+
   it('refuses a non-function with a TypeError', () => {
     const server = makeServer();
     expect(() => server.use(5 as never)).toThrow('middleware must be a function, got 5');
@@ -287,6 +303,26 @@ describe('onConnection over openChannel()', () => {
     expect(peer!.signal.reason).toBe(reason);
     expect(t.sent).toEqual([]);
     expect(server.stats().calls.total).toBe(0);
+  });
+
+  it('refuses when its promise resolves false, and admits when it resolves undefined', async () => {
+    const refusing = makeServer({ onConnection: async () => false });
+    const refused = recordingTransport();
+    refusing.openChannel(refused.transport).receive(JSON.parse(req('echo', [1])));
+    expect(((await refused.destroyed) as Error).message).toBe(
+      'onConnection refused the connection',
+    );
+    expect(refused.sent).toEqual([]);
+    const admitting = makeServer({ onConnection: async () => undefined });
+    const admitted = recordingTransport();
+    const answered = deferred();
+    admitted.transport.send = (text) => {
+      admitted.sent.push(text);
+      answered.resolve();
+    };
+    admitting.openChannel(admitted.transport).receive(JSON.parse(req('echo', [1])));
+    await answered.promise;
+    expect(admitted.sent).toEqual(['{"jsonrpc":"2.0","result":[1],"id":1}']);
   });
 
   it('refuses when it throws synchronously: the reason says so, with the error as cause', async () => {
