@@ -418,6 +418,29 @@ describe('abort', () => {
     expect(await second).toEqual({ id: 1, broken: false });
     expect(gates).toHaveLength(1);
   });
+
+  it('rejects the waiter that inherited a create with that create’s failure', async () => {
+    const gates: Array<Deferred<Thing>> = [];
+    const p = pool({
+      create: () => {
+        const d = deferred<Thing>();
+        gates.push(d);
+        return d.promise;
+      },
+      destroy: () => {},
+      maxActive: 1,
+    });
+    const controller = new AbortController();
+    const first = settle(p.acquire({ signal: controller.signal }));
+    const second = settle(p.acquire());
+    controller.abort();
+    expect((await first).error).toBeInstanceOf(AbortError);
+    const cause = new Error('refused');
+    gates[0]!.reject(cause);
+    expect((await second).error).toMatchObject({ code: 'RERPC_ERR_DIAL', cause });
+    expect(gates).toHaveLength(1);
+    expect(p.stats()).toMatchObject({ createErrors: 1, pending: 0, size: 0 });
+  });
 });
 
 describe('create failures', () => {
