@@ -54,6 +54,7 @@ export class PoolImpl<T extends object> implements Pool<T> {
     this.sweepPeriod = sweepPeriod(options);
     this.idle = new IdleSlots(options, this.sweepPeriod, options.validate !== null);
     this.resources = new Resources(options.destroy, options.validate, () => {
+      // Stryker disable next-line ConditionalExpression: checkShutdown() does nothing while the pool is open
       if (this.shutdown.state !== OPEN) this.checkShutdown();
     });
     this.creates = new Creates(options.create);
@@ -63,6 +64,7 @@ export class PoolImpl<T extends object> implements Pool<T> {
   acquire(options?: AcquireOptions): Promise<T> {
     const signal = acquireStart(this.shutdown.state === OPEN, options);
     if (signal instanceof Error) return Promise.reject(signal);
+    // Stryker disable next-line ConditionalExpression: with waiters queued, idle resources exist only while all of them are being validated; dispatch() then gives the idle one to this acquire just the same
     if (this.waiters.size === 0) {
       // Fast path: nobody is queued ahead, so an idle resource can be handed out at once.
       for (let slot = this.idle.pop(); slot !== undefined; slot = this.idle.pop()) {
@@ -95,15 +97,18 @@ export class PoolImpl<T extends object> implements Pool<T> {
       );
     }
     this.resources.unhold();
+    // Stryker disable next-line ConditionalExpression,BlockStatement: past this, park() destroys a resource once the pool is closed, and checkShutdown() runs below
     if (this.shutdown.state === CLOSED) {
       this.resources.destroy(slot);
       this.checkShutdown();
       return;
     }
     if (this.expired(slot)) this.resources.destroy(slot);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a fast path; offer() parks it too when no waiter is free
     else if (this.waiters.size === 0) this.park(slot);
     else this.offer(slot, false);
     this.dispatch();
+    // Stryker disable next-line ConditionalExpression: checkShutdown() does nothing while the pool is open
     if (this.shutdown.state !== OPEN) this.checkShutdown();
   }
 
@@ -120,6 +125,7 @@ export class PoolImpl<T extends object> implements Pool<T> {
     }
     const done = this.resources.destroy(slot);
     this.dispatch();
+    // Stryker disable next-line ConditionalExpression: checkShutdown() does nothing while the pool is open
     if (this.shutdown.state !== OPEN) this.checkShutdown();
     return done;
   }
@@ -139,6 +145,7 @@ export class PoolImpl<T extends object> implements Pool<T> {
     this.cancel(this.waitTimer);
     this.cancel(this.sweepTimer);
     this.waitTimer = this.sweepTimer = null;
+    // Stryker disable next-line ConditionalExpression: with no waiter the loop below does not run
     if (this.waiters.head !== null) {
       const error = new PoolClosedError(
         'The pool was closed while this acquire was waiting; acquire before close(), or create a new pool',
@@ -181,6 +188,7 @@ export class PoolImpl<T extends object> implements Pool<T> {
 
   private enqueue(signal: AbortSignal | null): Waiter<T> {
     const timeout = this.o.acquireTimeout;
+    // Stryker disable next-line EqualityOperator: a deadline is read only by the wait timer, which acquireTimeout 0 never arms
     const waiter = this.waiters.push(signal, timeout > 0 ? this.clock.now() + timeout : 0);
     if (timeout > 0 && this.waitTimer === null) {
       this.waitTimer = this.clock.schedule(this.onWaitTimer, timeout, false);
@@ -221,6 +229,7 @@ export class PoolImpl<T extends object> implements Pool<T> {
     this.unlink(waiter, error);
     waiter.reject(error);
     this.dispatch();
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: what kept the waiter (a create or a validation) checks again when it settles, and a held resource when it is released
     if (this.shutdown.state !== OPEN) this.checkShutdown();
   }
 
@@ -242,6 +251,7 @@ export class PoolImpl<T extends object> implements Pool<T> {
       this.waitTimer = this.clock.schedule(this.onWaitTimer, wait, false);
     }
     this.dispatch();
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: what kept the waiters (creates, validations, held resources) checks again when it settles or is released
     if (this.shutdown.state !== OPEN) this.checkShutdown();
   }
 
@@ -259,6 +269,7 @@ export class PoolImpl<T extends object> implements Pool<T> {
 
   /** Serves waiters from idle resources, then starts creates for waiters nothing works for. */
   private dispatch(): void {
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: a fast path; with no waiter both loops stop at once, and close() leaves no waiter
     if (this.waiters.size === 0 || this.shutdown.state === CLOSED) return;
     while (this.idle.length > 0) {
       const waiter = this.waiters.firstFree();
@@ -298,6 +309,7 @@ export class PoolImpl<T extends object> implements Pool<T> {
   }
 
   private park(slot: Slot<T>): void {
+    // Stryker disable next-line ConditionalExpression: once closed, release() and validated() destroy a resource before it could be parked
     if (this.idle.length >= this.o.maxIdle || this.shutdown.state === CLOSED) {
       this.resources.destroy(slot);
       return;
@@ -326,10 +338,12 @@ export class PoolImpl<T extends object> implements Pool<T> {
   private validated(slot: Slot<T>, ok: boolean): void {
     const waiter = slot.owner;
     if (!this.resources.endValidation(slot, ok)) return; // destroyed by a forced close meanwhile
+    // Stryker disable next-line ConditionalExpression: once closed, offer() finds no waiter and park() destroys it
     if (!ok || this.shutdown.state === CLOSED || this.expired(slot)) this.resources.destroy(slot);
     else if (waiter !== null) this.give(slot, waiter);
     else this.offer(slot, true);
     this.dispatch();
+    // Stryker disable next-line ConditionalExpression: checkShutdown() does nothing while the pool is open
     if (this.shutdown.state !== OPEN) this.checkShutdown();
   }
 
@@ -351,12 +365,14 @@ export class PoolImpl<T extends object> implements Pool<T> {
       this.offer(this.resources.add(resource, this.clock.now()), true);
       this.dispatch();
     }
+    // Stryker disable next-line ConditionalExpression: checkShutdown() does nothing while the pool is open
     if (this.shutdown.state !== OPEN) this.checkShutdown();
   }
 
   private onCreateFailed(op: CreateOp<T>, error: unknown): void {
     const owner = this.creates.settle(op, false);
     if (owner !== ZOMBIE) {
+      // Stryker disable next-line ConditionalExpression: a create that is not aborted always has an owner (unlink() passes it on or aborts it)
       if (owner !== null) {
         const reason = isOwnError(error) ? error : new DialError(null, { cause: error });
         this.unlink(owner, reason);
@@ -364,6 +380,7 @@ export class PoolImpl<T extends object> implements Pool<T> {
       }
       this.dispatch();
     }
+    // Stryker disable next-line ConditionalExpression: checkShutdown() does nothing while the pool is open
     if (this.shutdown.state !== OPEN) this.checkShutdown();
   }
 
@@ -378,6 +395,7 @@ export class PoolImpl<T extends object> implements Pool<T> {
       if (verdict === true) this.idle.restore(slot);
       else if (verdict !== false) this.startValidation(slot, null, verdict);
     }
+    // Stryker disable next-line ConditionalExpression: the sweep runs only from its timer, so the timer is set
     if (this.idle.length === 0 && this.sweepTimer !== null) {
       this.clock.cancel(this.sweepTimer);
       this.sweepTimer = null;
@@ -386,6 +404,7 @@ export class PoolImpl<T extends object> implements Pool<T> {
   }
 
   private cancel(timer: TimerHandle | null): void {
+    // Stryker disable next-line ConditionalExpression: clock.cancel(null) does nothing
     if (timer !== null) this.clock.cancel(timer);
   }
 
@@ -406,6 +425,7 @@ export class PoolImpl<T extends object> implements Pool<T> {
       this.shutdown.closeWaiting &&
       r.active === 0 &&
       r.validating === 0 &&
+      // Stryker disable next-line ConditionalExpression: close() aborts every create (they become zombies), and dispatch() starts none once closed
       this.creates.inFlight === 0 &&
       this.creates.zombies === 0 &&
       r.disposer.destroying === 0
