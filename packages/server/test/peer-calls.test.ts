@@ -187,3 +187,24 @@ describe('ctx.peer.call(): settling', () => {
     );
   });
 });
+
+describe('ctx.peer.call(): arguments', () => {
+  it('rejects a signal that is not an AbortSignal, and sends a call with an explicit undefined timeout', async () => {
+    const { server, port } = await listening({ peerCallTimeout: 15 });
+    const outcome = deferred<unknown[]>();
+    server.method('go', async (_p: unknown, ctx: CallContext) => {
+      const bad = await ctx
+        .peer!.call('m', undefined, { signal: 5 as never })
+        .catch((e: Error) => e.message);
+      const timedOut = await ctx
+        .peer!.call('n', [], { timeout: undefined })
+        .catch((e: PeerTimeoutError) => e.timeout);
+      outcome.resolve([bad, timedOut]);
+      return null;
+    });
+    const peer = await Peer.connect(port);
+    peer.send(req('go'));
+    expect(await outcome.promise).toEqual(['signal must be an AbortSignal, got 5', 15]);
+    expect(await peer.nextJson()).toEqual({ jsonrpc: '2.0', method: 'n', params: [], id: 1 });
+  });
+});

@@ -5,7 +5,7 @@ import {
   SubscriptionOverflowError,
   type SubscriptionSink,
 } from '../src/index.js';
-import { deferred, listening, Peer, req } from './helpers.js';
+import { deferred, listening, makeServer, Peer, req } from './helpers.js';
 
 type Frame = {
   id?: unknown;
@@ -196,5 +196,49 @@ describe('subscriptions: setup and unsubscribe', () => {
     expect(await outcome.promise).toBeInstanceOf(SubscriptionOverflowError);
     await peer.take(2);
     expect(server.stats().subscriptions).toMatchObject({ eventsSent: 1, eventsDropped: 1 });
+  });
+});
+
+describe('subscriptions: how rpc.discover describes them', () => {
+  type Described = { name: string; summary?: string; description?: string };
+  const methods = async (server: ReturnType<typeof makeServer>): Promise<Described[]> =>
+    JSON.parse((await server.handle(req('rpc.discover')))!).result.methods;
+
+  it('says how events arrive; the description only when a summary or description is given', async () => {
+    const server = makeServer({ discover: true }, false);
+    server.subscription('ticks', () => {});
+    server.subscription('quotes', () => {}, { summary: 'Quotes.', notification: 'q' });
+    const how = (notification: string) =>
+      `Subscribes: answers a subscription id, then sends the events as ${notification} notifications { subscription, result } on this connection (TCP or WebSocket).`;
+    const described = (await methods(server)).map((m) => [
+      m.name,
+      m.summary,
+      m.description ?? null,
+    ]);
+    const unsubscribe = (name: string) =>
+      `Ends a ${name} subscription: params [id]; answers true, or false for an id not open on this connection.`;
+    expect(described).toEqual([
+      ['ticks_subscribe', how('ticks_subscription'), null],
+      ['ticks_unsubscribe', unsubscribe('ticks'), null],
+      ['quotes_subscribe', 'Quotes.', how('q')],
+      ['quotes_unsubscribe', unsubscribe('quotes'), null],
+    ]);
+  });
+});
+
+describe('server.subscription(): argument messages', () => {
+  it('names the bad value', () => {
+    const server = makeServer(undefined, false);
+    const coded = (message: string) =>
+      expect.objectContaining({ name: 'TypeError', code: 'RERPC_ERR_INVALID_OPTION', message });
+    expect(() => server.subscription(5 as never, () => {})).toThrow(
+      coded('name must be a non-empty string, got 5'),
+    );
+    expect(() => server.subscription('s', () => {}, { notification: 5 as never })).toThrow(
+      coded('notification must be a non-empty string, got 5'),
+    );
+    expect(() => server.subscription('s', null as never)).toThrow(
+      coded('handler must be a function, got null'),
+    );
   });
 });
