@@ -198,6 +198,18 @@ describe('endpoints: timeouts and shutdowns', () => {
   });
 });
 
+describe('endpoints: every endpoint out', () => {
+  it('with every endpoint out, calls go to them all the same: a lone server that drains still gets the retry', async () => {
+    const a = await serving('a');
+    const client = balanced([a.port], { ejectionTime: 60_000 });
+    expect(await client.call('where')).toBe('a');
+    a.shutdownConnections(1);
+    // Refused -32002, retried on a new connection: whose dial brings the endpoint back at once.
+    expect(await client.call('where')).toBe('a');
+    expect(client.stats().endpoints![0]).toMatchObject({ state: 'up', calls: 3, failures: 0 });
+  });
+});
+
 describe('endpoints: a resolver', () => {
   function resolving(resolver: Resolver, target: Partial<EndpointsTarget> = {}, o = {}): Client {
     return closing(createClient({ resolver, ...target }, o));
@@ -217,6 +229,20 @@ describe('endpoints: a resolver', () => {
     expect(await calls).toEqual(['live', 'live', 'live']);
     expect(runs).toBe(1);
     expect(client.stats().endpoints).toEqual([row(live.port, { calls: 3, picks: 3 })]);
+  });
+
+  it('a call given up on while it waited for the resolver is not counted on the endpoint it would have gone to', async () => {
+    const live = await serving('live');
+    const answer = deferred<string[]>();
+    const client = resolving(() => answer.promise);
+    const controller = new AbortController();
+    const gone = rejection(client.call('where', [], { signal: controller.signal }));
+    controller.abort();
+    expect(await gone).toMatchObject({ code: 'RERPC_ERR_ABORTED' });
+    answer.resolve([`tcp://127.0.0.1:${live.port}`]);
+    expect(await client.call('where')).toBe('live');
+    // Picked for it (a pick counts the picker's choice), but no call of it counted there.
+    expect(client.stats().endpoints).toEqual([row(live.port, { calls: 1, picks: 2 })]);
   });
 
   const failures: [string, () => unknown, string][] = [
