@@ -1,6 +1,7 @@
 // `pnpm mutation:score [<package>...] [--survivors]`: one score per package from every Stryker
 // report under reports/mutation/ (a package may have been measured in parts: one run per file or
-// per RERPC_MUTATION_REPORTS folder). Where two reports hold the same file, the newer one counts.
+// per RERPC_MUTATION_REPORTS folder; pnpm mutation keeps each run's report in runs/). Where two
+// reports hold the same file, the newer one counts.
 // Score = detected (killed + timeout) ÷ (detected + survived + no coverage); mutants marked
 // equivalent in the source (`Stryker disable`, status Ignored) and ones that do not compile are
 // not counted, as in Stryker's own "score of covered and uncovered". Source files of the package
@@ -23,7 +24,7 @@ function reports(dir) {
   return entries.flatMap((e) => {
     const path = join(dir, e.name);
     if (e.isDirectory()) return reports(path);
-    return e.name === 'mutation.json' ? [path] : [];
+    return e.name.endsWith('mutation.json') ? [path] : [];
   });
 }
 

@@ -3,9 +3,11 @@
 // Stryker's line ranges (`src/ndjson.ts:40-80`); other flags go to `stryker run` as they are
 // (`--concurrency 2`, `--incremental`, `--logLevel debug`). With no package, every published
 // package runs in turn (tens of minutes on 2 cores). It builds the package's dependencies first
-// (their tests load siblings from dist/). Reports: reports/mutation/<package>/ (ignored by git).
+// (their tests load siblings from dist/). Reports: reports/mutation/<package>/ (ignored by git);
+// each run's mutation.json is also kept in its runs/ folder, since a run on one file replaces the
+// report of the last: `pnpm mutation:score` adds a package up from them, newest per file.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { workspaces } from './workspaces.mjs';
 
@@ -59,9 +61,13 @@ for (const name of only === undefined ? packages : [only]) {
     ],
     { stdio: 'inherit', env: { ...process.env, RERPC_MUTATION_PACKAGE: name } },
   );
+  const reports = process.env.RERPC_MUTATION_REPORTS ?? `reports/mutation/${name}`;
   if (run.status !== 0) code = run.status ?? 1;
-  console.log(
-    `report: ${process.env.RERPC_MUTATION_REPORTS ?? `reports/mutation/${name}`}/index.html`,
-  );
+  else if (existsSync(`${reports}/mutation.json`)) {
+    mkdirSync(`${reports}/runs`, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    copyFileSync(`${reports}/mutation.json`, `${reports}/runs/${stamp}-mutation.json`);
+  }
+  console.log(`report: ${reports}/index.html`);
 }
 process.exit(code);
