@@ -108,12 +108,18 @@ describe('ctx.peer.call(): settling', () => {
     const controller = new AbortController();
     const counts = deferred<number[]>();
     server.method('go', async (_p: unknown, ctx: CallContext) => {
-      const options = { signal: controller.signal, timeout: 15 };
-      const answered = ctx.peer!.call('answered', undefined, options);
+      // The answered call waits as long as the test may (a busy machine can take more than a
+      // few ms to answer); the silent one times out.
+      const answered = ctx.peer!.call('answered', undefined, {
+        signal: controller.signal,
+        timeout: 30_000,
+      });
       const during = getEventListeners(controller.signal, 'abort').length;
       await answered;
       const afterAnswer = getEventListeners(controller.signal, 'abort').length;
-      await ctx.peer!.call('silent', undefined, options).catch(() => {});
+      await ctx
+        .peer!.call('silent', undefined, { signal: controller.signal, timeout: 15 })
+        .catch(() => {});
       counts.resolve([during, afterAnswer, getEventListeners(controller.signal, 'abort').length]);
       return null;
     });
