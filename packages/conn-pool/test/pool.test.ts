@@ -980,6 +980,16 @@ describe('destroy', () => {
     expect(p.stats()).toMatchObject({ destroyed: 1, size: 1, active: 1 });
   });
 
+  it('takes any value a synchronous destroy returns, null included, as done', async () => {
+    for (const value of [null, undefined, 0, 'done', {}]) {
+      const p = pool({ create: (): Thing => ({ id: 1, broken: false }), destroy: () => value });
+      const a = await p.acquire();
+      await expect(p.destroy(a)).resolves.toBeUndefined();
+      await p.close();
+      expect(p.stats()).toMatchObject({ destroyed: 1, size: 0 });
+    }
+  });
+
   it('waits for an asynchronous destroy and ignores its failure', async () => {
     const gate = deferred();
     const p = pool({
