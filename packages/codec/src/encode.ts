@@ -81,7 +81,7 @@ export function compileResponseEncoder(options: ResponseEncoderOptions = {}): Re
 
 const PLAIN_RESPONSE: ResponseEncoder = Object.freeze({
   success(id: Id, result: unknown): string {
-    const text = result === undefined ? 'null' : (plainStringify(result) ?? 'null');
+    const text = plainStringify(result) ?? 'null';
     return `{"jsonrpc":"2.0","result":${text},"id":${encodeId(id)}}`;
   },
 });
@@ -107,18 +107,15 @@ export function compileRequestEncoder(options: RequestEncoderOptions = {}): Requ
 export function encodeError(id: Id, error: ErrorObject): string {
   const code = error.code;
   const message = error.message;
-  let out = `{"jsonrpc":"2.0","error":{"code":${typeof code === 'number' && Number.isFinite(code) ? String(code) : '-32603'},"message":${JSON.stringify(typeof message === 'string' ? message : String(message))}`;
-  const data = error.data;
-  if (data !== undefined) {
-    let text: string | undefined;
-    try {
-      text = plainStringify(data);
-    } catch (cause) {
-      text = JSON.stringify(
-        `[data dropped: not serialisable as JSON (${cause instanceof Error ? cause.message : 'unknown error'})]`,
-      );
-    }
-    if (text !== undefined) out += `,"data":${text}`;
+  let out = `{"jsonrpc":"2.0","error":{"code":${Number.isFinite(code) ? String(code) : '-32603'},"message":${JSON.stringify(String(message))}`;
+  let text: string | undefined;
+  try {
+    text = plainStringify(error.data);
+  } catch (cause) {
+    text = JSON.stringify(
+      `[data dropped: not serialisable as JSON (${cause instanceof Error ? cause.message : 'unknown error'})]`,
+    );
   }
+  if (text !== undefined) out += `,"data":${text}`;
   return `${out}},"id":${encodeId(id)}}`;
 }

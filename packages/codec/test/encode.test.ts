@@ -63,6 +63,10 @@ describe('encodeId', () => {
       RUNS,
     );
   });
+
+  it('writes null for an id that is not a string, a number or null (a peer bug)', () => {
+    for (const bad of [undefined, true, {}, [1], 1n]) expect(encodeId(bad as never)).toBe('null');
+  });
 });
 
 describe('compileResponseEncoder() without a schema', () => {
@@ -168,9 +172,44 @@ describe('compileResponseEncoder() with a result schema', () => {
     expect(() => encoder.success(1, { name: 'no result' })).toThrow(/result schema/);
   });
 
+  it("wraps the schema's complaint in a TypeError saying so, with it as cause", () => {
+    const error = (() => {
+      try {
+        encoder.success(1, { name: 'no result' });
+      } catch (caught) {
+        return caught as TypeError;
+      }
+      throw new Error('did not throw');
+    })();
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toBe('the value does not fit the result schema: "result" is required!');
+    expect(error.cause).toBeInstanceOf(Error);
+    expect((error.cause as Error).message).toBe('"result" is required!');
+  });
+
+  it('lets a TypeError from the serialiser (a cycle) through as it is', () => {
+    const open = compileResponseEncoder({ result: { type: 'object', additionalProperties: true } });
+    const cycle: Record<string, unknown> = {};
+    cycle['self'] = cycle;
+    const error = (() => {
+      try {
+        open.success(1, cycle);
+      } catch (caught) {
+        return caught as TypeError;
+      }
+      throw new Error('did not throw');
+    })();
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toMatch(/^Converting circular structure to JSON/);
+    expect(error.cause).toBeUndefined();
+  });
+
   it('rejects a schema that is not an object', () => {
     expect(() => compileResponseEncoder({ result: 'string' as never })).toThrow(
       'result must be a JSON Schema object, got "string"',
+    );
+    expect(() => compileResponseEncoder({ result: null as never })).toThrow(
+      'result must be a JSON Schema object, got null',
     );
   });
 });
@@ -214,6 +253,31 @@ describe('encodeError', () => {
     }
   });
 
+  it('writes -32603 for a code that is not a finite number, and a message that is not a string as one', () => {
+    for (const code of [Number.NaN, Number.POSITIVE_INFINITY, '5', null]) {
+      expect(encodeError(1, { code, message: 'm' } as never)).toBe(
+        '{"jsonrpc":"2.0","error":{"code":-32603,"message":"m"},"id":1}',
+      );
+    }
+    expect(encodeError(1, { code: 1, message: 5 } as never)).toBe(
+      '{"jsonrpc":"2.0","error":{"code":1,"message":"5"},"id":1}',
+    );
+  });
+
+  it('says why data was dropped, also when what was thrown is not an Error', () => {
+    const data = {
+      toJSON() {
+        throw 'nope';
+      },
+    };
+    expect(JSON.parse(encodeError(1, { code: 1, message: 'm', data })).error.data).toBe(
+      '[data dropped: not serialisable as JSON (unknown error)]',
+    );
+    expect(JSON.parse(encodeError(1, { code: 1, message: 'm', data: 1n })).error.data).toBe(
+      '[data dropped: not serialisable as JSON (Do not know how to serialize a BigInt)]',
+    );
+  });
+
   it('omits function data', () => {
     expect(encodeError(1, { code: 1, message: 'm', data: () => 1 })).toBe(
       '{"jsonrpc":"2.0","error":{"code":1,"message":"m"},"id":1}',
@@ -255,6 +319,18 @@ describe('compileRequestEncoder()', () => {
     expect(typed.notification('ArithService.Add', undefined)).toBe(
       '{"jsonrpc":"2.0","method":"ArithService.Add"}',
     );
+  });
+
+  it('writes null params as null, with or without a params schema', () => {
+    const typed = compileRequestEncoder({
+      params: { type: 'object', properties: { a: { type: 'integer' } } },
+    });
+    for (const encoder of [typed, compileRequestEncoder()]) {
+      expect(encoder.request('m', null, 1)).toBe(
+        '{"jsonrpc":"2.0","method":"m","params":null,"id":1}',
+      );
+      expect(encoder.notification('m', null)).toBe('{"jsonrpc":"2.0","method":"m","params":null}');
+    }
   });
 
   it('throws TypeError for a non-string method or unserialisable params', () => {
