@@ -121,7 +121,7 @@ describe('WebSocket: slow readers and liveness', () => {
   it('does not terminate a connection whose reading it paused, though its pongs wait unread', async () => {
     const { port, server } = await listenHttp(
       { maxInFlightPerConnection: 1 },
-      { pingInterval: 20 },
+      { pingInterval: 100 },
     );
     const release = deferred<void>();
     const started = deferred<void>();

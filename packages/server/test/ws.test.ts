@@ -146,7 +146,9 @@ describe('WebSocket: upgrade checks', () => {
 
 describe('WebSocket: liveness and close', () => {
   it('terminates a connection that does not answer pings; one that does stays open', async () => {
-    const { port } = await listenHttp(undefined, { pingInterval: 20 });
+    // 250 ms, not less: the live client's pong must be read before the next ping, which a
+    // loaded machine (CI, pnpm mutation) can delay by tens of milliseconds.
+    const { port } = await listenHttp(undefined, { pingInterval: 250 });
     const mute = await openWs(wsUrl(port), { autoPong: false });
     const live = await openWs(wsUrl(port));
     let pings = 0;
