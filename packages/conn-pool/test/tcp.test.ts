@@ -186,7 +186,15 @@ describe('createTcpConnector', () => {
     socket.write('x');
     const [data] = await once(socket, 'data');
     expect(String(data)).toBe('x');
+    expect(socketOptions(socket)).toMatchObject({
+      kSetNoDelay: true,
+      kSetKeepAlive: true,
+      kSetKeepAliveInitialDelay: 15,
+    });
     await pool.destroy(socket);
+    const plain = await createTcpConnector({ path }, { keepAlive: 0, noDelay: false }).create();
+    onTestFinished(() => void plain.destroy());
+    expect(socketOptions(plain)).toMatchObject({ kSetNoDelay: false, kSetKeepAlive: false });
   });
 
   it('surfaces DialError with the ECONNREFUSED socket error as cause for a closed port', async () => {
@@ -338,9 +346,21 @@ describe('createTcpConnector', () => {
     expect(() => createTcpConnector(target as never, options as never)).toThrow(message);
   });
 
-  it('rejects a target that is not an object', () => {
+  it('rejects a target that is not an object, options that are not one, and mistyped fields', () => {
     expect(() => createTcpConnector(null as never)).toThrow(
       'target must be { host, port } or { path }, got null',
+    );
+    expect(() => createTcpConnector([] as never)).toThrow(
+      'target must be { host, port } or { path }, got an array',
+    );
+    expect(() => createTcpConnector({ port: 1 }, null as never)).toThrow(
+      'createTcpConnector() options must be an object, got null',
+    );
+    expect(() => createTcpConnector({ path: 5 } as never)).toThrow(
+      'path must be a non-empty string, got 5',
+    );
+    expect(() => createTcpConnector({ host: 5, port: 1 } as never)).toThrow(
+      'host must be a non-empty string, got 5',
     );
   });
 
