@@ -177,6 +177,31 @@ describe('endpoints: timeouts and shutdowns', () => {
     expect(await client.call('where')).toBe('b');
   });
 
+  it('the calls lost with a reset connection are no answer: a reset and then a timeout on another connection eject', async () => {
+    const a = await serving('a', {
+      // Resets the connection it arrives on.
+      die: (_params, { socket }) => {
+        socket.destroy();
+        return new Promise(() => {});
+      },
+    });
+    const b = await serving('b');
+    const client = balanced(
+      [a.port, b.port],
+      { pick: 'first', ejectAfter: 2 },
+      { pipelineThreshold: 1, maxRetries: 0 },
+    );
+    // Two calls at once past pipelineThreshold 1: two connections to a.
+    expect(await Promise.all([client.call('where'), client.call('where')])).toEqual(['a', 'a']);
+    expect(a.sockets.size).toBe(2);
+    const hung = rejection(client.call('hang', [], { timeout: 200 }));
+    const lost = await rejection(client.call('die'));
+    expect(lost).toMatchObject({ code: 'RERPC_ERR_CONNECTION', sent: true });
+    expect(await hung).toMatchObject({ code: 'RERPC_ERR_TIMEOUT' });
+    expect(client.stats().endpoints![0]).toMatchObject({ state: 'ejected', failures: 2 });
+    expect(await client.call('where')).toBe('b');
+  });
+
   it("a server's shutdown (-32002, then FIN) drains its endpoint for ejectionTime: calls go elsewhere, and no failure is counted", async () => {
     const a = await serving('a');
     const b = await serving('b');
