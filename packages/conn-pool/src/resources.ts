@@ -56,6 +56,7 @@ export class Resources<T extends object> {
     let verdict: boolean | PromiseLike<boolean>;
     try {
       verdict = this.validateFn!(slot.resource);
+      // Stryker disable next-line BlockStatement: a throw leaves verdict undefined, which fails below as false does
     } catch {
       verdict = false;
     }
@@ -101,6 +102,7 @@ export class Resources<T extends object> {
   destroyAll(): void {
     for (const slot of this.slots.values()) {
       if (slot.state === HELD) this.active -= 1;
+      // Stryker disable next-line ConditionalExpression: past the close timeout only held or validating slots are left (close() destroyed the idle ones)
       else if (slot.state === VALIDATING) this.validating -= 1;
       this.destroy(slot);
     }

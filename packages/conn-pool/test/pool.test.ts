@@ -799,6 +799,31 @@ describe('idle limits and health check', () => {
     expect(p.stats()).toMatchObject({ size: 1, active: 1, idle: 0, created: 2, destroyed: 1 });
   });
 
+  it('evicts for maxLifetime never early, and within a sweep, even when the health check sweeps more often', async () => {
+    const f = things();
+    const clock = new FakeClock();
+    const p = clockedPool(
+      { ...f, maxLifetime: 300, idleTimeout: 0, healthCheckInterval: 100 },
+      clock,
+    );
+    p.release(await p.acquire());
+    clock.advance(299);
+    expect(f.destroyed).toEqual([]);
+    clock.advance(101);
+    expect(f.destroyed).toHaveLength(1);
+    expect(p.stats()).toMatchObject({ idle: 0, size: 0 });
+  });
+
+  it('sweeps as often as the shortest idle limit: idleTimeout shorter than the health check', async () => {
+    const f = things();
+    const clock = new FakeClock();
+    const p = clockedPool({ ...f, idleTimeout: 100, healthCheckInterval: 1000 }, clock);
+    p.release(await p.acquire());
+    clock.advance(300); // idleTimeout and two sweep periods of 100 ms
+    expect(f.destroyed).toHaveLength(1);
+    expect(p.stats().idle).toBe(0);
+  });
+
   it('never evicts an idle resource for its idle time when idleTimeout is 0', async () => {
     const f = things();
     const clock = new FakeClock();
@@ -893,8 +918,7 @@ describe('idle limits and health check', () => {
     const off = clockedPool(
       {
         ...f,
-        idleTimeout: 0,
-        maxLifetime: 100_000, // a sweep runs (for the lifetime) but checks nothing
+        idleTimeout: 500, // a sweep runs (every 500 ms, for idleTimeout) but checks nothing
         healthCheckInterval: 0,
         validate: () => {
           checks += 1;
@@ -910,7 +934,7 @@ describe('idle limits and health check', () => {
     );
     const r = await none.acquire();
     none.release(r);
-    clock.advance(1000);
+    clock.advance(600);
     expect(checks).toBe(0);
     expect(f.destroyed).toEqual([]);
     expect(off.stats().idle).toBe(1);
