@@ -40,10 +40,14 @@ function sources(dir) {
 const files = new Map();
 for (const report of reports(root)) {
   const mtime = statSync(report).mtimeMs;
-  const { files: held } = JSON.parse(readFileSync(report, 'utf8'));
+  const { files: held, config } = JSON.parse(readFileSync(report, 'utf8'));
+  // A run given `file:lines` mutated only that range: say so rather than pass it off as the file.
+  const ranges = (config?.mutate ?? []).filter((m) => /:[\d:-]+$/.test(m));
   for (const [file, { mutants }] of Object.entries(held)) {
+    const range = ranges.find((m) => m.startsWith(`${file}:`))?.slice(file.length + 1);
     const seen = files.get(file);
-    if (seen === undefined || seen.mtime < mtime) files.set(file, { mtime, mutants, report });
+    if (seen === undefined || seen.mtime < mtime)
+      files.set(file, { mtime, mutants, report, range });
   }
 }
 
@@ -54,9 +58,11 @@ const counted = {
   NoCoverage: 'noCoverage',
 };
 function tally(mutants) {
-  const t = { killed: 0, survived: 0, noCoverage: 0, ignored: 0 };
+  const t = { killed: 0, survived: 0, noCoverage: 0, ignored: 0, static: 0 };
   for (const m of mutants) {
     if (counted[m.status] !== undefined) t[counted[m.status]]++;
+    // --ignoreStatic skips static mutants (run once at load): not run, but not marked either.
+    else if (m.status === 'Ignored' && /ignoreStatic/.test(m.statusReason ?? '')) t.static++;
     else if (m.status === 'Ignored') t.ignored++;
   }
   return t;
@@ -82,14 +88,16 @@ if (byPackage.size === 0) {
 }
 
 for (const [pkg, entries] of [...byPackage].sort()) {
-  const sum = { killed: 0, survived: 0, noCoverage: 0, ignored: 0 };
+  const sum = { killed: 0, survived: 0, noCoverage: 0, ignored: 0, static: 0 };
   console.log(`\n@rerpc/${pkg}`);
-  for (const [file, { mutants, report }] of entries.sort()) {
+  for (const [file, { mutants, report, range }] of entries.sort()) {
     const t = tally(mutants);
     for (const k of Object.keys(sum)) sum[k] += t[k];
     console.log(
       `  ${relative(`packages/${pkg}`, file).padEnd(28)} ${percent(t).padStart(7)}  ` +
-        `${t.killed} of ${t.killed + t.survived + t.noCoverage}, ${t.ignored} marked  (${relative(root, report)})`,
+        `${t.killed} of ${t.killed + t.survived + t.noCoverage}, ${t.ignored} marked` +
+        `${t.static > 0 ? `, ${t.static} static not run` : ''}${range ? `, lines ${range} only` : ''}` +
+        `  (${relative(root, report)})`,
     );
     if (showSurvivors) {
       for (const m of mutants.filter((x) => x.status === 'Survived' || x.status === 'NoCoverage')) {
@@ -107,6 +115,6 @@ for (const [pkg, entries] of [...byPackage].sort()) {
   } catch {}
   console.log(
     `  total ${percent(sum)} (${sum.killed} of ${sum.killed + sum.survived + sum.noCoverage}; ` +
-      `${sum.ignored} marked equivalent)${missing.length > 0 ? `; in no report (not measured, or no mutants: type-only): ${missing.map((f) => relative(`packages/${pkg}`, f)).join(', ')}` : ''}`,
+      `${sum.ignored} marked equivalent${sum.static > 0 ? `, ${sum.static} static not run` : ''})${missing.length > 0 ? `; in no report (not measured, or no mutants: type-only): ${missing.map((f) => relative(`packages/${pkg}`, f)).join(', ')}` : ''}`,
   );
 }
