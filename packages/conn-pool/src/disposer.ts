@@ -24,14 +24,15 @@ export class Disposer<T extends object> {
   discard(resource: T): Promise<void> {
     this.destroyed += 1;
     let result: unknown;
+    // Stryker disable BlockStatement: an emptied catch leaves result undefined, which returns RESOLVED below as well
     try {
       result = this.destroyFn(resource);
-      // Stryker disable next-line BlockStatement: a throw leaves result undefined, which returns RESOLVED below as well
     } catch {
       return RESOLVED;
     }
-    // Stryker disable next-line ConditionalExpression: treating a plain value as a promise only settles it a microtask later
+    // Stryker restore BlockStatement
     if (
+      // Stryker disable next-line ConditionalExpression: treating a plain value as a promise only settles it a microtask later
       result !== null &&
       typeof result === 'object' &&
       // Stryker disable next-line ConditionalExpression: treating a plain value as a promise only settles it a microtask later
