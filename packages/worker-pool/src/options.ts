@@ -58,6 +58,7 @@ export function resolveLimits(
   const c = checkInteger(concurrencyName, concurrency, 1);
   const q = checkInteger('maxQueue', maxQueue, 0);
   const d = drainThreshold === undefined ? Math.floor(q / 2) : drainThreshold;
+  // Stryker disable next-line ConditionalExpression: Number.isInteger() is false for any non-number; the typeof narrows for TypeScript
   if (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > q) {
     throw optionError(
       `drainThreshold must be an integer from 0 to maxQueue (${q}), got ${describe(d)}`,

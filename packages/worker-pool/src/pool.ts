@@ -110,13 +110,16 @@ export class Pool implements WorkerPool {
     const cb = done as TaskCallback<unknown, unknown>;
     if (this.runningCount < this.concurrency && this.queue.size === 0) {
       this.runningCount++;
-      // Stryker disable ConditionalExpression,LogicalOperator,EqualityOperator: tryRun takes no caller signal, so an own signal and the shared one differ only in cost: close aborts both with the same reason
+      // tryRun takes no caller signal, so an own signal and the shared one differ only in cost:
+      // close aborts both with the same reason.
+      // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: own or shared signal, see above
       const ownSignal = this.perTaskSignals && fn.length >= 2;
+      // Stryker disable next-line ConditionalExpression: own or shared signal, see above
       const controller = ownSignal ? new AbortController() : null;
       let value: unknown;
       try {
+        // Stryker disable next-line ConditionalExpression: own or shared signal, see above
         value = fn(arg, controller === null ? this.sharedSignal : controller.signal);
-        // Stryker restore ConditionalExpression,LogicalOperator,EqualityOperator
       } catch (error) {
         this.releaseSync(false);
         callBack(cb, asError(error), undefined, arg);
@@ -135,6 +138,7 @@ export class Pool implements WorkerPool {
       }
       const job = new Job(CALL_FN, fn as AnyFn, arg, null, cb);
       job.controller = controller;
+      // Stryker disable next-line BooleanLiteral: a tryRun job has no caller signal, so there is no watch to add either way
       this.track(job, value, false);
       return true;
     }

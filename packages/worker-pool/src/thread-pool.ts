@@ -75,7 +75,7 @@ class Threads<T, R> implements ThreadPool<T, R> {
         optionError(`transferList must be an array, got ${describe(transferList)}`),
       );
     }
-    // Stryker disable next-line ConditionalExpression: a fast path; piscina treats { signal: null, transferList: undefined } as no options
+    // Stryker disable next-line ConditionalExpression,BlockStatement: a fast path; piscina treats { signal: null, transferList: undefined } as no options
     if (signal === null && transferList === undefined) {
       return this.pool.run(this.runPlain, task) as Promise<R>;
     }
@@ -158,5 +158,6 @@ export function createThreadPool<T = unknown, R = unknown>(
     recordTiming: false,
     workerData: options.workerData,
   });
+  // Stryker disable next-line BooleanLiteral: runPlain and runWithOptions declare one parameter, so the core never makes them a signal either way
   return new Threads<T, R>(new Pool(limits, false), piscina);
 }

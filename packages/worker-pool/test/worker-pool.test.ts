@@ -176,6 +176,47 @@ describe('order', () => {
 });
 
 describe('synchronous fast path', () => {
+  it("queues a tryRun from a finishing task's callback behind the tasks already waiting", async () => {
+    const p = pool({ concurrency: 1, maxQueue: 10 });
+    const started: string[] = [];
+    const gate = deferred();
+    // The callback runs while the finished task's slot is free and a task still waits.
+    p.tryRun(
+      () => gate.promise,
+      0,
+      () => {
+        p.tryRun(
+          () => started.push('late'),
+          0,
+          () => {},
+        );
+      },
+    );
+    const waiting = p.submit(() => {
+      started.push('waiting');
+    });
+    gate.resolve();
+    await waiting;
+    await p.onIdle();
+    expect(started).toEqual(['waiting', 'late']);
+  });
+
+  it('tryRun accepts a task that throws synchronously and counts it as failed', () => {
+    const p = pool();
+    const errors: unknown[] = [];
+    const boom = new Error('boom');
+    const accepted = p.tryRun(
+      () => {
+        throw boom;
+      },
+      0,
+      (error) => errors.push(error),
+    );
+    expect(accepted).toBe(true);
+    expect(errors).toEqual([boom]);
+    expect(p.stats()).toMatchObject({ failed: 1, completed: 0, running: 0 });
+  });
+
   it('runs a task synchronously when a slot is free and resolves with its plain value', async () => {
     const p = pool();
     let ran = false;
