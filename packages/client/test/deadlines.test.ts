@@ -153,6 +153,32 @@ describe('Deadlines', () => {
     deadlines.remove(a);
     await forever;
     expect(done).toBe(true);
+    // Ended by the last removal, it clears its own timer.
+    deadlines.add(a);
+    const timers = vi.getTimerCount();
+    const early = deadlines.drained(1000);
+    expect(vi.getTimerCount()).toBe(timers + 1);
+    deadlines.remove(a);
+    await early;
+    expect(vi.getTimerCount()).toBe(timers);
+    deadlines.stop();
+  });
+
+  it('runs one shared timer however often the calls come and go, until stop()', () => {
+    vi.useFakeTimers();
+    const { host } = recorder();
+    const deadlines = new Deadlines(() => {});
+    const a = makeCall(host, 1, 0);
+    for (let i = 0; i < 3; i++) {
+      deadlines.add(a);
+      expect(vi.getTimerCount()).toBe(1);
+      deadlines.remove(a);
+    }
+    deadlines.stop();
+    expect(vi.getTimerCount()).toBe(0);
+    deadlines.add(a);
+    expect(vi.getTimerCount()).toBe(1);
+    deadlines.remove(a);
     deadlines.stop();
   });
 });
