@@ -201,6 +201,35 @@ describe('synchronous fast path', () => {
     expect(started).toEqual(['waiting', 'late']);
   });
 
+  it("queues a submit from a finishing task's callback behind the tasks already waiting; onIdle there waits for them", async () => {
+    const p = pool({ concurrency: 1, maxQueue: 10 });
+    const started: string[] = [];
+    const gate = deferred();
+    const waitingGate = deferred();
+    let late: Promise<unknown> | undefined;
+    let idle: Promise<void> | undefined;
+    p.tryRun(
+      () => gate.promise,
+      0,
+      () => {
+        late = p.submit(() => started.push('late'));
+        idle = p.onIdle();
+      },
+    );
+    const waiting = p.submit(() => {
+      started.push('waiting');
+      return waitingGate.promise;
+    });
+    gate.resolve();
+    await gate.promise;
+    expect(await state(idle!)).toBe('pending');
+    waitingGate.resolve();
+    await waiting;
+    await late;
+    expect(started).toEqual(['waiting', 'late']);
+    expect(await state(idle!)).toBe('fulfilled');
+  });
+
   it('tryRun accepts a task that throws synchronously and counts it as failed', () => {
     const p = pool();
     const errors: unknown[] = [];
@@ -1016,6 +1045,15 @@ describe('backpressure signals', () => {
     expect(p.stats()).toMatchObject({ running: 1, queued: 1 });
     release.resolve();
     await Promise.all(all);
+    expect(drains).toBe(0);
+    // No queue at all: a free slot left means not saturated either.
+    const q = pool({ concurrency: 2, maxQueue: 0 });
+    q.onDrain(() => drains++);
+    const one = deferred();
+    const task = q.submit(() => one.promise);
+    expect(q.isSaturated).toBe(false);
+    one.resolve();
+    await task;
     expect(drains).toBe(0);
   });
 
