@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createContentLengthDecoder, FramingError, frame } from '../src/index.js';
-import { bytewise, record } from './helpers.js';
+import { bytewise, record, stopping as stoppingAt } from './helpers.js';
 
 const b = (s: string) => Buffer.from(s, 'utf8');
 const cl = (json: string) => frame('content-length', json);
@@ -328,27 +328,8 @@ describe('Content-Length header limit: 8192 bytes, on every path', () => {
 });
 
 describe('Content-Length: stop() from a handler ends decoding on every path', () => {
-  function stopping(stopAt: string, options?: { maxMessageBytes: number }) {
-    const seen: string[] = [];
-    const decoder = createContentLengthDecoder(
-      {
-        onMessage(value) {
-          seen.push(JSON.stringify(value));
-          if (JSON.stringify(value) === stopAt) decoder.stop();
-        },
-        onParseError(error) {
-          seen.push(error.reason);
-          if (error.reason === stopAt) decoder.stop();
-        },
-        onOversize() {
-          seen.push('oversize');
-          if (stopAt === 'oversize') decoder.stop();
-        },
-      },
-      options,
-    );
-    return { decoder, seen };
-  }
+  const stopping = (stopAt: string, options?: { maxMessageBytes: number }) =>
+    stoppingAt('content-length', stopAt, options);
 
   it('when a body split across chunks completes', () => {
     const { decoder, seen } = stopping('[1]');

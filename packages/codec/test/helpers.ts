@@ -87,3 +87,27 @@ export function bytewise(bytes: Buffer): Buffer[] {
 export function viaJson(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value));
 }
+
+/** A decoder that records events as strings and calls stop() at the event named `stopAt`. */
+export function stopping(framing: Framing, stopAt: string, options?: DecoderOptions) {
+  const seen: string[] = [];
+  const decoder = createDecoder(
+    framing,
+    {
+      onMessage(value) {
+        seen.push(JSON.stringify(value));
+        if (JSON.stringify(value) === stopAt) decoder.stop();
+      },
+      onParseError(error) {
+        seen.push(error.reason);
+        if (error.reason === stopAt) decoder.stop();
+      },
+      onOversize() {
+        seen.push('oversize');
+        if (stopAt === 'oversize') decoder.stop();
+      },
+    },
+    options,
+  );
+  return { decoder, seen };
+}

@@ -1,34 +1,13 @@
 // Issue 19: NDJSON behaviour that mutation testing (pnpm mutation codec src/ndjson.ts) found
 // unpinned: stop() from a handler on every path, and invalid UTF-8 away from a chunk's start.
 import { describe, expect, it } from 'vitest';
-import { createNdjsonDecoder } from '../src/index.js';
-import { record } from './helpers.js';
+import { record, stopping as stoppingAt } from './helpers.js';
 
 const b = (s: string) => Buffer.from(s, 'utf8');
 const BAD = Buffer.from([0xff]);
 
-/** A decoder that records events as strings and calls stop() at the event named `stopAt`. */
-function stopping(stopAt: string, options?: { maxMessageBytes: number }) {
-  const seen: string[] = [];
-  const decoder = createNdjsonDecoder(
-    {
-      onMessage(value) {
-        seen.push(JSON.stringify(value));
-        if (JSON.stringify(value) === stopAt) decoder.stop();
-      },
-      onParseError(error) {
-        seen.push(error.reason);
-        if (error.reason === stopAt) decoder.stop();
-      },
-      onOversize() {
-        seen.push('oversize');
-        if (stopAt === 'oversize') decoder.stop();
-      },
-    },
-    options,
-  );
-  return { decoder, seen };
-}
+const stopping = (stopAt: string, options?: { maxMessageBytes: number }) =>
+  stoppingAt('ndjson', stopAt, options);
 
 describe('stop() from a handler ends decoding on every path', () => {
   it('in a chunk with invalid UTF-8 (decoded line by line on the bytes)', () => {
