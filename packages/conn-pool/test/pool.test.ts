@@ -21,6 +21,22 @@ import {
   tick,
 } from './helpers.js';
 
+/** A pool whose creates wait until the test resolves their gate (`gates[i]`), in order. */
+function gatedPool(maxActive: number, signals?: AbortSignal[]) {
+  const gates: Array<Deferred<Thing>> = [];
+  const p = pool({
+    create: (signal: AbortSignal) => {
+      signals?.push(signal);
+      const d = deferred<Thing>();
+      gates.push(d);
+      return d.promise;
+    },
+    destroy: () => {},
+    maxActive,
+  });
+  return { p, gates };
+}
+
 /** Acquires two resources at once, then releases `a` and `b` in that order (`b` idles on top). */
 async function releasedPair(p: Pool<Thing>): Promise<[Thing, Thing]> {
   const [a, b] = await Promise.all([p.acquire(), p.acquire()]);
@@ -351,18 +367,8 @@ describe('abort', () => {
   });
 
   it('aborts the create of a waiter that was served by a released resource instead', async () => {
-    const gates: Array<Deferred<Thing>> = [];
     const signals: AbortSignal[] = [];
-    const p = pool({
-      create: (signal: AbortSignal) => {
-        signals.push(signal);
-        const d = deferred<Thing>();
-        gates.push(d);
-        return d.promise;
-      },
-      destroy: () => {},
-      maxActive: 2,
-    });
+    const { p, gates } = gatedPool(2, signals);
     const first = p.acquire();
     gates[0]!.resolve({ id: 1, broken: false });
     const a = await first;
@@ -397,16 +403,7 @@ describe('abort', () => {
   });
 
   it('hands an aborted acquire’s create to the next waiter that needs one', async () => {
-    const gates: Array<Deferred<Thing>> = [];
-    const p = pool({
-      create: () => {
-        const d = deferred<Thing>();
-        gates.push(d);
-        return d.promise;
-      },
-      destroy: () => {},
-      maxActive: 1,
-    });
+    const { p, gates } = gatedPool(1);
     const controller = new AbortController();
     const first = settle(p.acquire({ signal: controller.signal }));
     const second = p.acquire();
@@ -420,16 +417,7 @@ describe('abort', () => {
   });
 
   it('rejects the waiter that inherited a create with that create’s failure', async () => {
-    const gates: Array<Deferred<Thing>> = [];
-    const p = pool({
-      create: () => {
-        const d = deferred<Thing>();
-        gates.push(d);
-        return d.promise;
-      },
-      destroy: () => {},
-      maxActive: 1,
-    });
+    const { p, gates } = gatedPool(1);
     const controller = new AbortController();
     const first = settle(p.acquire({ signal: controller.signal }));
     const second = settle(p.acquire());
