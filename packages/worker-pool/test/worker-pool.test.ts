@@ -740,6 +740,30 @@ describe('close', () => {
     expect(p.stats()).toMatchObject({ completed: 10, failed: 0, rejected: 2 });
   });
 
+  it('called from a tryRun callback while no task runs but others wait in the queue, waits for them', async () => {
+    // A queued task that finishes synchronously has given its slot back before its callback runs,
+    // and the next queued task starts only after: for that moment nothing runs and the queue is not empty.
+    const p = pool({ concurrency: 1 });
+    const release = deferred();
+    const order: string[] = [];
+    void p.submit(() => release.promise);
+    let closing: Promise<void> | undefined;
+    p.tryRun(
+      () => 'b',
+      undefined,
+      () => {
+        order.push('b done');
+        closing = p.close();
+        void closing.then(() => order.push('closed'));
+      },
+    );
+    const c = p.submit(() => release.promise.then(() => order.push('c done')));
+    release.resolve();
+    await c;
+    await closing;
+    expect(order).toEqual(['b done', 'c done', 'closed']);
+  });
+
   it('resolves at once when idle', async () => {
     const p = pool();
     await expect(p.close()).resolves.toBeUndefined();
