@@ -1,5 +1,5 @@
-import { setMaxListeners } from 'node:events';
-import { closeTimeout, describe, optionError, SignalWatches, signalOption } from '@rerpc/internal';
+import { describe, optionError, SignalWatches, signalOption } from '@rerpc/internal';
+import { Closer } from './closer.js';
 import { AbortError, PoolClosedError, QueueFullError } from './errors.js';
 import {
   ABANDONED,
@@ -35,8 +35,8 @@ const SUBMIT_OPTIONS: readonly string[] = ['signal'];
 
 /**
  * The executor: the life of a task, from admission (run now, queue, or refuse) through start and
- * settle to delivery. The queue, the running list, the signal watches and the drain/idle
- * listeners each own their state; the pool owns the counters and close.
+ * settle to delivery. The queue, the running list, the signal watches, the drain/idle listeners
+ * and the closer each own their state; the pool owns the counters.
  *
  * A release delivers the result first and then pumps the queue, so a callback may run while a
  * slot is free and tasks wait: that is why the fast path checks that the queue is empty too,
@@ -54,24 +54,22 @@ export class Pool implements WorkerPool {
   private readonly runningJobs = new RunningList();
   private readonly watches = new SignalWatches<Job>((job) => this.abortJob(job));
   private readonly listeners = new Listeners();
-  /** Aborted (with PoolClosedError) once close() gives up waiting; shared by tasks that ignore their own. */
-  private readonly closeController = new AbortController();
+  private readonly closer: Closer;
+  /** The closer's: aborted once close() gives up waiting; shared by tasks that ignore their own. */
   private readonly sharedSignal: AbortSignal;
   /** Whether a task that declares its signal parameter gets its own (see wantsOwnSignal). */
   private readonly perTaskSignals: boolean;
-  private isClosed = false;
-  private closing: Promise<void> | null = null;
-  private closeResolve: (() => void) | null = null;
-  private closeTimer: NodeJS.Timeout | null = null;
 
   constructor(limits: ResolvedLimits, perTaskSignals: boolean) {
     this.limits = limits;
     this.concurrency = limits.concurrency;
     this.maxQueue = limits.maxQueue;
     this.perTaskSignals = perTaskSignals;
-    this.sharedSignal = this.closeController.signal;
-    // Many running tasks may listen to the shared signal at once; that is not a leak.
-    setMaxListeners(0, this.sharedSignal);
+    this.closer = new Closer(limits.closeTimeout, {
+      abandonAll: (reason) => this.abandonAll(reason),
+      afterRelease: () => this.afterRelease(),
+    });
+    this.sharedSignal = this.closer.sharedSignal;
   }
 
   get running(): number {
@@ -87,7 +85,7 @@ export class Pool implements WorkerPool {
   }
 
   get closed(): boolean {
-    return this.isClosed;
+    return this.closer.closed;
   }
 
   submit<T>(task: Task<T>, options?: SubmitOptions): Promise<T> {
@@ -99,7 +97,7 @@ export class Pool implements WorkerPool {
   }
 
   tryRun<A, T>(fn: TaskFn<A, T>, arg: A, done: TaskCallback<A, T>): boolean {
-    if (this.isClosed) {
+    if (this.closer.closed) {
       this.rejectedCount++;
       return false;
     }
@@ -116,21 +114,26 @@ export class Pool implements WorkerPool {
       const ownSignal = this.perTaskSignals && fn.length >= 2;
       // Stryker disable next-line ConditionalExpression: own or shared signal, see above
       const controller = ownSignal ? new AbortController() : null;
+      if (controller !== null) this.closer.enter(controller);
       let value: unknown;
       try {
         // Stryker disable next-line ConditionalExpression: own or shared signal, see above
         value = fn(arg, controller === null ? this.sharedSignal : controller.signal);
       } catch (error) {
+        if (controller !== null) this.closer.leave();
         this.releaseSync(false);
-        callBack(cb, asError(error), undefined, arg);
+        const closed = this.closer.abortReason;
+        callBack(cb, closed !== null ? closed : asError(error), undefined, arg);
         // Stryker disable next-line ConditionalExpression: pump() with an empty queue starts nothing; the check only skips the call
         if (this.queue.head !== null) this.pump();
         this.afterRelease();
         return true;
       }
+      if (controller !== null) this.closer.leave();
       if (!isThenable(value)) {
-        this.releaseSync(true);
-        callBack(cb, null, value, arg);
+        const closed = this.closer.abortReason;
+        this.releaseSync(closed === null);
+        callBack(cb, closed, closed === null ? value : undefined, arg);
         // Stryker disable next-line ConditionalExpression: pump() with an empty queue starts nothing; the check only skips the call
         if (this.queue.head !== null) this.pump();
         this.afterRelease();
@@ -138,6 +141,7 @@ export class Pool implements WorkerPool {
       }
       const job = new Job(CALL_FN, fn as AnyFn, arg, null, cb);
       job.controller = controller;
+      this.abandonIfClosed(job);
       // Stryker disable next-line BooleanLiteral: a tryRun job has no caller signal, so there is no watch to add either way
       this.track(job, value, false);
       return true;
@@ -173,26 +177,7 @@ export class Pool implements WorkerPool {
   }
 
   close(options?: CloseOptions): Promise<void> {
-    if (this.closing !== null) return this.closing;
-    let timeout: number;
-    try {
-      timeout = closeTimeout(options, this.limits.closeTimeout);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    this.isClosed = true;
-    this.closing = new Promise<void>((resolve) => {
-      this.closeResolve = resolve;
-    });
-    if (this.runningCount === 0 && this.queue.size === 0) {
-      this.finishClose();
-    } else if (timeout === 0) {
-      this.abortAll();
-    } else if (timeout !== Number.POSITIVE_INFINITY) {
-      this.closeTimer = setTimeout(() => this.abortAll(), timeout);
-      this.closeTimer.unref();
-    }
-    return this.closing;
+    return this.closer.close(options, this.runningCount === 0 && this.queue.size === 0);
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -218,7 +203,7 @@ export class Pool implements WorkerPool {
         return Promise.reject(error);
       }
     }
-    if (this.isClosed) {
+    if (this.closer.closed) {
       this.rejectedCount++;
       return Promise.reject(new PoolClosedError());
     }
@@ -236,27 +221,34 @@ export class Pool implements WorkerPool {
       const controller = this.wantsOwnSignal(kind, fn) ? new AbortController() : null;
       const taskSignal =
         controller !== null ? controller.signal : signal !== null ? signal : this.sharedSignal;
+      if (controller !== null) this.closer.enter(controller);
       let value: unknown;
       try {
         value = kind === CALL_TASK ? fn(taskSignal) : fn(arg, taskSignal);
       } catch (error) {
+        if (controller !== null) this.closer.leave();
         this.releaseSync(false);
         // The task may have queued more work while it held the slot.
         // Stryker disable next-line ConditionalExpression: pump() with an empty queue starts nothing; the check only skips the call
         if (this.queue.head !== null) this.pump();
         this.afterRelease();
-        return Promise.reject(error);
+        const closed = this.closer.abortReason;
+        return Promise.reject(closed !== null ? closed : error);
       }
+      if (controller !== null) this.closer.leave();
       if (!isThenable(value)) {
-        this.releaseSync(true);
+        // Set if close gave up while the task ran (it closed the pool): answered like the rest.
+        const closed = this.closer.abortReason;
+        this.releaseSync(closed === null);
         // Stryker disable next-line ConditionalExpression: pump() with an empty queue starts nothing; the check only skips the call
         if (this.queue.head !== null) this.pump();
         this.afterRelease();
-        return Promise.resolve(value as T);
+        return closed === null ? Promise.resolve(value as T) : Promise.reject(closed);
       }
       const job = new Job(kind, fn, arg, signal, null);
       job.controller = controller;
       const promise = promiseFor<T>(job);
+      this.abandonIfClosed(job);
       this.track(job, value, false);
       return promise;
     }
@@ -307,13 +299,19 @@ export class Pool implements WorkerPool {
     } else {
       taskSignal = job.signal !== null ? job.signal : this.sharedSignal;
     }
+    const controller = job.controller;
+    if (controller !== null) this.closer.enter(controller);
     let value: unknown;
     try {
       value = job.kind === CALL_TASK ? job.fn(taskSignal) : job.fn(job.arg, taskSignal);
     } catch (error) {
+      if (controller !== null) this.closer.leave();
+      this.abandonIfClosed(job);
       this.finishSync(job, false, error);
       return;
     }
+    if (controller !== null) this.closer.leave();
+    this.abandonIfClosed(job);
     if (!isThenable(value)) {
       this.finishSync(job, true, value);
       return;
@@ -344,8 +342,8 @@ export class Pool implements WorkerPool {
     }
     const signal = job.signal;
     // A job started from the queue (`listening`) keeps the watch it got when it was queued; only a
-    // fast-path job, which cannot have been abandoned before this point, needs one here.
-    if (signal !== null && !listening) {
+    // fast-path job needs one here, unless close abandoned it while it was being called.
+    if (signal !== null && !listening && !abandoned) {
       if (signal.aborted) {
         this.abortJob(job);
       } else {
@@ -400,8 +398,7 @@ export class Pool implements WorkerPool {
     // Stryker disable next-line ConditionalExpression: the pump has just filled every slot while tasks wait, so nothing waits when nothing runs
     if (this.runningCount === 0 && queued === 0) {
       this.listeners.idle();
-      // Stryker disable next-line ConditionalExpression: finishClose() once close finished finds no timer and no resolve: a no-op
-      if (this.closeResolve !== null) this.finishClose();
+      this.closer.idle();
     }
   }
 
@@ -429,12 +426,8 @@ export class Pool implements WorkerPool {
     }
   }
 
-  /** close() stopped waiting: reject what is queued, abandon and abort what runs. */
-  private abortAll(): void {
-    this.closeTimer = null;
-    const reason = new PoolClosedError(
-      'The pool closed before this task finished (close timeout passed); it was aborted',
-    );
+  /** close() gave up waiting: reject what is queued, abandon and abort what runs. */
+  private abandonAll(reason: PoolClosedError): void {
     const running = this.runningJobs.running();
     for (let job = this.queue.shift(); job !== null; job = this.queue.shift()) {
       job.state = DONE;
@@ -444,26 +437,25 @@ export class Pool implements WorkerPool {
     }
     for (const job of running) {
       if (job.state !== RUNNING) continue;
-      job.state = ABANDONED;
-      this.watches.remove(job);
-      this.failedCount++;
-      if (job.controller !== null) job.controller.abort(reason);
-      deliver(job, false, reason);
+      this.abandon(job, reason);
     }
-    this.closeController.abort(reason);
-    this.finishClose();
-    this.afterRelease();
   }
 
-  private finishClose(): void {
-    // Stryker disable next-line ConditionalExpression: clearTimeout(null) does nothing; the check only skips the call
-    if (this.closeTimer !== null) {
-      clearTimeout(this.closeTimer);
-      this.closeTimer = null;
-    }
-    const resolve = this.closeResolve;
-    this.closeResolve = null;
-    // Stryker disable next-line ConditionalExpression: finishClose() runs only while closing (closeResolve set): from close() itself, the timer, or afterRelease's check
-    if (resolve !== null) resolve();
+  /**
+   * `job`'s task has just returned or thrown. If close gave up waiting while it ran, its caller
+   * gets close's error now, as the tasks close found running did (unless its signal answered first).
+   */
+  private abandonIfClosed(job: Job): void {
+    const reason = this.closer.abortReason;
+    if (reason !== null && job.state !== ABANDONED) this.abandon(job, reason);
+  }
+
+  /** Answers a running job's caller with `reason` and aborts its signal; the slot stays taken. */
+  private abandon(job: Job, reason: PoolClosedError): void {
+    job.state = ABANDONED;
+    this.watches.remove(job);
+    this.failedCount++;
+    if (job.controller !== null) job.controller.abort(reason);
+    deliver(job, false, reason);
   }
 }
