@@ -55,7 +55,7 @@ export class Core implements ChannelHost, ExchangeHost {
   private peerCount = 0;
   private readonly middleware: Middleware[] = [];
   private closingFlag = false;
-  /** Called whenever a call finishes and none are left in flight (set while closing). */
+  /** Set while closing: called whenever a call finishes or is dropped (it checks what is left). */
   private idleListener: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly sweepBound = (): void => this.sweep();
@@ -92,10 +92,12 @@ export class Core implements ChannelHost, ExchangeHost {
     }
     const channel = new ServerChannel(this, transport, false, this.scheduler.lane());
     this.channels.add(channel);
+    // Stryker disable next-line ConditionalExpression: a fast path: publish() without subscribers does nothing
     if (connectionOpened.hasSubscribers) {
       const message: ServerConnectionMessage = { peer: channel.link!.peer, reason: null };
       connectionOpened.publish(message);
     }
+    // Stryker disable next-line ConditionalExpression: a fast path: updatePause() leaves a new channel running unless saturated
     if (this.scheduler.saturated) channel.updatePause();
     const onConnection = this.options.onConnection;
     if (onConnection !== null) {
@@ -128,6 +130,7 @@ export class Core implements ChannelHost, ExchangeHost {
       throw optionError(`middleware must be a function, got ${describe(middleware)}`);
     }
     const chain = this.middleware;
+    // Stryker disable next-line ConditionalExpression: setting the same runner over the same chain again changes nothing
     if (chain.length === 0) this.scheduler.setRun((call) => runWithMiddleware(call, chain));
     chain.push(middleware);
   }
@@ -194,14 +197,14 @@ export class Core implements ChannelHost, ExchangeHost {
   callSettled(channel: ServerChannel): void {
     this.inFlightCount--;
     if (channel.ephemeral && channel.inFlight === 0) this.channels.delete(channel);
-    if (this.inFlightCount === 0 && this.idleListener !== null) this.idleListener();
+    this.idleListener?.();
   }
 
   channelDestroyed(channel: ServerChannel, dropped: number): void {
     this.inFlightCount -= dropped;
     this.channels.delete(channel);
     if (this.scheduler.drop(channel.lane)) this.saturationChanged();
-    if (this.inFlightCount === 0 && this.idleListener !== null) this.idleListener();
+    this.idleListener?.();
   }
 
   watch(call: Call): void {
@@ -255,7 +258,7 @@ export class Core implements ChannelHost, ExchangeHost {
 
   /**
    * `close()` began: later requests are refused, every channel ends once its calls are answered,
-   * and `onIdle` is called whenever the last call in flight finishes.
+   * and `onIdle` is called whenever a call finishes or is dropped (it checks whether any are left).
    */
   beginClose(onIdle: () => void): void {
     this.closingFlag = true;
@@ -271,7 +274,7 @@ export class Core implements ChannelHost, ExchangeHost {
   /** Nothing is left in flight: stop the timer and let go of handlers that ignored their signal. */
   shutDown(): void {
     this.idleListener = null;
-    if (this.timer !== null) clearTimeout(this.timer);
+    clearTimeout(this.timer ?? undefined);
     this.timer = null;
     this.scheduler.close();
   }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createServer, ListenError, ServerClosedError } from '../src/index.js';
+import { AbortError, createServer, ListenError, ServerClosedError } from '../src/index.js';
 import { abortReason, deferred, listening, makeServer, Peer, req, stuck } from './helpers.js';
 
 /** A method whose calls wait until `open()`; resolves `started` after `n` calls began. */
@@ -172,6 +172,36 @@ describe('close()', () => {
     await server.close({ timeout: 0 });
     expect(ctx.signal.aborted).toBe(true);
     await peer.closed;
+  });
+
+  it('with timeout 0 rejects a handle() batch still running a member after another was answered', async () => {
+    const server = makeServer();
+    const first = deferred<string>();
+    server.method('first', () => first.promise);
+    const started = stuck(server, 'stubborn');
+    const pending = server.handle(`[${req('first', [], 1)},${req('stubborn', [], 2)}]`);
+    await started;
+    first.resolve('done');
+    for (let i = 0; i < 10 && server.stats().calls.inFlight > 1; i++) {
+      await new Promise(setImmediate);
+    }
+    expect(server.stats().calls.inFlight).toBe(1);
+    const closed = server.close({ timeout: 0 });
+    await expect(pending).rejects.toBeInstanceOf(ServerClosedError);
+    await closed;
+  });
+
+  it('resolves once the last call in flight is dropped: its handle() caller gave up', async () => {
+    const server = makeServer();
+    const started = stuck(server, 'hang');
+    const controller = new AbortController();
+    const pending = server.handle(req('hang'), { signal: controller.signal });
+    await started;
+    const closed = server.close();
+    controller.abort();
+    await expect(pending).rejects.toBeInstanceOf(AbortError);
+    await closed;
+    expect(server.stats().calls.inFlight).toBe(0);
   });
 
   it('rejects an invalid timeout', async () => {

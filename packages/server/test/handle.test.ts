@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { specExamples } from '@rerpc/internal/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
@@ -512,5 +513,55 @@ describe('handle(): limits', () => {
     // 40 characters, 120 bytes of UTF-8 in the params alone.
     const got = await answer(server.handle(req('echo', ['☃'.repeat(40)])));
     expect(got).toMatchObject({ error: { code: -32600 }, id: null });
+  });
+});
+
+describe('handle(): options and what a call shows', () => {
+  it('names handle() options in its option errors', async () => {
+    const server = makeServer();
+    await expect(server.handle(req('echo'), 'fast' as never)).rejects.toThrow(
+      'handle() options must be an object, got "fast"',
+    );
+    await expect(server.handle(req('echo'), { signl: null } as never)).rejects.toThrow(
+      /^handle\(\) options has no option "signl"; did you mean "signal"\?/,
+    );
+  });
+
+  it('gives a call one ctx.signal: one read early and one read late abort together', async () => {
+    const server = makeServer({ handlerTimeout: 20 });
+    const early = deferred<AbortSignal>();
+    const started = stuck(server, 'hang');
+    server.use((ctx, next) => {
+      early.resolve(ctx.signal);
+      return next();
+    });
+    const got = await answer(server.handle(req('hang')));
+    expect(got).toMatchObject({ error: { code: -32001 } });
+    const ctx = await started;
+    const signal = await early.promise;
+    expect(ctx.signal).toBe(signal);
+    expect(signal.aborted).toBe(true);
+    expect(signal.reason).toBeInstanceOf(HandlerTimeoutError);
+  });
+
+  it('prints whether the call was aborted', async () => {
+    const server = makeServer({ handlerTimeout: 20 });
+    const started = stuck(server, 'hang');
+    const pending = server.handle(req('hang'));
+    const ctx = await started;
+    expect(inspect(ctx)).toContain('aborted: false');
+    await pending;
+    expect(inspect(ctx)).toContain('aborted: true');
+  });
+
+  it('lists no peer for a handle() call in flight: it is not a connection', async () => {
+    const server = makeServer();
+    const started = stuck(server, 'hang');
+    const controller = new AbortController();
+    const pending = server.handle(req('hang'), { signal: controller.signal });
+    await started;
+    expect(server.peers()).toEqual([]);
+    controller.abort();
+    await expect(pending).rejects.toBeInstanceOf(AbortError);
   });
 });

@@ -5,6 +5,7 @@ import {
   type ChannelTransport,
   DisconnectedError,
   HandlerTimeoutError,
+  ServerClosedError,
 } from '../src/index.js';
 import { ReadGate } from '../src/read-gate.js';
 import { createServerWithClock } from '../src/server.js';
@@ -482,5 +483,131 @@ describe('ReadGate: a connection reads only when nothing holds it', () => {
     expect(told).toEqual(['pause', 'resume', 'pause']);
     gate.setWrite(false);
     expect(told).toEqual(['pause', 'resume', 'pause', 'resume']);
+  });
+});
+
+/**
+ * A clock the test moves, counting the server's reads: the deadline timer reads it once each time
+ * it wakes, so the count says when the server woke.
+ */
+function frozenClock(start: number) {
+  const clock = {
+    time: start,
+    reads: 0,
+    origin: 0,
+    now(): number {
+      clock.reads++;
+      return clock.time;
+    },
+  };
+  return clock;
+}
+
+/**
+ * Resolves after a timer of `ms` armed now. Node fires timers in order of due time, so one armed
+ * after the server's with a shorter delay fires first, and one with the same delay fires after it.
+ */
+const tick = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+describe('handlerTimeout: the deadline timer', () => {
+  it('sleeps until the oldest deadline, then until the next one, reading the clock only then', async () => {
+    // Far from 0, so arithmetic that adds the clock to a deadline shows.
+    const clock = frozenClock(1_000_000);
+    const server = createServerWithClock({ handlerTimeout: 40 }, clock);
+    onTestFinished(() => server.close({ timeout: 0 }));
+    const g = gate();
+    server.method('gate', g.handler);
+    const first = server.handle(req('gate', [], 1));
+    const second = server.handle(req('gate', [], 2));
+    clock.time += 10;
+    const third = server.handle(req('gate', [], 3));
+    await g.whenStarted(3);
+    clock.time += 30;
+    // The first two calls' deadline is 40 ms away: nothing wakes the server in the next 20.
+    let reads = clock.reads;
+    await tick(20);
+    expect(clock.reads).toBe(reads);
+    expect(JSON.parse((await first)!)).toMatchObject({ error: { code: -32001 }, id: 1 });
+    expect(JSON.parse((await second)!)).toMatchObject({ error: { code: -32001 }, id: 2 });
+    // The third call's deadline is 10 ms after that sweep: the server sleeps until then.
+    reads = clock.reads;
+    await tick(5);
+    expect(clock.reads).toBe(reads);
+    clock.time += 10;
+    expect(JSON.parse((await third)!)).toMatchObject({ error: { code: -32001 }, id: 3 });
+    expect(server.stats().calls).toMatchObject({ timedOut: 3, inFlight: 0 });
+  });
+
+  it('leaves the deadline list when answered: a call that finished is not counted as timed out later', async () => {
+    const clock = frozenClock(0);
+    const server = createServerWithClock({ handlerTimeout: 30 }, clock);
+    onTestFinished(() => server.close({ timeout: 0 }));
+    const g = gate();
+    server.method('gate', g.handler);
+    const done = server.handle(req('gate', [], 1));
+    const late = server.handle(req('gate', [], 2));
+    await g.whenStarted(2);
+    g.release();
+    expect(JSON.parse((await done)!)).toEqual({ jsonrpc: '2.0', result: 'released', id: 1 });
+    clock.time = 30;
+    expect(JSON.parse((await late)!)).toMatchObject({ error: { code: -32001 }, id: 2 });
+    expect(server.stats().calls.timedOut).toBe(1);
+    expect(server.stats().errors).toEqual({ '-32001': 1 });
+  });
+
+  it('arms no timer when handlerTimeout is 0: a call outlasting a timer tick is answered', async () => {
+    const clock = frozenClock(0);
+    const server = createServerWithClock({ handlerTimeout: 0 }, clock);
+    onTestFinished(() => server.close({ timeout: 0 }));
+    const g = gate();
+    server.method('gate', g.handler);
+    const pending = server.handle(req('gate', [], 1));
+    await g.whenStarted(1);
+    const reads = clock.reads;
+    // A deadline timer would be due in 1 ms (the shortest) and fire before this one.
+    await tick(1);
+    expect(clock.reads).toBe(reads);
+    g.release();
+    expect(JSON.parse((await pending)!)).toEqual({ jsonrpc: '2.0', result: 'released', id: 1 });
+    expect(server.stats().calls.timedOut).toBe(0);
+  });
+
+  it('stops with close(): the server reads its clock no more once close() resolved', async () => {
+    const clock = frozenClock(0);
+    const server = createServerWithClock({ handlerTimeout: 10 }, clock);
+    const ctx = stuck(server, 'hang');
+    const pending = server.handle(req('hang', [], 1)).catch((error: unknown) => error);
+    await ctx;
+    await server.close({ timeout: 0 });
+    expect(await pending).toBeInstanceOf(ServerClosedError);
+    const reads = clock.reads;
+    // Past the deadline the timer was armed for (10 ms).
+    await tick(20);
+    expect(clock.reads).toBe(reads);
+  });
+
+  it('never starts a queued call that timed out, even once a handler slot is free', async () => {
+    const clock = frozenClock(0);
+    const server = createServerWithClock({ handlerTimeout: 30, concurrency: 1 }, clock);
+    onTestFinished(() => server.close({ timeout: 0 }));
+    let runs = 0;
+    server.method('count', () => ++runs);
+    server.method('echo', (params: unknown) => params);
+    // Holds the only slot past its deadline: it ignores its signal, so its slot stays taken.
+    const hold = deferred<string>();
+    server.method('hold', () => hold.promise);
+    const first = server.handle(req('hold', [], 1));
+    const queued = server.handle(req('count', [], 2));
+    clock.time = 30;
+    expect(JSON.parse((await first)!)).toMatchObject({ error: { code: -32001 }, id: 1 });
+    expect(JSON.parse((await queued)!)).toMatchObject({ error: { code: -32001 }, id: 2 });
+    hold.resolve('late');
+    // The slot goes to the next call waiting: the timed-out `count` is skipped, `echo` runs.
+    expect(JSON.parse((await server.handle(req('echo', ['after'], 3)))!)).toEqual({
+      jsonrpc: '2.0',
+      result: ['after'],
+      id: 3,
+    });
+    expect(runs).toBe(0);
   });
 });

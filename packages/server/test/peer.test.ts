@@ -226,6 +226,17 @@ describe('ctx.peer over TCP', () => {
     expect(server.peers()).toEqual([]);
   });
 
+  it('numbers the peers 1, 2, … in accept order', async () => {
+    const { server, port } = await listening();
+    const a = await RawPeer.connect(port);
+    a.send(req('echo', [1]));
+    await a.nextJson();
+    const b = await RawPeer.connect(port);
+    b.send(req('echo', [2]));
+    await b.nextJson();
+    expect(server.peers().map((p) => p.id)).toEqual([1, 2]);
+  });
+
   it('server.peers() reaches every connection; close() leaves nothing pending', async () => {
     const { server, port } = await listening();
     const a = await RawPeer.connect(port);
