@@ -504,8 +504,9 @@ function frozenClock(start: number) {
 }
 
 /**
- * Resolves after a timer of `ms` armed now. Node fires timers in order of due time, so one armed
- * after the server's with a shorter delay fires first, and one with the same delay fires after it.
+ * Resolves after a timer of `ms` armed now. Node fires timers in order of due time: one due well
+ * before the server's (tens of ms: a loaded machine delays both alike) fires first, and one armed
+ * after the server's with the same delay fires after it.
  */
 const tick = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -513,27 +514,27 @@ describe('handlerTimeout: the deadline timer', () => {
   it('sleeps until the oldest deadline, then until the next one, reading the clock only then', async () => {
     // Far from 0, so arithmetic that adds the clock to a deadline shows.
     const clock = frozenClock(1_000_000);
-    const server = createServerWithClock({ handlerTimeout: 40 }, clock);
+    const server = createServerWithClock({ handlerTimeout: 100 }, clock);
     onTestFinished(() => server.close({ timeout: 0 }));
     const g = gate();
     server.method('gate', g.handler);
     const first = server.handle(req('gate', [], 1));
     const second = server.handle(req('gate', [], 2));
-    clock.time += 10;
+    clock.time += 50;
     const third = server.handle(req('gate', [], 3));
     await g.whenStarted(3);
-    clock.time += 30;
-    // The first two calls' deadline is 40 ms away: nothing wakes the server in the next 20.
+    clock.time += 50;
+    // The first two calls' deadline is 100 ms away: nothing wakes the server in the next 20.
     let reads = clock.reads;
     await tick(20);
     expect(clock.reads).toBe(reads);
     expect(JSON.parse((await first)!)).toMatchObject({ error: { code: -32001 }, id: 1 });
     expect(JSON.parse((await second)!)).toMatchObject({ error: { code: -32001 }, id: 2 });
-    // The third call's deadline is 10 ms after that sweep: the server sleeps until then.
+    // The third call's deadline is 50 ms after that sweep: the server sleeps until then.
     reads = clock.reads;
-    await tick(5);
+    await tick(10);
     expect(clock.reads).toBe(reads);
-    clock.time += 10;
+    clock.time += 50;
     expect(JSON.parse((await third)!)).toMatchObject({ error: { code: -32001 }, id: 3 });
     expect(server.stats().calls).toMatchObject({ timedOut: 3, inFlight: 0 });
   });
