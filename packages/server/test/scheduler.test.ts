@@ -123,6 +123,7 @@ describe('the turn order of queued calls', () => {
     // a's slot goes to c; d's call then finds no slot and keeps its turn.
     await finish('a0');
     expect(started).toEqual(['a0', 'd0', 'c0']);
+    // e begins to wait behind d; a and c, whose queues emptied, only after e.
     e.work('e0');
     a.work('a1');
     c.work('c1');
@@ -133,7 +134,7 @@ describe('the turn order of queued calls', () => {
     expect(started).toEqual(['a0', 'd0', 'c0', 'd1', 'e0', 'a1', 'c1']);
   });
 
-  it('starts a connection’s queued calls one per turn while it is under maxRunningPerConnection', async () => {
+  it("starts a connection's queued calls one per turn while it is under maxRunningPerConnection", async () => {
     const { started, conn, finish, calls } = fairServer({
       concurrency: 3,
       maxRunningPerConnection: 3,
@@ -177,7 +178,8 @@ describe('the turn order of queued calls', () => {
     b.quick('b0', 'b1', 'b2');
     c.quick('c0', 'c1');
     await finish('a0');
-    // Each start finishes inside the pump that made it: the freed slot goes to the next in turn.
+    // Each handler returns while it is being started: its slot goes to the next connection in
+    // turn, not to its own connection's next call.
     expect(started).toEqual(['a0', 'b0', 'c0', 'b1', 'c1', 'b2']);
     expect(b.answered()).toEqual(['b0', 'b1', 'b2']);
     expect(c.answered()).toEqual(['c0', 'c1']);
