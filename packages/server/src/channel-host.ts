@@ -33,6 +33,7 @@ export class ChannelCalls extends LinkedListOf<Call> {
     let dropped = 0;
     let call: Call | null;
     while ((call = this.pop()) !== null) {
+      // Stryker disable next-line BooleanLiteral: the call leaves PENDING here, and linked is read only while a call is PENDING
       call.linked = false;
       call.state = DONE;
       host.unwatch(call);

@@ -9,7 +9,7 @@ import type {
   ServerRequestMessage,
   ServerResponseMessage,
 } from '../src/index.js';
-import { deferred, listening, Peer, req } from './helpers.js';
+import { deferred, listening, makeServer, Peer, req, stuck } from './helpers.js';
 import { listenHttp, openWs, post } from './web-helpers.js';
 
 /** Every event of `tracingChannel('rerpc:server:call')`, in order. */
@@ -108,6 +108,65 @@ describe('diagnostics channels over TCP', () => {
     peer.socket.destroy();
     expect(await dropped).toMatchObject({ id: 7, code: null, answered: false });
     expect(responses.filter((m) => m.method === 'hang')).toHaveLength(1);
+  });
+
+  it('publishes a response for a request and a notification refused without a handler (unknown method, bad params): only the request is answered', async () => {
+    const responses = record<ServerResponseMessage>('rerpc:server:response');
+    const server = makeServer();
+    await server.handle(`[${req('nope', [], 1)},${req('ArithService.Add', { a: 'x' }, 2)}]`);
+    await server.handle(JSON.stringify({ jsonrpc: '2.0', method: 'nope', params: [] }));
+    await server.handle(JSON.stringify({ jsonrpc: '2.0', method: 'ArithService.Add', params: {} }));
+    expect(responses.map((m) => [m.method, m.id, m.registered, m.code, m.answered])).toEqual([
+      ['nope', 1, false, -32601, true],
+      ['ArithService.Add', 2, true, -32602, true],
+      ['nope', undefined, false, -32601, false],
+      ['ArithService.Add', undefined, true, -32602, false],
+    ]);
+  });
+
+  it('publishes a response for calls past handlerTimeout (-32001: a request answered, a notification not)', async () => {
+    const responses = record<ServerResponseMessage>('rerpc:server:response');
+    const server = makeServer({ handlerTimeout: 20 });
+    const started = stuck(server, 'hang');
+    const timedOut = nextMessage<ServerResponseMessage>(
+      'rerpc:server:response',
+      (m) => m.id === undefined,
+    );
+    expect(await server.handle(JSON.stringify({ jsonrpc: '2.0', method: 'hang' }))).toBeNull();
+    await timedOut;
+    await server.handle(req('hang', [], 7));
+    await started;
+    expect(responses.map((m) => [m.method, m.id, m.code, m.answered])).toEqual([
+      ['hang', undefined, -32001, false],
+      ['hang', 7, -32001, true],
+    ]);
+    expect(responses[1]!.ctx?.id).toBe(7);
+    expect(responses[1]!.duration).toBeGreaterThanOrEqual(0);
+  });
+
+  it('publishes a response (-32800) for a cancelled call: answered, or not under a rule with answer: false', async () => {
+    const responses = record<ServerResponseMessage>('rerpc:server:response');
+    for (const cancelMethod of [{ method: 'stop' }, { method: 'stop', answer: false }]) {
+      const server = makeServer({ cancelMethod });
+      const started = stuck(server, 'wait');
+      const sent: string[] = [];
+      const channel = server.openChannel({
+        remoteAddress: null,
+        send: (text) => sent.push(text),
+        pause() {},
+        resume() {},
+        end() {},
+      });
+      channel.receive(JSON.parse(req('wait', [], 3)));
+      await started;
+      channel.receive({ jsonrpc: '2.0', method: 'stop', params: { id: 3 } });
+      expect(sent).toHaveLength(cancelMethod.answer === false ? 0 : 1);
+      channel.destroy();
+    }
+    expect(responses.map((m) => [m.method, m.id, m.code, m.answered])).toEqual([
+      ['wait', 3, -32800, true],
+      ['wait', 3, -32800, false],
+    ]);
   });
 
   it('traces a sync handler (start, end) and an async one (start, end, asyncStart, asyncEnd)', async () => {
