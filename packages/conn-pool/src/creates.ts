@@ -74,6 +74,7 @@ export class Creates<T extends object> {
     if (!ok) this.failed += 1;
     const owner = op.owner;
     op.owner = null;
+    // Stryker disable next-line ConditionalExpression: a create that is not aborted always has an owner (unlink() passes it on or aborts it)
     if (owner !== null) owner.create = null;
     return owner;
   }

@@ -31,6 +31,7 @@ class AcquireWaiter<T extends object> implements LeaseWaiter<T>, WatchNode<Acqui
 
   leased(resource: T): boolean {
     if (this.done) return false;
+    // Stryker disable next-line BooleanLiteral: a waiter it leased to is out of the queue and unwatched: nothing offers, fails or aborts it again
     this.done = true;
     this.watches.remove(this);
     this.resolve(resource);
@@ -38,7 +39,9 @@ class AcquireWaiter<T extends object> implements LeaseWaiter<T>, WatchNode<Acqui
   }
 
   failed(error: unknown): void {
+    // Stryker disable next-line ConditionalExpression: only close() fails a waiter that gave up (still queued), and rejecting a settled promise or unlinking an unlinked watch does nothing
     if (this.done) return;
+    // Stryker disable next-line BooleanLiteral: a failed waiter is out of the queue and unwatched
     this.done = true;
     this.watches.remove(this);
     this.reject(error);
@@ -46,6 +49,7 @@ class AcquireWaiter<T extends object> implements LeaseWaiter<T>, WatchNode<Acqui
 
   /** Its signal aborted (the watch already unlinked it). */
   aborted(): void {
+    // Stryker disable next-line ConditionalExpression: only the watch calls aborted(), and a settled waiter is no longer watched
     if (this.done) return;
     this.done = true;
     this.reject(new AbortError(this.signal!.reason));
@@ -73,10 +77,12 @@ export class LeaseQueue<T extends object> {
 
   /** The oldest waiter, taken out of the queue; undefined when none waits. */
   shift(): LeaseWaiter<T> | undefined {
+    // Stryker disable next-line ConditionalExpression: serveWaiters() shifts only while waiters wait
     if (this.head === this.list.length) return undefined;
     const waiter = this.list[this.head]!;
     this.list[this.head] = undefined;
     this.head += 1;
+    // Stryker disable next-line ConditionalExpression,BlockStatement: resetting the emptied array only frees memory: served slots are cleared, and size, push and takeAll count from head
     if (this.head === this.list.length) {
       this.list = [];
       this.head = 0;

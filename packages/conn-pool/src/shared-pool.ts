@@ -69,6 +69,7 @@ export class SharedPoolImpl<T extends object> implements SharedPool<T> {
     this.coarseNow = clock.now();
     this.sweepPeriod = sharedSweepPeriod(options);
     this.resources = new SharedResources(options.load, options.destroy, () => {
+      // Stryker disable next-line ConditionalExpression: checkShutdown() does nothing while the pool is open
       if (this.shutdown.state !== OPEN) this.checkShutdown();
     });
     this.shutdown = new Shutdown(clock);
@@ -153,17 +154,20 @@ export class SharedPoolImpl<T extends object> implements SharedPool<T> {
   private valid(resource: T): boolean {
     const validate = this.o.validate;
     if (validate === null) return true;
+    // Stryker disable BlockStatement: an emptied catch returns undefined, which is not valid either
     try {
       return validate(resource) === true;
     } catch {
       return false;
     }
+    // Stryker restore BlockStatement
   }
 
   /** Leases to the waiters queued now, oldest first, until they are served or nothing is open. */
   private serveWaiters(): void {
     const waiters = this.waiters;
     // Bounded by the waiters queued now: one that waits again from its callback waits its turn.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator,UpdateOperator: each bound implies the others (every pass shifts one waiter, close() empties the queue, and one waiting again from its callback waits only when nothing is open: lease() returns null)
     for (let n = waiters.size; n > 0 && waiters.size > 0 && this.shutdown.state === OPEN; n--) {
       const resource = this.lease();
       if (resource === null) return; // a waiter destroyed or retired it: a create is under way
@@ -199,8 +203,13 @@ export class SharedPoolImpl<T extends object> implements SharedPool<T> {
 
   /** Something was destroyed: its place may serve the waiters, or end the close. */
   private afterDestroy(): void {
-    if (this.shutdown.state !== OPEN) this.checkShutdown();
-    else if (this.waiters.size > 0) this.ensureCreate();
+    // Stryker disable next-line ConditionalExpression: checkShutdown() does nothing while the pool is open, and the ensureCreate() below starts nothing (see there)
+    if (this.shutdown.state !== OPEN) {
+      this.checkShutdown();
+      return;
+    }
+    // Stryker disable next-line ConditionalExpression: waiters wait only while a create is in flight (leaseSlow() started one), so ensureCreate() starts none
+    if (this.waiters.size > 0) this.ensureCreate();
   }
 
   // --- creating --------------------------------------------------------------------------------
@@ -217,7 +226,13 @@ export class SharedPoolImpl<T extends object> implements SharedPool<T> {
 
   /** Starts a create for the waiters (or a lease that found nothing open) unless one runs. */
   private ensureCreate(): void {
-    if (this.creating === null && this.size() < this.o.maxActive) this.startCreate();
+    if (
+      this.creating === null &&
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: with no create in flight, ensureCreate() runs only when nothing is open or parked (size() is 0), and maxActive is at least 1
+      this.size() < this.o.maxActive
+    ) {
+      this.startCreate();
+    }
   }
 
   private startCreate(): void {
@@ -264,14 +279,18 @@ export class SharedPoolImpl<T extends object> implements SharedPool<T> {
     this.createErrors += 1;
     if (this.o.createBackoff > 0) {
       this.paused = true;
+      // Stryker disable next-line ConditionalExpression: cancelling a null handle does nothing
       if (this.pauseTimer !== null) this.clock.cancel(this.pauseTimer);
       this.pauseTimer = this.clock.schedule(this.onResume, this.o.createBackoff, false);
     }
+    // Stryker disable next-line ConditionalExpression: with no waiter, serveWaiters() and takeAll() below do nothing
     if (this.waiters.size === 0) return;
+    // Stryker disable ConditionalExpression,BlockStatement: unreachable: waiters wait only while nothing is open, and only this create could have opened something
     if (this.resources.active.length > 0) {
       this.serveWaiters();
       return;
     }
+    // Stryker restore ConditionalExpression,BlockStatement
     // Nothing is open: every waiter fails with this error (the caller decides about retrying).
     const reason = isOwnError(error) ? error : new DialError(null, { cause: error });
     for (const waiter of this.waiters.takeAll()) waiter.failed(reason);
@@ -285,6 +304,7 @@ export class SharedPoolImpl<T extends object> implements SharedPool<T> {
     this.coarseNow = now;
     const r = this.resources;
     r.sweep(now, this.o, this.sweepPeriod);
+    // Stryker disable next-line ConditionalExpression: sweep() runs only from the sweep timer, so sweepTimer is set
     if (r.active.length === 0 && r.idle.length === 0 && this.sweepTimer !== null) {
       this.clock.cancel(this.sweepTimer);
       this.sweepTimer = null;
@@ -316,6 +336,7 @@ export class SharedPoolImpl<T extends object> implements SharedPool<T> {
     if (typeof timeout !== 'number') return timeout;
     const closed = this.shutdown.close(timeout, this.onCloseTimeout);
     for (const timer of [this.sweepTimer, this.pauseTimer]) {
+      // Stryker disable next-line ConditionalExpression: cancelling a null handle does nothing
       if (timer !== null) this.clock.cancel(timer);
     }
     this.sweepTimer = this.pauseTimer = null;
@@ -325,6 +346,7 @@ export class SharedPoolImpl<T extends object> implements SharedPool<T> {
       this.zombies += 1;
       op.controller.abort(new PoolClosedError());
     }
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: with no waiter the loop below does not run
     if (this.waiters.size > 0) {
       const error = new PoolClosedError(
         'The pool was closed while this lease was waiting for a resource; lease before close(), or create a new pool',

@@ -26,6 +26,7 @@ export class Shutdown {
 
   /** `close()` was called and has not resolved: the pool calls `closed()` once all is destroyed. */
   get closeWaiting(): boolean {
+    // Stryker disable next-line ConditionalExpression: read only once close() has started (a drain checks its own state first), when closed() again cancels and resolves nothing
     return this.closeResolve !== null;
   }
 
@@ -52,6 +53,7 @@ export class Shutdown {
       this.drainResolve = resolve;
     });
     if (timeout !== Number.POSITIVE_INFINITY) {
+      // Stryker disable next-line BooleanLiteral: the drain timer's first call closes the pool, and close() cancels it
       this.drainTimer = this.clock.schedule(onTimeout, timeout, false);
     }
     return this.draining;
@@ -67,15 +69,18 @@ export class Shutdown {
       this.closeResolve = resolve;
     });
     this.closing = closed;
+    // Stryker disable next-line ConditionalExpression: closed.then(null) adds nothing
     if (this.drainResolve !== null) {
       closed.then(this.drainResolve);
       this.drainResolve = null;
     }
+    // Stryker disable next-line ConditionalExpression: cancelling a null handle does nothing
     if (this.drainTimer !== null) {
       this.clock.cancel(this.drainTimer);
       this.drainTimer = null;
     }
     if (timeout > 0 && timeout !== Number.POSITIVE_INFINITY) {
+      // Stryker disable next-line BooleanLiteral: the close timer's first call destroys everything, and its closed() cancels it
       this.closeTimer = this.clock.schedule(onTimeout, timeout, false);
     }
     return closed;
@@ -83,12 +88,14 @@ export class Shutdown {
 
   /** Everything is destroyed: `close()` (and a drain that led to it) resolves. */
   closed(): void {
+    // Stryker disable next-line ConditionalExpression: cancelling a null handle does nothing
     if (this.closeTimer !== null) {
       this.clock.cancel(this.closeTimer);
       this.closeTimer = null;
     }
     const resolve = this.closeResolve;
     this.closeResolve = null;
+    // Stryker disable next-line ConditionalExpression: the pools call closed() only while close() waits: checkShutdown() asks closeWaiting, and a forced close runs before anything can resolve it (a create aborted by close() settles later)
     if (resolve !== null) resolve();
   }
 }

@@ -79,6 +79,11 @@ describe.each([
     );
   });
 
+  it('refuses an unknown key on a null-prototype object as on a plain one', () => {
+    const options = Object.assign(Object.create(null) as object, factory, { maxActve: 1 });
+    expect(() => create(options)).toThrow(/has no option "maxActve"; did you mean "maxActive"\?/);
+  });
+
   it('resolves missing options to its defaults, a frozen object', async () => {
     const pool = make({});
     expect(pool.stats().maxActive).toBe(defaults.maxActive);

@@ -242,6 +242,28 @@ describe('maxActive and waiters', () => {
     p.release(held);
   });
 
+  it('times out, with the waiter due, the next one due within 1 ms (a timer may fire that early)', async () => {
+    const clock = new FakeClock();
+    const p = clockedPool(
+      { ...things(), maxActive: 1, acquireTimeout: 100, idleTimeout: 0, healthCheckInterval: 0 },
+      clock,
+    );
+    const held = await p.acquire();
+    const first = settle(p.acquire());
+    clock.advance(1);
+    const second = settle(p.acquire()); // due 1 ms after the first
+    clock.advance(2);
+    const third = settle(p.acquire()); // due 3 ms after the first
+    clock.advance(97); // the first's deadline
+    expect(p.stats()).toMatchObject({ pending: 1, timeouts: 2 });
+    expect((await first).error).toBeInstanceOf(PoolExhaustedError);
+    expect((await second).error).toBeInstanceOf(PoolExhaustedError);
+    clock.advance(3); // the third's deadline
+    expect(p.stats()).toMatchObject({ pending: 0, timeouts: 3 });
+    expect((await third).error).toBeInstanceOf(PoolExhaustedError);
+    p.release(held);
+  });
+
   it('waits without limit when acquireTimeout is 0', async () => {
     const clock = new FakeClock();
     const p = clockedPool({ ...things(), maxActive: 1, acquireTimeout: 0, idleTimeout: 0 }, clock);

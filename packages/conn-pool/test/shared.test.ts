@@ -17,6 +17,7 @@ import {
   FakeClock,
   settle,
   sharedPool,
+  stubborn,
   type Thing,
   tick,
   withCounters,
@@ -155,6 +156,29 @@ describe('lease', () => {
     expect(seen).toEqual([0, 0, 0, 1, 0, 2]);
     blocked.clear();
     expect(p.lease()).toBe(a);
+  });
+
+  it('gives a tie in load to the earliest opened, and stops asking at a load of 0 or less', async () => {
+    const loads = new Map<Thing, number>();
+    const asked: Thing[] = [];
+    const load = (thing: Thing, leases: number) => {
+      asked.push(thing);
+      return loads.get(thing) ?? leases;
+    };
+    const { p, things } = await opened(3, { loadThreshold: 1, load });
+    const [a, b, c] = things as [Thing, Thing, Thing];
+    for (const [thing, l] of [
+      [a, 7],
+      [b, 5],
+      [c, 5],
+    ] as const)
+      loads.set(thing, l);
+    expect(p.lease()).toBe(b); // b and c tie at 5: the earlier wins
+    loads.set(b, 0);
+    loads.set(c, -5);
+    asked.length = 0;
+    expect(p.lease()).toBe(b); // nothing beats 0: c (lower still) is not asked
+    expect(asked).toEqual([a, b]);
   });
 
   it('creates another in the background at loadThreshold, one at a time, up to maxActive', async () => {
@@ -470,6 +494,27 @@ describe('createBackoff', () => {
     expect(p.stats().createErrors).toBe(2);
   });
 
+  it('leaves no timer once the backoff ends, and a later failure holds for the full backoff again', async () => {
+    const clock = new FakeClock();
+    const backoff = { loadThreshold: 1, createBackoff: 100, parkTimeout: 0 };
+    const { f, p } = await opened(1, backoff, clock);
+    p.lease();
+    p.lease(); // load 1: background create
+    await f.fail(new Error('refused'));
+    expect(clock.pending).toBe(1); // the backoff's timer (no sweep at parkTimeout 0)
+    clock.advance(100);
+    expect(clock.pending).toBe(0);
+    clock.advance(50);
+    p.lease();
+    await f.fail(new Error('refused again')); // held until +100 from here
+    clock.advance(99);
+    p.lease();
+    expect(f.pending).toBe(0);
+    clock.advance(1);
+    p.lease();
+    expect(f.pending).toBe(1);
+  });
+
   it('does not hold a create when nothing is open', async () => {
     const f = gated();
     const p = sharedPool({ ...f, createBackoff: 10_000 });
@@ -508,6 +553,19 @@ describe('retire and destroy', () => {
     p.retire(b); // untracked now: ignored
   });
 
+  it('retire(r) twice while leased counts it once and still waits for its last lease', async () => {
+    const { f, p, things } = await opened(2, { loadThreshold: 1 });
+    const [a] = things as [Thing, Thing];
+    expect(p.lease()).toBe(a);
+    p.retire(a);
+    p.retire(a);
+    expect(f.destroyed).toEqual([]);
+    expect(p.stats()).toMatchObject({ active: 1, retiring: 1, size: 1, leases: 1 });
+    p.unlease(a);
+    expect(f.destroyed).toEqual([a]);
+    expect(p.stats()).toMatchObject({ active: 1, retiring: 0, leases: 0 });
+  });
+
   it('retire(r) of a parked resource destroys it at once', async () => {
     const clock = new FakeClock();
     const { f, p, things } = await opened(1, { parkTimeout: 1000 }, clock);
@@ -543,6 +601,21 @@ describe('retire and destroy', () => {
     expect(p.lease()).toBe(d);
     for (const t of [a, a, b, c]) p.unlease(t);
     expect(new Set(f.destroyed)).toEqual(new Set([a, b, c]));
+  });
+
+  it('retireAll() destroys parked resources at once, and close() with only parked ones resolves', async () => {
+    const clock = new FakeClock();
+    const { f, p, things } = await opened(2, { loadThreshold: 1, parkTimeout: 1000 }, clock);
+    clock.advance(3000);
+    expect(p.stats()).toMatchObject({ active: 0, idle: 2 });
+    p.retireAll();
+    expect(new Set(f.destroyed)).toEqual(new Set(things));
+    expect(p.stats()).toMatchObject({ idle: 0, size: 0, destroyed: 2 });
+    const more = await opened(1, { parkTimeout: 1000 }, clock);
+    clock.advance(3000);
+    expect(more.p.stats().idle).toBe(1);
+    await more.p.close();
+    expect(more.f.destroyed).toEqual(more.things);
   });
 
   it('destroy(r) destroys it at once, forgets its leases, and creates for the waiters', async () => {
@@ -639,6 +712,21 @@ describe('parking and eviction (parkTimeout, maxIdle, idleTimeout)', () => {
     expect(p.stats()).toMatchObject({ active: 1, idle: 0 });
     clock.advance(1500);
     expect(p.stats()).toMatchObject({ active: 0, idle: 1 });
+  });
+
+  it('counts parked resources in size, against maxActive', async () => {
+    const clock = new FakeClock();
+    const { f, p, things } = await opened(
+      2,
+      { loadThreshold: 1, maxActive: 2, parkTimeout: 1000 },
+      clock,
+    );
+    p.lease(); // a stays in use
+    clock.advance(3000); // b parks
+    expect(p.stats()).toMatchObject({ size: 2, active: 1, idle: 1 });
+    expect(p.lease()).toBe(things[1]); // a at load 1: b is taken back, nothing is created
+    expect(p.lease()).toBe(things[0]);
+    expect(f.pending).toBe(0); // two open: maxActive
   });
 
   it('takes a parked resource back (the same object) before creating one', async () => {
@@ -750,6 +838,62 @@ describe('parking and eviction (parkTimeout, maxIdle, idleTimeout)', () => {
     expect(p.stats()).toMatchObject({ idle: 0, size: 0 });
   });
 
+  it('parks and evicts at the first sweep due, counting a timer up to 1 ms early as on time', async () => {
+    // Sweeps every 2 ms (a quarter of 5, rounded up) from 1000, when the resource opened.
+    const clock = new FakeClock();
+    const { f, p } = await opened(1, { parkTimeout: 5, idleTimeout: 5 }, clock);
+    clock.advance(5); // 1005: unused 4 ms (the sweep at 1004)
+    expect(p.stats()).toMatchObject({ active: 1, idle: 0 });
+    clock.advance(1); // the sweep at 1006: unused 6 ms, parkTimeout + one period less 1 ms slack
+    expect(p.stats()).toMatchObject({ active: 0, idle: 1 });
+    clock.advance(3); // 1009: parked 3 ms ago
+    expect(p.stats().idle).toBe(1);
+    clock.advance(1); // the sweep at 1010: parked 4 ms ago, idleTimeout less 1 ms slack
+    expect(p.stats()).toMatchObject({ idle: 0, size: 0 });
+    expect(f.destroyed).toHaveLength(1);
+  });
+
+  it('runs one sweep timer however many resources open, a quarter of the shorter timeout apart', async () => {
+    const recording = () => {
+      const clock = new FakeClock();
+      const seen: number[] = [];
+      const schedule = clock.schedule.bind(clock);
+      clock.schedule = (fn, ms, repeat) => {
+        if (repeat) seen.push(ms);
+        return schedule(fn, ms, repeat);
+      };
+      return { clock, seen };
+    };
+    const three = recording();
+    await opened(3, { loadThreshold: 1, parkTimeout: 1000, idleTimeout: 0 }, three.clock);
+    expect(three.seen).toEqual([250]); // idleTimeout 0 (never evict) does not shorten it
+    expect(three.clock.pending).toBe(1);
+    for (const [parkTimeout, idleTimeout, period] of [
+      [1000, 4000, 250],
+      [1000, 1000, 250],
+      [1000, 100, 25],
+      [2, 0, 1],
+    ]) {
+      const one = recording();
+      await opened(1, { parkTimeout, idleTimeout }, one.clock);
+      expect(one.seen, `parkTimeout ${parkTimeout}, idleTimeout ${idleTimeout}`).toEqual([period]);
+    }
+  });
+
+  it('stops the sweep timer once the last of several resources is evicted', async () => {
+    const clock = new FakeClock();
+    const { f, p } = await opened(
+      2,
+      { loadThreshold: 1, parkTimeout: 1000, idleTimeout: 1000 },
+      clock,
+    );
+    expect(clock.pending).toBe(1);
+    clock.advance(5000);
+    expect(f.destroyed).toHaveLength(2);
+    expect(p.stats().size).toBe(0);
+    expect(clock.pending).toBe(0);
+  });
+
   it('keeps parked resources while idleTimeout is 0', async () => {
     const clock = new FakeClock();
     const { p } = await opened(1, { parkTimeout: 1000, idleTimeout: 0 }, clock);
@@ -849,6 +993,31 @@ describe('close', () => {
     expect(done).toBe(false);
     gate.resolve();
     await closing;
+  });
+
+  it('waits for a create in flight that ignores its aborted signal, and destroys what it makes', async () => {
+    const f = stubborn();
+    const p = sharedPool({ ...f });
+    expect(p.lease()).toBeNull(); // a create starts
+    let done = false;
+    const closing = p.close().then(() => {
+      done = true;
+    });
+    expect(f.signal!.aborted).toBe(true);
+    await tick();
+    expect(done).toBe(false);
+    const late = { id: 1, broken: false };
+    f.gate.resolve(late);
+    await closing;
+    expect(f.destroyed).toEqual([late]);
+    expect(p.stats()).toMatchObject({ created: 1, destroyed: 1, size: 0, creating: 0 });
+  });
+
+  it('rejects an unknown close() option, naming close()', async () => {
+    const { p } = await opened(1);
+    const { error } = await settle(p.close({ timeot: 5 } as never));
+    expect((error as Error).message).toMatch(/^close\(\) options has no option "timeot"/);
+    expect(p.stats().closed).toBe(false);
   });
 
   it('rejects an invalid timeout without closing', async () => {
