@@ -29,6 +29,7 @@ export async function createListener(
   if (transport === 'tcp') {
     if (tls === null) {
       return {
+        // Stryker disable next-line BooleanLiteral: noDelay is not readable back from a socket; Nagle's delay shows only as timing
         net: createNetServer({ allowHalfOpen: true, noDelay: true }, onConnection),
         http: null,
       };
@@ -37,6 +38,7 @@ export async function createListener(
     // allowHalfOpen as configured, not always: a peer whose FIN comes before the handshake
     // completes would otherwise leave a socket nobody owns half-open until handshakeTimeout.
     const server = createServer(
+      // Stryker disable next-line BooleanLiteral: noDelay is not readable back from a socket; Nagle's delay shows only as timing
       { ...tls, allowHalfOpen: host.allowHalfOpen, noDelay: true },
       onConnection,
     );
@@ -44,18 +46,22 @@ export async function createListener(
     return { net: server, http: null };
   }
   // ws is loaded before the first upgrade can arrive (and only when WebSocket is on).
+  // Stryker disable next-line ConditionalExpression: ws is a dependency, so loading it is not observable (WsAcceptor starts the same load, and upgrade() waits for it); only a missing ws package would tell
   if (web!.websocket) await loadWs();
   const handler = new WebHandler(host, web!, true);
   const sockets = host.sockets;
   let server: HttpListener;
   if (tls === null) {
     const { createServer } = await import('node:http');
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: noDelay is not readable back from a socket; Nagle's delay shows only as timing
     server = createServer({ noDelay: true }, handler.request);
     server.on('connection', (socket: Socket) => sockets.accept(socket));
   } else {
     const { createServer } = await import('node:https');
+    // Stryker disable next-line BooleanLiteral: noDelay is not readable back from a socket; Nagle's delay shows only as timing
     server = createServer({ ...tls, noDelay: true }, handler.request);
     server.on('secureConnection', (socket: Socket) => sockets.accept(socket));
+    // Stryker disable next-line StringLiteral: node's https.Server also passes tlsClientError on to 'clientError', whose listener below destroys the socket
     server.on('tlsClientError', destroyFailed);
   }
   server.on('checkContinue', handler.checkContinue);
