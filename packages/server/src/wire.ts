@@ -101,11 +101,10 @@ export function batchTooLong(length: number, limit: number): ErrorObject {
 /** The answer (id null) to a message the codec could not decode; every transport uses it. */
 export function undecodable(error: FrameParseError, maxDepth: number): ErrorObject {
   if (error.reason === 'depth') return tooDeep(maxDepth);
-  return parseError(
-    error.reason === 'utf8'
-      ? 'the message is not valid UTF-8'
-      : `invalid JSON: ${(error.cause as Error | undefined)?.message ?? 'syntax error'}`,
-  );
+  if (error.reason === 'utf8') return parseError('the message is not valid UTF-8');
+  // Stryker disable next-line OptionalChaining,StringLiteral: defensive: @rerpc/codec gives every 'json' error its JSON.parse (or empty-body) error as cause
+  const why = (error.cause as Error | undefined)?.message ?? 'syntax error';
+  return parseError(`invalid JSON: ${why}`);
 }
 
 /** -32700 for a Content-Length header that cannot be read: the stream is closed after it (`what`). */

@@ -43,7 +43,11 @@ describe('$/cancelRequest', () => {
       { jsonrpc: '2.0', error: CANCELLED, id: 'w' },
       { jsonrpc: '2.0', result: [1], id: 2 },
     ]);
-    expect(await reason).toBeInstanceOf(RequestCancelledError);
+    const why = await reason;
+    expect(why).toBeInstanceOf(RequestCancelledError);
+    expect((why as RequestCancelledError).message).toBe(
+      'The caller cancelled wait; it was answered -32800 "Request cancelled". Stop the work',
+    );
     expect(server.stats().errors).toMatchObject({ '-32800': 1 });
     // stats(): a cancel that reached a call in flight, apart from those that named none.
     expect(server.stats().cancellations).toEqual({ applied: 1, ignored: 2 });

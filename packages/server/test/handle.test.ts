@@ -182,7 +182,7 @@ describe('handle(): handler errors', () => {
     server.method('bigint', () => 10n);
     const text = await server.handle(req('bigint', undefined, 3));
     const { error } = JSON.parse(text!) as { error: { code: number; data: string } };
-    expect(error.code).toBe(-32603);
+    expect(error).toEqual({ code: -32603, message: 'Internal error', data: expect.any(String) });
     expect(error.data).toMatch(/^the result could not be serialised: .*BigInt/);
     expect(reported).toHaveLength(1);
     expect(reported[0]![0]).toBeInstanceOf(TypeError);
@@ -352,8 +352,15 @@ describe('handle(): batches', () => {
       error: { code: number; data: string };
       id: unknown;
     };
-    expect(got).toMatchObject({ error: { code: -32600 }, id: null });
-    expect(got.error.data).toContain('maxBatchLength (3)');
+    expect(got).toEqual({
+      jsonrpc: '2.0',
+      error: {
+        code: -32600,
+        message: 'Invalid Request',
+        data: 'batch of 4 members exceeds maxBatchLength (3); split it',
+      },
+      id: null,
+    });
     expect(await answer(server.handle(`[${members.slice(0, 3).join(',')}]`))).toHaveLength(3);
   });
 
