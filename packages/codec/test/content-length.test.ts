@@ -325,6 +325,17 @@ describe('Content-Length header limit: 8192 bytes, on every path', () => {
       expect(r.decoder.bufferedBytes).toBe(0);
     }
   });
+  it("counts a header's 8192 bytes from its own start, not from the chunk's", () => {
+    // The second header starts 9,000 bytes into the chunk, whole or cut before its end.
+    const first = cl(JSON.stringify('x'.repeat(9000)));
+    const second = `X: y\r\n${cl('[1]')}`;
+    for (const cut of [second.length, 12]) {
+      const r = record('content-length');
+      r.push(b(first + second.slice(0, cut)));
+      r.push(b(second.slice(cut)));
+      expect(r.messages(), `cut at ${cut}`).toEqual(['x'.repeat(9000), [1]]);
+    }
+  });
 });
 
 describe('Content-Length: stop() from a handler ends decoding on every path', () => {
@@ -358,5 +369,40 @@ describe('Content-Length: stop() from a handler ends decoding on every path', ()
     expect(r.decoder.bufferedBytes).toBe(0);
     r.push(b(cl('[1]')));
     expect(r.events).toEqual([]);
+  });
+});
+
+describe('Content-Length: the usual header, read in one step, means what it means on the general path', () => {
+  // `Content-Length: <digits>\r\n\r\n` is read byte by byte; anything else in that spot must get
+  // the general parser's answer, not a length misread from it.
+  it.each([
+    ['Content-Length: \r\n\r\n[1]', 'Content-Length must be a decimal byte count, got ""'],
+    ['Content-Length: +3\r\n\r\n[1]', 'Content-Length must be a decimal byte count, got "+3"'],
+  ])('refuses %j as the general parser does', (text, reason) => {
+    const r = record('content-length');
+    r.push(b(text));
+    expect(framingErrors(r).map((e) => e.detail)).toEqual([reason]);
+  });
+
+  it.each(['Content-Length: 2\n\n\n\n[]', 'Content-Length: 2\n\n\r\n[]'])(
+    'takes no LF-only line ends for the end of a header: %j waits for \\r\\n\\r\\n',
+    (text) => {
+      const r = record('content-length');
+      r.push(b(text));
+      expect(r.events).toEqual([]);
+      expect(r.decoder.bufferedBytes).toBe(text.length);
+    },
+  );
+
+  it('reports a whitespace-only body as invalid JSON (it is no blank line) wherever it lies', () => {
+    const r = record('content-length');
+    // In an all-ASCII chunk before another frame, at the end of a chunk, and split across two.
+    r.push(b(`Content-Length: 2\r\n\r\n  ${cl('[1]')}`));
+    r.push(b('Content-Length: 2\r\n\r\n\r\n'));
+    r.push(b('Content-Length: 2\r\n\r\n\t'));
+    r.push(b(' '));
+    expect(
+      r.events.map((e) => (e.kind === 'parse' ? `${e.reason} ${e.error.size}` : e.kind)),
+    ).toEqual(['json 2', 'message', 'json 2', 'json 2']);
   });
 });

@@ -99,6 +99,22 @@ describe('drip-fed frames (issue 11): held bytes do not pin the buffers they cam
   );
 
   it.each(FRAMINGS)(
+    '%s: a 16 KiB tail filling a quarter of its 64 KiB chunk is copied, not kept with the chunk',
+    async (framing) => {
+      // Kept as a view, 16 KiB held would pin 64 KiB: four times the bytes, over the promised bound.
+      const r = record(framing);
+      const first = frame(framing, JSON.stringify('x'.repeat(49_000)));
+      const second = frame(framing, JSON.stringify('y'.repeat(30_000)));
+      const cut = 65_536 - first.length;
+      const ref = pushOwned((c) => r.push(c), Buffer.from(first + second.slice(0, cut)));
+      expect(r.decoder.bufferedBytes).toBeGreaterThanOrEqual(16_000);
+      expect(await alive([ref])).toBe(0);
+      r.push(Buffer.from(second.slice(cut)));
+      expect(r.messages()).toEqual(['x'.repeat(49_000), 'y'.repeat(30_000)]);
+    },
+  );
+
+  it.each(FRAMINGS)(
     '%s: a large frame split across socket-sized chunks is still decoded once',
     (framing) => {
       const value = { jsonrpc: '2.0', result: 'x'.repeat(300_000), id: 1 };

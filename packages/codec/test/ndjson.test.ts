@@ -131,6 +131,16 @@ describe('NDJSON decoder', () => {
       expect(r.messages()).toEqual(['abc', 'def', 'ghi']);
     });
 
+    it('accepts a line of exactly maxMessageBytes whose CR ends a large chunk, the LF next', () => {
+      // The 5,001 bytes fill their own Buffer, so the decoder keeps them as they are (no copy).
+      const r = record('ndjson', { maxMessageBytes: 5000 });
+      const line = JSON.stringify('x'.repeat(4998));
+      r.push(b(`${line}\r`));
+      r.push(b('\n'));
+      expect(r.kinds()).toEqual(['message']);
+      expect(r.messages()).toEqual(['x'.repeat(4998)]);
+    });
+
     it('reports a too-long line inside one chunk with its size, and goes on', () => {
       const r = record('ndjson', { maxMessageBytes: 5 });
       r.push(b('"abcd"\n[1]\n'));
