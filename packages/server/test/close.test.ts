@@ -114,6 +114,39 @@ describe('close()', () => {
     expect(await peer.closed).toBe(false);
   });
 
+  it('ends a connection at once on a framing error, without waiting out closeGrace', async () => {
+    const { port } = await listening({ framing: 'content-length', closeGrace: 600_000 });
+    const peer = await Peer.connect(port, 'content-length');
+    peer.write('Content-Length: nope\r\n\r\n{}');
+    expect(await peer.nextJson()).toMatchObject({ error: { code: -32700 }, id: null });
+    await peer.ended;
+    expect(await peer.closed).toBe(false);
+  });
+
+  it('ends a connection at once on an oversize frame, without waiting out closeGrace', async () => {
+    const { port } = await listening({ maxMessageBytes: 100, closeGrace: 600_000 });
+    const peer = await Peer.connect(port);
+    peer.send(req('echo', ['x'.repeat(200)]));
+    expect(await peer.nextJson()).toMatchObject({ error: { code: -32600 }, id: null });
+    await peer.ended;
+    expect(await peer.closed).toBe(false);
+  });
+
+  it('ends at once when a peer half-closes during the grace period (allowHalfOpen)', async () => {
+    const { server, port } = await listening({ allowHalfOpen: true, closeGrace: 600_000 });
+    const peer = await Peer.connect(port);
+    peer.send(req('echo', [1]));
+    await peer.next();
+    const closed = server.close();
+    // The server keeps reading during its grace period: what arrives is refused.
+    peer.send(req('echo', [2], 2));
+    expect(await peer.nextJson()).toMatchObject({ error: { code: -32002 }, id: 2 });
+    peer.socket.end();
+    await peer.ended;
+    expect(await peer.closed).toBe(false);
+    await closed;
+  });
+
   it('returns the same promise when called twice', async () => {
     const server = makeServer();
     await server.listen();
@@ -171,6 +204,26 @@ describe('close()', () => {
     const ctx = await started;
     await server.close({ timeout: 0 });
     expect(ctx.signal.aborted).toBe(true);
+    await peer.closed;
+  });
+
+  it('with timeout 0 destroys a connection whose peer left unread answers behind', async () => {
+    const { server, port } = await listening();
+    const answered = deferred();
+    let calls = 0;
+    server.method('big', () => {
+      if (++calls === 8) answered.resolve();
+      return 'x'.repeat(1 << 20);
+    });
+    const peer = await Peer.connect(port);
+    peer.socket.pause();
+    // 8 MiB of answers the peer never reads, then its FIN: the channel is gone, the socket is not.
+    peer.socket.end(`${Array.from({ length: 8 }, (_, i) => req('big', [], i)).join('\n')}\n`);
+    await answered.promise;
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    await server.close({ timeout: 0 });
+    expect(server.stats().connections.open).toBe(0);
+    peer.socket.resume();
     await peer.closed;
   });
 

@@ -229,10 +229,45 @@ describe('TCP: peers that leave', () => {
     const peer = await Peer.connect(port);
     peer.socket.end(`${req('hang', [], 1)}\n${req('echo', [2], 2)}`);
     expect(await peer.nextJson()).toEqual({ jsonrpc: '2.0', result: [2], id: 2 });
-    expect(await aborted).toBeInstanceOf(DisconnectedError);
+    const reason = await aborted;
+    expect(reason).toBeInstanceOf(DisconnectedError);
+    expect((reason as Error).message).toBe(
+      'The peer closed its side of the connection before this call was answered; stop the work (set allowHalfOpen if peers half-close and still expect answers)',
+    );
     await peer.ended;
     expect(await peer.closed).toBe(false);
     expect(peer.queued).toBe(0);
+  });
+
+  it('keeps serving after a peer resets its connection mid-call', async () => {
+    const { server, port } = await listening();
+    const aborted = stuck(server, 'hang').then(abortReason);
+    const leaving = await Peer.connect(port);
+    leaving.send(req('hang'));
+    leaving.socket.resetAndDestroy();
+    expect(await aborted).toBeInstanceOf(DisconnectedError);
+    const other = await Peer.connect(port);
+    other.send(PING);
+    expect(await other.nextJson()).toMatchObject({ result: ['ping'] });
+  });
+
+  it('ends as soon as the last call of a half-closed client is answered, without a grace period', async () => {
+    const { server, port } = await listening({ allowHalfOpen: true, closeGrace: 600_000 });
+    const started = deferred();
+    const release = deferred();
+    server.method('wait', () => {
+      started.resolve();
+      return release.promise.then(() => 'done');
+    });
+    const peer = await Peer.connect(port);
+    peer.socket.end(`${req('wait', [], 1)}\n`);
+    await started.promise;
+    // A few turns of the loop for the server to read our FIN while the call still runs.
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    release.resolve();
+    expect(await peer.nextJson()).toEqual({ jsonrpc: '2.0', result: 'done', id: 1 });
+    await peer.ended;
+    expect(await peer.closed).toBe(false);
   });
 
   it('answers everything a half-closed client sent with allowHalfOpen, then ends', async () => {

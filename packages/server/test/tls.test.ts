@@ -1,7 +1,8 @@
 import { request } from 'node:https';
 import { connect } from 'node:tls';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { makeServer, req } from './helpers.js';
+import type { CallContext } from '../src/index.js';
+import { listening, makeServer, Peer, req } from './helpers.js';
 import { listenHttp, openWs, type RawResponse, tlsFixture } from './web-helpers.js';
 
 const add = req('ArithService.Add', { a: 10, b: 20 });
@@ -55,6 +56,43 @@ describe('TLS', () => {
     const error = await new Promise<Error>((resolve) => untrusting.once('error', resolve));
     expect((error as Error & { code?: string }).code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
     expect(await tlsExchange(port, `${add}\n`, (t) => t.endsWith('\n'))).toBe(`${answer}\n`);
+  });
+
+  it('gives handlers a null certificate for a client that sent none, also when one is requested', async () => {
+    for (const requestCert of [false, true]) {
+      const server = makeServer();
+      const address = await server.listen({
+        port: 0,
+        host: '127.0.0.1',
+        tls: { ...tlsFixture, requestCert, rejectUnauthorized: false },
+      });
+      server.method('who', (_p: unknown, ctx: CallContext) => ({
+        transport: ctx.peer!.transport,
+        certificate: ctx.peer!.certificate,
+      }));
+      const port = (address as { port: number }).port;
+      const text = await tlsExchange(port, `${req('who')}\n`, (t) => t.endsWith('\n'));
+      expect(JSON.parse(text)).toEqual({
+        jsonrpc: '2.0',
+        result: { transport: 'tls', certificate: null },
+        id: 1,
+      });
+    }
+  });
+
+  it('gives handlers a null certificate over plain TCP', async () => {
+    const { server, port } = await listening();
+    server.method('who', (_p: unknown, ctx: CallContext) => ({
+      transport: ctx.peer!.transport,
+      certificate: ctx.peer!.certificate,
+    }));
+    const peer = await Peer.connect(port);
+    peer.send(req('who'));
+    expect(await peer.nextJson()).toEqual({
+      jsonrpc: '2.0',
+      result: { transport: 'tcp', certificate: null },
+      id: 1,
+    });
   });
 
   it('HTTPS POST', async () => {
