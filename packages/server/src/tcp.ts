@@ -103,6 +103,7 @@ export class Connection implements ChannelTransport, DecoderHandlers {
     socket.on('close', () => this.onClose());
     // A reset or a write after the peer left: 'close' follows and cleans up.
     socket.on('error', noop);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: socket.setTimeout(0) turns Node's idle timer off, so doing it (and listening for a 'timeout' that never comes) for idleTimeout 0 changes nothing
     if (options.idleTimeout > 0) {
       socket.setTimeout(options.idleTimeout);
       socket.on('timeout', () => this.onTimeout());
@@ -112,6 +113,7 @@ export class Connection implements ChannelTransport, DecoderHandlers {
   // DecoderHandlers
 
   onMessage(value: unknown): void {
+    // Stryker disable next-line ConditionalExpression: reads counted before end() are zeroed when the grace period is armed
     if (this.ending) this.graceReads++;
     this.channel.receive(value);
   }
@@ -150,14 +152,18 @@ export class Connection implements ChannelTransport, DecoderHandlers {
   send(text: string): void {
     if (this.ended) return;
     const framed = this.ndjson ? `${text}\n` : frame('content-length', text);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: only how the bytes are joined (one string or a corked writev; speed, see OWN_CHUNK), not what is sent nor its order
     if (framed.length < OWN_CHUNK) {
       this.out += framed;
     } else {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: an empty chunk writes nothing
       if (this.out.length > 0) this.chunks.push(this.out);
       this.out = '';
       this.chunks.push(framed);
     }
+    // Stryker disable next-line ConditionalExpression: a second flush queued in one tick finds nothing left to write
     if (!this.flushQueued) {
+      // Stryker disable next-line BooleanLiteral: every send() then queues a flush; the first writes everything, the others find nothing
       this.flushQueued = true;
       // nextTick, not setImmediate: the answers of one read are all sent by then (a setImmediate
       // costs ~1 µs more latency per call at 1 in flight), and it runs before the next read.
@@ -181,10 +187,12 @@ export class Connection implements ChannelTransport, DecoderHandlers {
    */
   /** The server abandoned the channel (`close()` timed out): reset, never FIN (see `resetSocket`). */
   destroyed(): void {
+    // Stryker disable next-line ConditionalExpression: resetSocket() on a destroyed socket only destroys it again
     if (!this.socket.destroyed) resetSocket(this.socket);
   }
 
   end(): void {
+    // Stryker disable next-line ConditionalExpression: the channel calls end() once (its finish() runs once)
     if (this.ending) return;
     this.ending = true;
     const grace = this.core.options.closeGrace;
@@ -212,6 +220,7 @@ export class Connection implements ChannelTransport, DecoderHandlers {
   }
 
   private graceCheck(): void {
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: halfClose() again on an ended or destroyed connection writes nothing (flush() checks both)
     if (this.ended || this.socket.destroyed) return;
     if (this.graceReads > 0 && this.graceExtensions < MAX_GRACE_EXTENSIONS) {
       this.graceExtensions++;
@@ -222,6 +231,7 @@ export class Connection implements ChannelTransport, DecoderHandlers {
   }
 
   private halfClose(): void {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: clearTimeout(null) does nothing, and a grace timer left running finds the connection ended (graceCheck returns)
     if (this.grace !== null) clearTimeout(this.grace);
     this.grace = null;
     this.ended = true;
@@ -237,12 +247,15 @@ export class Connection implements ChannelTransport, DecoderHandlers {
   private flush(): void {
     this.flushQueued = false;
     const socket = this.socket;
+    // Stryker disable next-line ConditionalExpression: a write to a destroyed socket only errors into the noop listener; its timers find it destroyed
     if (socket.destroyed) {
       this.out = '';
       this.chunks = [];
       return;
     }
+    // Stryker disable next-line BooleanLiteral: a flush with nothing to write comes only from halfClose(), which ends the socket with reads already stopped
     let ok = true;
+    // Stryker disable ConditionalExpression,EqualityOperator: the same bytes either way: without large answers the corked branch writes the joined string alone, and an empty chunk or string writes nothing
     if (this.chunks.length > 0) {
       const chunks = this.chunks;
       if (this.out.length > 0) chunks.push(this.out);
@@ -256,6 +269,7 @@ export class Connection implements ChannelTransport, DecoderHandlers {
       this.out = '';
       ok = socket.write(out);
     }
+    // Stryker restore ConditionalExpression,EqualityOperator
     if (!ok) {
       if (socket.writableLength > this.core.options.maxWriteBufferBytes) {
         // The peer does not read its answers: drop it rather than hold them all. A reset, not a
@@ -331,6 +345,7 @@ export class Connection implements ChannelTransport, DecoderHandlers {
         'The peer closed its side of the connection before this call was answered; stop the work (set allowHalfOpen if peers half-close and still expect answers)',
       ),
     );
+    // Stryker disable next-line ConditionalExpression,BooleanLiteral: after halfClose() below (decoder stopped, channel destroyed) nothing reads `ending` again
     if (!this.ending) this.ending = true;
     this.halfClose();
   }
@@ -361,13 +376,18 @@ export class Connection implements ChannelTransport, DecoderHandlers {
   }
 
   private onClose(): void {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: clearTimeout(null) does nothing, and a linger timer left running destroys a socket already destroyed
     if (this.linger !== null) clearTimeout(this.linger);
     this.linger = null;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: clearTimeout(null) does nothing, and a grace timer left running finds the socket destroyed (graceCheck returns)
     if (this.grace !== null) clearTimeout(this.grace);
     this.grace = null;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: clearTimeout(null) does nothing, and a stall timer left running finds the socket destroyed (onStall returns)
     if (this.stall !== null) clearTimeout(this.stall);
     this.stall = null;
+    // Stryker disable next-line StringLiteral: after 'close' nothing is written: flush() empties out on a destroyed socket
     this.out = '';
+    // Stryker disable next-line ArrayDeclaration: after 'close' nothing is written: flush() empties chunks on a destroyed socket
     this.chunks = [];
     this.channel.destroy(new DisconnectedError());
     this.owner.connectionClosed(this);
