@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { AbortError, createServer, ListenError, ServerClosedError } from '../src/index.js';
 import { abortReason, deferred, listening, makeServer, Peer, req, stuck } from './helpers.js';
 
@@ -144,6 +144,29 @@ describe('close()', () => {
     peer.socket.end();
     await peer.ended;
     expect(await peer.closed).toBe(false);
+    await closed;
+  });
+
+  it('extends the grace period at most 8 times while requests keep arriving, then ends', async () => {
+    // Only the timers are faked: the grace period's end is stepped by hand, sockets stay real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const { server, port } = await listening({ closeGrace: 1000 });
+    const peer = await Peer.connect(port);
+    const closed = server.close({ timeout: Number.POSITIVE_INFINITY });
+    // The first period and 8 extensions: a request in each is refused, so the server still reads.
+    for (let period = 0; period < 9; period++) {
+      peer.send(req('echo', [period], period));
+      expect(await peer.nextJson()).toMatchObject({ error: { code: -32002 }, id: period });
+      vi.advanceTimersByTime(1000);
+      // The period's end reads once more (a setImmediate) before it extends or half-closes.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // A request arrived in the 9th period too, yet the server half-closes.
+    await peer.ended;
+    peer.socket.end();
     await closed;
   });
 
