@@ -37,6 +37,9 @@ export default {
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: `${reports}/index.html` },
   jsonReporter: { fileName: `${reports}/mutation.json` },
+  // Every run records what it found, so the next one (same report folder) retests only mutants
+  // whose code or covering tests changed; `--force` retests everything.
+  incremental: true,
   incrementalFile: `${reports}/stryker-incremental.json`,
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
