@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { LINGER_MS } from '../src/tcp.js';
 import { listening, Peer, req } from './helpers.js';
 
 const big = 'y'.repeat(20_000);
@@ -45,5 +48,101 @@ describe('TCP writes: backpressure', () => {
     }
     peer.send(req('echo', ['after'], 'after'));
     expect(await peer.nextJson()).toEqual({ jsonrpc: '2.0', result: ['after'], id: 'after' });
+  });
+});
+
+/** Fakes only setTimeout/clearTimeout (the connection's grace, linger and stall timers); sockets stay real. */
+function fakeTimers(): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  onTestFinished(() => {
+    vi.useRealTimers();
+  });
+}
+
+/** Turns of the event loop (real I/O runs) until `ready()` holds; at most 200. */
+async function until(ready: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !ready(); i++) await new Promise((resolve) => setImmediate(resolve));
+  expect(ready()).toBe(true);
+}
+
+describe('TCP writes: a peer that stops reading (the stall timer)', () => {
+  const huge = 16 << 20;
+
+  it('drops a peer that takes no byte of its answers for idleTimeout, not before', async () => {
+    fakeTimers();
+    const { server, port } = await listening({ idleTimeout: 60_000, maxWriteBufferBytes: 1 << 30 });
+    server.method('huge', () => 'x'.repeat(huge));
+    const peer = await Peer.connect(port);
+    peer.socket.pause();
+    peer.send(req('huge'));
+    // The answer is written (more than the kernel takes): the stall timer is armed with it.
+    await until(() => server.stats().bytes.out > huge);
+    vi.advanceTimersByTime(59_999);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(server.stats().connections.open).toBe(1);
+    vi.advanceTimersByTime(1);
+    await until(() => server.stats().connections.open === 0);
+    peer.socket.resume();
+    await peer.closed;
+    await expect(peer.next()).rejects.toThrow('connection closed');
+  });
+
+  it('never drops a peer that does not read when idleTimeout is 0', async () => {
+    fakeTimers();
+    const { server, port } = await listening({ idleTimeout: 0, maxWriteBufferBytes: 1 << 30 });
+    server.method('huge', () => 'x'.repeat(huge));
+    const peer = await Peer.connect(port);
+    peer.socket.pause();
+    peer.send(req('huge'));
+    await until(() => server.stats().bytes.out > huge);
+    vi.advanceTimersByTime(600_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(server.stats().connections.open).toBe(1);
+    expect(peer.socket.destroyed).toBe(false);
+  });
+});
+
+describe('TCP: after our FIN (linger)', () => {
+  it('destroys a half-closed connection LINGER_MS after its FIN when the peer never closes its side', async () => {
+    fakeTimers();
+    const { server, port } = await listening({ closeGrace: 0 });
+    // A client that stays half-open: it does not answer our FIN with its own.
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    onTestFinished(() => {
+      socket.destroy();
+    });
+    await once(socket, 'connect');
+    const ended = once(socket, 'end');
+    socket.resume();
+    await until(() => server.stats().connections.open === 1);
+    // closeGrace 0: the idle connection is sent our FIN at once.
+    const closed = server.close({ timeout: Number.POSITIVE_INFINITY });
+    await ended;
+    // Once the FIN is flushed ('finish'), the linger timer is armed.
+    await until(() => vi.getTimerCount() > 0);
+    vi.advanceTimersByTime(LINGER_MS - 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(server.stats().connections.open).toBe(1);
+    vi.advanceTimersByTime(1);
+    await closed;
+    expect(server.stats().connections.open).toBe(0);
+  });
+
+  it('destroys a half-closed connection at idleTimeout when the peer never closes its side', async () => {
+    // Fake setTimeout: the linger timer never fires; Node's socket idle timer is real (50 ms).
+    fakeTimers();
+    const { server, port } = await listening({ closeGrace: 0, idleTimeout: 50 });
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    onTestFinished(() => {
+      socket.destroy();
+    });
+    await once(socket, 'connect');
+    const ended = once(socket, 'end');
+    socket.resume();
+    await until(() => server.stats().connections.open === 1);
+    const closed = server.close({ timeout: Number.POSITIVE_INFINITY });
+    await ended;
+    await closed;
+    expect(server.stats().connections.open).toBe(0);
   });
 });
