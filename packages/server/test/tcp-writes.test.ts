@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { LINGER_MS } from '../src/tcp.js';
-import { listening, Peer, req } from './helpers.js';
+import { deferred, listening, Peer, req } from './helpers.js';
 
 const big = 'y'.repeat(20_000);
 
@@ -34,7 +34,67 @@ describe('TCP writes: batching small and large answers', () => {
   });
 });
 
+/** `n` turns of the event loop: real I/O is read and handled meanwhile. */
+async function turns(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 describe('TCP writes: backpressure', () => {
+  it('reads no more requests while the socket holds answers the peer has not read', async () => {
+    const { server, port } = await listening({ maxWriteBufferBytes: 1 << 30 });
+    const huge = 16 << 20;
+    let ran = 0;
+    server.method('huge', () => 'x'.repeat(huge));
+    server.method('count', () => ++ran);
+    // A raw socket (the Peer helper joins its buffer per chunk: slow for 16 MiB).
+    const socket = connect({ port, host: '127.0.0.1' });
+    onTestFinished(() => {
+      socket.destroy();
+    });
+    await once(socket, 'connect');
+    socket.pause();
+    socket.write(`${req('huge', [], 'huge')}\n`);
+    await until(() => server.stats().bytes.out > huge);
+    socket.write(`${req('count', [], 'count')}\n`);
+    await turns(20);
+    expect(ran).toBe(0);
+    const chunks: Buffer[] = [];
+    let lines = 0;
+    const both = new Promise<void>((resolve) => {
+      socket.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
+        if (lines === 2) resolve();
+      });
+    });
+    socket.resume();
+    await both;
+    const text = Buffer.concat(chunks).toString();
+    expect(text.length).toBeGreaterThan(huge);
+    expect(text.slice(text.indexOf('\n') + 1)).toBe('{"jsonrpc":"2.0","result":1,"id":"count"}\n');
+  });
+
+  it('reads no more requests while the connection is at maxInFlightPerConnection', async () => {
+    const { server, port } = await listening({ maxInFlightPerConnection: 1 });
+    const release = deferred();
+    let started = 0;
+    server.method('wait', () => {
+      started++;
+      return release.promise.then(() => 'done');
+    });
+    const peer = await Peer.connect(port);
+    peer.send(req('wait', [], 1));
+    await until(() => started === 1);
+    peer.send(req('wait', [], 2));
+    await turns(20);
+    expect(started).toBe(1);
+    release.resolve();
+    expect(await peer.take(2)).toEqual([
+      { jsonrpc: '2.0', result: 'done', id: 1 },
+      { jsonrpc: '2.0', result: 'done', id: 2 },
+    ]);
+  });
+
   it('reads again once the peer has read answers larger than the socket buffer', async () => {
     const { server, port } = await listening();
     // Far over the socket's writableHighWaterMark (16 KiB): the write fills it and pauses reading.
