@@ -3,7 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ServerResponseMessage } from '../src/index.js';
 import { createServerWithClock } from '../src/server.js';
 import type { Clock } from '../src/stats.js';
-import { deferred, req } from './helpers.js';
+import { deferred, Peer, req } from './helpers.js';
 
 /** A fake clock at `now` that counts its reads. */
 function fakeClock(now = 0): Clock & { now(): number; at: number; reads: number } {
@@ -87,5 +87,20 @@ describe('stats(): how calls are timed', () => {
     await server.handle(req('nope', [], 2));
     // The unknown method is answered in the read that brought it: no time passed.
     expect(durations).toEqual([40, 0]);
+  });
+});
+
+describe('stats(): calls read over TCP', () => {
+  it("records each call answered in the read that brought it, also in the read at the peer's FIN", async () => {
+    const server = serverWith(fakeClock(0));
+    const address = await server.listen({ port: 0, host: '127.0.0.1' });
+    const peer = await Peer.connect((address as { port: number }).port);
+    peer.send(req('echo', [1], 1), req('echo', [2], 2));
+    await peer.take(2);
+    expect(server.stats().latency).toEqual({ count: 2, p50: 0, p90: 0, p99: 0, max: 0 });
+    // A last line without its newline is decoded when the FIN arrives.
+    peer.socket.end(req('echo', [3], 3));
+    expect(await peer.nextJson()).toEqual({ jsonrpc: '2.0', result: [3], id: 3 });
+    expect(server.stats().latency).toEqual({ count: 3, p50: 0, p90: 0, p99: 0, max: 0 });
   });
 });
