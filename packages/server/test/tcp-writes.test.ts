@@ -74,6 +74,21 @@ describe('TCP writes: backpressure', () => {
     expect(text.slice(text.indexOf('\n') + 1)).toBe('{"jsonrpc":"2.0","result":1,"id":"count"}\n');
   });
 
+  it('takes a reset from a peer with answers still unwritten quietly, and keeps serving', async () => {
+    const { server, port } = await listening({ maxWriteBufferBytes: 1 << 30 });
+    const huge = 16 << 20;
+    server.method('huge', () => 'x'.repeat(huge));
+    const leaving = await Peer.connect(port);
+    leaving.socket.pause();
+    leaving.send(req('huge'));
+    await until(() => server.stats().bytes.out > huge);
+    leaving.socket.resetAndDestroy();
+    await until(() => server.stats().connections.open === 0);
+    const other = await Peer.connect(port);
+    other.send(req('echo', ['ping'], 'ping'));
+    expect(await other.nextJson()).toEqual({ jsonrpc: '2.0', result: ['ping'], id: 'ping' });
+  });
+
   it('reads no more requests while the connection is at maxInFlightPerConnection', async () => {
     const { server, port } = await listening({ maxInFlightPerConnection: 1 });
     const release = deferred();
