@@ -97,6 +97,11 @@ describe('handle() with a signal', () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     const server = makeServer();
+    // Answered on a later turn: the call is still in flight when handle() has read the message.
+    server.method('later', async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return 1;
+    });
     const refs: Array<WeakRef<AbortSignal>> = [];
     // In its own function: the caller's frame holds no signal.
     const handle = async (message: string) => {
@@ -104,13 +109,12 @@ describe('handle() with a signal', () => {
       refs.push(new WeakRef(signal));
       await server.handle(message, { signal });
     };
-    // A request answered at once, a notification, and a batch.
-    for (const message of [req('echo', [1]), '{"jsonrpc":"2.0","method":"echo"}', '[1,2]']) {
-      await handle(message);
-    }
+    // A request answered at once, a notification, a batch, and a request answered later.
+    const messages = [req('echo', [1]), '{"jsonrpc":"2.0","method":"echo"}', '[1,2]', req('later')];
+    for (const message of messages) await handle(message);
     // WeakRef targets stay alive until the job that created them ends.
     await new Promise((resolve) => setImmediate(resolve));
     gc();
-    expect(refs.map((ref) => ref.deref())).toEqual([undefined, undefined, undefined]);
+    expect(refs.map((ref) => ref.deref())).toEqual([undefined, undefined, undefined, undefined]);
   });
 });
