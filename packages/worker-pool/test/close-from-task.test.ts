@@ -335,9 +335,10 @@ describe('close reaches the own signals of exactly the tasks being called', () =
         gate.resolve();
         await blocker;
         await queued;
-        void p.submit(() => new Promise(() => {}));
+        const hung = outcome(p.submit(() => new Promise(() => {})));
         await p.close({ timeout: 0 });
         expect(signals.map((s) => s.aborted)).toEqual([false, false]);
+        expect(await hung).toBeInstanceOf(PoolClosedError);
       },
     );
   }
@@ -345,44 +346,50 @@ describe('close reaches the own signals of exactly the tasks being called', () =
   for (const [entry, start] of shared) {
     it.each(ends)(
       `${entry}: an inner task that %s on a free slot leaves the outer task's signal to close`,
-      (_, end) => {
+      async (_, end) => {
         const p = pool({ concurrency: 2 });
         let outerAborted: boolean | undefined;
-        void p.submit((signal) => {
-          void outcome(start(p, end));
-          void p.close({ timeout: 0 });
-          outerAborted = signal.aborted;
-        });
+        const outer = outcome(
+          p.submit((signal) => {
+            void outcome(start(p, end));
+            void p.close({ timeout: 0 });
+            outerAborted = signal.aborted;
+          }),
+        );
         expect(outerAborted).toBe(true);
+        expect(await outer).toBeInstanceOf(PoolClosedError);
       },
     );
 
     it.each(ends)(
       `${entry}: an inner task that %s started from the queue leaves the outer task's signal to close`,
-      (_, end) => {
+      async (_, end) => {
         const p = pool({ concurrency: 2 });
         let outerAborted: boolean | undefined;
         let innerRan = false;
-        void p.submit((signal) => {
-          // The middle task queues the inner one and frees its slot, which starts the inner one, all
-          // while the outer task is still being called.
-          p.tryRun(
-            () => {
-              void outcome(
-                start(p, () => {
-                  innerRan = true;
-                  return end();
-                }),
-              );
-            },
-            0,
-            () => {},
-          );
-          expect(innerRan).toBe(true);
-          void p.close({ timeout: 0 });
-          outerAborted = signal.aborted;
-        });
+        const outer = outcome(
+          p.submit((signal) => {
+            // The middle task queues the inner one and frees its slot, which starts the inner one, all
+            // while the outer task is still being called.
+            p.tryRun(
+              () => {
+                void outcome(
+                  start(p, () => {
+                    innerRan = true;
+                    return end();
+                  }),
+                );
+              },
+              0,
+              () => {},
+            );
+            expect(innerRan).toBe(true);
+            void p.close({ timeout: 0 });
+            outerAborted = signal.aborted;
+          }),
+        );
         expect(outerAborted).toBe(true);
+        expect(await outer).toBeInstanceOf(PoolClosedError);
       },
     );
   }
