@@ -1,39 +1,16 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   type CallContext,
-  type ChannelTransport,
   HandlerTimeoutError,
   RequestCancelledError,
   ServerClosedError,
   type ServerOptions,
 } from '../src/index.js';
 import { createServerWithClock } from '../src/server.js';
-import { abortReason, makeServer, req, stuck } from './helpers.js';
+import { abortReason, makeServer, recorder, req, stuck } from './helpers.js';
 
 // The Channel contract of `openChannel()` (the core under every persistent transport), stated
 // through a transport that records what the channel tells it.
-
-/** An openChannel() transport recording answers (parsed) and flow events; no `destroyed` hook. */
-function recorder() {
-  const sent: unknown[] = [];
-  const events: string[] = [];
-  const transport: ChannelTransport = {
-    remoteAddress: null,
-    send: (text) => {
-      sent.push(JSON.parse(text));
-    },
-    pause: () => {
-      events.push('pause');
-    },
-    resume: () => {
-      events.push('resume');
-    },
-    end: () => {
-      events.push('end');
-    },
-  };
-  return { transport, sent, events };
-}
 
 /** A method whose calls settle only when released; each call's `ctx`, in order. */
 function held(server: ReturnType<typeof makeServer>, name: string) {
@@ -65,7 +42,7 @@ const invalid = (data: string) => ({
 describe('openChannel(): receive() says whether an answer will be sent', () => {
   it('true for a request, an invalid message, an empty batch and a batch over maxBatchLength', () => {
     const server = makeServer({ maxBatchLength: 2 });
-    const { transport, sent } = recorder();
+    const { transport, answers } = recorder();
     const channel = server.openChannel(transport);
     expect(channel.receive(obj('echo', [1], 1))).toBe(true);
     expect(channel.receive(42)).toBe(true);
@@ -74,7 +51,7 @@ describe('openChannel(): receive() says whether an answer will be sent', () => {
     expect(channel.receive([obj('echo', [1], 2), obj('echo', [2], 3), obj('echo', [3], 4)])).toBe(
       true,
     );
-    expect(sent).toEqual([
+    expect(answers).toEqual([
       { jsonrpc: '2.0', result: [1], id: 1 },
       invalid('a message must be an object or an array'),
       invalid('a batch must not be empty'),
@@ -87,25 +64,25 @@ describe('openChannel(): receive() says whether an answer will be sent', () => {
 
   it('false for a notification, a response, a cancel and an all-notification batch', () => {
     const server = makeServer();
-    const { transport, sent } = recorder();
+    const { transport, answers } = recorder();
     const channel = server.openChannel(transport);
     expect(channel.receive(note('notify_hello', [1]))).toBe(false);
     expect(channel.receive({ jsonrpc: '2.0', result: 1, id: 9 })).toBe(false);
     expect(channel.receive(note('$/cancelRequest', { id: 9 }))).toBe(false);
     expect(channel.receive([note('notify_hello'), note('$/cancelRequest', { id: 9 })])).toBe(false);
-    expect(sent).toEqual([]);
+    expect(answers).toEqual([]);
     channel.destroy();
   });
 
   it('true for a request refused while the channel ends (-32002, not run)', () => {
     const server = makeServer();
     const h = held(server, 'hold');
-    const { transport, sent } = recorder();
+    const { transport, answers } = recorder();
     const channel = server.openChannel(transport);
     channel.receive(obj('hold', undefined, 1));
     channel.end();
     expect(channel.receive(obj('echo', [1], 2))).toBe(true);
-    expect(sent).toEqual([
+    expect(answers).toEqual([
       {
         jsonrpc: '2.0',
         error: { code: -32002, message: 'Server is shutting down', data: expect.any(String) },
@@ -119,14 +96,14 @@ describe('openChannel(): receive() says whether an answer will be sent', () => {
   it('a cancel naming no usable id (missing, null) cancels nothing, not even a call whose id is null', async () => {
     const server = makeServer();
     const started = stuck(server, 'wait');
-    const { transport, sent } = recorder();
+    const { transport, answers } = recorder();
     const channel = server.openChannel(transport);
     channel.receive({ jsonrpc: '2.0', method: 'wait', id: null });
     const ctx = await started;
     channel.receive(note('$/cancelRequest', {}));
     channel.receive(note('$/cancelRequest', { id: null }));
     expect(ctx.signal.aborted).toBe(false);
-    expect(sent).toEqual([]);
+    expect(answers).toEqual([]);
     expect(channel.inFlight).toBe(1);
     expect(server.stats().cancellations).toEqual({ applied: 0, ignored: 2 });
     channel.destroy();
@@ -137,22 +114,22 @@ describe('openChannel(): a batch is sent once, when its last member settles', ()
   it('with members cancelled unanswered (answer: false) before and after the others', async () => {
     const server = makeServer({ cancelMethod: { method: 'cancel', answer: false } });
     const h = held(server, 'hold');
-    const { transport, sent } = recorder();
+    const { transport, answers } = recorder();
     const channel = server.openChannel(transport);
     const cancel = (id: number) => note('cancel', { id });
     channel.receive([obj('hold', [], 1), obj('hold', [], 2), obj('echo', [3], 3)]);
     expect(h.calls).toHaveLength(2);
     channel.receive(cancel(1));
-    expect(sent).toEqual([]);
+    expect(answers).toEqual([]);
     channel.receive(cancel(2));
-    expect(sent).toEqual([[{ jsonrpc: '2.0', result: [3], id: 3 }]]);
+    expect(answers).toEqual([[{ jsonrpc: '2.0', result: [3], id: 3 }]]);
     // The last member settling by the cancel: the batch goes out at the cancel.
     channel.receive([obj('hold', [], 4), obj('hold', [], 5)]);
     h.release(4);
     await turn();
-    expect(sent).toHaveLength(1);
+    expect(answers).toHaveLength(1);
     channel.receive(cancel(5));
-    expect(sent[1]).toEqual([{ jsonrpc: '2.0', result: 'done', id: 4 }]);
+    expect(answers[1]).toEqual([{ jsonrpc: '2.0', result: 'done', id: 4 }]);
     expect(channel.inFlight).toBe(0);
     channel.destroy();
   });
@@ -164,12 +141,12 @@ describe('openChannel(): handler errors and timeouts of notifications', () => {
     server.method('reject', async () => {
       throw new Error('no');
     });
-    const { transport, sent } = recorder();
+    const { transport, answers } = recorder();
     const channel = server.openChannel(transport);
     channel.receive(note('crash'));
     channel.receive(note('reject'));
     await turn();
-    expect(sent).toEqual([]);
+    expect(answers).toEqual([]);
     expect(server.stats().errors).toEqual({ '-32603': 2 });
     expect(channel.inFlight).toBe(0);
     channel.destroy();
@@ -178,11 +155,11 @@ describe('openChannel(): handler errors and timeouts of notifications', () => {
   it('a notification past handlerTimeout is aborted and counted, and nothing is sent for it', async () => {
     const server = makeServer({ handlerTimeout: 20 });
     const started = stuck(server, 'hang');
-    const { transport, sent } = recorder();
+    const { transport, answers } = recorder();
     const channel = server.openChannel(transport);
     channel.receive(note('hang'));
     expect(await abortReason(await started)).toBeInstanceOf(HandlerTimeoutError);
-    expect(sent).toEqual([]);
+    expect(answers).toEqual([]);
     expect(channel.inFlight).toBe(0);
     expect(server.stats().calls.timedOut).toBe(1);
     expect(server.stats().errors).toEqual({ '-32001': 1 });
@@ -194,18 +171,18 @@ describe('openChannel(): end, busy and destroy', () => {
   it('ends the transport only once the last of several calls in flight is answered', async () => {
     const server = makeServer();
     const h = held(server, 'hold');
-    const { transport, sent, events } = recorder();
+    const { transport, answers, events } = recorder();
     const channel = server.openChannel(transport);
     channel.receive(obj('hold', [], 1));
     channel.receive(obj('hold', [], 2));
     channel.end();
     h.release(1);
     await turn();
-    expect(sent).toHaveLength(1);
+    expect(answers).toHaveLength(1);
     expect(events).toEqual([]);
     h.release(2);
     await turn();
-    expect(sent).toHaveLength(2);
+    expect(answers).toHaveLength(2);
     expect(events).toEqual(['end']);
     channel.destroy();
   });
@@ -239,13 +216,13 @@ describe('openChannel(): end, busy and destroy', () => {
       return 'bye';
     });
     for (const message of [obj('leave', [], 1), [obj('leave', [], 1), obj('echo', [2], 2)]]) {
-      const { transport, sent } = recorder();
+      const { transport, answers } = recorder();
       const channel = server.openChannel(transport);
       destroy = () => channel.destroy();
       expect(channel.receive(message)).toBe(true);
       expect(channel.receive(obj('echo', [3], 3))).toBe(false);
       channel.sendError({ code: -32700, message: 'Parse error' });
-      expect(sent).toEqual([]);
+      expect(answers).toEqual([]);
       expect(channel.inFlight).toBe(0);
     }
     expect(server.stats().errors).toEqual({});
@@ -255,13 +232,13 @@ describe('openChannel(): end, busy and destroy', () => {
   it('close() giving up destroys a channel whose transport has no destroyed() hook', async () => {
     const server = makeServer();
     const started = stuck(server, 'wait');
-    const { transport, sent } = recorder();
+    const { transport, answers } = recorder();
     const channel = server.openChannel(transport);
     channel.receive(obj('wait', [], 1));
     const reason = abortReason(await started);
     await server.close({ timeout: 0 });
     expect(await reason).toBeInstanceOf(ServerClosedError);
-    expect(sent).toEqual([]);
+    expect(answers).toEqual([]);
     expect(channel.inFlight).toBe(0);
   });
 });

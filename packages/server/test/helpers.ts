@@ -4,6 +4,7 @@ import { type Deferred, deferred } from '@rerpc/internal/testing';
 import { onTestFinished } from 'vitest';
 import {
   type CallContext,
+  type ChannelTransport,
   createServer,
   RpcError,
   type Server,
@@ -261,4 +262,33 @@ export function byId(value: unknown): unknown[] {
 export async function answer(promise: Promise<string | null>): Promise<unknown> {
   const text = await promise;
   return text === null ? null : JSON.parse(text);
+}
+
+/**
+ * An openChannel() transport that records what the core asks of it: each answer as sent (`sent`)
+ * and parsed (`answers`), pause/resume/end in order; `ended` resolves at end(). No `destroyed` hook.
+ */
+export function recorder() {
+  const sent: string[] = [];
+  const answers: unknown[] = [];
+  const events: string[] = [];
+  const ended = deferred();
+  const transport: ChannelTransport = {
+    remoteAddress: null,
+    send: (text) => {
+      sent.push(text);
+      answers.push(JSON.parse(text));
+    },
+    pause: () => {
+      events.push('pause');
+    },
+    resume: () => {
+      events.push('resume');
+    },
+    end: () => {
+      events.push('end');
+      ended.resolve();
+    },
+  };
+  return { transport, sent, answers, events, ended: ended.promise };
 }

@@ -2,40 +2,24 @@ import type { Framing } from '@rerpc/codec';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   type CallContext,
-  type ChannelTransport,
   DisconnectedError,
   HandlerTimeoutError,
   ServerClosedError,
 } from '../src/index.js';
 import { ReadGate } from '../src/read-gate.js';
 import { createServerWithClock } from '../src/server.js';
-import { abortReason, deferred, listening, makeServer, Peer, req, stuck } from './helpers.js';
+import {
+  abortReason,
+  deferred,
+  listening,
+  makeServer,
+  Peer,
+  recorder,
+  req,
+  stuck,
+} from './helpers.js';
 
 const PING = req('echo', ['ping'], 'ping');
-
-/** A transport that records what the core asks of it. */
-function recorder() {
-  const events: string[] = [];
-  const sent: string[] = [];
-  const ended = deferred();
-  const transport: ChannelTransport = {
-    remoteAddress: 'fake',
-    send: (text) => {
-      sent.push(text);
-    },
-    pause: () => {
-      events.push('pause');
-    },
-    resume: () => {
-      events.push('resume');
-    },
-    end: () => {
-      events.push('end');
-      ended.resolve();
-    },
-  };
-  return { transport, events, sent, ended: ended.promise };
-}
 
 /** A method whose calls wait until released, in arrival order. */
 function gate() {
