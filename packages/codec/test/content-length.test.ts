@@ -296,6 +296,16 @@ describe('Content-Length header limit: 8192 bytes, on every path', () => {
     }
   });
 
+  it('holds an unfinished header in memory sized to it, not to the 8 KiB limit', () => {
+    // 1000 connections each holding 11 bytes of a header: about 64 bytes each, not 8 KiB each.
+    const held: unknown[] = [];
+    const before = process.memoryUsage().arrayBuffers;
+    for (let i = 0; i < 1000; i++) held.push(pieces('Content-Len', 11));
+    const grown = process.memoryUsage().arrayBuffers - before;
+    expect(held).toHaveLength(1000);
+    expect(grown).toBeLessThan(1024 * 1024);
+  });
+
   it('waits for the end of a header while it may still fit: 8192 bytes and the first 3 of \\r\\n\\r\\n', () => {
     for (const r of [whole(`${headerOf(8192)}\r\n\r`), pieces(`${headerOf(8192)}\r\n\r`, 1000)]) {
       expect(r.events).toEqual([]);
@@ -391,6 +401,29 @@ describe('Content-Length: the usual header, read in one step, means what it mean
       r.push(b(text));
       expect(r.events).toEqual([]);
       expect(r.decoder.bufferedBytes).toBe(text.length);
+    },
+  );
+
+  it.each([
+    [0, 'Content-Length: 2X\n'],
+    [1, 'Content-Length: 2\rX'],
+    [2, 'X\n[]Content-Length: 3'],
+    [3, '\rX[]Content-Length: 3'],
+  ])(
+    'refuses a header whose \\r\\n\\r\\n has byte %i changed, whole or byte by byte',
+    (k, line) => {
+      const bytes = b(`Content-Length: 2\r\n\r\n[]${cl('[1]')}`);
+      bytes[17 + k] = 0x58; // 'X'
+      const whole = record('content-length');
+      whole.push(bytes);
+      const pieces = record('content-length');
+      for (const chunk of bytewise(bytes)) pieces.push(chunk);
+      for (const r of [whole, pieces]) {
+        expect(framingErrors(r).map((e) => e.detail)).toEqual([
+          `malformed header line ${JSON.stringify(line)}`,
+        ]);
+        expect(r.events).toHaveLength(1);
+      }
     },
   );
 
