@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
@@ -225,8 +226,10 @@ describe('close()', () => {
     const peer = await Peer.connect(port);
     peer.send(req('stubborn'));
     const ctx = await started;
-    await server.close({ timeout: 0 });
+    const closing = server.close({ timeout: 0 });
+    // Before close() returns, not on a later timer.
     expect(ctx.signal.aborted).toBe(true);
+    await closing;
     await peer.closed;
   });
 
@@ -285,6 +288,16 @@ describe('close()', () => {
     await expect(server.close({ timeout: -1 })).rejects.toThrow(
       'timeout must be an integer number of milliseconds from 0 to 2147483647, or Infinity to wait forever, got -1',
     );
+  });
+
+  it('leaves no timer behind once it resolves before its timeout', async () => {
+    // A close timer left armed would keep the process alive for closeTimeout (30 s by default).
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const { server } = await listening();
+    const before = timers();
+    // The listener closes on a later tick: close() arms its timer and must clear it then.
+    await server.close();
+    expect(timers()).toBeLessThanOrEqual(before);
   });
 
   it('is what Symbol.asyncDispose does', async () => {
@@ -346,6 +359,38 @@ describe('listen()', () => {
     const server = makeServer();
     await server.close();
     await expect(server.listen()).rejects.toBeInstanceOf(ServerClosedError);
+  });
+
+  it('rejects with ServerClosedError after close() of a listening server, before it checks options', async () => {
+    const server = makeServer();
+    await server.listen({ port: 0, host: '127.0.0.1' });
+    await server.close();
+    await expect(server.listen({ port: -1 })).rejects.toBeInstanceOf(ServerClosedError);
+  });
+
+  it('rejects with ServerClosedError when close() begins while it starts, and listens on nothing', async () => {
+    const server = makeServer();
+    const listen = server.listen({ port: 0, host: '127.0.0.1' });
+    await server.close();
+    await expect(listen).rejects.toBeInstanceOf(ServerClosedError);
+    expect(server.address()).toBeNull();
+  });
+
+  it('absorbs an accept error after listening (EMFILE): keeps its address and keeps serving', async () => {
+    const { server, port } = await listening();
+    const address = server.address();
+    // The listener Node accepts on: it emits 'error' for a failed accept (out of file descriptors).
+    const handles = (process as unknown as { _getActiveHandles(): object[] })._getActiveHandles();
+    const net = handles.find(
+      (h): h is NetServer =>
+        h instanceof NetServer && (h.address() as AddressInfo | null)?.port === port,
+    )!;
+    const error = Object.assign(new Error('accept EMFILE'), { code: 'EMFILE' });
+    net.emit('error', error);
+    expect(server.address()).toEqual(address);
+    const peer = await Peer.connect(port);
+    peer.send(req('echo', ['still']));
+    expect(JSON.parse(await peer.next())).toMatchObject({ result: ['still'] });
   });
 
   const invalid: Array<[unknown, string]> = [

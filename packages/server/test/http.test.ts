@@ -228,6 +228,18 @@ describe('HTTP: close()', () => {
     expect(server.stats().connections.open).toBe(0);
   });
 
+  it('closes idle keep-alive sockets when closeGrace ends, then resolves', async () => {
+    const { port, server } = await listenHttp({ closeGrace: 20 });
+    const agent = keepAliveAgent();
+    expect((await send(port, { body: add, agent })).status).toBe(200);
+    const [idle] = Object.values(agent.freeSockets).flat();
+    const idleClosed = new Promise((resolve) => idle!.once('close', resolve));
+    // No timeout: only the end of closeGrace closes the idle socket.
+    await server.close({ timeout: Number.POSITIVE_INFINITY });
+    await idleClosed;
+    expect(server.stats().connections.open).toBe(0);
+  });
+
   it('a client that goes away aborts its handlers (ctx.signal: DisconnectedError)', async () => {
     const { port, server } = await listenHttp();
     const started = stuck(server, 'hang');

@@ -1,4 +1,5 @@
 import { request } from 'node:https';
+import { connect as netConnect } from 'node:net';
 import { connect } from 'node:tls';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { CallContext } from '../src/index.js';
@@ -56,6 +57,22 @@ describe('TLS', () => {
     const error = await new Promise<Error>((resolve) => untrusting.once('error', resolve));
     expect((error as Error & { code?: string }).code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
     expect(await tlsExchange(port, `${add}\n`, (t) => t.endsWith('\n'))).toBe(`${answer}\n`);
+  });
+
+  it('close() past its timeout does not wait for a connection still in its handshake', async () => {
+    const server = makeServer();
+    const address = await server.listen({ port: 0, host: '127.0.0.1', tls: tlsFixture });
+    const port = (address as { port: number }).port;
+    // A TCP connection that never sends its ClientHello (until handshakeTimeout, 120 s).
+    const silent = netConnect(port, '127.0.0.1');
+    onTestFinished(() => {
+      silent.destroy();
+    });
+    await new Promise((resolve) => silent.once('connect', resolve));
+    // Accepted in order: once a later connection is answered, the silent one was accepted too.
+    expect(await tlsExchange(port, `${add}\n`, (t) => t.endsWith('\n'))).toBe(`${answer}\n`);
+    await server.close({ timeout: 20 });
+    expect(server.stats().connections.open).toBe(0);
   });
 
   it('gives handlers a null certificate for a client that sent none, also when one is requested', async () => {

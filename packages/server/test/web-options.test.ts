@@ -39,6 +39,9 @@ describe('web option validation (listen, httpHandler, upgradeHandler)', () => {
     expect(() => server.httpHandler({ healthpath: '/x' } as never)).toThrow(
       `httpHandler() options has no option "healthpath"; did you mean "healthPath"?`,
     );
+    expect(() => server.upgradeHandler({ healthpath: '/x' } as never)).toThrow(
+      `upgradeHandler() options has no option "healthpath"; did you mean "healthPath"?`,
+    );
     await expect(server.listen({ healthPath: '/x' } as ListenOptions)).rejects.toEqual(
       invalid(
         "healthPath is an option of the HTTP transport: pass transport: 'http' with it, or drop it",
