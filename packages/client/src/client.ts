@@ -139,6 +139,7 @@ export abstract class CallingClient implements CallHost, LinkHost {
       // A batch's items are checked first, even on a closed client.
       if (kind === BATCH) slots = batchSlots(params);
       if (this.state !== OPEN) return Promise.reject(new ClientClosedError());
+      // Stryker disable next-line ConditionalExpression: a batch ('batch', its items checked above) passes checkCall()
       if (kind !== BATCH) checkCall(method, params);
       readCallOptions(options, kind, this.o.timeout, settings);
       const aborted = settings.signal?.aborted === true;
@@ -238,13 +239,15 @@ export abstract class CallingClient implements CallHost, LinkHost {
    * counted. A batch's response is recorded and its batch returned (else null).
    */
   private reply(conn: Link, value: unknown): Call | null {
-    const message = typeof value === 'object' && value !== null ? (value as Message) : null;
+    // Null, and any other value but an object (whose `method` and `id` are undefined), is dropped.
+    const message = value as Message | null;
     // A request or notification from the server: never one of our answers, whatever its id.
-    if (message !== null && message['method'] !== undefined) {
+    if (message?.['method'] !== undefined) {
       this.peer.received(conn, message);
       return null;
     }
-    const id = message === null ? undefined : message['id'];
+    const id = message?.['id'];
+    // Stryker disable next-line ConditionalExpression: take() finds no other value (ids compare with ===)
     const call = typeof id === 'number' ? conn.pending.take(id) : undefined;
     if (call === undefined) {
       this.counters.dropped += 1;
@@ -266,12 +269,14 @@ export abstract class CallingClient implements CallHost, LinkHost {
       this.settle(call);
       call.resolve(call.kind === PINNED ? this.peer.pinned(conn, result) : result);
     } else {
+      // Stryker disable next-line BooleanLiteral: with an answered code other than -32002 the policy reads no `sent`
       this.attemptFailed(call, error, true, error.code); // the policy never retries it: it ran
     }
     return null;
   }
 
   private finishBatch(conn: Link, call: Call): void {
+    // Stryker disable next-line ConditionalExpression: defensive: reply() just took it off pending: unsettled
     if (call.state === DONE) return;
     const batch = call.batch!;
     const outcome = batch.outcome();
@@ -288,7 +293,8 @@ export abstract class CallingClient implements CallHost, LinkHost {
 
   written(conn: Link, notes: Call[], error: Error | null | undefined): void {
     for (const call of notes) {
-      if (call.state !== ON_CONNECTION || call.conn !== conn) continue;
+      // A call's conn is set exactly while it is ON_CONNECTION: one settled since is skipped.
+      if (call.conn !== conn) continue;
       if (error) {
         this.attemptFailed(call, this.connectionError(true, error), true);
       } else {
@@ -307,7 +313,7 @@ export abstract class CallingClient implements CallHost, LinkHost {
   failed(link: Link, calls: readonly Call[], error: Error, sent: boolean, retry: number): void {
     const http = (error as { code?: unknown }).code === 'RERPC_ERR_HTTP_STATUS';
     for (const call of calls) {
-      if (call.state !== ON_CONNECTION || call.conn !== link) continue;
+      if (call.conn !== link) continue; // settled or retried since: no longer on the link
       link.forget(call);
       const failure = http ? error : this.connectionError(sent, error);
       this.attemptFailed(call, failure, sent, null, retry);
@@ -326,8 +332,9 @@ export abstract class CallingClient implements CallHost, LinkHost {
     const detail = failureDetail(error);
     const failure = notRun ? 'shutdown' : 'lost';
     for (const call of conn.release()) {
-      // A batch appears once per request; it is handled the first time.
-      if (call.state !== ON_CONNECTION || call.conn !== conn) continue;
+      // A batch appears once per request; it is handled the first time (attemptFailed() takes
+      // it off the connection).
+      if (call.conn !== conn) continue;
       const sent = !notRun && conn.wrote(call);
       this.attemptFailed(call, this.connectionError(sent, error, failure, detail), sent);
     }
@@ -342,6 +349,7 @@ export abstract class CallingClient implements CallHost, LinkHost {
     this.shuttingDown(conn);
     const detail = `it answered -32002 "${error.message}"`;
     const failed = this.connectionError(false, error, 'shutdown', detail);
+    // Stryker disable next-line BooleanLiteral: with -32002 answered the policy reads no `sent`
     this.attemptFailed(call, failed, false, SHUTTING_DOWN);
   }
 
@@ -360,6 +368,7 @@ export abstract class CallingClient implements CallHost, LinkHost {
   private connectionError(
     sent: boolean,
     cause: unknown,
+    // Stryker disable next-line StringLiteral: ConnectionError words any failure but 'lost' and 'shutdown' as unreachable
     failure: ConnectionFailure = 'unreachable',
     detail = failureDetail(cause),
   ): ConnectionError {
@@ -381,6 +390,7 @@ export abstract class CallingClient implements CallHost, LinkHost {
     this.leave(call);
     call.lastError = error;
     const delay =
+      // Stryker disable next-line ConditionalExpression: defensive: close() settles every call before it is CLOSED
       this.state === CLOSED
         ? GIVE_UP
         : retryDelay(this.o, call, sent, answered, performance.now(), Math.random, atLeast);
@@ -398,6 +408,7 @@ export abstract class CallingClient implements CallHost, LinkHost {
   retry(call: Call): void {
     if (call.state !== BACKOFF) return;
     call.state = NEW;
+    // Stryker disable next-line ConditionalExpression,BlockStatement: defensive: close() settled (and untimed) every backoff
     if (this.state === CLOSED) {
       this.fail(call, new ClientClosedError());
       return;
@@ -437,6 +448,7 @@ export abstract class CallingClient implements CallHost, LinkHost {
   // --- settle ----------------------------------------------------------------------------------
 
   private fail(call: Call, error: unknown): void {
+    // Stryker disable next-line ConditionalExpression: defensive: every caller checks the call is unsettled
     if (call.state === DONE) return;
     this.counters.failed(error);
     this.settle(call);
@@ -448,6 +460,7 @@ export abstract class CallingClient implements CallHost, LinkHost {
     call.state = DONE;
     this.leave(call);
     this.deadlines.remove(call);
+    // Stryker disable next-line ConditionalExpression: a fast path: remove() does nothing for an unwatched call
     if (call.watch !== null) this.watches.remove(call);
     this.counters.settled += 1;
   }
@@ -456,6 +469,7 @@ export abstract class CallingClient implements CallHost, LinkHost {
   private tick(): void {
     const expired = this.deadlines.sweep(performance.now());
     if (expired !== null) for (const call of expired) this.expire(call);
+    // Stryker disable next-line ConditionalExpression: an idle shared timer is unref'd (remove()); stopping it saves ticks
     if (this.deadlines.size === 0) this.deadlines.stop();
   }
 

@@ -26,6 +26,7 @@ const OPTIONS_OF = ['call() options', 'batch() options', 'notify() options', 'su
 export class CallSettings {
   timeout = 0;
   signal: AbortSignal | null = null;
+  // Stryker disable next-line BooleanLiteral: readCallOptions() sets every field before a call reads it
   idempotent = false;
 }
 
@@ -132,6 +133,7 @@ function encodeBatchItems(
   slots: readonly number[],
   id: number,
 ): string {
+  // Stryker disable next-line ArrayDeclaration: a presize only; every index is set, in order
   const parts = new Array<string>(items.length);
   let j = 0;
   for (let i = 0; i < items.length; i++) {

@@ -1,8 +1,24 @@
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RpcError, TimeoutError } from '../src/index.js';
 import { connect, rejection, setup } from './helpers.js';
+
+/** A server that hands each JSON line it reads, parsed, to `onMessage`; closed when the test ends. */
+async function lineServer(onMessage: (socket: Socket, message: unknown) => void) {
+  const server = createServer((socket) => {
+    socket.setEncoding('utf8');
+    let tail = '';
+    socket.on('data', (chunk: string) => {
+      const lines = (tail + chunk).split('\n');
+      tail = lines.pop()!;
+      for (const line of lines) onMessage(socket, JSON.parse(line));
+    });
+  }).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { port: (server.address() as { port: number }).port };
+}
 
 describe('batch', () => {
   it('sends one array and aligns results, errors and notifications with the items', async () => {
@@ -93,6 +109,62 @@ describe('batch', () => {
     expect(results[1]).toMatchObject({ ok: false, error: { code: -32603 } });
   });
 
+  it('settles a batch whose answers come one by one, outside an array, only once all have come', async () => {
+    let first = 0;
+    const { port } = await lineServer((socket, message) => {
+      if (Array.isArray(message)) {
+        // The second request's answer now; the first's once T.go arrives.
+        first = (message[0] as { id: number }).id;
+        socket.write(`{"jsonrpc":"2.0","result":"b","id":${first + 1}}\n`);
+        return;
+      }
+      const { method, id } = message as { method: string; id: number };
+      if (method === 'T.ping') socket.write(`{"jsonrpc":"2.0","result":"pong","id":${id}}\n`);
+      else socket.write(`{"jsonrpc":"2.0","result":"a","id":${first}}\n`);
+    });
+    const client = connect(port);
+    let settled = false;
+    const batch = client.batch([{ method: 'A.a' }, { method: 'A.b' }]);
+    void batch.then(() => {
+      settled = true;
+    });
+    await expect(client.call('T.ping')).resolves.toBe('pong');
+    expect(settled).toBe(false);
+    await client.notify('T.go');
+    await expect(batch).resolves.toEqual([
+      { ok: true, value: 'a' },
+      { ok: true, value: 'b' },
+    ]);
+    expect(client.stats()).toMatchObject({ settled: 3, dropped: 0 });
+  });
+
+  it('settles every batch one reply array answers, whichever batches its answers belong to', async () => {
+    const held: Array<{ id: number }> = [];
+    const { port } = await lineServer((socket, message) => {
+      held.push(...(message as Array<{ id: number }>));
+      if (held.length < 4) return;
+      // One array: the second batch's answers between the first's.
+      const order = [held[0]!, held[2]!, held[3]!, held[1]!];
+      socket.write(
+        `[${order.map((m) => `{"jsonrpc":"2.0","result":${m.id},"id":${m.id}}`).join(',')}]\n`,
+      );
+    });
+    const client = connect(port);
+    const first = client.batch([{ method: 'A.a' }, { method: 'A.b' }]);
+    const second = client.batch([{ method: 'A.c' }, { method: 'A.d' }]);
+    await expect(Promise.all([first, second])).resolves.toEqual([
+      [
+        { ok: true, value: 1 },
+        { ok: true, value: 2 },
+      ],
+      [
+        { ok: true, value: 3 },
+        { ok: true, value: 4 },
+      ],
+    ]);
+    expect(client.stats()).toMatchObject({ settled: 2, dropped: 0 });
+  });
+
   it('times out against a server without batches (Go rerpc answers -32700 with id null, which is dropped)', async () => {
     const { client } = await setup({ noBatches: true });
     // Connect first, so the 50 ms deadline below does not cover dialling.
@@ -110,7 +182,15 @@ describe('batch', () => {
     await expect(client.batch([{ method: 7 as never }])).rejects.toThrow(
       'items[0].method must be a non-empty string, got 7',
     );
-    await expect(client.batch([null as never])).rejects.toThrow('items[0] must be an object');
+    for (const [item, shown] of [
+      [null, 'null'],
+      [42, '42'],
+      ['A.b', '"A.b"'],
+    ] as const) {
+      const error = await rejection(client.batch([{ method: 'A.a' }, item as never]));
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error.message).toBe(`items[1] must be an object, got ${shown}`);
+    }
     expect(server.lines).toEqual([]);
   });
 });

@@ -76,12 +76,25 @@ describe('call', () => {
 
   it('rejects at once with TypeError for a bad method or params, sending nothing', async () => {
     const { server, client } = await setup();
-    await expect(client.call(42 as never)).rejects.toThrow(
+    const message = async (promise: Promise<unknown>) => {
+      const error = await rejection(promise);
+      expect(error).toBeInstanceOf(TypeError);
+      return error.message;
+    };
+    expect(await message(client.call(42 as never))).toBe(
       'method must be a non-empty string, got 42',
     );
-    await expect(client.call('A.b', 'x' as never)).rejects.toThrow(
-      'params must be an array, an object or undefined, got "x"',
-    );
+    expect(await message(client.call(''))).toBe('method must be a non-empty string, got ""');
+    for (const [params, shown] of [
+      ['x', '"x"'],
+      [7, '7'],
+      [null, 'null'],
+      [false, 'false'],
+    ] as const) {
+      expect(await message(client.call('A.b', params as never))).toBe(
+        `params must be an array, an object or undefined, got ${shown}`,
+      );
+    }
     await expect(client.call('A.b', { big: 1n })).rejects.toThrow(TypeError);
     expect(server.lines).toEqual([]);
   });
@@ -96,5 +109,17 @@ describe('notify', () => {
     expect(server.lines[0]).toBe('{"jsonrpc":"2.0","method":"Log.write","params":{"line":"hi"}}');
     expect(seen).toEqual([{ line: 'hi' }, { line: 'after' }]);
     expect(client.stats().dropped).toBe(0);
+  });
+
+  it('rejects a notification aborted after it was queued with AbortError, settled once', async () => {
+    const { client } = await setup({ handlers: { 'Log.write': () => null, 'T.n': (p) => p } });
+    await client.call('T.n', [0]); // connect first
+    const controller = new AbortController();
+    const note = client.notify('Log.write', ['x'], { signal: controller.signal });
+    controller.abort(); // the notification is queued for this tick's write
+    await expect(note).rejects.toMatchObject({ code: 'RERPC_ERR_ABORTED' });
+    // That write finished before the answer to this call came back.
+    await client.call('T.n', [1]);
+    expect(client.stats()).toMatchObject({ settled: 3, pending: 0, errors: { aborted: 1 } });
   });
 });

@@ -51,7 +51,7 @@ describe('against the Go rerpc server', () => {
     expect(server.accepted).toBe(1);
   });
 
-  it('drops stray answers (unknown, null, string or non-number ids, junk) without resolving the wrong call', async () => {
+  it('drops stray answers (unknown, null, string or non-number ids, null, junk) without resolving the wrong call', async () => {
     const g = gate();
     const { client, server } = await setup({
       ...go,
@@ -69,13 +69,15 @@ describe('against the Go rerpc server', () => {
         '{"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error"},"id":null}',
         '{not json',
         '42',
+        'null',
+        '[null,"x"]',
         '[]',
         '',
       ].join('\n')}\n`,
     );
-    await until(() => client.stats().dropped === 8);
+    await until(() => client.stats().dropped === 11);
     g.releaseAll();
     await expect(Promise.all(calls)).resolves.toEqual([[1], [2], [3]]);
-    expect(client.stats().dropped).toBe(8);
+    expect(client.stats().dropped).toBe(11);
   });
 });

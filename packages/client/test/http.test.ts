@@ -274,6 +274,28 @@ describe('http:// targets: deadlines', () => {
     expect(server.bodies).toHaveLength(2);
   });
 
+  it('does not retry an idempotent call aborted during its POST (the POST fails after it settled)', async () => {
+    const server = await statusServer((_req, res, body) => {
+      const { method, id } = JSON.parse(body) as { method: string; id: number };
+      if (method === 'ok')
+        res.writeHead(200).end(JSON.stringify({ jsonrpc: '2.0', result: 1, id }));
+    });
+    const client = connect(`http://127.0.0.1:${server.port}/`, { retryDelay: 1, maxRetryDelay: 2 });
+    const controller = new AbortController();
+    const aborted = rejection(
+      client.call('hang', [], { signal: controller.signal, idempotent: true }),
+    );
+    await until(() => server.bodies.length === 1);
+    controller.abort();
+    expect(await aborted).toMatchObject({ code: 'RERPC_ERR_ABORTED' });
+    await expect(client.call('ok')).resolves.toBe(1);
+    expect(client.stats()).toMatchObject({ retries: 0, settled: 2 });
+    expect(server.bodies.map((b) => (JSON.parse(b) as { method: string }).method)).toEqual([
+      'hang',
+      'ok',
+    ]);
+  });
+
   it('times out a POST that gets no answer, and aborts one by its signal', async () => {
     const server = await statusServer(() => {}); // reads the body, never answers
     const client = connect(`http://127.0.0.1:${server.port}/`);

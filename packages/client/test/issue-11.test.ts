@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import { optionErrorLike, thrown } from '@rerpc/internal/testing';
 import { describe, expect, it } from 'vitest';
 import { ConnectionError, createClient, RpcError } from '../src/index.js';
-import { until } from './fixtures/raw-server.js';
+import { Fail, until } from './fixtures/raw-server.js';
 import { connect, gate, rejection, setup } from './helpers.js';
 
 describe('close handshake: -32002 and the FIN after it', () => {
@@ -109,10 +109,54 @@ describe('close handshake: -32002 and the FIN after it', () => {
     const error = await rejection<ConnectionError>(client.call('ArithService.Add', { a: 1, b: 1 }));
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error.sent).toBe(false);
-    expect(error.message).toMatch(/is shutting down and did not run the call/);
+    expect(error.message).toMatch(
+      /is shutting down and did not run the call \(it answered -32002 "Server is shutting down"\)/,
+    );
     expect(error.cause).toBeInstanceOf(RpcError);
     expect(error.cause).toMatchObject({ code: -32002 });
     expect(server.executions.get('ArithService.Add')).toBe(1);
+  });
+
+  it('says the calls pending at the FIN after a -32002 did not run, when no retry is left', async () => {
+    const { client, server } = await setup({}, { maxRetries: 0 });
+    await client.call('ArithService.Add', { a: 0, b: 0 });
+    server.shutdownConnections(1);
+    const errors = await Promise.all(
+      [1, 2, 3].map((a) =>
+        rejection<ConnectionError>(client.call('ArithService.Add', { a, b: 1 })),
+      ),
+    );
+    expect(errors.map((e) => [e.constructor, e.sent])).toEqual([
+      [ConnectionError, false],
+      [ConnectionError, false],
+      [ConnectionError, false],
+    ]);
+    expect(errors[0]!.message).toContain('(it answered -32002 "Server is shutting down")');
+    for (const error of errors.slice(1)) {
+      expect(error.message).toMatch(
+        /is shutting down and did not run the call \(the server closed the connection after answering -32002, shutting down\)/,
+      );
+    }
+    expect(server.executions.get('ArithService.Add')).toBe(1);
+  });
+
+  it('resolves a batch the server refused in part, and retires the connection', async () => {
+    const { client, server } = await setup({
+      handlers: {
+        'T.refused': () => {
+          throw new Fail({ code: -32002, message: 'Server is shutting down' });
+        },
+        'T.seven': () => 7,
+      },
+    });
+    await client.call('T.seven');
+    const results = await client.batch([{ method: 'T.refused' }, { method: 'T.seven' }]);
+    expect(results[0]).toMatchObject({ ok: false, error: { code: -32002 } });
+    expect(results[1]).toEqual({ ok: true, value: 7 });
+    expect(client.stats().retries).toBe(0);
+    // Retired: the next call dials a new connection.
+    await expect(client.call('T.seven')).resolves.toBe(7);
+    expect(server.accepted).toBe(2);
   });
 
   it('says the call did not run when the retries after a -32002 find no server', async () => {

@@ -76,6 +76,7 @@ describe('retries', () => {
     const error = await rejection<ConnectionError>(call);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error.sent).toBe(false);
+    expect(error.message).toMatch(/was lost before the request was written/);
   });
 
   it('retries a refused connection until the server appears, within the deadline', async () => {
@@ -104,6 +105,51 @@ describe('retries', () => {
     expect(error.cause).toMatchObject({ code: 'RERPC_ERR_DIAL' });
     expect((error.cause as Error).cause).toMatchObject({ code: 'ECONNREFUSED' });
     expect(client.stats()).toMatchObject({ retries: 2, connections: { dialErrors: 3 } });
+  });
+
+  it('retries without a deadline when the call has no timeout (0)', async () => {
+    const port = await freePort();
+    const client = connect(port, { retryDelay: 1, maxRetryDelay: 2, maxRetries: 2, timeout: 0 });
+    const error = await rejection<ConnectionError>(client.call('T.x'));
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(client.stats()).toMatchObject({ retries: 2, connections: { dialErrors: 3 } });
+  });
+
+  it('does not retry a call aborted while it waited for the dial that then failed', async () => {
+    const port = await freePort();
+    const client = connect(port, { retryDelay: 1, maxRetryDelay: 2, maxRetries: 2 });
+    const controller = new AbortController();
+    const aborted = client.call('T.aborted', [], { signal: controller.signal });
+    const other = client.call('T.other');
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+    // The other call waited for the same dials: its retries are the only ones.
+    await expect(other).rejects.toBeInstanceOf(ConnectionError);
+    expect(client.stats()).toMatchObject({ retries: 2, settled: 2 });
+  });
+
+  it('retries an idempotent batch in flight once when the server dies (each request is its own)', async () => {
+    const g = gate();
+    const { client, server } = await setup({
+      handlers: {
+        // Hangs the first time only.
+        'T.flaky': (params) => (g.started === 0 ? g.handler(params) : (params as number[])[0]),
+      },
+    });
+    const batch = client.batch(
+      [
+        { method: 'T.flaky', params: [1] },
+        { method: 'T.flaky', params: [2] },
+      ],
+      { idempotent: true },
+    );
+    await until(() => g.started === 1);
+    server.destroyConnections();
+    await expect(batch).resolves.toEqual([
+      { ok: true, value: 1 },
+      { ok: true, value: 2 },
+    ]);
+    expect(client.stats()).toMatchObject({ retries: 1, settled: 1 });
   });
 
   it('never retries an error answer from the server, even for an idempotent call', async () => {

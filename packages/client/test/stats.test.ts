@@ -36,6 +36,19 @@ describe('stats', () => {
     expect(stats.latency.p90).toBeLessThanOrEqual(stats.latency.p99);
   });
 
+  it('records as latency the time from a call or batch to its answer', async () => {
+    const { client } = await setup();
+    const before = performance.now();
+    await client.call('ArithService.Add', { a: 1, b: 1 });
+    await client.call('ArithService.Add', { a: 1, b: 1 });
+    await client.batch([{ method: 'ArithService.Add', params: { a: 2, b: 2 } }]);
+    const took = performance.now() - before;
+    const { latency } = client.stats();
+    expect(latency.count).toBe(3);
+    // p99 of three samples is the largest: each answer came within the time the three took.
+    expect(latency.p99).toBeLessThanOrEqual(took);
+  });
+
   it('returns a new object each time', async () => {
     const { client } = await setup();
     const a = client.stats();
