@@ -327,6 +327,7 @@ export abstract class CallingClient implements CallHost, LinkHost {
   lost(conn: Link, error: Error, notRun = false): void {
     this.peer.closed(conn);
     if (conn.dead) return;
+    // Stryker disable next-line BooleanLiteral: the pool's destroy() (next line) sets it too, for each link the pool holds
     conn.dead = true;
     void this.conns.destroy(conn); // its calls' leases are forgotten: their unlease is ignored
     const detail = failureDetail(error);

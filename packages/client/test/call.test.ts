@@ -1,6 +1,7 @@
 import { Socket } from 'node:net';
+import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { RpcError } from '../src/index.js';
+import { ConnectionError, createClient, RpcError } from '../src/index.js';
 import { until } from './fixtures/raw-server.js';
 import { rejection, setup } from './helpers.js';
 
@@ -109,6 +110,21 @@ describe('notify', () => {
     expect(server.lines[0]).toBe('{"jsonrpc":"2.0","method":"Log.write","params":{"line":"hi"}}');
     expect(seen).toEqual([{ line: 'hi' }, { line: 'after' }]);
     expect(client.stats().dropped).toBe(0);
+  });
+
+  it('rejects a notification whose write failed with ConnectionError (sent: true)', async () => {
+    const writable = new Writable({
+      write(_chunk, _encoding, callback) {
+        callback(new Error('disk full'));
+      },
+    });
+    const client = createClient({ readable: new PassThrough(), writable });
+    onTestFinished(() => client.close({ timeout: 0 }));
+    const error = await rejection<ConnectionError>(client.notify('Log.write', ['x']));
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.sent).toBe(true);
+    expect(error.message).toContain('(disk full)');
+    expect(client.stats()).toMatchObject({ settled: 1, errors: { connection: 1 } });
   });
 
   it('rejects a notification aborted after it was queued with AbortError, settled once', async () => {
