@@ -166,6 +166,21 @@ describe.each<Transport>(['tcp', 'ws'])('subscribe() over %s', (transport) => {
   });
 });
 
+describe('subscribe() and the connection it holds', () => {
+  it('unsubscribes on its own connection, even when that one is too busy for a new call', async () => {
+    const { peer, client } = await pair('tcp', { pipelineThreshold: 1, maxActive: 2 });
+    const events = client.subscribe<number>('news');
+    await accept(peer, 's', [event('s', 1)]);
+    expect((await events.next()).value).toBe(1);
+    // A call the peer never answers: a new call would now go to a second connection.
+    void client.call('slow', [], { timeout: 0 }).catch(() => {});
+    expect(await peer.next()).toMatchObject({ method: 'slow' });
+    await events.return(undefined);
+    expect(await peer.next()).toMatchObject({ method: 'news_unsubscribe', params: ['s'] });
+    expect(peer.accepted).toBe(1);
+  });
+});
+
 describe('subscribe() checks', () => {
   it('throws for an http(s):// target, a bad name, params or option', () => {
     const web = createClient('http://127.0.0.1:1/');
