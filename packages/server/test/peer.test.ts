@@ -328,7 +328,13 @@ describe('ctx.peer over WebSocket', () => {
     server.method('ask', async (_p: unknown, ctx: CallContext) => {
       const peer = ctx.peer!;
       const answer = await peer.call('client.name', undefined, { timeout: 5000 });
-      return { answer, transport: peer.transport, header: peer.headers?.['x-who'] ?? null };
+      return {
+        answer,
+        transport: peer.transport,
+        header: peer.headers?.['x-who'] ?? null,
+        address: peer.remoteAddress,
+        certificate: peer.certificate,
+      };
     });
     const client = await openWs(`ws://127.0.0.1:${port}/`, { headers: { 'x-who': 'me' } });
     client.ws.send(req('ask', undefined, 7));
@@ -337,7 +343,13 @@ describe('ctx.peer over WebSocket', () => {
     client.ws.send(JSON.stringify({ jsonrpc: '2.0', result: 'ws-client', id: request.id }));
     expect(JSON.parse(await client.next())).toEqual({
       jsonrpc: '2.0',
-      result: { answer: 'ws-client', transport: 'ws', header: 'me' },
+      result: {
+        answer: 'ws-client',
+        transport: 'ws',
+        header: 'me',
+        address: '127.0.0.1',
+        certificate: null,
+      },
       id: 7,
     });
   });
@@ -395,5 +407,24 @@ describe('ctx.peer over TLS', () => {
       socket.once('data', (d) => resolve(String(d))),
     );
     expect(JSON.parse(text).result).toEqual({ transport: 'tls', cn: 'localhost' });
+  });
+
+  it('is the wss transport over WebSocket on TLS, with the client certificate and address', async () => {
+    const { server, port } = await listenHttp(undefined, {
+      tls: { ...tlsFixture, requestCert: true, rejectUnauthorized: false },
+    });
+    server.method('who', (_p: unknown, ctx: CallContext) => ({
+      transport: ctx.peer!.transport,
+      cn: ctx.peer!.certificate?.subject.CN ?? null,
+      address: ctx.peer!.remoteAddress,
+    }));
+    const client = await openWs(`wss://127.0.0.1:${port}/`, {
+      ca: tlsFixture.cert,
+      key: tlsFixture.key,
+      cert: tlsFixture.cert,
+    });
+    expect(await client.call(req('who'))).toMatchObject({
+      result: { transport: 'wss', cn: 'localhost', address: '127.0.0.1' },
+    });
   });
 });

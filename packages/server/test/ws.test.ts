@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { Server } from '../src/index.js';
-import { type Deferred, deferred, req, stuck } from './helpers.js';
+import { DisconnectedError } from '../src/index.js';
+import { abortReason, type Deferred, deferred, req, stuck } from './helpers.js';
 import { listenHttp, openWs, send, upgradeStatus } from './web-helpers.js';
 
 const add = req('ArithService.Add', { a: 10, b: 20 });
@@ -52,13 +53,21 @@ describe('WebSocket on the HTTP port', () => {
     expect(await client.call(add)).toMatchObject({ result: { result: 30 } });
   });
 
-  it('closes with 1003 and a reason on a binary message', async () => {
-    const { port } = await listenHttp();
+  it('closes with 1003 and a reason on a binary message; calls in flight are aborted saying why', async () => {
+    const { port, server } = await listenHttp();
+    const started = stuck(server, 'hang');
     const client = await openWs(wsUrl(port));
+    client.ws.send(req('hang'));
+    const aborted = abortReason(await started);
     client.ws.send(Buffer.from(add));
     const closed = await client.closed;
     expect(closed.code).toBe(1003);
-    expect(closed.reason).toContain('binary messages are not accepted');
+    expect(closed.reason).toBe('binary messages are not accepted; send JSON-RPC as text messages');
+    const reason = await aborted;
+    expect(reason).toBeInstanceOf(DisconnectedError);
+    expect((reason as Error).message).toBe(
+      'The peer sent a binary message: binary messages are not accepted; send JSON-RPC as text messages',
+    );
   });
 
   it('closes with 1009 on a message over maxMessageBytes (maxPayload)', async () => {
@@ -68,13 +77,16 @@ describe('WebSocket on the HTTP port', () => {
     expect((await client.closed).code).toBe(1009);
   });
 
-  it('counts WebSocket connections and bytes in stats()', async () => {
+  it('counts WebSocket connections, bytes and answered calls in stats()', async () => {
     const { port, server } = await listenHttp();
     const client = await openWs(wsUrl(port));
     await client.call(add);
+    await client.call(`[${add},${add}]`);
     const stats = server.stats();
-    expect(stats.connections.open).toBe(1);
+    expect(stats.connections).toEqual({ open: 1, total: 1, refused: 0 });
     expect(stats.bytes.in).toBeGreaterThan(add.length);
+    // Answered in the message that brought them: timed per message.
+    expect(stats.latency.count).toBe(3);
     client.ws.close();
     await client.closed;
   });
@@ -127,6 +139,12 @@ describe('WebSocket: upgrade checks', () => {
     await openWs(wsUrl(port), { origin: 'https://app.example' });
     await openWs(wsUrl(port));
     expect(await upgradeStatus(wsUrl(port), { origin: 'https://evil.example' })).toBe(403);
+  });
+
+  it('origins unset: a browser (any Origin) opens', async () => {
+    const { port } = await listenHttp();
+    const client = await openWs(wsUrl(port), { origin: 'https://anywhere.example' });
+    expect(await client.call(add)).toMatchObject({ result: { result: 30 } });
   });
 
   it('websocket: false refuses upgrades with 405 (POST still works)', async () => {
