@@ -100,6 +100,7 @@ export function resolveListen(options: ListenOptions): ResolvedListen {
     }
   }
   const tls = options.tls ?? null;
+  // Stryker disable next-line ConditionalExpression: typeof null is 'object' too, so null passes the check without its first half
   if (tls !== null && (typeof tls !== 'object' || Array.isArray(tls))) {
     throw optionError(
       `tls must be an object of node's tls.createServer() options ({ key, cert, ... }), got ${describe(tls)}`,

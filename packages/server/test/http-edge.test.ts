@@ -4,8 +4,16 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { makeServer, req } from './helpers.js';
-import { keepAliveAgent, listenHttp, post, send } from './web-helpers.js';
+import { makeServer, req, stuck } from './helpers.js';
+import {
+  askToContinue,
+  keepAliveAgent,
+  listenHttp,
+  post,
+  rawExchange,
+  send,
+  until,
+} from './web-helpers.js';
 
 const add = req('ArithService.Add', { a: 10, b: 20 });
 const TEXT = 'text/plain; charset=utf-8';
@@ -36,7 +44,7 @@ describe('HTTP: what each refusal says', () => {
   });
 
   it('413 says the limit and closes; 503 over maxConnections says it too', async () => {
-    const { port } = await listenHttp({ maxMessageBytes: 50, maxConnections: 1 });
+    const { port, server } = await listenHttp({ maxMessageBytes: 50, maxConnections: 1 });
     const agent = keepAliveAgent();
     const big = await send(port, { body: req('echo', ['x'.repeat(60)]), agent });
     expect(big).toMatchObject({
@@ -44,14 +52,17 @@ describe('HTTP: what each refusal says', () => {
       body: 'request body exceeds maxMessageBytes (50 bytes); send smaller messages or split the batch\n',
     });
     expect(big.headers.connection).toBe('close');
+    // The refused body, read to its end, is dropped: nothing was parsed or answered.
+    expect(server.stats().errors).toEqual({});
     const first = keepAliveAgent();
     expect((await send(port, { body: '[]', agent: first })).status).toBe(200);
-    const refused = await send(port, { body: '[]' });
+    const refused = await send(port, { body: '[]', agent: keepAliveAgent() });
     expect(refused).toMatchObject({
       status: 503,
       body: 'the server is at maxConnections (1); retry later or elsewhere\n',
     });
     expect(refused.headers['content-type']).toBe(TEXT);
+    expect(refused.headers.connection).toBe('close');
   });
 
   it('503 while closing says so, with the CORS headers of an allowed origin', async () => {
@@ -77,7 +88,10 @@ describe('HTTP: bodies', () => {
     ['application/json; charset=utf8', undefined, 200],
     ['application/json;charset="utf-8"', undefined, 200],
     ['application/json; boundary=x', undefined, 200],
+    ['application/json ; charset=utf-8', undefined, 200],
     ['application/json; charset=utf-16', undefined, 415],
+    ['application/json; charset=utf-8""', undefined, 415],
+    ['application/json; charset=""utf-8', undefined, 415],
     ['application/json; charset', undefined, 415],
     [' APPLICATION/JSON-RPC ', undefined, 200],
     ['application/jsonx', undefined, 415],
@@ -108,11 +122,57 @@ describe('HTTP: bodies', () => {
     expect((await send(port, { headers: chunked, body: `${text} ` })).status).toBe(413);
   });
 
+  it('counts the bytes of its own sockets once, as they crossed the wire (headers included)', async () => {
+    const { port, server } = await listenHttp();
+    const request = `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${add.length}\r\nConnection: close\r\n\r\n${add}`;
+    const response = await rawExchange(port, request);
+    expect(response).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    await until(() => server.stats().connections.open === 0);
+    expect(server.stats().bytes).toEqual({
+      in: request.length,
+      out: Buffer.byteLength(response),
+    });
+  });
+
   it('joins a body that arrives in several chunks', async () => {
     const { port } = await listenHttp();
     const text = req('echo', ['y'.repeat(100_000)]);
     const res = await send(port, { body: text });
     expect(JSON.parse(res.body)).toMatchObject({ result: ['y'.repeat(100_000)] });
+  });
+});
+
+describe('HTTP: Expect: 100-continue', () => {
+  const json = { 'content-type': 'application/json' };
+
+  it('100 Continue for a body of up to maxMessageBytes, declared or chunked', async () => {
+    const { port } = await listenHttp({ maxMessageBytes: add.length });
+    expect(await askToContinue(port, { ...json, 'content-length': add.length }, add)).toEqual({
+      continued: true,
+      status: 200,
+    });
+    expect(await askToContinue(port, { ...json, 'transfer-encoding': 'chunked' }, add)).toEqual({
+      continued: true,
+      status: 200,
+    });
+  });
+
+  it('no 100 Continue for a request refused before its body: not a POST, over maxConnections, closing', async () => {
+    const { port, server } = await listenHttp({ maxConnections: 1, closeGrace: 60_000 });
+    const head = { ...json, 'content-length': add.length };
+    expect(await askToContinue(port, head, add, { method: 'PUT' })).toEqual({
+      continued: false,
+      status: 405,
+    });
+    const agent = keepAliveAgent();
+    expect((await send(port, { body: add, agent })).status).toBe(200);
+    expect(await askToContinue(port, head, add)).toEqual({ continued: false, status: 503 });
+    const closed = server.close();
+    expect(await askToContinue(port, head, add, { agent })).toEqual({
+      continued: false,
+      status: 503,
+    });
+    await closed;
   });
 });
 
@@ -204,6 +264,35 @@ describe('httpHandler(): a body a framework read first', () => {
     expect(server.stats().bytes.out).toBe(
       2 * '{"jsonrpc":"2.0","result":{"result":30},"id":1}'.length,
     );
+  });
+
+  it('measures req.body in UTF-8 bytes against maxMessageBytes: the limit itself is taken', async () => {
+    const text = req('echo', ['é'.repeat(20)]);
+    const server = makeServer({ maxMessageBytes: Buffer.byteLength(text) });
+    const rpc = server.httpHandler();
+    const port = await mounted((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        (request as { body?: unknown }).body = Buffer.concat(chunks).toString();
+        rpc(request, response);
+      });
+    });
+    expect((await send(port, { body: text })).status).toBe(200);
+    // One more 'é': under the limit in characters, over it in bytes.
+    const over = req('echo', ['é'.repeat(21)]);
+    expect(over.length).toBeLessThan(Buffer.byteLength(text));
+    expect((await send(port, { body: over })).status).toBe(413);
+  });
+
+  it("close() that gives up resets the connection of each call it aborted (not the server's socket)", async () => {
+    const server = makeServer();
+    const port = await mounted(server.httpHandler());
+    const started = stuck(server, 'hang');
+    const call = send(port, { body: req('hang') });
+    await started;
+    await server.close({ timeout: 0 });
+    await expect(call).rejects.toMatchObject({ code: 'ECONNRESET' });
   });
 
   it('counts a mounted exchange: bytes in and out, no connection', async () => {

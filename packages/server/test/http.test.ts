@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { abortReason, deferred, makeServer, req, stuck } from './helpers.js';
-import { keepAliveAgent, listenHttp, post, send } from './web-helpers.js';
+import { askToContinue, keepAliveAgent, listenHttp, post, send } from './web-helpers.js';
 
 const add = req('ArithService.Add', { a: 10, b: 20 });
 
@@ -97,22 +97,8 @@ describe('HTTP POST: the status-code table', () => {
   it('Expect: 100-continue: 413 or 415 before the body is sent; 100 Continue for a good request', async () => {
     const { port } = await listenHttp({ maxMessageBytes: 100 });
     const ask = (headers: Record<string, string | number>, body: string) =>
-      new Promise<{ continued: boolean; status: number }>((resolve, reject) => {
-        let continued = false;
-        const call = request({ host: '127.0.0.1', port, method: 'POST', agent: false, headers });
-        call.on('continue', () => {
-          continued = true;
-          call.end(body);
-        });
-        call.on('response', (res) => {
-          res.resume();
-          if (!continued) call.destroy();
-          resolve({ continued, status: res.statusCode! });
-        });
-        call.on('error', (error) => (continued ? reject(error) : undefined));
-        call.flushHeaders();
-      });
-    const json = { 'content-type': 'application/json', expect: '100-continue' };
+      askToContinue(port, headers, body);
+    const json = { 'content-type': 'application/json' };
     expect(await ask({ ...json, 'content-length': 1000 }, 'x'.repeat(1000))).toEqual({
       continued: false,
       status: 413,
@@ -250,7 +236,11 @@ describe('HTTP: close()', () => {
     const ctx = await started;
     const reason = abortReason(ctx);
     call.destroy();
-    expect(await reason).toMatchObject({ code: 'RERPC_ERR_DISCONNECTED' });
+    expect(await reason).toMatchObject({
+      code: 'RERPC_ERR_DISCONNECTED',
+      message:
+        'The HTTP client closed the connection before its answer; nobody will read it, so stop the work',
+    });
     expect(server.stats().calls.inFlight).toBe(0);
   });
 });

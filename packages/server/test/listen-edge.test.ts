@@ -56,6 +56,12 @@ describe('listen() options', () => {
     expect(await other.listen({ path, exclusive: true, reusePort: false })).toEqual({ path });
   });
 
+  it('takes path: undefined as no path: a TCP port', async () => {
+    const server = makeServer();
+    const address = await server.listen({ path: undefined, port: 0 } as never);
+    expect(address).toEqual({ host: '127.0.0.1', port: expect.any(Number), family: 'IPv4' });
+  });
+
   it('names the address it could not listen on, TCP or path', async () => {
     const { port } = await listening();
     const error = (await makeServer()

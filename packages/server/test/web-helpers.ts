@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent, type IncomingHttpHeaders, request } from 'node:http';
-import { onTestFinished } from 'vitest';
+import { connect } from 'node:net';
+import { expect, onTestFinished } from 'vitest';
 import { type ClientOptions, WebSocket } from 'ws';
 import type { ListenOptions, Server, ServerOptions, WebOptions } from '../src/index.js';
 import { type Deferred, deferred, makeServer } from './helpers.js';
@@ -143,4 +144,58 @@ export function upgradeStatus(url: string, options: ClientOptions = {}): Promise
     });
     ws.once('open', () => reject(new Error('the upgrade was accepted')));
   });
+}
+
+/** Writes `text` on a raw socket; resolves with all the server sent once the socket closes. */
+export function rawExchange(port: number, text: string): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  onTestFinished(() => {
+    socket.destroy();
+  });
+  let received = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    received += chunk;
+  });
+  socket.write(text);
+  return new Promise((resolve) => socket.on('close', () => resolve(received)));
+}
+
+/**
+ * A request with `Expect: 100-continue` that sends its body only on `100 Continue`: whether
+ * that came, and the final status.
+ */
+export function askToContinue(
+  port: number,
+  headers: Record<string, string | number>,
+  body: string,
+  { method = 'POST', agent }: { method?: string; agent?: Agent } = {},
+): Promise<{ continued: boolean; status: number }> {
+  return new Promise((resolve, reject) => {
+    let continued = false;
+    const call = request({
+      host: '127.0.0.1',
+      port,
+      method,
+      agent: agent ?? false,
+      headers: { ...headers, expect: '100-continue' },
+    });
+    call.on('continue', () => {
+      continued = true;
+      call.end(body);
+    });
+    call.on('response', (res) => {
+      res.resume();
+      if (!continued) call.destroy();
+      resolve({ continued, status: res.statusCode! });
+    });
+    call.on('error', (error) => (continued ? reject(error) : undefined));
+    call.flushHeaders();
+  });
+}
+
+/** Turns of the event loop (real I/O runs) until `ready()` holds; at most 200. */
+export async function until(ready: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !ready(); i++) await new Promise((resolve) => setImmediate(resolve));
+  expect(ready()).toBe(true);
 }

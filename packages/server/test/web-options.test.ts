@@ -3,6 +3,7 @@ import { expectReadmeDefaults } from '@rerpc/internal/testing';
 import { describe, expect, it } from 'vitest';
 import { type ListenOptions, WEB_DEFAULTS, type WebOptions } from '../src/index.js';
 import { makeServer } from './helpers.js';
+import { listenHttp, send } from './web-helpers.js';
 
 const invalid = (message: string) =>
   expect.objectContaining({ name: 'TypeError', code: 'RERPC_ERR_INVALID_OPTION', message });
@@ -57,6 +58,32 @@ describe('web option validation (listen, httpHandler, upgradeHandler)', () => {
     await expect(server.listen({ tls: 'cert.pem' as never })).rejects.toEqual(
       invalid(expect.stringContaining('tls must be an object') as never),
     );
+  });
+});
+
+describe('web option values', () => {
+  it('names the rule of cors and origins in full, for every bad origin in the list', () => {
+    const server = makeServer();
+    expect(() => server.httpHandler({ cors: ['https://a.example', ''] })).toThrow(
+      invalid(
+        `cors must be an array of origins (e.g. ['https://app.example']) or '*' or null, got an array`,
+      ),
+    );
+    expect(() => server.upgradeHandler({ origins: ['https://a.example', 5 as never] })).toThrow(
+      invalid(
+        `origins must be an array of origins (e.g. ['https://app.example']) or null, got an array`,
+      ),
+    );
+  });
+
+  it("keeps its own copy of the cors list: changing the caller's array later changes nothing", async () => {
+    const cors = ['https://app.example'];
+    const { port } = await listenHttp(undefined, { cors });
+    cors.push('https://late.example');
+    const preflight = (origin: string) =>
+      send(port, { method: 'OPTIONS', headers: { origin } }).then((res) => res.status);
+    expect(await preflight('https://app.example')).toBe(204);
+    expect(await preflight('https://late.example')).toBe(403);
   });
 });
 
