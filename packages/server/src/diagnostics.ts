@@ -123,6 +123,7 @@ export function publishResponse(
 
 /** Runs `call` through `run` inside the tracing channel (only while it has subscribers). */
 export function traceCall(call: Call, run: RunCall): unknown {
+  // Stryker disable next-line ConditionalExpression: defensive: the scheduler starts only pending calls (runCall() and runWithMiddleware() have the same guard)
   if (call.state !== PENDING) return run(call);
   const trace: ServerCallTrace = {
     method: call.entry.name,

@@ -135,6 +135,7 @@ export class PeerLink implements PeerWire, SubscriptionWire {
     );
     this.table?.closeAll();
     if (this.controller !== null) this.controller.abort(reason);
+    // Stryker disable next-line ConditionalExpression: a fast path: publishing without subscribers does nothing
     if (connectionClosed.hasSubscribers) {
       const message: ServerConnectionMessage = { peer: this.peer, reason };
       connectionClosed.publish(message);

@@ -9,7 +9,7 @@ import type {
   ServerRequestMessage,
   ServerResponseMessage,
 } from '../src/index.js';
-import { deferred, listening, makeServer, Peer, req, stuck } from './helpers.js';
+import { deferred, listening, makeServer, Peer, recorder, req, stuck } from './helpers.js';
 import { listenHttp, openWs, post } from './web-helpers.js';
 
 /** Every event of `tracingChannel('rerpc:server:call')`, in order. */
@@ -271,5 +271,43 @@ describe('diagnostics channels over HTTP', () => {
     );
     ws.ws.terminate();
     expect((await gone).reason).toBeInstanceOf(Error);
+  });
+});
+
+describe('diagnostics channels over openChannel()', () => {
+  it('publishes a connection close once: when the server ends it, not again when it closes', () => {
+    const closed = record<ServerConnectionMessage>('rerpc:server:connection:close');
+    const server = makeServer();
+    const { transport, events } = recorder();
+    const channel = server.openChannel(transport);
+    channel.end();
+    expect(events).toEqual(['end']);
+    channel.destroy();
+    expect(closed).toHaveLength(1);
+    expect((closed[0]!.reason as Error).message).toBe(
+      'The server ended the connection (close(), an idle timeout, a framing error)',
+    );
+  });
+
+  it('traces a handler returning undefined or null as a sync result (start, end)', () => {
+    const events = recordTrace();
+    const server = makeServer();
+    server.method('nothing', () => undefined);
+    server.method('none', () => null);
+    const { transport, answers } = recorder();
+    const channel = server.openChannel(transport);
+    channel.receive(JSON.parse(req('nothing', undefined, 1)));
+    channel.receive(JSON.parse(req('none', undefined, 2)));
+    expect(answers).toEqual([
+      { jsonrpc: '2.0', result: null, id: 1 },
+      { jsonrpc: '2.0', result: null, id: 2 },
+    ]);
+    expect(events.map(([event, t]) => [event, t.method, t.result, t.error])).toEqual([
+      ['start', 'nothing', undefined, undefined],
+      ['end', 'nothing', undefined, undefined],
+      ['start', 'none', undefined, undefined],
+      ['end', 'none', null, undefined],
+    ]);
+    channel.destroy();
   });
 });

@@ -1,14 +1,18 @@
 import { getEventListeners } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import {
   AbortError,
   type CallContext,
   DisconnectedError,
   PeerTimeoutError,
   RpcError,
+  type Server,
+  type Peer as ServerPeer,
   TooManyPeerCallsError,
 } from '../src/index.js';
-import { deferred, listening, Peer, req } from './helpers.js';
+import { PeerCalls } from '../src/peer-calls.js';
+import { PeerStats } from '../src/peer-stats.js';
+import { deferred, listening, makeServer, Peer, recorder, req } from './helpers.js';
 
 type Msg = { jsonrpc: string; id?: unknown; method?: string; params?: unknown };
 
@@ -212,5 +216,110 @@ describe('ctx.peer.call(): arguments', () => {
     peer.send(req('go'));
     expect(await outcome.promise).toEqual(['signal must be an AbortSignal, got 5', 15]);
     expect(await peer.nextJson()).toEqual({ jsonrpc: '2.0', method: 'n', params: [], id: 1 });
+  });
+});
+
+/** A channel over a recording transport, and the `ctx.peer` of its first call (answered). */
+async function channelPeer(server: Server) {
+  const { transport, answers, sent } = recorder();
+  const channel = server.openChannel(transport);
+  const got = deferred<ServerPeer>();
+  server.method('grab', (_p: unknown, ctx: CallContext) => {
+    got.resolve(ctx.peer!);
+    return null;
+  });
+  channel.receive(JSON.parse(req('grab', undefined, 'g')));
+  const peer = await got.promise;
+  await new Promise((resolve) => setImmediate(resolve));
+  return { channel, answers: answers as Record<string, unknown>[], sent, peer };
+}
+
+describe('ctx.peer.call() on a channel', () => {
+  it('numbers its calls 1, 2, 3 and matches each answer by id; the channel is busy while one waits', async () => {
+    const server = makeServer();
+    const { channel, answers, peer } = await channelPeer(server);
+    expect(channel.busy).toBe(false);
+    const calls = [peer.call('a'), peer.call('b', [1]), peer.call('c', { x: 1 })];
+    expect(channel.busy).toBe(true);
+    expect(answers.filter((m) => 'method' in m)).toEqual([
+      { jsonrpc: '2.0', method: 'a', id: 1 },
+      { jsonrpc: '2.0', method: 'b', params: [1], id: 2 },
+      { jsonrpc: '2.0', method: 'c', params: { x: 1 }, id: 3 },
+    ]);
+    for (const id of [3, 1, 2]) channel.receive({ jsonrpc: '2.0', result: `r${id}`, id });
+    expect(await Promise.all(calls)).toEqual(['r1', 'r2', 'r3']);
+    expect(channel.busy).toBe(false);
+    channel.destroy();
+  });
+
+  it('names peer.call() options in the error for an unknown option, and sends nothing', async () => {
+    const server = makeServer();
+    const { channel, sent, peer } = await channelPeer(server);
+    const before = sent.length;
+    const error = (await peer
+      .call('m', undefined, { timout: 5 } as never)
+      .catch((e: unknown) => e)) as TypeError;
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toBe(
+      'peer.call() options has no option "timout"; did you mean "timeout"? (known: timeout, signal)',
+    );
+    expect(sent.length).toBe(before);
+    channel.destroy();
+  });
+
+  it('after the connection closed: a call rejects with the close even when its signal aborted; notify() sends nothing but still checks params', async () => {
+    const server = makeServer();
+    const { channel, sent, peer } = await channelPeer(server);
+    const before = sent.length;
+    channel.destroy();
+    const error = await peer
+      .call('late', undefined, { signal: AbortSignal.abort('why') })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DisconnectedError);
+    expect(peer.notify('n', { a: 1 })).toBe(false);
+    expect(() => peer.notify('n', 5 as never)).toThrow(
+      'params must be an object, an array or undefined (JSON-RPC 2.0 §4.2), got 5',
+    );
+    expect(sent.length).toBe(before);
+    expect(server.stats().peerCalls).toMatchObject({ sent: 0, abandoned: 0, pending: 0 });
+  });
+});
+
+describe('peer calls: one timer per connection (fake clock)', () => {
+  it('wakes once, at the earliest deadline; re-arms for the next; leaves no timer once none is due', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const stats = new PeerStats();
+    const calls = new PeerCalls({ write: () => true }, 0, 10, stats);
+    const t0 = Date.now();
+    // The last answered call takes the timer with it; an earlier one leaves it to the others.
+    const first = calls.call('first', undefined, { timeout: 500 });
+    const second = calls.call('second', undefined, { timeout: 800 });
+    expect(vi.getTimerCount()).toBe(1);
+    calls.answer({ jsonrpc: '2.0', result: 'one', id: 1 });
+    expect(vi.getTimerCount()).toBe(1);
+    calls.answer({ jsonrpc: '2.0', result: 'two', id: 2 });
+    expect(await Promise.all([first, second])).toEqual(['one', 'two']);
+    expect(vi.getTimerCount()).toBe(0);
+    // A later deadline, then an earlier one, then none: one timer, for the earliest.
+    const late = calls.call('late', undefined, { timeout: 1000 }).catch((e: unknown) => e);
+    const early = calls.call('early', undefined, { timeout: 100 }).catch((e: unknown) => e);
+    const forever = calls.call('forever', undefined, { timeout: 0 }).catch((e: unknown) => e);
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersToNextTimer();
+    expect(Date.now() - t0).toBe(100);
+    expect(stats.snapshot().peerCalls).toMatchObject({ timedOut: 1, pending: 2 });
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersToNextTimer();
+    expect(Date.now() - t0).toBe(1000);
+    expect(stats.snapshot().peerCalls).toMatchObject({ timedOut: 2, pending: 1 });
+    // Only a call without a timeout waits: no timer.
+    expect(vi.getTimerCount()).toBe(0);
+    expect(await early).toBeInstanceOf(PeerTimeoutError);
+    expect(await late).toBeInstanceOf(PeerTimeoutError);
+    calls.close(new DisconnectedError('gone'));
+    expect(await forever).toBeInstanceOf(DisconnectedError);
   });
 });

@@ -3,6 +3,7 @@ import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
+import { inspect } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   AbortError,
@@ -12,7 +13,7 @@ import {
   PeerTimeoutError,
   TooManyPeerCallsError,
 } from '../src/index.js';
-import { deferred, listening, makeServer, Peer as RawPeer, req } from './helpers.js';
+import { deferred, listening, makeServer, Peer as RawPeer, recorder, req } from './helpers.js';
 import { listenHttp, openWs, post, tlsFixture } from './web-helpers.js';
 
 type Msg = { jsonrpc: string; id?: unknown; method?: string; params?: unknown; result?: unknown };
@@ -426,5 +427,74 @@ describe('ctx.peer over TLS', () => {
     expect(await client.call(req('who'))).toMatchObject({
       result: { transport: 'wss', cn: 'localhost', address: '127.0.0.1' },
     });
+  });
+});
+
+describe('ctx.peer over a transport of openChannel()', () => {
+  /** A channel over a recording transport with only the required members, and its ctx.peer. */
+  async function open() {
+    const server = makeServer();
+    const { transport, answers } = recorder();
+    const channel = server.openChannel(transport);
+    const got = deferred<Peer>();
+    server.method('grab', (_p: unknown, ctx: CallContext) => {
+      got.resolve(ctx.peer!);
+      return null;
+    });
+    server.method('state', (_p: unknown, ctx: CallContext) => ctx.peer!.state);
+    channel.receive(JSON.parse(req('grab', undefined, 'g')));
+    return { server, channel, answers: answers as Msg[], peer: await got.promise };
+  }
+
+  it('is the stream transport, without certificate or headers, when the transport does not say', async () => {
+    const { channel, peer } = await open();
+    expect([peer.transport, peer.remoteAddress, peer.certificate, peer.headers]).toEqual([
+      'stream',
+      null,
+      null,
+      null,
+    ]);
+    channel.destroy();
+  });
+
+  it('sends subscription events at once to a transport without congested(); busy while one is open', async () => {
+    const { server, channel, answers } = await open();
+    server.subscription('s', (_p: unknown, _ctx: CallContext, sink) => {
+      sink.trySend('first');
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(channel.busy).toBe(false);
+    channel.receive(JSON.parse(req('s_subscribe', undefined, 1)));
+    expect(answers.slice(-2)).toEqual([
+      { jsonrpc: '2.0', result: '0x1', id: 1 },
+      {
+        jsonrpc: '2.0',
+        method: 's_subscription',
+        params: { subscription: '0x1', result: 'first' },
+      },
+    ]);
+    expect(channel.busy).toBe(true);
+    channel.receive(JSON.parse(req('s_unsubscribe', ['0x1'], 2)));
+    expect(answers.at(-1)).toEqual({ jsonrpc: '2.0', result: true, id: 2 });
+    expect(channel.busy).toBe(false);
+    channel.destroy();
+  });
+
+  it('keeps one signal, aborted at the close; state may be replaced; inspect() shows what it is', async () => {
+    const { channel, answers, peer } = await open();
+    const signal = peer.signal;
+    expect(peer.signal).toBe(signal);
+    expect(inspect(peer)).toBe(
+      inspect({ id: peer.id, transport: 'stream', remoteAddress: null, closed: false, state: {} }),
+    );
+    const state = { user: 'u' };
+    peer.state = state;
+    channel.receive(JSON.parse(req('state', undefined, 2)));
+    expect(answers.at(-1)).toEqual({ jsonrpc: '2.0', result: { user: 'u' }, id: 2 });
+    channel.destroy();
+    expect(signal.aborted).toBe(true);
+    expect(inspect(peer)).toBe(
+      inspect({ id: peer.id, transport: 'stream', remoteAddress: null, closed: true, state }),
+    );
   });
 });

@@ -5,7 +5,7 @@ import {
   SubscriptionOverflowError,
   type SubscriptionSink,
 } from '../src/index.js';
-import { deferred, listening, makeServer, Peer, req } from './helpers.js';
+import { deferred, listening, makeServer, Peer, recorder, req } from './helpers.js';
 
 type Frame = {
   id?: unknown;
@@ -240,5 +240,143 @@ describe('server.subscription(): argument messages', () => {
     expect(() => server.subscription('s', null as never)).toThrow(
       coded('handler must be a function, got null'),
     );
+  });
+});
+
+/** A turn of the event loop: promise reactions and the answers they send have run. */
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+type Answer = { method?: string; params?: { result: unknown } };
+
+describe('subscriptions on a channel: when the reply is written', () => {
+  it('a subscribe answered before its setup finished (cancelled) closes the subscription', async () => {
+    const server = makeServer();
+    const sinks = deferred<SubscriptionSink>();
+    const setup = deferred<void>();
+    server.subscription('c', async (_p: unknown, _ctx: CallContext, sink: SubscriptionSink) => {
+      sinks.resolve(sink);
+      await setup.promise;
+    });
+    const { transport, answers } = recorder();
+    const channel = server.openChannel(transport);
+    channel.receive(JSON.parse(req('c_subscribe', undefined, 1)));
+    const sink = await sinks.promise;
+    const signal = sink.signal;
+    expect(sink.signal).toBe(signal);
+    channel.receive({ jsonrpc: '2.0', method: '$/cancelRequest', params: { id: 1 } });
+    expect(answers).toEqual([
+      { jsonrpc: '2.0', error: { code: -32800, message: 'Request cancelled' }, id: 1 },
+    ]);
+    expect(sink.closed).toBe(true);
+    expect(signal.aborted).toBe(true);
+    setup.resolve();
+    await turn();
+    expect(sink.trySend('late')).toBe(false);
+    expect(answers).toHaveLength(1);
+    expect(server.stats().subscriptions).toMatchObject({ active: 0, opened: 1, closed: 1 });
+    channel.destroy();
+  });
+
+  it('a subscription unsubscribed while its reply waits in a batch stays closed once the batch is sent', async () => {
+    const server = makeServer();
+    const sinks = deferred<SubscriptionSink>();
+    server.subscription('u', (_p: unknown, _ctx: CallContext, sink: SubscriptionSink) => {
+      sinks.resolve(sink);
+    });
+    const release = deferred<string>();
+    server.method('hold', () => release.promise);
+    const { transport, answers } = recorder();
+    const channel = server.openChannel(transport);
+    channel.receive([
+      JSON.parse(req('u_subscribe', undefined, 1)),
+      JSON.parse(req('hold', undefined, 2)),
+    ]);
+    const sink = await sinks.promise;
+    channel.receive(JSON.parse(req('u_unsubscribe', [sink.id], 3)));
+    expect(answers).toEqual([{ jsonrpc: '2.0', result: true, id: 3 }]);
+    release.resolve('done');
+    await turn();
+    expect(answers[1]).toEqual([
+      { jsonrpc: '2.0', result: sink.id, id: 1 },
+      { jsonrpc: '2.0', result: 'done', id: 2 },
+    ]);
+    expect(sink.closed).toBe(true);
+    expect(sink.trySend('late')).toBe(false);
+    expect(answers).toHaveLength(2);
+    channel.destroy();
+  });
+
+  it('a subscribe that runs after its connection closed opens nothing and never runs the handler', async () => {
+    const server = makeServer();
+    const setups: unknown[] = [];
+    server.subscription('s', (_p: unknown, ctx: CallContext) => {
+      setups.push(ctx.id);
+    });
+    const gate = deferred<void>();
+    server.use(async (ctx, next) => {
+      if (ctx.id === 'late') await gate.promise;
+      return next();
+    });
+    // One connection has no subscription yet; the other has one open.
+    const fresh = server.openChannel(recorder().transport);
+    const used = server.openChannel(recorder().transport);
+    used.receive(JSON.parse(req('s_subscribe', undefined, 'early')));
+    await turn();
+    for (const channel of [fresh, used]) {
+      channel.receive(JSON.parse(req('s_subscribe', undefined, 'late')));
+      channel.destroy();
+    }
+    gate.resolve();
+    await turn();
+    expect(setups).toEqual(['early']);
+    expect(server.stats().subscriptions).toMatchObject({ active: 0, opened: 1, closed: 1 });
+  });
+});
+
+describe('subscriptions on a channel: the buffer', () => {
+  it('counts only events not yet written against maxSubscriptionBuffer; writable only once none wait', async () => {
+    const server = makeServer({ maxSubscriptionBuffer: 2 });
+    const sinks = deferred<SubscriptionSink>();
+    const setup = deferred<void>();
+    server.subscription('b', async (_p: unknown, _ctx: CallContext, sink: SubscriptionSink) => {
+      sinks.resolve(sink);
+      await setup.promise;
+    });
+    const { transport, answers } = recorder();
+    const events = () =>
+      (answers as Answer[])
+        .filter((m) => m.method === 'b_subscription')
+        .map((m) => m.params!.result);
+    // The transport's buffer is full once it took `takes` events.
+    let takes = 1;
+    const channel = server.openChannel({
+      ...transport,
+      congested: () => events().length >= takes,
+    });
+    channel.receive(JSON.parse(req('b_subscribe', undefined, 1)));
+    const sink = await sinks.promise;
+    // Before the reply: two wait, the third is dropped.
+    expect([sink.trySend('e1'), sink.trySend('e2'), sink.trySend('e3')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    setup.resolve();
+    await turn();
+    expect(events()).toEqual(['e1']);
+    // e1 is written: one event waits, so there is room for one more.
+    expect([sink.trySend('e4'), sink.trySend('e5')]).toEqual([true, false]);
+    expect(sink.writable).toBe(false);
+    // The buffer has room again, but events wait until drained().
+    takes = Number.POSITIVE_INFINITY;
+    expect(sink.writable).toBe(false);
+    channel.drained();
+    expect(events()).toEqual(['e1', 'e2', 'e4']);
+    expect(sink.writable).toBe(true);
+    expect(server.stats().subscriptions).toMatchObject({ eventsSent: 3, eventsDropped: 2 });
+    channel.destroy();
+    // A drain after the close writes nothing.
+    channel.drained();
+    expect(events()).toHaveLength(3);
   });
 });
