@@ -122,7 +122,10 @@ describe('drip-fed frames (issue 11): held bytes do not pin the buffers they cam
       const head = framing === 'ndjson' ? '"' : `Content-Length: ${1 << 20}\r\n\r\n"`;
       const body = Buffer.alloc(5000, 'a');
       const pieces = [Buffer.from(head)];
-      for (let at = 0; at < body.length; at += 50) pieces.push(body.subarray(at, at + 50));
+      // Pieces of 10 and 90 bytes in turn: some fill a block and start the next one.
+      for (let at = 0; at < body.length; at += 100) {
+        pieces.push(body.subarray(at, at + 10), body.subarray(at + 10, at + 100));
+      }
       const held: FrameDecoder[] = [];
       const before = process.memoryUsage().arrayBuffers;
       for (let i = 0; i < 200; i++) {
