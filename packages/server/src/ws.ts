@@ -115,10 +115,12 @@ export class WsConnection implements ChannelTransport, MessageHandlers {
     this.channel.sendError(undecodable(error, this.core.options.maxDepth));
   }
 
+  // Stryker disable all: not reached: ws refuses a message over maxPayload (= maxMessageBytes) before the decoder sees it
   /** Not reached: ws's `maxPayload` is `maxMessageBytes` and closes with 1009 first. */
   onOversize(): void {
     this.channel.sendError(messageTooLarge(this.core.options.maxMessageBytes, false));
   }
+  // Stryker restore all
 
   // ChannelTransport
 
@@ -135,6 +137,7 @@ export class WsConnection implements ChannelTransport, MessageHandlers {
   send(text: string): void {
     if (this.ws.readyState !== 1) return;
     if (!this.corked) {
+      // Stryker disable next-line BooleanLiteral: a flag only: another cork() and nextTick uncork() in the same tick still write once, at the last uncork()
       this.corked = true;
       this.socket.cork();
       process.nextTick(this.uncorkBound);
@@ -156,8 +159,10 @@ export class WsConnection implements ChannelTransport, MessageHandlers {
    */
   end(): void {
     if (this.ending) return;
+    // Stryker disable next-line BooleanLiteral: the channel calls end() once (finish() runs only from ENDING, and leaves it)
     this.ending = true;
     const grace = this.core.options.closeGrace;
+    // Stryker disable next-line BlockStatement: a 0 ms grace timer closes one timer turn later with the same 1001 frame
     if (grace === 0) {
       this.goAway();
       return;
@@ -214,6 +219,7 @@ export class WsConnection implements ChannelTransport, MessageHandlers {
   }
 
   private onClose(): void {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: clearTimeout(null) does nothing, and a grace timer left running (unref'd) only calls close() on a closed ws, which returns
     if (this.grace !== null) clearTimeout(this.grace);
     this.grace = null;
     this.channel.destroy(new DisconnectedError());
