@@ -33,18 +33,23 @@ export function resolveServe(
 ): { readable: Readable; writable: Writable; framing: Framing } {
   checkOptions(options, SERVE_OPTIONS, 'serve() options');
   const framing = options?.framing ?? 'content-length';
+  // Stryker disable next-line ConditionalExpression,BlockStatement: createDecoder() refuses any other framing with this same coded TypeError; checked here only to name it before the stream
   if (framing !== 'ndjson' && framing !== 'content-length') {
     throw optionError(`framing must be 'ndjson' or 'content-length', got ${describe(framing)}`);
   }
-  const s = stream as { readable?: unknown; writable?: unknown; on?: unknown; write?: unknown };
-  if (typeof stream !== 'object' || stream === null) {
-    throw optionError(`stream must be a Duplex or { readable, writable }, got ${describe(stream)}`);
-  }
-  if (typeof s.on === 'function' && typeof s.write === 'function') {
+  // A primitive has no `on`, `write`, `readable` or `writable`: refused below.
+  const s = stream as {
+    readable?: unknown;
+    writable?: unknown;
+    read?: unknown;
+    write?: unknown;
+  } | null;
+  // A Duplex reads and writes: a lone Writable (process.stdout) also has on() and write().
+  if (typeof s?.read === 'function' && typeof s.write === 'function') {
     return { readable: stream as Readable, writable: stream as Writable, framing };
   }
-  const r = s.readable as { on?: unknown } | undefined;
-  const w = s.writable as { write?: unknown } | undefined;
+  const r = s?.readable as { on?: unknown } | undefined;
+  const w = s?.writable as { write?: unknown } | undefined;
   if (typeof r?.on !== 'function' || typeof w?.write !== 'function') {
     throw optionError(`stream must be a Duplex or { readable, writable }, got ${describe(stream)}`);
   }
@@ -231,11 +236,16 @@ export class StreamConnection implements ChannelTransport, DecoderHandlers {
     this.writable.off('close', this.onClose);
     this.writable.off('error', this.onClose);
     // Errors after we let go (EPIPE on a late write) must not crash the process.
-    r.on('error', noop);
-    this.writable.on('error', noop);
+    swallowErrors(r);
+    swallowErrors(this.writable);
     this.channel.destroy(new DisconnectedError('The stream closed before this call was answered'));
     this.resolveDone();
   }
 }
 
 function noop(): void {}
+
+/** Once per stream: stdio served again and again must not collect a listener per connection. */
+function swallowErrors(stream: Readable | Writable): void {
+  if (!stream.listeners('error').includes(noop)) stream.on('error', noop);
+}

@@ -1,7 +1,8 @@
-import { PassThrough, Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import { PassThrough, Readable, Writable } from 'node:stream';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { DisconnectedError } from '../src/index.js';
-import { abortReason, makeServer, req, stuck } from './helpers.js';
+import { abortReason, deferred, makeServer, req, stuck } from './helpers.js';
 
 const frame = (text: string) => `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`;
 
@@ -126,10 +127,226 @@ describe('server.serve(): stream edges', () => {
     );
   });
 
+  it('refuses a lone Readable or Writable: a Duplex has both on() and write()', async () => {
+    const server = makeServer();
+    for (const stream of [new Readable({ read() {} }), new Writable({ write() {} })]) {
+      await expect(server.serve(stream as never)).rejects.toThrow(
+        expect.objectContaining({
+          code: 'RERPC_ERR_INVALID_OPTION',
+          message: expect.stringContaining('stream must be a Duplex or { readable, writable }'),
+        }),
+      );
+    }
+  });
+
   it('refuses unknown serve() options', async () => {
     const server = makeServer();
     await expect(server.serve(new PassThrough(), { farming: 'ndjson' } as never)).rejects.toThrow(
       'serve() options has no option "farming"; did you mean "framing"?',
     );
+  });
+});
+
+/** A writable that records its chunks and takes each at once, or holds them while `hold` is set. */
+function recorder(highWaterMark = 16 * 1024) {
+  const chunks: string[] = [];
+  const held: Array<() => void> = [];
+  const state = { hold: false };
+  const output = new Writable({
+    highWaterMark,
+    write(chunk, _encoding, callback) {
+      chunks.push(String(chunk));
+      if (state.hold) held.push(callback);
+      else callback();
+    },
+  });
+  /** Takes the held chunks, and every later one at once. */
+  const release = () => {
+    state.hold = false;
+    for (const callback of held.splice(0)) callback();
+  };
+  return { output, chunks, state, release };
+}
+
+const line = (value: unknown) => `${JSON.stringify(value)}\n`;
+
+describe('server.serve(): stream flow', () => {
+  it('writes nothing when nothing is answered (notifications), then ends its side', async () => {
+    const server = makeServer();
+    const input = new PassThrough();
+    const { output, chunks } = recorder();
+    const done = server.serve({ readable: input, writable: output }, { framing: 'ndjson' });
+    input.end(line({ jsonrpc: '2.0', method: 'update' }));
+    await done;
+    expect(chunks).toEqual([]);
+    expect(output.writableEnded).toBe(true);
+  });
+
+  it('answers an undecodable line with -32700 and reads on', async () => {
+    const server = makeServer();
+    const input = new PassThrough();
+    const { output, chunks } = recorder();
+    const done = server.serve({ readable: input, writable: output }, { framing: 'ndjson' });
+    input.write(Buffer.from([0xff, 0x0a]));
+    input.end(`${req('echo', [1], 2)}\n`);
+    await done;
+    expect(chunks.join('')).toBe(
+      line({
+        jsonrpc: '2.0',
+        error: { code: -32700, message: 'Parse error', data: 'the message is not valid UTF-8' },
+        id: null,
+      }) + line({ jsonrpc: '2.0', result: [1], id: 2 }),
+    );
+  });
+
+  it('records the latency of the calls it serves', async () => {
+    const server = makeServer();
+    const input = new PassThrough();
+    const done = server.serve({ readable: input, writable: new PassThrough() });
+    input.write(frame(req('echo', [1], 1)));
+    input.end(frame(req('echo', [2], 2)));
+    await done;
+    expect(server.stats().latency.count).toBe(2);
+  });
+
+  it('stops reading while its answers fill the output, and reads on once it drains', async () => {
+    const server = makeServer();
+    const input = new PassThrough();
+    const { output, chunks, state, release } = recorder(64);
+    state.hold = true;
+    const done = server.serve({ readable: input, writable: output }, { framing: 'ndjson' });
+    const long = 'x'.repeat(100);
+    const paused = once(input, 'pause');
+    input.write(`${req('echo', [long], 1)}\n`);
+    await Promise.race([paused, done]);
+    expect(input.isPaused()).toBe(true);
+    expect(output.destroyed).toBe(false);
+    const resumed = once(input, 'resume');
+    release();
+    await resumed;
+    input.end(`${req('echo', [2], 2)}\n`);
+    await done;
+    expect(chunks.join('')).toBe(
+      line({ jsonrpc: '2.0', result: [long], id: 1 }) +
+        line({ jsonrpc: '2.0', result: [2], id: 2 }),
+    );
+    expect(output.writableEnded).toBe(true);
+  });
+
+  it('holds unread answers up to maxWriteBufferBytes exactly, and drops the peer past it', async () => {
+    const first = line({ jsonrpc: '2.0', result: ['x'.repeat(100)], id: 1 });
+    const server = makeServer({ maxWriteBufferBytes: first.length });
+    const later = deferred<string>();
+    server.method('later', () => later.promise);
+    const aborted = stuck(server, 'watch').then(abortReason);
+    const input = new PassThrough();
+    // Never reads.
+    const output = new Writable({ highWaterMark: 16, write() {} });
+    const done = server.serve({ readable: input, writable: output }, { framing: 'ndjson' });
+    const paused = once(input, 'pause');
+    input.write(
+      `${req('watch', [], 'w')}\n${req('echo', ['x'.repeat(100)], 1)}\n${req('later', [], 2)}\n`,
+    );
+    await Promise.race([paused, done]);
+    expect(output.writableLength).toBe(first.length);
+    expect(output.destroyed).toBe(false);
+    later.resolve('y');
+    await done;
+    expect(await aborted).toMatchObject({ message: 'The peer does not read its answers' });
+    expect(output.destroyed).toBe(true);
+  });
+
+  it('stops reading at maxInFlightPerConnection, and reads on as calls finish', async () => {
+    const server = makeServer({ maxInFlightPerConnection: 1 });
+    const release = deferred<string>();
+    server.method('held', () => release.promise);
+    const input = new PassThrough();
+    const { output, chunks } = recorder();
+    const done = server.serve({ readable: input, writable: output }, { framing: 'ndjson' });
+    const paused = once(input, 'pause');
+    input.write(`${req('held', [], 1)}\n`);
+    await paused;
+    const resumed = once(input, 'resume');
+    release.resolve('done');
+    await resumed;
+    input.end(`${req('echo', [2], 2)}\n`);
+    await done;
+    expect(chunks.join('')).toBe(
+      line({ jsonrpc: '2.0', result: 'done', id: 1 }) +
+        line({ jsonrpc: '2.0', result: [2], id: 2 }),
+    );
+  });
+
+  it('ends on a read error; a late error on either stream does not crash the process', async () => {
+    const { server, input, output, done } = served();
+    const started = stuck(server, 'hang');
+    input.write(frame(req('hang')));
+    const reason = abortReason(await started);
+    input.destroy(new Error('EIO'));
+    await done;
+    expect(await reason).toMatchObject({
+      message: 'The stream closed before this call was answered',
+    });
+    const closed = new Promise((resolve) => output.on('close', resolve));
+    output.destroy(new Error('EPIPE'));
+    await closed;
+  });
+
+  it('ends on a write error; a late read error does not crash the process', async () => {
+    const { server, input, output, done } = served();
+    const started = stuck(server, 'hang');
+    input.write(frame(req('hang')));
+    const reason = abortReason(await started);
+    output.destroy(new Error('EPIPE'));
+    await done;
+    expect(await reason).toBeInstanceOf(DisconnectedError);
+    const closed = new Promise((resolve) => input.on('close', resolve));
+    input.destroy(new Error('EIO'));
+    await closed;
+  });
+
+  it.each([
+    ['process.stdout', process.stdout],
+    ['process.stderr', process.stderr],
+  ])(
+    'never ends nor closes %s, whether the peer ends or the connection is refused',
+    async (_name, stdio) => {
+      const server = makeServer();
+      const input = new PassThrough();
+      const done = server.serve({ readable: input, writable: stdio }, { framing: 'ndjson' });
+      input.end(line({ jsonrpc: '2.0', method: 'update' }));
+      await done;
+      expect(stdio.writableEnded).toBe(false);
+      // Served again: no listener is left behind per connection (no MaxListenersExceededWarning).
+      const listeners = ['drain', 'close', 'error'].map((e) => stdio.listenerCount(e));
+      let closes = 0;
+      const onClose = () => closes++;
+      stdio.on('close', onClose);
+      onTestFinished(() => {
+        stdio.off('close', onClose);
+      });
+      const refusing = makeServer({ onConnection: () => false });
+      const refused = new PassThrough();
+      await refusing.serve({ readable: refused, writable: stdio });
+      // Node emits a destroyed stdio's 'close' on a later tick (and undoes the destroy).
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(refused.destroyed).toBe(true);
+      expect(closes).toBe(0);
+      stdio.off('close', onClose);
+      expect(['drain', 'close', 'error'].map((e) => stdio.listenerCount(e))).toEqual(listeners);
+    },
+  );
+
+  it('lets go of both streams when it ends: only a no-op error listener stays on each', async () => {
+    const { server, input, output, done } = served();
+    const started = stuck(server, 'hang');
+    input.write(frame(req('hang')));
+    await started;
+    output.destroy();
+    await done;
+    const count = (stream: PassThrough, events: string[]) =>
+      events.map((event) => stream.listenerCount(event));
+    expect(count(input, ['data', 'end', 'close', 'error'])).toEqual([0, 0, 0, 1]);
+    expect(count(output, ['drain', 'close', 'error'])).toEqual([0, 0, 1]);
   });
 });
