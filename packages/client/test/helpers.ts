@@ -1,6 +1,8 @@
 import { once } from 'node:events';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { pathToFileURL } from 'node:url';
 import { onTestFinished } from 'vitest';
 import { type Client, type ClientOptions, type ClientTarget, createClient } from '../src/index.js';
 import { type RawServer, type RawServerOptions, startRawServer } from './fixtures/raw-server.js';
@@ -79,4 +81,18 @@ export function assertBuilt(file: string): void {
       throw new Error(`dist/ is older than src/${name}: run \`pnpm build\` first`);
     }
   }
+}
+
+/**
+ * The server package's test key and self-signed certificate (CN=localhost, SAN localhost and
+ * 127.0.0.1), found through @rerpc/server: a Stryker sandbox holds this package only, so a path
+ * like `../../server/` is missing there and the tests reading it never ran under Stryker.
+ */
+export function tlsFixture(): { key: Buffer; cert: Buffer } {
+  const server = createRequire(import.meta.url).resolve('@rerpc/server/package.json');
+  const dir = new URL('test/fixtures/tls/', pathToFileURL(server));
+  return {
+    key: readFileSync(new URL('key.pem', dir)),
+    cert: readFileSync(new URL('cert.pem', dir)),
+  };
 }

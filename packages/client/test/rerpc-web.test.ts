@@ -1,18 +1,13 @@
 // The client's http(s):// and ws(s):// targets against @rerpc/server's own HTTP + WebSocket
 // transport (one port), on loopback: the same calls as over TCP, its status codes, TLS, and a
 // graceful close() with calls in flight.
-import { readFileSync } from 'node:fs';
 import { createServer, type ServerOptions } from '@rerpc/server';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type ConnectionError, HttpStatusError, RpcError } from '../src/index.js';
 import { until } from './fixtures/raw-server.js';
-import { connect, rejection } from './helpers.js';
+import { connect, rejection, tlsFixture } from './helpers.js';
 
-const fixture = new URL('../../server/test/fixtures/tls/', import.meta.url);
-const tls = {
-  key: readFileSync(new URL('key.pem', fixture)),
-  cert: readFileSync(new URL('cert.pem', fixture)),
-};
+const tls = tlsFixture();
 
 class Arith {
   executions = 0;

@@ -1,17 +1,14 @@
 // TLS for every transport, against servers written here with the server package's self-signed
 // fixture certificate (CN=localhost, SAN DNS:localhost and IP:127.0.0.1).
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTlsServer, type Server } from 'node:tls';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { ConnectionError, createClient } from '../src/index.js';
-import { connect, rejection } from './helpers.js';
+import { connect, rejection, tlsFixture } from './helpers.js';
 
-const fixture = new URL('../../server/test/fixtures/tls/', import.meta.url);
-const key = readFileSync(new URL('key.pem', fixture));
-const cert = readFileSync(new URL('cert.pem', fixture));
+const { key, cert } = tlsFixture();
 const answer = (text: string): string => {
   const { id, params } = JSON.parse(text) as { id: number; params: number[] };
   return JSON.stringify({ jsonrpc: '2.0', result: params[0]! * 2, id });
