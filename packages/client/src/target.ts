@@ -28,7 +28,7 @@ export interface ResolvedTarget {
   /** `host:port`, the socket path, or the URL. */
   readonly address: string;
   /** TCP and Unix targets: what to dial; null for a URL. */
-  readonly tcp: { host?: string; port: number } | { path: string } | null;
+  readonly tcp: { host: string; port: number } | { path: string } | null;
   /** `http(s)://` and `ws(s)://` targets: the URL; null otherwise. */
   readonly url: URL | null;
   /** The URL asks for TLS (`https:`, `wss:`, `tls:`); the `tls` option turns it on for any. */

@@ -71,7 +71,10 @@ describe('timeouts', () => {
     const error = await rejection<ConnectionError>(client.call('T.x'));
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error.sent).toBe(false);
-    expect(error.cause).toMatchObject({ code: 'RERPC_ERR_DIAL_TIMEOUT' });
+    expect(error.cause).toMatchObject({ code: 'RERPC_ERR_DIAL_TIMEOUT', timeout: 30 });
+    expect(error.message).toBe(
+      `Could not reach 127.0.0.1:${blackhole.port} (not connected within dialTimeout, 30 ms), so the call did not run; check that the server is running and listening there, or raise maxRetries / timeout to wait for it longer`,
+    );
   });
 });
 

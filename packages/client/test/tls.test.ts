@@ -101,6 +101,14 @@ describe('TLS', () => {
     },
   );
 
+  it('tls: null is no TLS, even for an http:// target', async () => {
+    const port = await httpsServer();
+    const client = connect(`https://127.0.0.1:${port}/`, { tls: null, maxRetries: 0 });
+    const error = await rejection<ConnectionError>(client.call('double', [1]));
+    expect(error.message).toMatch(/self[- ]signed/i);
+    expect(() => connect('http://127.0.0.1:1/', { tls: null })).not.toThrow();
+  });
+
   it('rejectUnauthorized: false accepts the self-signed certificate', async () => {
     const port = await tlsServer();
     const client = connect(`tls://127.0.0.1:${port}`, { tls: { rejectUnauthorized: false } });
@@ -129,6 +137,11 @@ describe('TLS', () => {
       'https://127.0.0.1:1/',
       { tls: { servername: '' } },
       'tls.servername must be a non-empty string, got ""',
+    ],
+    [
+      'https://127.0.0.1:1/',
+      { tls: { servername: 5 } },
+      'tls.servername must be a non-empty string, got 5',
     ],
     ['tls://127.0.0.1', {}, 'a tls:// target needs a port'],
   ])('refuses %s with %j', (target, options, message) => {

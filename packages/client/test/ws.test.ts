@@ -3,11 +3,13 @@ import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import jayson from 'jayson';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { ConnectionError, RpcError, TimeoutError } from '../src/index.js';
 import { until } from './fixtures/raw-server.js';
 import { startWsServer, type WsServer } from './fixtures/ws-server.js';
 import { connect, freePort, rejection } from './helpers.js';
+
+const SHUTTING_DOWN = { code: -32002, message: 'Server is shutting down' };
 
 async function wsServer(options: Parameters<typeof startWsServer>[0] = {}): Promise<WsServer> {
   const server = await startWsServer(options);
@@ -80,6 +82,65 @@ describe('ws:// targets', () => {
     await wsServer({ port });
     expect(await call).toBe(7);
     expect(client.stats().retries).toBeGreaterThan(0);
+  });
+
+  it('fails the calls in flight with the close code when the server closes the WebSocket (sent)', async () => {
+    const server = await wsServer();
+    const client = connect(`ws://127.0.0.1:${server.port}/`);
+    const call = rejection<ConnectionError>(client.call('hang'));
+    await until(() => server.started.get('hang') === 1);
+    await server.close(4000);
+    const error = await call;
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.message).toBe(
+      `The connection to ws://127.0.0.1:${server.port}/ was lost after the request was written (the WebSocket closed (code 4000)), so it may have run and was not retried; retry it yourself if running it twice is safe, or mark the call idempotent`,
+    );
+  });
+
+  it('a close after the server answered -32002 on the WebSocket says the calls pending did not run', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(wss, 'listening');
+    onTestFinished(() => new Promise<void>((resolve) => wss.close(() => resolve())));
+    const held: WebSocket[] = [];
+    wss.on('connection', (ws) => {
+      ws.on('message', (data: Buffer) => {
+        const { method, id } = JSON.parse(String(data)) as { method: string; id: number };
+        if (method === 'held') held.push(ws);
+        else ws.send(JSON.stringify({ jsonrpc: '2.0', error: SHUTTING_DOWN, id }));
+      });
+    });
+    const port = (wss.address() as { port: number }).port;
+    const client = connect(`ws://127.0.0.1:${port}/`, { maxRetries: 0 });
+    const pending = rejection<ConnectionError>(client.call('held'));
+    await until(() => held.length === 1);
+    const refused = await rejection<ConnectionError>(client.call('refused'));
+    expect(refused.message).toContain('(it answered -32002 "Server is shutting down")');
+    held[0]!.close(1001);
+    const error = await pending;
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.sent).toBe(false);
+    expect(error.message).toBe(
+      `The server at ws://127.0.0.1:${port}/ is shutting down and did not run the call (the WebSocket closed (code 1001) after answering -32002, shutting down); no retry found a server within maxRetries and the call's timeout. It is safe to call again once a server is back, or raise maxRetries / timeout to wait for one`,
+    );
+  });
+
+  it('drops and counts a message that is not JSON, and keeps the WebSocket', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(wss, 'listening');
+    onTestFinished(() => new Promise<void>((resolve) => wss.close(() => resolve())));
+    wss.on('connection', (ws) => {
+      ws.on('message', (data: Buffer) => {
+        const { id } = JSON.parse(String(data)) as { id: number };
+        ws.send('{"jsonrpc": "2.0", "result": ');
+        ws.send(JSON.stringify({ jsonrpc: '2.0', result: id, id }));
+      });
+    });
+    const port = (wss.address() as { port: number }).port;
+    const client = connect(`ws://127.0.0.1:${port}/`);
+    expect(await client.call('first')).toBe(1);
+    expect(client.stats().dropped).toBe(1);
+    expect(await client.call('second')).toBe(2);
+    expect(client.stats()).toMatchObject({ dropped: 2, connections: { dialled: 1 } });
   });
 
   it('fails a dial the server answers with an HTTP status instead of an upgrade', async () => {
