@@ -226,6 +226,7 @@ export function resolveClientOptions(
   framingDefault: Framing = DEFAULTS.framing,
 ): ResolvedClientOptions {
   const checked = checkOptions(given, CLIENT_OPTIONS, 'createClient() options');
+  // Stryker disable next-line ConditionalExpression: (false) a fast path: what it resolves from no options equals DEFAULTS, frozen too
   if (checked === undefined && framingDefault === DEFAULTS.framing) return DEFAULTS;
   const options: ClientOptions = checked ?? {};
   const pick = <K extends keyof ResolvedClientOptions>(key: K): unknown =>

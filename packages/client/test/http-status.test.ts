@@ -26,6 +26,9 @@ describe('retryAfterMs()', () => {
     expect(retryAfterMs('', now)).toBeNull();
     expect(retryAfterMs([], now)).toBeNull();
     expect(retryAfterMs('soon', now)).toBeNull();
+    // Digits with anything else around them are no number of seconds (nor a date).
+    expect(retryAfterMs('5s', now)).toBeNull();
+    expect(retryAfterMs('x5', now)).toBeNull();
   });
 });
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { optionErrorLike, readmeDefaults } from '@rerpc/internal/testing';
 import { describe, expect, it } from 'vitest';
 import { createClient, DEFAULTS } from '../src/index.js';
+import { resolveClientOptions } from '../src/options.js';
 import { setup } from './helpers.js';
 
 const CANCEL_RULE = 'non-empty string, { method, idParam?, answer? } or null';
@@ -134,6 +135,13 @@ describe('option validation', () => {
     });
     expect(client.stats().connections.dialled).toBe(0);
     await client.close();
+  });
+
+  it("accepts null headers, tls and onHandlerError, and onHandlerError 'log'", () => {
+    expect(resolveClientOptions({ headers: null, tls: null, onHandlerError: 'log' })).toMatchObject(
+      { headers: null, tls: null, onHandlerError: 'log' },
+    );
+    expect(resolveClientOptions({ onHandlerError: null }).onHandlerError).toBeNull();
   });
 
   it('holds DEFAULTS frozen', () => {
