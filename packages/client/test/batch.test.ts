@@ -107,6 +107,52 @@ describe('batch', () => {
     const results = await client.batch([{ method: 'A.a' }, { method: 'A.b' }]);
     expect(results[0]).toEqual({ ok: true, value: 'first' });
     expect(results[1]).toMatchObject({ ok: false, error: { code: -32603 } });
+    expect((results[1] as { error: RpcError }).error.message).toBe(
+      "Internal error: the server's batch reply had no response for this request",
+    );
+  });
+
+  it('a reply array that leaves a request out leaves the calls around the batch on that connection awaiting their answers', async () => {
+    // One connection: the call before the batch has the id just below its first, the call
+    // after it the id just past its last.
+    let seen: unknown[] = [];
+    const { port } = await lineServer((socket, message) => {
+      seen.push(message);
+      if (seen.length < 3) return;
+      const [before, batch, after] = seen as [
+        { id: number },
+        Array<{ id: number }>,
+        { id: number },
+      ];
+      seen = [];
+      socket.write(`[{"jsonrpc":"2.0","result":"a","id":${batch[0]!.id}}]\n`);
+      socket.write(`{"jsonrpc":"2.0","result":"before","id":${before.id}}\n`);
+      socket.write(`{"jsonrpc":"2.0","result":"after","id":${after.id}}\n`);
+    });
+    const client = connect(port, { maxActive: 1, timeout: 2000 });
+    const before = client.call('T.before');
+    const batch = client.batch([{ method: 'A.a' }, { method: 'A.b' }]);
+    const after = client.call('T.after');
+    expect(await batch).toMatchObject([
+      { ok: true, value: 'a' },
+      { ok: false, error: { code: -32603 } },
+    ]);
+    expect(await before).toBe('before');
+    expect(await after).toBe('after');
+    expect(client.stats()).toMatchObject({ settled: 3, dropped: 0 });
+  });
+
+  it('takes an answer with "error": null beside its result (as JSON-RPC 1.0 servers write) as a result', async () => {
+    const { port } = await lineServer((socket, message) => {
+      const ids = (message as Array<{ id: number }>).map(({ id }) => id);
+      socket.write(`[${ids.map((id) => `{"result":${id},"error":null,"id":${id}}`).join(',')}]\n`);
+    });
+    const client = connect(port);
+    const results = await client.batch([{ method: 'A.a' }, { method: 'A.b' }]);
+    expect(results).toEqual([
+      { ok: true, value: 1 },
+      { ok: true, value: 2 },
+    ]);
   });
 
   it('settles a batch whose answers come one by one, outside an array, only once all have come', async () => {
