@@ -57,11 +57,15 @@ function createBalancedClient(target: EndpointsTarget, options?: ClientOptions):
   const o = resolveClientOptions(options, 'ndjson');
   for (const endpoint of spec.list ?? []) checkTransportOptions(endpoint, o);
   const address = spec.address;
+  // The Balancer's links ignore this target: the client reads only its address, and its transport
+  // only to tell 'http' apart.
   const whole: ResolvedTarget = {
+    // Stryker disable next-line StringLiteral: ('') read only as "not 'http'"
     transport: 'tcp',
     address,
     tcp: null,
     url: null,
+    // Stryker disable next-line BooleanLiteral: never read (see above)
     secure: false,
     stream: null,
   };

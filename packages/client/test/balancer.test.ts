@@ -2,8 +2,9 @@
 // and ports nothing listens on. What a failed dial, a timeout, a server's shutdown and a resolver
 // do to the endpoints, stated through ClientStats.endpoints and the endpoint channels (issue 19;
 // endpoints.test.ts does the same with server processes under load).
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { once } from 'node:events';
-import type { Socket } from 'node:net';
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { deferred, nextMessage, recordChannel } from '@rerpc/internal/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
@@ -393,6 +394,98 @@ describe('endpoints: healthMethod', () => {
     expect(await back).toMatchObject({ address, state: 'up', until: null });
     expect(probes).toBe(3);
     expect(await client.call('where')).toBe('sick');
+  });
+});
+
+describe('endpoints: healthMethod, where a probe is a dial', () => {
+  /**
+   * A raw TCP listener on `port` that answers nothing and records the bytes each probe sends, and
+   * what became of the endpoint at the first probe that reached it: `'up'` (back) or `'ejected'`.
+   * Probes before it listened (refused) are not counted.
+   */
+  async function probed(port: number): Promise<{ state: string; sent: Buffer }> {
+    const sockets = new Set<Socket>();
+    const chunks: Buffer[] = [];
+    let accepted = 0;
+    const raw = createNetServer((socket) => {
+      accepted += 1;
+      sockets.add(socket);
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.on('error', () => {});
+    });
+    onTestFinished(() => {
+      raw.close();
+      for (const socket of sockets) socket.destroy();
+    });
+    const outcome = new Promise<string>((resolve) => {
+      const seen = (message: unknown): void => {
+        const { address, state } = message as ClientEndpointMessage;
+        if (!address.includes(`:${port}`) || accepted === 0) return;
+        unsubscribe('rerpc:client:endpoint:return', seen);
+        unsubscribe('rerpc:client:endpoint:eject', seen);
+        resolve(state);
+      };
+      subscribe('rerpc:client:endpoint:return', seen);
+      subscribe('rerpc:client:endpoint:eject', seen);
+    });
+    raw.listen(port, '127.0.0.1');
+    await once(raw, 'listening');
+    const state = await outcome;
+    return { state, sent: Buffer.concat(chunks) };
+  }
+
+  const health = {
+    pick: 'first',
+    ejectAfter: 1,
+    ejectionTime: 10,
+    maxEjectionTime: 20,
+    healthMethod: 'rpc.health',
+  } as const;
+
+  /** A client of [sick, dead] whose first call ejects sick (nothing listens on either yet). */
+  async function ejectedFirst(
+    endpoint: (port: number) => NonNullable<EndpointsTarget['endpoints']>[number],
+    options: ClientOptions,
+  ): Promise<number> {
+    const [sick, dead] = [await freePort(), await freePort()];
+    const client = closing(
+      createClient(
+        { endpoints: [endpoint(sick), endpoint(dead)], ...health },
+        { dialTimeout: 300, maxRetries: 0, ...options },
+      ),
+    );
+    await rejection(client.call('where'));
+    expect(client.stats().endpoints![0]!.state).toBe('ejected');
+    return sick;
+  }
+
+  it('with framing content-length (the health request is NDJSON): the dial alone brings it back', async () => {
+    const sick = await ejectedFirst((port) => `tcp://127.0.0.1:${port}`, {
+      framing: 'content-length',
+    });
+    expect(await probed(sick)).toEqual({ state: 'up', sent: Buffer.alloc(0) });
+  });
+
+  it.each([
+    ['with the tls option', (port: number) => ({ host: '127.0.0.1', port }), { tls: {} }],
+    ['to a tls:// endpoint', (port: number) => `tls://127.0.0.1:${port}`, {}],
+  ] as const)(
+    '%s: it dials TLS, and never sends the health request in the clear',
+    async (_, endpoint, options) => {
+      const sick = await ejectedFirst(endpoint, options);
+      const { state, sent } = await probed(sick);
+      expect(state).toBe('ejected'); // the listener never completes the handshake
+      expect(sent[0]).toBe(0x16); // a TLS handshake record: the ClientHello
+      expect(sent.includes('rpc.health')).toBe(false);
+    },
+  );
+
+  it('to a ws:// endpoint: it dials the WebSocket upgrade', async () => {
+    const sick = await ejectedFirst((port) => `ws://127.0.0.1:${port}/`, {});
+    const { state, sent } = await probed(sick);
+    expect(state).toBe('ejected'); // the listener never answers the upgrade
+    expect(sent.toString('latin1')).toMatch(/^GET \/ HTTP\/1\.1\r\n/);
+    expect(sent.includes('rpc.health')).toBe(false);
   });
 });
 

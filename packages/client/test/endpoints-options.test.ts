@@ -126,6 +126,21 @@ describe('createClient({ endpoints | resolver }) validation', () => {
     }
   });
 
+  it("checks a resolver's endpoints against the client's options as it finds them: one that refuses an option fails the calls (ConnectionError, not sent)", async () => {
+    const client = createClient(
+      { resolver: async () => ['tcp://127.0.0.1:1'] },
+      { autoBatch: 10, maxRetries: 0 },
+    );
+    onTestFinished(() => client.close({ timeout: 0 }));
+    const error = await rejection<Error & { sent: boolean }>(client.call('x'));
+    expect(error).toMatchObject({ code: 'RERPC_ERR_CONNECTION', sent: false });
+    expect(error.cause).toEqual(
+      optionErrorLike(
+        'autoBatch applies only to http(s):// and ws(s):// targets (a TCP connection already sends the calls of one tick in one write), got 10 for 127.0.0.1:1',
+      ),
+    );
+  });
+
   it('balances http:// endpoints too: one POST link set per server', async () => {
     const a = await jaysonServer();
     const b = await jaysonServer();
