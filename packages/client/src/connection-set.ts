@@ -17,10 +17,9 @@ function destroySocket(socket: Socket): void {
   if (socket.writable && !socket.writableEnded) {
     socket.end(() => socket.destroy());
     socket.unref();
-    // Stryker disable next-line BlockStatement: not reached (see above); kept for a socket Node ended first
-  } else {
-    socket.destroy();
+    return;
   }
+  socket.destroy(); // not reached (see above); kept for a socket Node ended first
 }
 
 /**

@@ -35,7 +35,7 @@ export function createStreamLinkSet(
       return new Connection(host, pair.readable, pair.writable, o.framing, o.maxMessageBytes, INFO);
     },
     destroy: (conn) => {
-      // Stryker disable next-line BooleanLiteral: the writable is ended on the next line, so writable() refuses every later write anyway
+      // Stryker disable next-line BooleanLiteral: the next lines stop the decoder and end the writable: nothing more arrives or leaves
       conn.dead = true;
       conn.stop();
       // Stryker disable next-line ConditionalExpression,LogicalOperator: (true, ||) end() on an ended or destroyed writable does nothing (no callback, no error)

@@ -300,15 +300,27 @@ describe('starting TLS on a connection', () => {
     expect(server.socket.destroyed).toBe(false);
   });
 
-  it('dialTimeout 0 sets no deadline on the handshake', async () => {
-    const server = await scripted({ tls: true });
-    const client = connect(`tls://127.0.0.1:${server.where}`, {
-      tls: { ca: cert },
-      dialTimeout: 0,
+  it('dialTimeout 0 never gives up a handshake, however long it takes', async () => {
+    // The dial's deadline would be a setTimeout: faked, so that an hour passes at once.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
     });
-    const call = client.call('hello');
-    server.write(answer(await server.next(), 'hi'));
-    await expect(call).resolves.toBe('hi');
+    const mute = createNetServer((socket) => socket.resume());
+    mute.listen(0, '127.0.0.1');
+    await once(mute, 'listening');
+    onTestFinished(() => new Promise<void>((resolve) => mute.close(() => resolve())));
+    const port = (mute.address() as { port: number }).port;
+    const client = connect(`tls://127.0.0.1:${port}`, { tls: { ca: cert }, dialTimeout: 0 });
+    const call = rejection(client.call('hello', [], { timeout: 0 }));
+    const [socket] = (await once(mute, 'connection')) as [Socket];
+    await once(socket, 'data'); // the ClientHello: connected, TLS started
+    vi.advanceTimersByTime(3_600_000);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(client.stats().connections).toMatchObject({ dialling: 1, dialErrors: 0 });
+    expect(socket.destroyed).toBe(false);
+    await client.close({ timeout: 0 });
+    expect(await call).toBeInstanceOf(ClientClosedError);
   });
 });
 
