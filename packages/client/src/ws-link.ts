@@ -13,6 +13,7 @@ type WsModule = typeof import('ws');
 let wsModule: Promise<WsModule> | null = null;
 
 function loadWs(): Promise<WsModule> {
+  // Stryker disable next-line ConditionalExpression: a cache: import() of the same specifier resolves to the same module
   if (wsModule === null) wsModule = import('ws');
   return wsModule;
 }
@@ -88,6 +89,7 @@ async function dial(
       // (an option of ws 8.23 that @types/ws does not list yet).
       closeTimeout: 1_000,
       ...o.tls,
+      // Stryker disable next-line ConditionalExpression: ws spreads headers: null as none
       ...(o.headers === null ? null : { headers: o.headers }),
     };
     // ws hands the TLS options to tls.connect() (@types/ws types checkServerIdentity otherwise).
@@ -95,9 +97,11 @@ async function dial(
     ws.on('error', noop); // after a failed dial, terminate() may still emit one
     const settle = (error: Error | null): void => {
       unguard();
+      // Stryker disable StringLiteral: 'open' and 'unexpected-response' come once, before settle(); an 'error' after open already lost the link through its own listener (terminate() only hastens the close)
       ws.off('open', onOpen);
       ws.off('error', onError);
       ws.off('unexpected-response', onResponse);
+      // Stryker restore StringLiteral
       if (error === null) {
         resolve(ws);
       } else {
@@ -141,6 +145,7 @@ export function createWsLinkSet(
     create: async (signal) =>
       new WsLink(host, await dial(url, o, signal, address), info, o.autoBatch),
     destroy: (link) => {
+      // Stryker disable next-line BooleanLiteral: the WebSocket is closed on the next line, so writable() refuses every later write anyway
       link.dead = true;
       if (link.ws.readyState === OPEN) link.ws.close(1000);
       else link.ws.terminate();
