@@ -136,6 +136,7 @@ describe('a TCP connection lost under its calls', () => {
     const client = connect(server.where as number, { maxMessageBytes: 100 });
     const call = rejection<ConnectionError>(client.call('big'));
     const request = await server.next();
+    const closed = once(server.socket, 'close');
     server.write(answer(request, 'x'.repeat(200)));
     const error = await call;
     expect(error.message).toBe(
@@ -144,7 +145,7 @@ describe('a TCP connection lost under its calls', () => {
         'an answer larger than maxMessageBytes, 100 bytes',
       ),
     );
-    await once(server.socket, 'close');
+    await closed;
   });
 
   it('malformed Content-Length framing closes the connection: its calls fail (sent)', async () => {
