@@ -9,17 +9,16 @@ import { secure } from './tls-connect.js';
 
 /** Closes a pooled socket gracefully: our queued bytes go out, then it is destroyed; never keeps the process alive. */
 function destroySocket(socket: Socket): void {
-  // Stryker disable next-line ConditionalExpression: a destroyed socket takes the destroy() below, which does nothing then
-  if (socket.destroyed) return;
-  // A socket alive here still takes writes: the pool destroys a link as soon as it is lost, and
-  // lost() runs inside the 'end' event, before Node ends the writable side of a FIN'd socket.
-  // Stryker disable next-line ConditionalExpression,LogicalOperator: (true, ||) the else branch is not reached (see above)
+  // A socket still open takes writes here (the pool destroys a link as soon as it is lost, and
+  // lost() runs inside the 'end' event, before Node ends the writable side of a FIN'd socket);
+  // one that failed or closed is destroyed already.
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: (true, ||) end() and unref() on a destroyed socket do nothing
   if (socket.writable && !socket.writableEnded) {
     socket.end(() => socket.destroy());
     socket.unref();
     return;
   }
-  socket.destroy(); // not reached (see above); kept for a socket Node ended first
+  socket.destroy(); // destroyed already (see above); kept for a socket Node ended first
 }
 
 /**
