@@ -100,8 +100,12 @@ export function httpStatus(
   let retryable = false;
   let advice: string;
   if (known !== undefined) [sent, retryable, advice] = known;
-  // Stryker disable next-line EqualityOperator: (> 400) 400 is KNOWN, so it never gets here
-  else if (status >= 400 && status < 500) [sent, advice] = [false, REFUSED];
+  else if (
+    // Stryker disable next-line EqualityOperator: (> 400) 400 is KNOWN, so it never gets here
+    status >= 400 &&
+    status < 500
+  )
+    [sent, advice] = [false, REFUSED];
   else [sent, advice] = [true, MAY_HAVE_RUN];
   const error = new HttpStatusError(address, status, sent, advice, retryAfter);
   // A refusal retrying cannot fix is never retried; one that may have run is left to the policy
