@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { DisconnectedError } from '../src/index.js';
+import { DisconnectedError, type SubscriptionSink } from '../src/index.js';
 import { abortReason, deferred, makeServer, req, stuck } from './helpers.js';
 
 const frame = (text: string) => `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`;
@@ -127,7 +127,7 @@ describe('server.serve(): stream edges', () => {
     );
   });
 
-  it('refuses a lone Readable or Writable: a Duplex has both on() and write()', async () => {
+  it('refuses a lone Readable or Writable: a Duplex both reads and writes', async () => {
     const server = makeServer();
     for (const stream of [new Readable({ read() {} }), new Writable({ write() {} })]) {
       await expect(server.serve(stream as never)).rejects.toThrow(
@@ -348,5 +348,78 @@ describe('server.serve(): stream flow', () => {
       events.map((event) => stream.listenerCount(event));
     expect(count(input, ['data', 'end', 'close', 'error'])).toEqual([0, 0, 0, 1]);
     expect(count(output, ['drain', 'close', 'error'])).toEqual([0, 0, 1]);
+  });
+});
+
+describe('server.serve(): subscription events and the output stream', () => {
+  /** Serves `{ readable, writable: recorder(64) }` with one 'ticker' subscription; resolves its sink. */
+  function ticker(highWaterMark = 64) {
+    const server = makeServer();
+    const opened = deferred<SubscriptionSink<string>>();
+    server.subscription('ticker', (_params, _ctx, sink: SubscriptionSink<string>) => {
+      opened.resolve(sink);
+    });
+    const input = new PassThrough();
+    const out = recorder(highWaterMark);
+    const done = server.serve({ readable: input, writable: out.output }, { framing: 'ndjson' });
+    input.write(`${req('ticker_subscribe', [], 1)}\n`);
+    return { input, out, done, opened: opened.promise };
+  }
+  const event = (result: string) =>
+    line({
+      jsonrpc: '2.0',
+      method: 'ticker_subscription',
+      params: { subscription: '0x1', result },
+    });
+  const reply = line({ jsonrpc: '2.0', result: '0x1', id: 1 });
+
+  it('holds events while the output holds its high-water mark, and writes them in order once it drains', async () => {
+    const { input, out, done, opened } = ticker();
+    const sink = await opened;
+    out.state.hold = true;
+    const big = 'x'.repeat(100);
+    await sink.send(big);
+    await new Promise((resolve) => setImmediate(resolve));
+    // The reply and the first event wait in the output, over its 64-byte mark.
+    expect(out.output.writableLength).toBe((reply + event(big)).length);
+    expect(sink.writable).toBe(false);
+    const second = sink.send('two');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(out.chunks.join('')).toBe(reply + event(big));
+    out.release();
+    await second;
+    // send() resolves once the event is queued for the next write (one write per tick).
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(out.chunks.join('')).toBe(reply + event(big) + event('two'));
+    expect(sink.writable).toBe(true);
+    input.end();
+    await done;
+  });
+
+  it('writes waiting events once the output takes what it held, even without a drain event', async () => {
+    const { input, out, done, opened } = ticker(256);
+    const sink = await opened;
+    await sink.send('first');
+    await new Promise((resolve) => setImmediate(resolve));
+    // An event is held, under the 256-byte mark: no 'drain' will follow.
+    out.state.hold = true;
+    const size = 256 - event('fits').length;
+    const held = 'h'.repeat(size - event('').length);
+    await sink.send(held);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(out.output.writableLength).toBe(size);
+    // In one tick: an event that brings the output to its mark exactly, then one that waits;
+    // then the output empties.
+    expect(sink.trySend('fits')).toBe(true);
+    expect(sink.writable).toBe(false);
+    const waiting = sink.send('waits');
+    out.release();
+    await waiting;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(out.chunks.join('')).toBe(
+      reply + event('first') + event(held) + event('fits') + event('waits'),
+    );
+    input.end();
+    await done;
   });
 });
