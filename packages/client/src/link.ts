@@ -257,6 +257,7 @@ export abstract class QueuedLink implements Link {
       return;
     }
     let out = this.out;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a fast path: no group joins no batch text
     if (this.grouped.length > 0) {
       out = batchTexts(this.grouped, this.batchMax).concat(out);
       this.grouped = [];
@@ -264,6 +265,7 @@ export abstract class QueuedLink implements Link {
     const notes = this.outNotes;
     this.out = [];
     this.outNotes = null;
+    // Stryker disable next-line AssignmentOperator: wrote() asks only whether gen changed since the call was queued
     this.gen += 1;
     if (!this.write(out, notes)) this.blocked = true;
   }
