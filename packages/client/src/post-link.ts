@@ -75,6 +75,7 @@ export abstract class PostLink<R> implements Link {
   // Stryker disable next-line BooleanLiteral: read only by the socket links' pool (link-pool.ts), which an HTTP link is not in
   blocked = false;
   dead = false;
+  // Stryker disable next-line BooleanLiteral: read only when a link is lost (the balancer's destroy(), the socket links' close), which an HTTP link never is
   refusedSeen = false;
   readonly info: LinkInfo;
   protected readonly url: URL;
