@@ -60,6 +60,7 @@ export class Subscriptions implements SubscriptionTable {
 
   /** Starts `sub`: calls `<name>_subscribe`. */
   add(sub: Subscription<unknown>): void {
+    // Stryker disable next-line ConditionalExpression,BlockStatement: speed path: the subscribe call would reject with ClientClosedError too
     if (this.closed) {
       sub.end(new ClientClosedError());
       return;

@@ -1,0 +1,215 @@
+// How a subscription ends and what it leaves behind: its options, its buffer, the unsubscribe it
+// sends (once), the signal listener and the timer that holds the process while it is live.
+import { getEventListeners } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { type Client, type ClientOptions, createClient, type RpcError } from '../src/index.js';
+import { type Msg, type Peer, tcpPeer } from './fixtures/peer.js';
+import { connect, rejection } from './helpers.js';
+
+async function pair(options: ClientOptions = {}) {
+  const peer = await tcpPeer();
+  const client: Client = connect(peer.port, options);
+  await client.call('hello', [], { timeout: 10_000 });
+  return { peer, client };
+}
+
+const event = (subscription: unknown, result: unknown, method = 'news_subscription') => ({
+  jsonrpc: '2.0',
+  method,
+  params: { subscription, result },
+});
+
+/** Answers the next `<name>_subscribe` with `id`, and `events` in the same write. */
+async function accept(peer: Peer, id: unknown, events: unknown[] = []): Promise<Msg> {
+  const request = await peer.next();
+  expect(request['method']).toMatch(/_subscribe$/);
+  peer.sendAll([{ jsonrpc: '2.0', result: id, id: request['id'] }, ...events]);
+  return request;
+}
+
+/** A call answered after what the peer wrote before: all of it was read once it resolves. */
+async function roundTrip(peer: Peer, client: Client): Promise<void> {
+  const ping = client.call('ping', []);
+  peer.send({ jsonrpc: '2.0', result: 'pong', id: (await peer.next())['id'] });
+  expect(await ping).toBe('pong');
+}
+
+/** The ref'd timers now keeping the process alive. */
+const refTimers = (): number =>
+  process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+
+describe('subscribe() options', () => {
+  it('refuses a bad notification, timeout, resubscribe or options object with the rule broken', () => {
+    const client = createClient({ port: 1 });
+    expect(() => client.subscribe('news', [], { notification: '' })).toThrow(
+      new TypeError('notification must be a non-empty string, got '),
+    );
+    expect(() => client.subscribe('news', [], { notification: 5 as never })).toThrow(
+      new TypeError('notification must be a non-empty string, got 5'),
+    );
+    expect(() => client.subscribe('news', [], { timeout: -1 })).toThrow(
+      'timeout must be an integer number of milliseconds from 0 to 2147483647, got -1',
+    );
+    expect(() => client.subscribe('news', [], { resubscribe: 'yes' as never })).toThrow(
+      'resubscribe must be a boolean, got "yes"',
+    );
+    expect(() => client.subscribe('news', [], 3 as never)).toThrow(
+      'subscribe() options must be an object, got 3',
+    );
+  });
+
+  it('gives up the subscribe call after its own timeout', async () => {
+    const { peer, client } = await pair({ timeout: 0 });
+    const events = client.subscribe('news', [], { timeout: 20 });
+    expect(await peer.next()).toMatchObject({ method: 'news_subscribe' });
+    await expect(events.next()).rejects.toMatchObject({ code: 'RERPC_ERR_TIMEOUT' });
+  });
+});
+
+describe('a subscription buffer', () => {
+  it('counts only the events the loop has not taken against maxBuffered', async () => {
+    const { peer, client } = await pair();
+    const events = client.subscribe<number>('news', [], { maxBuffered: 2 });
+    await accept(peer, 's', [event('s', 1), event('s', 2)]);
+    await roundTrip(peer, client);
+    expect(await events.next()).toEqual({ value: 1, done: false });
+    peer.send(event('s', 3));
+    await roundTrip(peer, client);
+    expect(await events.next()).toEqual({ value: 2, done: false });
+    expect(await events.next()).toEqual({ value: 3, done: false });
+    expect(client.stats().subscriptions.overflowed).toBe(0);
+  });
+
+  it('drops the buffered events on return(), which resolves done', async () => {
+    const { peer, client } = await pair();
+    const events = client.subscribe<number>('news');
+    await accept(peer, 's', [event('s', 1), event('s', 2)]);
+    expect(await events.next()).toEqual({ value: 1, done: false });
+    await expect(events.return!()).resolves.toEqual({ value: undefined, done: true });
+    expect(await events.next()).toEqual({ value: undefined, done: true });
+    expect(await peer.next()).toMatchObject({ method: 'news_unsubscribe', params: ['s'] });
+  });
+
+  it('counts an overflow of an event after the subscribe answer, and unsubscribes once', async () => {
+    const { peer, client } = await pair();
+    const events = client.subscribe<number>('news', [], { maxBuffered: 1 });
+    await accept(peer, 's', [event('s', 1)]);
+    expect(client.stats().subscriptions.overflowed).toBe(0);
+    peer.send(event('s', 2));
+    expect(await peer.next()).toMatchObject({ method: 'news_unsubscribe', params: ['s'] });
+    expect(client.stats().subscriptions).toEqual({
+      active: 0,
+      opened: 1,
+      events: 2,
+      overflowed: 1,
+      lost: 0,
+    });
+    expect(await events.next()).toEqual({ value: 1, done: false });
+    // Leaving the loop after the overflow sends nothing more: the next message is this call.
+    await events.return!();
+    void client.call('after', []).catch(() => {});
+    expect(await peer.next()).toMatchObject({ method: 'after' });
+  });
+});
+
+describe('a subscription ending', () => {
+  it('ends done after AbortError when aborted while subscribing, whatever the answer', async () => {
+    const { peer, client } = await pair();
+    const controller = new AbortController();
+    const events = client.subscribe('news', [], { signal: controller.signal });
+    const request = await peer.next();
+    controller.abort();
+    await expect(events.next()).rejects.toMatchObject({ code: 'RERPC_ERR_ABORTED' });
+    peer.send({ jsonrpc: '2.0', error: { code: -32000, message: 'no' }, id: request['id'] });
+    // The refusal is seen by the client (a call after it is answered), and not thrown later.
+    const after = client.call('after', []);
+    const call = await peer.next();
+    peer.send({ jsonrpc: '2.0', result: 1, id: call['id'] });
+    expect(await after).toBe(1);
+    expect(await events.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it('removes its abort listener from the signal when it ends', async () => {
+    const { peer, client } = await pair();
+    const signal = new AbortController().signal;
+    const events = client.subscribe('news', [], { signal });
+    expect(getEventListeners(signal, 'abort')).toHaveLength(1);
+    await accept(peer, 's');
+    await events.return!();
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+  });
+
+  it('ends at once with ClientClosedError after close(), sending nothing', async () => {
+    const { peer, client } = await pair();
+    await client.close();
+    const events = client.subscribe('news');
+    await expect(events.next()).rejects.toMatchObject({ code: 'RERPC_ERR_CLIENT_CLOSED' });
+    expect(client.stats().subscriptions.active).toBe(0);
+    expect(peer.accepted).toBe(1);
+  });
+
+  it('holds the process with one timer while any subscription is live, none after', async () => {
+    const { peer, client } = await pair();
+    const before = refTimers();
+    const a = client.subscribe('news');
+    await accept(peer, 'a', [event('a', 1)]);
+    expect(await a.next()).toEqual({ value: 1, done: false });
+    expect(refTimers()).toBe(before + 1);
+    const b = client.subscribe('news');
+    await accept(peer, 'b', [event('b', 2)]);
+    expect(await b.next()).toEqual({ value: 2, done: false });
+    expect(refTimers()).toBe(before + 1);
+    await a.return!();
+    expect(refTimers()).toBe(before + 1);
+    await b.return!();
+    expect(refTimers()).toBe(before);
+  });
+});
+
+describe('routing events', () => {
+  it('yields only the events under its notification method; others go to onNotification', async () => {
+    const { peer, client } = await pair();
+    const seen: unknown[] = [];
+    let heard!: () => void;
+    const done = new Promise<void>((resolve) => {
+      heard = resolve;
+    });
+    client.onNotification('other_subscription', (params) => {
+      seen.push(params);
+      heard();
+    });
+    client.onNotification('news_subscription', (params) => seen.push(params));
+    const events = client.subscribe<number>('news');
+    await accept(peer, 's', [event('s', 1)]);
+    expect(await events.next()).toEqual({ value: 1, done: false });
+    peer.sendAll([event('s', 2), event('s', 9, 'other_subscription'), event('t', 3)]);
+    await done;
+    expect(await events.next()).toEqual({ value: 2, done: false });
+    expect(seen).toEqual([
+      { subscription: 's', result: 9 },
+      { subscription: 't', result: 3 },
+    ]);
+  });
+
+  it('hands a notification with null params to its handler', async () => {
+    const { peer, client } = await pair();
+    const got = new Promise((resolve) => client.onNotification('tick', resolve));
+    peer.send({ jsonrpc: '2.0', method: 'tick', params: null });
+    expect(await got).toBe(null);
+  });
+
+  it('ends with SubscriptionLostError when the connection dies right after the answer', async () => {
+    const { peer, client } = await pair({ maxMessageBytes: 200 });
+    const events = client.subscribe('news');
+    await accept(peer, 's', [event('s', 'x'.repeat(300))]);
+    const error = await rejection<RpcError>(events.next());
+    expect(error).toMatchObject({ code: 'RERPC_ERR_SUBSCRIPTION_LOST' });
+    expect(client.stats().subscriptions).toEqual({
+      active: 0,
+      opened: 0,
+      events: 0,
+      overflowed: 0,
+      lost: 1,
+    });
+  });
+});
