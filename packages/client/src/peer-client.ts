@@ -107,6 +107,7 @@ export class ClientImpl extends CallingClient implements Client, SubscriptionHos
    */
   subscribeCall(method: string, params: unknown, sub: Subscription<unknown>): Promise<unknown> {
     const timeout = sub.o.timeout;
+    // Stryker disable next-line ConditionalExpression: (false) { timeout: undefined } also means the client's timeout
     return this.start(PINNED, method, params, timeout === undefined ? undefined : { timeout });
   }
 

@@ -213,3 +213,29 @@ describe('routing events', () => {
     });
   });
 });
+
+describe('a connection lost right after the subscribe answer', () => {
+  it('subscribes again when the connection dies right after the answer, with resubscribe', async () => {
+    const { peer, client } = await pair({ maxMessageBytes: 200 });
+    const events = client.subscribe('news', [], { resubscribe: true });
+    await accept(peer, 's1', [event('s1', 'x'.repeat(300))]);
+    await accept(peer, 's2', [event('s2', 2)]);
+    expect(await events.next()).toEqual({ value: 2, done: false });
+    expect(client.stats().subscriptions).toEqual({
+      active: 1,
+      opened: 1,
+      events: 1,
+      overflowed: 0,
+      lost: 1,
+    });
+  });
+});
+
+describe('service()', () => {
+  it('refuses an empty name', () => {
+    const client = createClient({ port: 1 });
+    expect(() => client.service('')).toThrow(
+      new TypeError('name must be a non-empty string, got ""'),
+    );
+  });
+});
