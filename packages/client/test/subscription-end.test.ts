@@ -105,6 +105,9 @@ describe('a subscription buffer', () => {
       lost: 0,
     });
     expect(await events.next()).toEqual({ value: 1, done: false });
+    expect((await rejection(events.next())).message).toBe(
+      'news: more than 1 events waited for the loop to take them (maxBuffered); the subscription was ended. Take events faster (hand slow work off), or raise maxBuffered',
+    );
     // Leaving the loop after the overflow sends nothing more: the next message is this call.
     await events.return!();
     void client.call('after', []).catch(() => {});
@@ -203,7 +206,11 @@ describe('routing events', () => {
     const events = client.subscribe('news');
     await accept(peer, 's', [event('s', 'x'.repeat(300))]);
     const error = await rejection<RpcError>(events.next());
-    expect(error).toMatchObject({ code: 'RERPC_ERR_SUBSCRIPTION_LOST' });
+    expect(error).toMatchObject({
+      code: 'RERPC_ERR_SUBSCRIPTION_LOST',
+      message:
+        'news: the connection carrying the subscription was lost; subscribe again (events sent meanwhile are lost), or pass resubscribe: true to do so on the next connection',
+    });
     expect(client.stats().subscriptions).toEqual({
       active: 0,
       opened: 0,
@@ -237,5 +244,25 @@ describe('service()', () => {
     expect(() => client.service('')).toThrow(
       new TypeError('name must be a non-empty string, got ""'),
     );
+  });
+});
+
+describe('onNotification()', () => {
+  it('refuses an empty name', () => {
+    const client = createClient({ port: 1 });
+    expect(() => client.onNotification('', () => {})).toThrow(
+      new TypeError('name must be a non-empty string, got ""'),
+    );
+  });
+
+  it('leaves a replacing handler in place when the replaced one is removed', async () => {
+    const { peer, client } = await pair();
+    const got: unknown[] = [];
+    const removeFirst = client.onNotification('tick', () => {});
+    client.onNotification('tick', (params) => got.push(params));
+    removeFirst();
+    peer.send({ jsonrpc: '2.0', method: 'tick', params: [1] });
+    await roundTrip(peer, client);
+    expect(got).toEqual([[1]]);
   });
 });
