@@ -266,3 +266,27 @@ describe('onNotification()', () => {
     expect(got).toEqual([[1]]);
   });
 });
+
+describe('requests from the server the client cannot take', () => {
+  it('answers Invalid Request for a bad method or params, naming the fault, and counts them', async () => {
+    const { peer, client } = await pair();
+    client.method('add', (params: unknown) => params);
+    peer.send({ jsonrpc: '2.0', method: 5, id: 1 });
+    expect(await peer.next()).toEqual({
+      jsonrpc: '2.0',
+      error: { code: -32600, message: 'Invalid Request', data: 'not a valid JSON-RPC request' },
+      id: 1,
+    });
+    peer.send({ jsonrpc: '2.0', method: 'add', params: null, id: 2 });
+    expect(await peer.next()).toEqual({
+      jsonrpc: '2.0',
+      error: {
+        code: -32600,
+        message: 'Invalid Request',
+        data: 'params must be an array or an object',
+      },
+      id: 2,
+    });
+    expect(client.stats().inbound.invalid).toBe(2);
+  });
+});
