@@ -4,7 +4,7 @@ import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { type Client, type ClientOptions, createClient, type RpcError } from '../src/index.js';
 import { type Msg, type Peer, tcpPeer } from './fixtures/peer.js';
-import { connect, rejection } from './helpers.js';
+import { connect, gate, rejection } from './helpers.js';
 
 async function pair(options: ClientOptions = {}) {
   const peer = await tcpPeer();
@@ -288,5 +288,41 @@ describe('requests from the server the client cannot take', () => {
       id: 2,
     });
     expect(client.stats().inbound.invalid).toBe(2);
+  });
+});
+
+describe('requests from the server beyond what the client runs', () => {
+  it('refuses a call past maxHandlersPerLink with Too many requests, naming the limit', async () => {
+    const { peer, client } = await pair({ maxHandlersPerLink: 1 });
+    const slow = gate();
+    client.method('slow', slow.handler);
+    peer.send({ jsonrpc: '2.0', method: 'slow', params: [], id: 1 });
+    peer.send({ jsonrpc: '2.0', method: 'slow', params: [], id: 2 });
+    expect(await peer.next()).toMatchObject({
+      error: {
+        message: 'Too many requests',
+        data: '1 calls from the server already run on this connection (maxHandlersPerLink)',
+      },
+      id: 2,
+    });
+    expect(client.stats().inbound).toMatchObject({ running: 1, refused: 1, invalid: 0 });
+    slow.releaseAll();
+    expect(await peer.next()).toEqual({ jsonrpc: '2.0', result: [], id: 1 });
+  });
+
+  it('answers Invalid Request for an id already running on the connection', async () => {
+    const { peer, client } = await pair();
+    const slow = gate();
+    client.method('slow', slow.handler);
+    peer.send({ jsonrpc: '2.0', method: 'slow', params: [], id: 'x' });
+    peer.send({ jsonrpc: '2.0', method: 'slow', params: [], id: 'x' });
+    expect(await peer.next()).toEqual({
+      jsonrpc: '2.0',
+      error: { code: -32600, message: 'Invalid Request', data: 'id "x" is already in use' },
+      id: 'x',
+    });
+    expect(client.stats().inbound).toMatchObject({ running: 1, invalid: 1 });
+    slow.releaseAll();
+    expect(await peer.next()).toEqual({ jsonrpc: '2.0', result: [], id: 'x' });
   });
 });
