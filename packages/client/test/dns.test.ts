@@ -42,7 +42,7 @@ describe('dns()', () => {
     ]);
   });
 
-  it('family 0 asks A and AAAA, 6 only AAAA; a family with no records is no failure while the other has some', async () => {
+  it('family 0 asks A and AAAA, 4 only A, 6 only AAAA; a family with no records is no failure while the other has some', async () => {
     const server = await dnsServer();
     server.a.set('both.test', ['127.0.0.2']);
     server.aaaa.set('both.test', ['::1']);
@@ -58,6 +58,10 @@ describe('dns()', () => {
       { host: '127.0.0.3', port: 7 },
     ]);
     await expect(asking(server, 'v4.test', { port: 7, family: 6 })()).rejects.toMatchObject({
+      code: expect.stringMatching(/^E[A-Z]+$/),
+    });
+    server.aaaa.set('v6.test', ['::1']);
+    await expect(asking(server, 'v6.test', { port: 7, family: 4 })()).rejects.toMatchObject({
       code: expect.stringMatching(/^E[A-Z]+$/),
     });
   });

@@ -215,11 +215,24 @@ describe('dns() validation', () => {
       () => dns('a.test', { port: 1, servers: [1] as never }),
       /^servers must be an array of addresses/,
     ],
-    ['an unknown option', () => dns('a.test', { port: 1, sevrers: [] } as never), /sevrers/],
+    [
+      'servers with one address not a string',
+      () => dns('a.test', { port: 1, servers: ['127.0.0.1', 1] as never }),
+      'servers must be an array of addresses, got an array',
+    ],
+    [
+      'an unknown option',
+      () => dns('a.test', { port: 1, sevrers: [] } as never),
+      'dns() options has no option "sevrers"; did you mean "servers"?',
+    ],
   ];
   for (const [name, make, message] of cases) {
     it(`rejects ${name}`, () => {
       expect(make).toThrow(optionErrorLike(message));
     });
   }
+  it('uses the system resolvers when servers is left out', () => {
+    expect(typeof dns('a.test', { port: 1 })).toBe('function');
+    expect(typeof dns('a.test', { port: 1, servers: undefined })).toBe('function');
+  });
 });
