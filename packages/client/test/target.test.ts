@@ -1,7 +1,8 @@
 import { once } from 'node:events';
-import { createServer, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { optionErrorLike } from '@rerpc/internal/testing';
+import { createServer as createRpcServer } from '@rerpc/server';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConnectionError, createClient } from '../src/index.js';
 
@@ -125,6 +126,18 @@ describe('createClient(target): stream targets', () => {
     );
   });
 
+  it('calls over a { stream } Duplex (a socket it did not dial)', async () => {
+    const server = createRpcServer();
+    server.method('add', ([a, b]: [number, number]) => a + b);
+    const { port } = (await server.listen({ port: 0, host: '127.0.0.1' })) as { port: number };
+    onTestFinished(() => server.close({ timeout: 0 }));
+    const socket = connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    // A stream target frames with Content-Length unless told; a TCP server reads NDJSON.
+    const client = open({ stream: socket }, { framing: 'ndjson' });
+    await expect(client.call('add', [1, 2])).resolves.toBe(3);
+  });
+
   it('takes keys set to undefined as not given', async () => {
     const client = open({ stream: duplex(), readable: undefined } as never);
     expect(client.stats().connections.dialled).toBe(0);
@@ -136,6 +149,12 @@ describe('createClient(target): stream targets', () => {
     [
       'a Writable as readable',
       () => ({ readable: new Writable(), writable: duplex() }),
+      'an object and an object',
+    ],
+    ['null as writable', () => ({ readable: duplex(), writable: null }), 'an object and null'],
+    [
+      'a writable without on()',
+      () => ({ readable: duplex(), writable: { write() {} } }),
       'an object and an object',
     ],
     [
