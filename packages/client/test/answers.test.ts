@@ -1,28 +1,16 @@
 // What one answer to a single call means (response.ts): its result, the server's error, or
 // RpcError -32603 when it has neither; against a raw NDJSON server writing each answer shape.
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RpcError } from '../src/index.js';
-import { connect, rejection } from './helpers.js';
+import { connect, lineServer, rejection } from './helpers.js';
 
 /** A server answering each request line with `answer(method)`, the request's id put in. */
 async function answering(answer: (method: string) => Record<string, unknown>) {
-  const server = createServer((socket) => {
-    socket.setEncoding('utf8');
-    let tail = '';
-    socket.on('data', (chunk: string) => {
-      const lines = (tail + chunk).split('\n');
-      tail = lines.pop()!;
-      for (const line of lines) {
-        const { method, id } = JSON.parse(line) as { method: string; id: number };
-        socket.write(`${JSON.stringify({ ...answer(method), id })}\n`);
-      }
-    });
-  }).listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return connect((server.address() as { port: number }).port);
+  const { port } = await lineServer((socket, message) => {
+    const { method, id } = message as { method: string; id: number };
+    socket.write(`${JSON.stringify({ ...answer(method), id })}\n`);
+  });
+  return connect(port);
 }
 
 describe('the answer to a single call', () => {

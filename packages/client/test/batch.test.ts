@@ -1,24 +1,8 @@
 import { once } from 'node:events';
-import { createServer, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RpcError, TimeoutError } from '../src/index.js';
-import { connect, rejection, setup } from './helpers.js';
-
-/** A server that hands each JSON line it reads, parsed, to `onMessage`; closed when the test ends. */
-async function lineServer(onMessage: (socket: Socket, message: unknown) => void) {
-  const server = createServer((socket) => {
-    socket.setEncoding('utf8');
-    let tail = '';
-    socket.on('data', (chunk: string) => {
-      const lines = (tail + chunk).split('\n');
-      tail = lines.pop()!;
-      for (const line of lines) onMessage(socket, JSON.parse(line));
-    });
-  }).listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { port: (server.address() as { port: number }).port };
-}
+import { connect, lineServer, rejection, setup } from './helpers.js';
 
 describe('batch', () => {
   it('sends one array and aligns results, errors and notifications with the items', async () => {

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { onTestFinished } from 'vitest';
 import { type Client, type ClientOptions, type ClientTarget, createClient } from '../src/index.js';
@@ -95,4 +95,20 @@ export function tlsFixture(): { key: Buffer; cert: Buffer } {
     key: readFileSync(new URL('key.pem', dir)),
     cert: readFileSync(new URL('cert.pem', dir)),
   };
+}
+
+/** A server that hands each JSON line it reads, parsed, to `onMessage`; closed when the test ends. */
+export async function lineServer(onMessage: (socket: Socket, message: unknown) => void) {
+  const server = createServer((socket) => {
+    socket.setEncoding('utf8');
+    let tail = '';
+    socket.on('data', (chunk: string) => {
+      const lines = (tail + chunk).split('\n');
+      tail = lines.pop()!;
+      for (const line of lines) onMessage(socket, JSON.parse(line));
+    });
+  }).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { port: (server.address() as { port: number }).port };
 }
