@@ -15,53 +15,9 @@ import {
   type EndpointsTarget,
   type Resolver,
 } from '../src/index.js';
-import { Fail, type Handler, type RawServer, startRawServer } from './fixtures/raw-server.js';
+import { balanced, closing, row, serving } from './balancer-helpers.js';
+import { Fail } from './fixtures/raw-server.js';
 import { freePort, rejection } from './helpers.js';
-
-/** A raw server whose `where` answers `name` and whose `hang` never answers. */
-async function serving(
-  name: string,
-  handlers: Record<string, Handler> = {},
-  port?: number,
-): Promise<RawServer> {
-  const server = await startRawServer({
-    handlers: { where: () => name, hang: () => new Promise(() => {}), ...handlers },
-    ...(port === undefined ? {} : { port }),
-  });
-  onTestFinished(() => server.close());
-  return server;
-}
-
-/** A client of the servers on these ports of 127.0.0.1 (closed when the test finishes). */
-function balanced(
-  ports: readonly number[],
-  target: Partial<EndpointsTarget> = {},
-  options: ClientOptions = {},
-): Client {
-  return closing(
-    createClient({ endpoints: ports.map((port) => `tcp://127.0.0.1:${port}`), ...target }, options),
-  );
-}
-
-function closing(client: Client): Client {
-  onTestFinished(() => client.close({ timeout: 0 }));
-  return client;
-}
-
-/** An endpoint's row of ClientStats.endpoints as it is when nothing happened to it. */
-function row(port: number, changes: Record<string, unknown> = {}) {
-  return {
-    address: `127.0.0.1:${port}`,
-    state: 'up',
-    inFlight: 0,
-    calls: 0,
-    failures: 0,
-    ejections: 0,
-    ejectedUntil: null,
-    picks: 0,
-    ...changes,
-  };
-}
 
 describe('endpoints: failed dials', () => {
   it('a call whose dial fails moves to the next endpoint; the calls waiting for that one dial count one failure', async () => {
