@@ -78,6 +78,7 @@ export class Subscriptions implements SubscriptionTable {
   /** `sub` ended: it no longer holds the process. */
   private forget(sub: Subscription<unknown>): void {
     this.live.delete(sub);
+    // Stryker disable next-line ConditionalExpression: (keepAlive !== null → true) clearInterval(null) does nothing
     if (this.live.size === 0 && this.keepAlive !== null) {
       clearInterval(this.keepAlive);
       this.keepAlive = null;
