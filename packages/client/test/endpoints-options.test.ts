@@ -1,5 +1,6 @@
 // Validation of the endpoints target and of dns(): one case per rule (issue 17).
 import { readFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { optionErrorLike, readmeDefaults } from '@rerpc/internal/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createClient, dns, ENDPOINTS_DEFAULTS } from '../src/index.js';
@@ -28,8 +29,8 @@ describe('createClient({ endpoints | resolver }) validation', () => {
     ['a bad endpoint', { endpoints: ['tcp://a'] }, /a tcp:\/\/ target needs a port/],
     [
       'a stream endpoint',
-      { endpoints: [{ stream: process.stdout }] },
-      /^stream must be a Duplex|an endpoint must be a URL/,
+      { endpoints: [{ stream: new PassThrough() }] },
+      'an endpoint must be a URL or { host, port }, not a stream',
     ],
     [
       'neither endpoints nor resolver',
@@ -77,7 +78,11 @@ describe('createClient({ endpoints | resolver }) validation', () => {
       { endpoints: ONE, healthMethod: '' },
       `healthMethod must be a non-empty method name or null, got ""`,
     ],
-    ['an unknown key', { endpoints: ONE, ejectAftr: 3 }, /ejectAftr.*ejectAfter/],
+    [
+      'an unknown key',
+      { endpoints: ONE, ejectAftr: 3 },
+      'createClient() target has no option "ejectAftr"; did you mean "ejectAfter"? (known: endpoints, resolver, pick, resolveInterval, ejectAfter, ejectionTime, maxEjectionTime, healthMethod)',
+    ],
     [
       'a client option that the endpoint does not take',
       { endpoints: ['http://127.0.0.2:1/'], framing: 'content-length' },
