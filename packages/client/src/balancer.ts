@@ -127,7 +127,7 @@ export class Balancer implements LinkSet {
     // A call leaving a live link was answered (or cancelled, or its answer was an error): the
     // server is there, so a run of failures ends; one that timed out is not an answer.
     if (ep.timeouts > 0) ep.timeouts -= 1;
-    // Stryker disable next-line EqualityOperator: a fast path (answered() with no run of failures changes nothing)
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a fast path (answered() with no run of failures changes nothing)
     else if (ep.health.consecutive > 0 && !link.dead) answered(ep.health);
     if (ep.removed && ep.inFlight === 0) this.closeRemoved(ep);
   }

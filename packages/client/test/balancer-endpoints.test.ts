@@ -180,6 +180,22 @@ describe('balancer: health', () => {
     expect(returned).toEqual([]);
   });
 
+  it('the first answer an endpoint gives ends the run of timeouts before it', async () => {
+    const a = await serving('a');
+    const b = await serving('b');
+    const client = balanced([a.port, b.port], { pick: 'first', ejectAfter: 2 });
+    const hang = async () =>
+      expect(await rejection(client.call('hang', [], { timeout: 20 }))).toMatchObject({
+        code: 'RERPC_ERR_TIMEOUT',
+      });
+    await hang(); // a's first call
+    expect(await client.call('where')).toBe('a');
+    await hang();
+    expect(client.stats().endpoints![0]).toEqual(row(a.port, { failures: 2, calls: 3, picks: 3 }));
+    await hang();
+    expect(client.stats().endpoints![0]).toMatchObject({ state: 'ejected', failures: 3 });
+  });
+
   it("a server's shutdown seen on two connections drains it once", async () => {
     const a = await serving('a');
     const b = await serving('b');
