@@ -68,7 +68,9 @@ function dial(url: URL, timeout: number, signal: AbortSignal, address: string) {
     }
     const settle = (error: Error | null): void => {
       unguard();
+      // Stryker disable next-line StringLiteral: 'open' fires once
       ws.removeEventListener('open', onOpen);
+      // Stryker disable next-line StringLiteral: a later 'close' settles a settled promise (a no-op) and closes a closed socket
       ws.removeEventListener('close', onClose);
       if (error === null) {
         resolve(ws);
@@ -106,9 +108,11 @@ export function createPlatformWsLinkSet(
     create: async (signal) =>
       new PlatformWsLink(host, await dial(url, o.dialTimeout, signal, address), info, o.autoBatch),
     destroy: (link) => {
+      // Stryker disable next-line BooleanLiteral: the WebSocket is closed on the next line, so writable() refuses every later write anyway
       link.dead = true;
       link.ws.close(1000);
     },
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,BooleanLiteral,EqualityOperator: a socket closed while parked is lost at its 'close' and destroyed at once, so a parked link is open and not dead
     validate: (link) => !link.dead && link.ws.readyState === OPEN,
   });
 }

@@ -3,19 +3,21 @@
 // string for text, CloseEvent.code) as the global for their duration. Chromium runs the same link
 // against the built bundle (apps/examples/test/browser.test.ts).
 import { once } from 'node:events';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createClient } from '../src/browser.js';
 import { ConnectionError, RpcError } from '../src/index.js';
 import { startWsServer, type WsServer } from './fixtures/ws-server.js';
-import { freePort, rejection } from './helpers.js';
+import { freePort, rejection, tlsFixture } from './helpers.js';
 
 type Global = { WebSocket?: unknown };
 
 /** `ws`'s WebSocket as a browser's: an 'error' event nobody listens to does not throw. */
 class BrowserLikeWebSocket extends WebSocket {
-  constructor(url: string) {
-    super(url);
+  constructor(url: string, options?: WebSocket.ClientOptions) {
+    super(url, options);
     this.on('error', () => {});
   }
 }
@@ -29,6 +31,46 @@ function platformWebSocket(Socket: unknown): void {
     if (had) (globalThis as Global).WebSocket = before;
     else delete (globalThis as Global).WebSocket;
   });
+}
+
+/**
+ * A WebSocket server over plain TCP, or over TLS with the test certificate: each request is
+ * answered by `answer(method, ws)` (undefined: not answered).
+ */
+async function rawWsServer(
+  answer: (method: string, ws: WebSocket) => unknown,
+  tls = false,
+): Promise<{ port: number }> {
+  const https = tls ? createHttpsServer(tlsFixture()) : null;
+  if (https !== null) {
+    https.listen(0, '127.0.0.1');
+    await once(https, 'listening');
+    onTestFinished(() => new Promise<void>((resolve) => https.close(() => resolve())));
+  }
+  const wss =
+    https === null
+      ? new WebSocketServer({ host: '127.0.0.1', port: 0 })
+      : new WebSocketServer({ server: https });
+  if (https === null) await once(wss, 'listening');
+  onTestFinished(() => {
+    for (const ws of wss.clients) ws.terminate();
+    return new Promise<void>((resolve) => wss.close(() => resolve()));
+  });
+  wss.on('connection', (ws) => {
+    ws.on('message', (data: Buffer) => {
+      const { method, id } = JSON.parse(String(data)) as { method: string; id: number };
+      const result = answer(method, ws);
+      if (result !== undefined) ws.send(JSON.stringify({ jsonrpc: '2.0', result, id }));
+    });
+  });
+  return { port: ((https ?? wss).address() as AddressInfo).port };
+}
+
+/** ws's WebSocket as a browser's that trusts the test certificate (a browser's CA store would). */
+class TrustingWebSocket extends BrowserLikeWebSocket {
+  constructor(url: string) {
+    super(url, { ca: tlsFixture().cert });
+  }
 }
 
 function client(target: string) {
@@ -122,4 +164,61 @@ describe('@rerpc/client/browser over the platform WebSocket', () => {
     expect(error).toMatchObject({ sent: false });
     expect(error.message).toContain('ws://127.0.0.1:1/ (this runtime has no global WebSocket)');
   });
+  it('parked after about a second unused, is taken back open: no new dial', async () => {
+    // The pool's sweep runs on an interval and reads performance.now(): both are faked.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    platformWebSocket(BrowserLikeWebSocket);
+    const server = await wsServer();
+    const c = client(`ws://127.0.0.1:${server.port}/`);
+    expect(await c.call('add', [1, 2])).toBe(3);
+    vi.advanceTimersByTime(1250);
+    expect(c.stats().connections).toMatchObject({ active: 0, idle: 1 });
+    expect(await c.call('add', [2, 2])).toBe(4);
+    expect(c.stats().connections).toMatchObject({ active: 1, idle: 0, dialled: 1 });
+  });
+
+  it('fails a call in flight when the server closes the socket: lost after it was sent', async () => {
+    platformWebSocket(BrowserLikeWebSocket);
+    const { port } = await rawWsServer((method, ws) => {
+      if (method === 'hang') ws.close(1011);
+      return method === 'hang' ? undefined : 'ok';
+    });
+    const c = client(`ws://127.0.0.1:${port}/rpc`);
+    expect(await c.call('hello')).toBe('ok');
+    const error = await rejection<ConnectionError>(c.call('hang'));
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.sent).toBe(true);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^The connection to ws://127\\.0\\.0\\.1:${port}/rpc was lost after the request was written`,
+      ),
+    );
+  });
+
+  it.each([
+    ['ws', false],
+    ['wss', true],
+  ] as const)(
+    "names its link transport '%s' and the URL without its query to a notification's handler",
+    async (scheme, tls) => {
+      platformWebSocket(tls ? TrustingWebSocket : BrowserLikeWebSocket);
+      const { port } = await rawWsServer((method, ws) => {
+        ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'news', params: [method] }));
+        return 'ok';
+      }, tls);
+      const host = tls ? 'localhost' : '127.0.0.1';
+      const c = client(`${scheme}://${host}:${port}/rpc?x=1`);
+      const seen = new Promise<unknown>((resolve) => {
+        c.onNotification('news', (params, ctx) => resolve({ params, link: { ...ctx.link } }));
+      });
+      expect(await c.call('hello')).toBe('ok');
+      expect(await seen).toEqual({
+        params: ['hello'],
+        link: { transport: scheme, address: `${scheme}://${host}:${port}/rpc` },
+      });
+    },
+  );
 });
