@@ -9,7 +9,7 @@ import {
   SubscriptionLostError,
   SubscriptionOverflowError,
 } from '../src/index.js';
-import { type Msg, type Peer, tcpPeer, wsPeer } from './fixtures/peer.js';
+import { accept, event, tcpPeer, wsPeer } from './fixtures/peer.js';
 import { connect, rejection } from './helpers.js';
 
 type Transport = 'tcp' | 'ws';
@@ -20,20 +20,6 @@ async function pair(transport: Transport, options: ClientOptions = {}) {
   const client: Client = connect(target, options);
   await client.call('hello', [], { timeout: 10_000 });
   return { peer, client };
-}
-
-const event = (subscription: unknown, result: unknown, method = 'news_subscription') => ({
-  jsonrpc: '2.0',
-  method,
-  params: { subscription, result },
-});
-
-/** Answers the next `<name>_subscribe` with `id`, and `events` in the same write. */
-async function accept(peer: Peer, id: unknown, events: unknown[] = []): Promise<Msg> {
-  const request = await peer.next();
-  expect(request['method']).toMatch(/_subscribe$/);
-  peer.sendAll([{ jsonrpc: '2.0', result: id, id: request['id'] }, ...events]);
-  return request;
 }
 
 describe.each<Transport>(['tcp', 'ws'])('subscribe() over %s', (transport) => {

@@ -3,7 +3,7 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { type Client, type ClientOptions, createClient, type RpcError } from '../src/index.js';
-import { type Msg, type Peer, tcpPeer } from './fixtures/peer.js';
+import { accept, event, type Peer, tcpPeer } from './fixtures/peer.js';
 import { connect, gate, rejection } from './helpers.js';
 
 async function pair(options: ClientOptions = {}) {
@@ -11,20 +11,6 @@ async function pair(options: ClientOptions = {}) {
   const client: Client = connect(peer.port, options);
   await client.call('hello', [], { timeout: 10_000 });
   return { peer, client };
-}
-
-const event = (subscription: unknown, result: unknown, method = 'news_subscription') => ({
-  jsonrpc: '2.0',
-  method,
-  params: { subscription, result },
-});
-
-/** Answers the next `<name>_subscribe` with `id`, and `events` in the same write. */
-async function accept(peer: Peer, id: unknown, events: unknown[] = []): Promise<Msg> {
-  const request = await peer.next();
-  expect(request['method']).toMatch(/_subscribe$/);
-  peer.sendAll([{ jsonrpc: '2.0', result: id, id: request['id'] }, ...events]);
-  return request;
 }
 
 /** A call answered after what the peer wrote before: all of it was read once it resolves. */
