@@ -147,9 +147,18 @@ export class Balancer implements LinkSet {
    */
   destroy(link: Link): Promise<void> {
     const ep = this.owner.get(link);
-    if (ep === undefined) return Promise.resolve();
+    if (ep === undefined) return this.destroyUnowned(link);
     if (!link.refusedSeen && !ep.removed && ep.health.state !== DRAINING) this.failure(ep);
     return ep.pool.destroy(link);
+  }
+
+  /**
+   * A link no call took (a probe's, or one opened for load) broke: one of the pools holds it (a
+   * pool's destroy() of a link it does not hold does nothing). Left there, it would be leased
+   * (and fail every call at once). A removed endpoint's pool leases nothing, and closes.
+   */
+  private async destroyUnowned(link: Link): Promise<void> {
+    await Promise.all(this.all.map((ep) => ep.pool.destroy(link)));
   }
 
   /**
@@ -157,7 +166,9 @@ export class Balancer implements LinkSet {
    * once (not a failure); it is probed again after `ejectionTime`. Without `from`, every pool.
    */
   retireAll(from?: Link): void {
+    // Stryker disable next-line ConditionalExpression: WeakMap get(undefined) is undefined too
     const ep = from === undefined ? undefined : this.owner.get(from);
+    // Stryker disable next-line ConditionalExpression,BlockStatement: unreached: the client retires from the link that answered -32002, one a call took here
     if (ep === undefined) {
       for (const e of this.all) e.pool.retireAll();
       return;

@@ -157,6 +157,33 @@ describe('balancer: connections no call took', () => {
   });
 });
 
+describe('balancer: a connection a probe opened', () => {
+  it('reset before any call took it, is dropped: the next call there dials anew', async () => {
+    const back = await freePort();
+    const live = await serving('live');
+    const address = `127.0.0.1:${back}`;
+    const client = balanced([back, live.port], { pick: 'first', ejectAfter: 1, ejectionTime: 10 });
+    expect(await client.call('where')).toBe('live'); // back's dial failed: ejected
+    const returned = nextMessage<ClientEndpointMessage>(
+      'rerpc:client:endpoint:return',
+      (m) => m.address === address,
+    );
+    const server = await serving('back', {}, back);
+    await returned; // the probe's dial: a connection no call took
+    const closed = nextMessage<{ address: string }>(
+      'rerpc:client:connection:close',
+      (m) => m.address === address,
+    );
+    server.destroyConnections();
+    await closed;
+    expect(await client.call('where')).toBe('back');
+    expect(server.accepted).toBe(2);
+    expect(client.stats().endpoints![0]).toEqual(
+      row(back, { failures: 1, ejections: 1, calls: 1, picks: 2 }),
+    );
+  });
+});
+
 describe('balancer: close', () => {
   it("close() closes every endpoint's connections", async () => {
     const a = await serving('a');
