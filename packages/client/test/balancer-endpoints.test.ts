@@ -426,6 +426,7 @@ describe('balancer: an endpoint the resolver removes', () => {
             return list();
           },
           resolveInterval: 5,
+          ejectAfter: 1,
         },
         options,
       ),
@@ -469,6 +470,33 @@ describe('balancer: an endpoint the resolver removes', () => {
     gates[1]!.resolve();
     expect(await second).toBe('a, late 1');
     await closed;
+  });
+
+  it.each([
+    ['times out', true],
+    ['is lost with its connection', false],
+  ] as const)('a call on it that %s is no failure: nothing is ejected', async (_, timesOut) => {
+    const started = deferred();
+    const a = await serving('a', {
+      slow: () => {
+        started.resolve();
+        return new Promise(() => {});
+      },
+    });
+    const [b, c] = [await serving('b'), await serving('c')];
+    const ejected = recordChannel<ClientEndpointMessage>('rerpc:client:endpoint:eject');
+    let list = [`tcp://127.0.0.1:${a.port}`];
+    const { client, reruns } = rerun(() => list, { maxRetries: 0 });
+    const call = rejection(client.call('slow', [], timesOut ? { timeout: 50 } : {}));
+    await started.promise;
+    list = [`tcp://127.0.0.1:${b.port}`, `tcp://127.0.0.1:${c.port}`];
+    await reruns(2);
+    if (!timesOut) a.destroyConnections();
+    expect(await call).toMatchObject({
+      code: timesOut ? 'RERPC_ERR_TIMEOUT' : 'RERPC_ERR_CONNECTION',
+    });
+    expect(ejected).toEqual([]);
+    expect(client.stats().endpoints).toEqual([row(b.port), row(c.port)]);
   });
 
   it('a call waiting for its dial moves to an endpoint that stays', async () => {
