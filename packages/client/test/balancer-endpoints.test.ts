@@ -241,6 +241,36 @@ describe('balancer: health', () => {
     expect(client.stats().endpoints![0]).toMatchObject({ state: 'draining', failures: 0 });
   });
 
+  it('a connection reset while its endpoint drains is no failure (the call on it fails as sent)', async () => {
+    const asked = deferred();
+    const a = await serving('a', {
+      slow: () => {
+        asked.resolve();
+        return new Promise(() => {});
+      },
+    });
+    const b = await serving('b');
+    const client = balanced(
+      [a.port, b.port],
+      { pick: 'first', ejectAfter: 1, ejectionTime: 60_000 },
+      { pipelineThreshold: 1 },
+    );
+    expect(await Promise.all([client.call('where'), client.call('where')])).toEqual(['a', 'a']);
+    const slow = rejection(client.call('slow'));
+    await asked.promise;
+    a.shutdownConnections(1);
+    // On a's other connection: refused (a drains), retried on b.
+    expect(await client.call('where')).toBe('b');
+    a.destroyConnections();
+    expect(await slow).toMatchObject({ code: 'RERPC_ERR_CONNECTION', sent: true });
+    expect(client.stats().endpoints![0]).toMatchObject({
+      state: 'draining',
+      failures: 0,
+      ejections: 0,
+      inFlight: 0,
+    });
+  });
+
   it('with every other endpoint out, a call whose dial fails moves to an out one (which a dial brings back)', async () => {
     const dead = await freePort();
     const b = await serving('b');
