@@ -33,6 +33,7 @@ describe.skipIf(!hasChromium)('@rerpc/client/browser in Chromium', () => {
       again(url: string): Promise<unknown>;
       follow(url: string): void;
       followed: number[];
+      followEnd: { outcome: unknown };
     };
     const run = (url: string) =>
       page.evaluate((u) => (globalThis as unknown as { rerpcPage: PageApi }).rerpcPage.run(u), url);
@@ -80,13 +81,20 @@ describe.skipIf(!hasChromium)('@rerpc/client/browser in Chromium', () => {
     server = await start('--transport', 'http', '--cors', origin, '--port', String(server.port));
     expect(await again(http)).toEqual(ok(99));
     expect(await again(ws)).toEqual(ok(99));
-    // The subscription came back on the new server: its events start again from 100.
+    // The subscription came back on the new server: its events start again from 100 (or it
+    // ended, which fails the test with how).
     await page.waitForFunction(
-      () =>
-        (globalThis as unknown as { rerpcPage: PageApi }).rerpcPage.followed.lastIndexOf(100) > 0,
+      () => {
+        const p = (globalThis as unknown as { rerpcPage: PageApi }).rerpcPage;
+        return p.followed.lastIndexOf(100) > 0 || p.followEnd.outcome !== null;
+      },
       null,
-      { timeout: 10_000 },
+      { timeout: 90_000 },
     );
+    const end = await page.evaluate(
+      () => (globalThis as unknown as { rerpcPage: PageApi }).rerpcPage.followEnd.outcome,
+    );
+    expect(end).toBeNull();
     expect(errors).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 });

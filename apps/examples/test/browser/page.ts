@@ -89,19 +89,27 @@ async function run(url: string): Promise<Record<string, unknown>> {
 
 /** Events of the subscription `follow()` keeps, in arrival order. */
 const followed: number[] = [];
+/** How that subscription ended, if it did (it should not: the test reads this to say why). */
+const followEnd: { outcome: Outcome | null } = { outcome: null };
 
 /**
  * Subscribes to `ticks` from 100 with `resubscribe`, in the background: after a lost connection
  * the client subscribes again (from 100 again) on a new one, retrying the dial (within its
- * timeout) while the server is away.
+ * timeout, long enough for a busy machine to restart the server) while the server is away.
  */
 function follow(url: string): void {
-  const c = createClient(url, { timeout: 10_000, maxRetries: 50, maxRetryDelay: 250 });
-  void (async () => {
-    for await (const n of c.subscribe<number>('ticks', { from: 100 }, { resubscribe: true })) {
-      followed.push(n);
-    }
-  })();
+  const c = createClient(url, { timeout: 60_000, maxRetries: 1_000, maxRetryDelay: 250 });
+  followEnd.outcome = null;
+  void outcome(
+    (async () => {
+      for await (const n of c.subscribe<number>('ticks', { from: 100 }, { resubscribe: true })) {
+        followed.push(n);
+      }
+      return 'ended';
+    })(),
+  ).then((o) => {
+    followEnd.outcome = o;
+  });
 }
 
 /** One call on the client made for `url` before (after the server restarted, for instance). */
@@ -109,4 +117,4 @@ function again(url: string): Promise<Outcome> {
   return outcome(client(url).call('subtract', [100, 1]));
 }
 
-(globalThis as Record<string, unknown>)['rerpcPage'] = { run, again, follow, followed };
+(globalThis as Record<string, unknown>)['rerpcPage'] = { run, again, follow, followed, followEnd };
