@@ -20,7 +20,7 @@ import { createLinkSet } from '../src/links.js';
 import { loadRegistry } from '../src/node-registry.js';
 import { resolveClientOptions } from '../src/options.js';
 import { ClientImpl } from '../src/peer-client.js';
-import { balanced, closing, row, serving } from './balancer-helpers.js';
+import { balanced, closing, counted, row, serving } from './balancer-helpers.js';
 import { Fail } from './fixtures/raw-server.js';
 import { freePort, rejection } from './helpers.js';
 
@@ -365,15 +365,10 @@ describe('balancer: a resolver', () => {
   it('an endpoint ejected stays out when the resolver lists it again', async () => {
     const dead = await freePort();
     const live = await serving('live');
-    let runs = 0;
-    let ran: (() => void) | null = null;
+    const resolver = counted(() => [`tcp://127.0.0.1:${dead}`, `tcp://127.0.0.1:${live.port}`]);
     const client = closing(
       createClient({
-        resolver: async () => {
-          runs += 1;
-          ran?.();
-          return [`tcp://127.0.0.1:${dead}`, `tcp://127.0.0.1:${live.port}`];
-        },
+        resolver: resolver.resolver,
         resolveInterval: 5,
         pick: 'first',
         ejectAfter: 1,
@@ -382,12 +377,7 @@ describe('balancer: a resolver', () => {
     );
     expect(await client.call('where')).toBe('live');
     const until = client.stats().endpoints![0]!.ejectedUntil;
-    const target = runs + 2; // the second run starts after the first's answer was applied
-    await new Promise<void>((resolve) => {
-      ran = () => {
-        if (runs >= target) resolve();
-      };
-    });
+    await resolver.more(2); // the second run starts after the first's answer was applied
     expect(await client.call('where')).toBe('live');
     expect(client.stats().endpoints).toEqual([
       row(dead, { state: 'ejected', failures: 1, ejections: 1, ejectedUntil: until, picks: 1 }),
@@ -445,30 +435,11 @@ describe('balancer: a resolver', () => {
 describe('balancer: an endpoint the resolver removes', () => {
   /** A client of the resolver's `list()`, rerun every 5 ms; `reruns(n)` resolves after n more. */
   function rerun(list: () => string[], options: ClientOptions = {}) {
-    let runs = 0;
-    let ran: (() => void) | null = null;
+    const resolver = counted(list);
     const client = closing(
-      createClient(
-        {
-          resolver: async () => {
-            runs += 1;
-            ran?.();
-            return list();
-          },
-          resolveInterval: 5,
-          ejectAfter: 1,
-        },
-        options,
-      ),
+      createClient({ resolver: resolver.resolver, resolveInterval: 5, ejectAfter: 1 }, options),
     );
-    const reruns = (n: number) => {
-      const target = runs + n;
-      return new Promise<void>((resolve) => {
-        ran = () => {
-          if (runs >= target) resolve();
-        };
-      });
-    };
+    const reruns = resolver.more;
     return { client, reruns };
   }
 

@@ -54,3 +54,28 @@ export function row(port: number, changes: Record<string, unknown> = {}) {
     ...changes,
   };
 }
+
+/**
+ * A resolver answering `list()` that counts its runs: `more(n)` resolves once it started n more
+ * (after one run's answer was applied, the next run to start is the second from now).
+ */
+export function counted(list: () => readonly string[]) {
+  let runs = 0;
+  let ran: (() => void) | null = null;
+  return {
+    resolver: async (): Promise<string[]> => {
+      runs += 1;
+      ran?.();
+      return [...list()];
+    },
+    runs: () => runs,
+    more(n: number): Promise<void> {
+      const target = runs + n;
+      return new Promise<void>((resolve) => {
+        ran = () => {
+          if (runs >= target) resolve();
+        };
+      });
+    },
+  };
+}

@@ -15,7 +15,7 @@ import {
   type EndpointsTarget,
   type Resolver,
 } from '../src/index.js';
-import { balanced, closing, row, serving } from './balancer-helpers.js';
+import { balanced, closing, counted, row, serving } from './balancer-helpers.js';
 import { Fail } from './fixtures/raw-server.js';
 import { freePort, rejection } from './helpers.js';
 
@@ -269,26 +269,12 @@ describe('endpoints: a resolver', () => {
     });
     const b = await serving('b');
     let list = [`tcp://127.0.0.1:${a.port}`];
-    let runs = 0;
-    let ran: (() => void) | null = null;
-    const client = resolving(
-      async () => {
-        runs += 1;
-        ran?.();
-        return list;
-      },
-      { resolveInterval: 5 },
-    );
+    const resolver = counted(() => list);
+    const client = resolving(resolver.resolver, { resolveInterval: 5 });
     const slow = client.call('slow');
     const aSocket = await started.promise;
     list = [`tcp://127.0.0.1:${b.port}`];
-    // Two runs after this one: the second starts after the first's answer was applied.
-    const seen = runs;
-    await new Promise<void>((resolve) => {
-      ran = () => {
-        if (runs >= seen + 2) resolve();
-      };
-    });
+    await resolver.more(2); // the second run from now starts after the first's answer was applied
     expect(client.stats().endpoints!.map((e) => e.address)).toEqual([`127.0.0.1:${b.port}`]);
     expect(await client.call('where')).toBe('b');
     const closed = once(aSocket, 'close');
@@ -448,31 +434,15 @@ describe('endpoints: healthMethod, where a probe is a dial', () => {
 describe('endpoints: a resolver that answered once', () => {
   it('keeps its endpoints, and their pools, when it later fails or answers the same list', async () => {
     const live = await serving('live');
-    let runs = 0;
     let fail = false;
-    let ran: (() => void) | null = null;
+    const resolver = counted(() => {
+      if (fail) throw new Error('lookup failed');
+      return [`tcp://127.0.0.1:${live.port}`];
+    });
     const client = closing(
-      createClient(
-        {
-          resolver: async () => {
-            runs += 1;
-            ran?.();
-            if (fail) throw new Error('lookup failed');
-            return [`tcp://127.0.0.1:${live.port}`];
-          },
-          resolveInterval: 5,
-        },
-        { maxRetries: 0 },
-      ),
+      createClient({ resolver: resolver.resolver, resolveInterval: 5 }, { maxRetries: 0 }),
     );
-    const more = (n: number) => {
-      const target = runs + n;
-      return new Promise<void>((resolve) => {
-        ran = () => {
-          if (runs >= target) resolve();
-        };
-      });
-    };
+    const more = resolver.more;
     expect(await client.call('where')).toBe('live');
     await more(2); // the same answer again
     expect(await client.call('where')).toBe('live');
