@@ -128,14 +128,19 @@ export class Balancer implements LinkSet {
     // A call leaving a live link was answered (or cancelled, or its answer was an error): the
     // server is there, so a run of failures ends; one that timed out is not an answer.
     if (ep.timeouts > 0) ep.timeouts -= 1;
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: a fast path (answered() with no run of failures changes nothing)
-    else if (ep.health.consecutive > 0 && !link.dead) answered(ep.health);
+    else if (
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: a fast path (answered() with no run of failures changes nothing)
+      ep.health.consecutive > 0 &&
+      !link.dead
+    )
+      answered(ep.health);
     if (ep.removed && ep.inFlight === 0) this.closeRemoved(ep);
   }
 
   /** A call on `link` timed out: a failure of its endpoint. */
   timedOut(link: Link): void {
     const ep = this.owner.get(link);
+    // Stryker disable next-line ConditionalExpression: defensive: a call times out only on a link this set leased
     if (ep === undefined || ep.removed) return;
     ep.timeouts += 1;
     this.failure(ep);
@@ -338,7 +343,7 @@ export class Balancer implements LinkSet {
   /** `ep` is out (ejected or draining) for `ms`: no picks, then a probe. */
   private out(ep: Endpoint, ms: number): void {
     this.healthy = this.all.filter((e) => e.health.state === UP);
-    if (ep.timer !== null) clearTimeout(ep.timer);
+    // No timer is set here: out() follows an endpoint's fall from up, or a probe (which ended it).
     ep.timer = setTimeout(() => this.probe(ep), ms);
     ep.timer.unref();
     // The time the policy set (the stats' ejectedUntil), not the clock read again a moment later.
@@ -436,8 +441,10 @@ export class Balancer implements LinkSet {
       const link = ep.pool.lease();
       // Stryker disable next-line ConditionalExpression: the first answer's pools are new: lease() starts a dial and returns null
       if (link === null) ep.pool.wait(new Rerouted(this, ep, waiter, 0));
-      // Stryker disable next-line BooleanLiteral: unreached (see above)
-      else this.hand(ep, link, waiter, true);
+      else {
+        // Stryker disable next-line BooleanLiteral: unreached (see above)
+        this.hand(ep, link, waiter, true);
+      }
     }
   }
 
@@ -446,6 +453,7 @@ export class Balancer implements LinkSet {
    * dial move to another endpoint).
    */
   private closeRemoved(ep: Endpoint): void {
+    // Stryker disable next-line all: only frees the entry: close() closing a closed pool again does nothing
     this.leaving = this.leaving.filter((e) => e !== ep);
     // Stryker disable next-line ObjectLiteral: no call is in flight on it: nothing to wait for
     this.closing.push(ep.pool.close({ timeout: 0 }));

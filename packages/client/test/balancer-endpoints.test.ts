@@ -286,6 +286,34 @@ describe('balancer: health', () => {
     ]);
   });
 
+  it('an endpoint ejected by a timeout, its connection still open, comes back at its probe on that connection', async () => {
+    // The call's deadline and the pools' sweep (which parks a connection unused for a second)
+    // run on intervals and read performance.now(): both are faked (the probe timer is not).
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const a = await serving('a');
+    const b = await serving('b');
+    const client = balanced([a.port, b.port], { pick: 'first', ejectAfter: 1, ejectionTime: 10 });
+    expect(await client.call('where')).toBe('a'); // connected
+    const returned = nextMessage<ClientEndpointMessage>(
+      'rerpc:client:endpoint:return',
+      (m) => m.address === `127.0.0.1:${a.port}`,
+    );
+    const hung = rejection(client.call('hang', [], { timeout: 20 }));
+    vi.advanceTimersByTime(50);
+    expect(await hung).toMatchObject({ code: 'RERPC_ERR_TIMEOUT' });
+    expect(client.stats().endpoints![0]).toMatchObject({ state: 'ejected', ejections: 1 });
+    await returned;
+    expect(client.stats().endpoints![0]).toMatchObject({ state: 'up', ejectedUntil: null });
+    expect(await client.call('where')).toBe('a');
+    // The probe dialled nothing and kept no lease: the open connection was the proof.
+    vi.advanceTimersByTime(1250);
+    expect(client.stats().connections).toMatchObject({ active: 0, idle: 1, dialled: 1 });
+    expect(a.accepted).toBe(1);
+  });
+
   it('an endpoint back from ejection is picked again; the others still out are not', async () => {
     const [dead, back] = [await freePort(), await freePort()];
     const live = await serving('live');

@@ -231,6 +231,13 @@ describe('service()', () => {
       new TypeError('name must be a non-empty string, got ""'),
     );
   });
+
+  it('refuses a name that is no string', () => {
+    const client = createClient({ port: 1 });
+    expect(() => client.service(5 as unknown as string)).toThrow(
+      new TypeError('name must be a non-empty string, got 5'),
+    );
+  });
 });
 
 describe('onNotification()', () => {
@@ -238,6 +245,13 @@ describe('onNotification()', () => {
     const client = createClient({ port: 1 });
     expect(() => client.onNotification('', () => {})).toThrow(
       new TypeError('name must be a non-empty string, got ""'),
+    );
+  });
+
+  it('refuses a name that is no string', () => {
+    const client = createClient({ port: 1 });
+    expect(() => client.onNotification(5 as unknown as string, () => {})).toThrow(
+      new TypeError('name must be a non-empty string, got 5'),
     );
   });
 
