@@ -47,15 +47,21 @@ describe('@rerpc/client/browser over fetch: answers', () => {
   );
 
   it('decodes UTF-8 split across the chunks of a streamed answer', async () => {
+    const result = 'é€😀'.repeat(200);
     const { port } = await statusServer((_req, res, body) => {
       const { id } = JSON.parse(body) as { id: number };
-      const bytes = Buffer.from(JSON.stringify({ jsonrpc: '2.0', result: 'é€😀', id }));
-      const cut = bytes.indexOf(Buffer.from('€')) + 1; // inside the 3-byte €
+      const bytes = Buffer.from(JSON.stringify({ jsonrpc: '2.0', result, id }));
+      // Slices of 97 bytes, each written a loop turn after the last (fetch reads it meanwhile):
+      // most cut a character (of 2, 3 or 4 bytes).
       res.writeHead(200);
-      res.write(bytes.subarray(0, cut), () => res.end(bytes.subarray(cut)));
+      const next = (at: number): void => {
+        if (at >= bytes.length) res.end();
+        else res.write(bytes.subarray(at, at + 97), () => setImmediate(next, at + 97));
+      };
+      next(0);
     });
     const c = client(`http://127.0.0.1:${port}/`);
-    expect(await c.call('text')).toBe('é€😀');
+    expect(await c.call('text')).toBe(result);
   });
 });
 
