@@ -229,6 +229,12 @@ describe('an http:// link closing', () => {
     expect(sockets.size).toBe(1);
   });
 
+  it('close() before any POST resolves (undici was never needed)', async () => {
+    const client = connect('http://127.0.0.1:1/');
+    await expect(client.close()).resolves.toBeUndefined();
+    expect(client.stats().connections).toMatchObject({ active: 0, idle: 0, dialled: 0 });
+  });
+
   it('a call made in the tick close() began is not sent', async () => {
     const server = await statusServer((_req, res, body) => {
       const { id } = JSON.parse(body) as { id: number };
