@@ -262,6 +262,16 @@ describe('ws:// targets: autoBatch', () => {
     expect(server.started.get('echo')).toBe(1);
   });
 
+  it('sends the one request left over after the full batches as a plain request', async () => {
+    const server = await wsServer();
+    const client = connect(`ws://127.0.0.1:${server.port}/`, { autoBatch: 2 });
+    await client.call('add', [0, 0]); // dialled first: the wave below leaves in one tick
+    const calls = [1, 2, 3].map((i) => client.call('add', [i, 1]));
+    expect(await Promise.all(calls)).toEqual([2, 3, 4]);
+    const sent = server.messages.slice(1).map((m) => JSON.parse(m) as unknown);
+    expect(sent.map((m) => (Array.isArray(m) ? m.length : 'single'))).toEqual([2, 'single']);
+  });
+
   it('sends a lone call as a plain request, and one message per call when off', async () => {
     const server = await wsServer();
     const batched = connect(`ws://127.0.0.1:${server.port}/`, { autoBatch: 100 });
