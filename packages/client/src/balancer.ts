@@ -4,8 +4,9 @@
 // (picker.ts) where a call goes, the ejection policy (ejection.ts) what a failure means, and the
 // resolver (endpoints.ts) which endpoints exist; it creates and closes their pools as they come
 // and go. A call that could not get a link on one endpoint (its dial failed) is moved to another
-// before the client sees a failure.
+// before the client sees a failure (balancer-waiters.ts).
 import type { LeaseWaiter, SharedPoolStats } from '@rerpc/conn-pool';
+import { Probe, Rerouted, type WaiterHost } from './balancer-waiters.js';
 import { answered, DRAINING, draining, failed, probeFailed, succeeded, UP } from './ejection.js';
 import { Endpoint } from './endpoint-state.js';
 import { checkEndpoints, type ResolvedEndpoints } from './endpoints.js';
@@ -27,46 +28,7 @@ export type HealthCheck = (target: ResolvedTarget) => Promise<void> | null;
 /** Least time (ms) between two resolver runs started by failed dials. */
 const RESOLVE_GAP = 1000;
 
-/**
- * A call waiting for a link on `ep` (its dial in flight): when the dial fails it moves to another
- * endpoint, at most once per other endpoint, before `inner` is failed.
- */
-class Rerouted implements LeaseWaiter<Link> {
-  constructor(
-    private readonly balancer: Balancer,
-    public ep: Endpoint,
-    private readonly inner: LeaseWaiter<Link>,
-    public hops: number,
-  ) {}
-
-  leased(link: Link): boolean {
-    this.balancer.dialled(this.ep);
-    return this.balancer.hand(this.ep, link, this.inner, false);
-  }
-
-  failed(error: unknown): void {
-    this.balancer.moveOn(this, this.inner, error);
-  }
-}
-
-/** Checks an ejected endpoint with a dial: any link leased to it means the server is back. */
-class Probe implements LeaseWaiter<Link> {
-  constructor(
-    private readonly balancer: Balancer,
-    private readonly ep: Endpoint,
-  ) {}
-
-  leased(_link: Link): boolean {
-    this.balancer.dialled(this.ep);
-    return false; // the lease is undone: the probe wanted only the dial
-  }
-
-  failed(_error: unknown): void {
-    this.balancer.probeFailed(this.ep);
-  }
-}
-
-export class Balancer implements LinkSet {
+export class Balancer implements LinkSet, WaiterHost {
   /** The endpoints now, in the given (or resolved) order. */
   private all: Endpoint[] = [];
   /** Those up: what is picked from while any is. */
