@@ -24,6 +24,17 @@ import { balanced, closing, counted, row, serving } from './balancer-helpers.js'
 import { Fail } from './fixtures/raw-server.js';
 import { freePort, rejection } from './helpers.js';
 
+/**
+ * Fakes setInterval and performance.now() for this test: the pools' sweep (which parks a
+ * connection unused for a second) and the calls' deadlines run on them; setTimeout stays real.
+ */
+function fakeIntervals(): void {
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+  onTestFinished(() => {
+    vi.useRealTimers();
+  });
+}
+
 /** A client of `target` as createClient() makes it, but whose balancer reads `clock`. */
 function clocked(target: EndpointsTarget, clock: () => number, options: ClientOptions = {}) {
   const spec = checkEndpointsTarget(target);
@@ -46,11 +57,7 @@ function clocked(target: EndpointsTarget, clock: () => number, options: ClientOp
 
 describe('balancer: connection stats', () => {
   it("dialling and idle sum every endpoint's pool", async () => {
-    // The pools' sweep runs on an interval and reads performance.now(): both are faked.
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
-    onTestFinished(() => {
-      vi.useRealTimers();
-    });
+    fakeIntervals();
     const a = await serving('a');
     const b = await serving('b');
     const client = balanced([a.port, b.port], { pick: 'round-robin' });
@@ -77,12 +84,7 @@ describe('balancer: connection stats', () => {
 describe('balancer: a call moved to an endpoint with a connection open', () => {
   /** [dead, live] with live's connection open: dead is picked first, and stays up. */
   async function deadThenLive() {
-    // The pools' sweep (which parks a connection unused for a second) runs on an interval and
-    // reads performance.now(): both are faked.
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
-    onTestFinished(() => {
-      vi.useRealTimers();
-    });
+    fakeIntervals();
     const dead = await freePort();
     const live = await serving('live');
     const client = balanced([dead, live.port], { pick: 'first', ejectAfter: 0 });
@@ -120,10 +122,7 @@ describe('balancer: a call moved to an endpoint with a connection open', () => {
 describe('balancer: connections no call took', () => {
   /** Fakes the pools' sweep (an interval reading performance.now()) that parks connections. */
   function fakeSweep() {
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
-    onTestFinished(() => {
-      vi.useRealTimers();
-    });
+    fakeIntervals();
   }
 
   it('the connection dialled for a call given up on meanwhile is parked once unused', async () => {
@@ -287,12 +286,7 @@ describe('balancer: health', () => {
   });
 
   it('an endpoint ejected by a timeout, its connection still open, comes back at its probe on that connection', async () => {
-    // The call's deadline and the pools' sweep (which parks a connection unused for a second)
-    // run on intervals and read performance.now(): both are faked (the probe timer is not).
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
-    onTestFinished(() => {
-      vi.useRealTimers();
-    });
+    fakeIntervals(); // the probe's timer stays real
     const a = await serving('a');
     const b = await serving('b');
     const client = balanced([a.port, b.port], { pick: 'first', ejectAfter: 1, ejectionTime: 10 });
