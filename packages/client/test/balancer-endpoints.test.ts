@@ -120,13 +120,8 @@ describe('balancer: a call moved to an endpoint with a connection open', () => {
 });
 
 describe('balancer: connections no call took', () => {
-  /** Fakes the pools' sweep (an interval reading performance.now()) that parks connections. */
-  function fakeSweep() {
-    fakeIntervals();
-  }
-
   it('the connection dialled for a call given up on meanwhile is parked once unused', async () => {
-    fakeSweep();
+    fakeIntervals();
     const live = await serving('live');
     const client = balanced([live.port]);
     const controller = new AbortController();
@@ -140,7 +135,7 @@ describe('balancer: connections no call took', () => {
   });
 
   it('the connection a probe dialled is parked once unused (the probe takes no lease)', async () => {
-    fakeSweep();
+    fakeIntervals();
     const back = await freePort();
     const live = await serving('live');
     const client = balanced([back, live.port], { pick: 'first', ejectAfter: 1, ejectionTime: 10 });
