@@ -3,7 +3,7 @@
 // (SNI, the dial's deadline, close() during the handshake). The servers are written here.
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { createServer as createNetServer, type Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
@@ -167,8 +167,12 @@ describe('ctx.link of a connection', () => {
     server: Scripted,
     target: ClientTarget,
     tls: { ca: Buffer } | undefined,
+    framing?: Framing,
   ): Promise<unknown> {
-    const client = connect(target, tls === undefined ? {} : { tls });
+    const client = connect(target, {
+      ...(tls === undefined ? {} : { tls }),
+      ...(framing === undefined ? {} : { framing }),
+    });
     client.method('Client.link', (_params: unknown, ctx) => ({ ...ctx.link }));
     const call = client.call('hello');
     const hello = await server.next();
@@ -194,6 +198,20 @@ describe('ctx.link of a connection', () => {
     expect(await linkSeen(server, { path }, undefined)).toEqual({
       transport: 'unix',
       address: path,
+    });
+  });
+
+  it("is 'stream' over a socket it did not dial", async () => {
+    const server = await scripted();
+    const socket = new Socket();
+    socket.connect(server.where as number, '127.0.0.1');
+    await once(socket, 'connect');
+    onTestFinished(() => {
+      socket.destroy();
+    });
+    expect(await linkSeen(server, { stream: socket }, undefined, 'ndjson')).toEqual({
+      transport: 'stream',
+      address: 'stream',
     });
   });
 

@@ -6,6 +6,7 @@ import { createServer as createTlsServer, type Server } from 'node:tls';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { ConnectionError, createClient } from '../src/index.js';
+import { resolveClientOptions } from '../src/options.js';
 import { connect, rejection, tlsFixture } from './helpers.js';
 
 const { key, cert } = tlsFixture();
@@ -151,5 +152,25 @@ describe('TLS', () => {
         message: expect.stringContaining(message),
       }),
     );
+  });
+
+  it("takes each of tls.connect()'s options it names, as given (a frozen copy)", () => {
+    const tls = {
+      ca: cert,
+      cert,
+      key,
+      passphrase: 'secret',
+      pfx: Buffer.from('pfx'),
+      rejectUnauthorized: true,
+      servername: 'localhost',
+      minVersion: 'TLSv1.2',
+      maxVersion: 'TLSv1.3',
+      ciphers: 'DEFAULT',
+      checkServerIdentity: () => undefined,
+    } as const;
+    const taken = resolveClientOptions({ tls }).tls;
+    expect(taken).toEqual(tls);
+    expect(taken).not.toBe(tls);
+    expect(Object.isFrozen(taken)).toBe(true);
   });
 });
