@@ -3,13 +3,23 @@
 // (SNI, the dial's deadline, close() during the handshake). The servers are written here.
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer as createNetServer, type Server, Socket } from 'node:net';
+import {
+  createConnection,
+  createServer as createNetServer,
+  type Server,
+  type Socket,
+} from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { createDecoder, type Framing } from '@rerpc/codec';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { ClientClosedError, type ClientTarget, ConnectionError } from '../src/index.js';
+import {
+  ClientClosedError,
+  type ClientOptions,
+  type ClientTarget,
+  ConnectionError,
+} from '../src/index.js';
 import { until } from './fixtures/raw-server.js';
 import { connect, rejection, tlsFixture } from './helpers.js';
 
@@ -166,13 +176,9 @@ describe('ctx.link of a connection', () => {
   async function linkSeen(
     server: Scripted,
     target: ClientTarget,
-    tls: { ca: Buffer } | undefined,
-    framing?: Framing,
+    options: ClientOptions = {},
   ): Promise<unknown> {
-    const client = connect(target, {
-      ...(tls === undefined ? {} : { tls }),
-      ...(framing === undefined ? {} : { framing }),
-    });
+    const client = connect(target, options);
     client.method('Client.link', (_params: unknown, ctx) => ({ ...ctx.link }));
     const call = client.call('hello');
     const hello = await server.next();
@@ -186,7 +192,7 @@ describe('ctx.link of a connection', () => {
   it("is 'tcp' with host:port", async () => {
     const server = await scripted();
     const port = server.where as number;
-    expect(await linkSeen(server, { host: '127.0.0.1', port }, undefined)).toEqual({
+    expect(await linkSeen(server, { host: '127.0.0.1', port })).toEqual({
       transport: 'tcp',
       address: `127.0.0.1:${port}`,
     });
@@ -195,7 +201,7 @@ describe('ctx.link of a connection', () => {
   it("is 'unix' with the socket path", async () => {
     const server = await scripted({ path: true });
     const path = server.where as string;
-    expect(await linkSeen(server, { path }, undefined)).toEqual({
+    expect(await linkSeen(server, { path })).toEqual({
       transport: 'unix',
       address: path,
     });
@@ -203,13 +209,12 @@ describe('ctx.link of a connection', () => {
 
   it("is 'stream' over a socket it did not dial", async () => {
     const server = await scripted();
-    const socket = new Socket();
-    socket.connect(server.where as number, '127.0.0.1');
+    const socket = createConnection(server.where as number, '127.0.0.1');
     await once(socket, 'connect');
     onTestFinished(() => {
       socket.destroy();
     });
-    expect(await linkSeen(server, { stream: socket }, undefined, 'ndjson')).toEqual({
+    expect(await linkSeen(server, { stream: socket }, { framing: 'ndjson' })).toEqual({
       transport: 'stream',
       address: 'stream',
     });
@@ -218,7 +223,7 @@ describe('ctx.link of a connection', () => {
   it("is 'tls' for tls://", async () => {
     const server = await scripted({ tls: true });
     const port = server.where as number;
-    expect(await linkSeen(server, `tls://127.0.0.1:${port}`, { ca: cert })).toEqual({
+    expect(await linkSeen(server, `tls://127.0.0.1:${port}`, { tls: { ca: cert } })).toEqual({
       transport: 'tls',
       address: `127.0.0.1:${port}`,
     });
@@ -227,7 +232,7 @@ describe('ctx.link of a connection', () => {
   it("is 'tls' over a Unix socket with tls, whose certificate is checked for localhost", async () => {
     const server = await scripted({ tls: true, path: true });
     const path = server.where as string;
-    expect(await linkSeen(server, { path }, { ca: cert })).toEqual({
+    expect(await linkSeen(server, { path }, { tls: { ca: cert } })).toEqual({
       transport: 'tls',
       address: path,
     });
